@@ -1,0 +1,216 @@
+//! Credentials as secret types, and the Jumio User-Agent.
+//!
+//! Secrets are held in [`secrecy::SecretString`] (zeroized on drop) and print
+//! as `[redacted]` in `Debug` and `Display`. They are exposed in exactly one
+//! place, [`crate::to_request`], which marks the header values made from them
+//! sensitive. The one copy we cannot wipe is the `http::HeaderValue` inside a
+//! built request: drop requests promptly.
+
+use std::fmt;
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::{DeleteError, ErrorKind};
+use crate::intent::Vendor;
+
+/// Longest accepted credential part, in bytes.
+const MAX_SECRET_LEN: usize = 4096;
+/// Longest accepted User-Agent, in bytes.
+pub const MAX_USER_AGENT: usize = 256;
+
+/// One secret value: redacted when printed, zeroized when dropped.
+#[derive(Clone)]
+pub struct Secret(SecretString);
+
+impl Secret {
+    /// Wraps `value`, checking it can travel in an HTTP header: non-empty,
+    /// bounded, visible ASCII without spaces. `what` names it in errors
+    /// (the value itself is never shown).
+    fn new(what: &str, value: &str) -> Result<Secret, DeleteError> {
+        let invalid = |why: &str| {
+            DeleteError::new(
+                ErrorKind::InvalidConfig,
+                format!("{what} {why}; copy it again from the vendor's portal"),
+            )
+        };
+        if value.is_empty() {
+            return Err(invalid("is empty"));
+        }
+        if value.len() > MAX_SECRET_LEN {
+            return Err(invalid("is longer than 4096 bytes"));
+        }
+        if !value.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(invalid(
+                "contains a space, control or non-ASCII character (often a stray newline)",
+            ));
+        }
+        Ok(Secret(SecretString::from(value)))
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// The User-Agent Jumio requires, naming the customer's business
+/// (for example `"Acme KYC-Cleaner/1.0"`). Not a secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct UserAgent(Box<str>);
+
+impl UserAgent {
+    /// Validates a User-Agent: 1–256 printable ASCII characters, not starting
+    /// or ending with a space. Jumio answers 403 to missing or suspicious ones,
+    /// so we refuse them before any request.
+    pub fn new(value: &str) -> Result<UserAgent, DeleteError> {
+        let invalid = |why: &str| {
+            DeleteError::new(
+                ErrorKind::InvalidConfig,
+                format!(
+                    "User-Agent {:?} {why}; Jumio requires a User-Agent naming your business, such as \"Acme KYC-Cleaner/1.0\"",
+                    crate::intent::bounded_for_display(value)
+                ),
+            )
+        };
+        if value.trim().is_empty() {
+            return Err(invalid("is empty"));
+        }
+        if value.len() > MAX_USER_AGENT {
+            return Err(invalid("is longer than 256 characters"));
+        }
+        if !value.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
+            return Err(invalid("contains a control or non-ASCII character"));
+        }
+        if value.starts_with(' ') || value.ends_with(' ') {
+            return Err(invalid("starts or ends with a space"));
+        }
+        Ok(UserAgent(value.into()))
+    }
+
+    /// The validated value.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for UserAgent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "UserAgent({:?})", &*self.0)
+    }
+}
+
+/// Jumio API credentials (ideally the separate "transaction administration"
+/// pair Jumio recommends for deletion) and the required User-Agent.
+#[derive(Clone)]
+pub struct JumioCredentials {
+    pub(crate) token: Secret,
+    pub(crate) secret: Secret,
+    pub(crate) user_agent: UserAgent,
+}
+
+impl JumioCredentials {
+    /// Validates all three parts; there is no way to build Jumio credentials
+    /// without a User-Agent. The token may not contain `:` (RFC 7617).
+    pub fn new(
+        api_token: &str,
+        api_secret: &str,
+        user_agent: &str,
+    ) -> Result<JumioCredentials, DeleteError> {
+        let token = Secret::new("the Jumio API token", api_token)?;
+        if api_token.contains(':') {
+            return Err(DeleteError::new(
+                ErrorKind::InvalidConfig,
+                "the Jumio API token contains ':', which Basic authentication cannot carry; check that token and secret are not swapped or joined",
+            ));
+        }
+        Ok(JumioCredentials {
+            token,
+            secret: Secret::new("the Jumio API secret", api_secret)?,
+            user_agent: UserAgent::new(user_agent)?,
+        })
+    }
+
+    /// The User-Agent sent with every request.
+    pub fn user_agent(&self) -> &UserAgent {
+        &self.user_agent
+    }
+}
+
+impl fmt::Debug for JumioCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JumioCredentials")
+            .field("token", &self.token)
+            .field("secret", &self.secret)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+
+/// HyperVerge `appid` and `appkey`.
+#[derive(Clone)]
+pub struct HyperVergeCredentials {
+    pub(crate) app_id: Secret,
+    pub(crate) app_key: Secret,
+}
+
+impl HyperVergeCredentials {
+    /// Validates both parts. The app id is treated as a secret too: it is
+    /// half of what can erase every record.
+    pub fn new(app_id: &str, app_key: &str) -> Result<HyperVergeCredentials, DeleteError> {
+        Ok(HyperVergeCredentials {
+            app_id: Secret::new("the HyperVerge app id", app_id)?,
+            app_key: Secret::new("the HyperVerge app key", app_key)?,
+        })
+    }
+}
+
+impl fmt::Debug for HyperVergeCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HyperVergeCredentials")
+            .field("app_id", &self.app_id)
+            .field("app_key", &self.app_key)
+            .finish()
+    }
+}
+
+/// The credentials of one vendor.
+#[derive(Clone, Debug)]
+pub enum Credentials {
+    /// Jumio token, secret and User-Agent.
+    Jumio(JumioCredentials),
+    /// HyperVerge app id and key.
+    HyperVerge(HyperVergeCredentials),
+}
+
+impl Credentials {
+    /// The vendor these credentials are for.
+    pub fn vendor(&self) -> Vendor {
+        match self {
+            Credentials::Jumio(_) => Vendor::Jumio,
+            Credentials::HyperVerge(_) => Vendor::HyperVerge,
+        }
+    }
+}
+
+impl From<JumioCredentials> for Credentials {
+    fn from(c: JumioCredentials) -> Credentials {
+        Credentials::Jumio(c)
+    }
+}
+
+impl From<HyperVergeCredentials> for Credentials {
+    fn from(c: HyperVergeCredentials) -> Credentials {
+        Credentials::HyperVerge(c)
+    }
+}

@@ -1,0 +1,242 @@
+//! Typed deletion errors.
+//!
+//! Every way a deletion can fail is one [`ErrorKind`]. The kind is `Copy` and
+//! field-less so that bindings can map it through one table (and walk
+//! [`ErrorKind::ALL`] in a test); the data that some kinds carry (the HTTP
+//! status, a `Retry-After`) lives on [`DeleteError`] instead.
+
+use std::fmt;
+use std::time::Duration;
+
+/// What went wrong, as one of a fixed set of kinds.
+///
+/// The string forms ([`ErrorKind::as_str`]) are stable: journals, the CLI's
+/// JSON output, Python and C expose them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The reference or transaction id is malformed; nothing was sent.
+    InvalidReference,
+    /// The client configuration (credentials, User-Agent, base URL, policy)
+    /// is unusable; nothing was sent.
+    InvalidConfig,
+    /// The vendor answered 404 and no earlier attempt may have deleted the
+    /// data: a wrong region, a typo, or a reference deleted long ago. Never
+    /// reported as deleted.
+    NotFound,
+    /// 401: the credentials were refused.
+    Unauthorized,
+    /// 403: refused for this caller (Jumio: missing or suspicious headers;
+    /// HyperVerge: the caller's IP is not allow-listed).
+    Forbidden,
+    /// 400 or 422: the vendor rejected the request as malformed.
+    InvalidInput,
+    /// 429: the vendor is rate limiting; see [`DeleteError::retry_after`].
+    RateLimited,
+    /// 5xx: the vendor failed; see [`DeleteError::status`].
+    Server,
+    /// Any other answer: a 3xx, an undocumented status, or a 2xx whose body
+    /// says the deletion failed or cannot be read.
+    UnexpectedResponse,
+    /// The vendor did not answer in time.
+    Timeout,
+    /// No connection could be made (DNS, refused, unreachable).
+    Connect,
+    /// TLS failed (certificate, handshake); never retried.
+    Tls,
+    /// The connection broke (reset, truncated body, other I/O failure).
+    Io,
+}
+
+impl ErrorKind {
+    /// Every kind, in declaration order: bindings walk this in a test to
+    /// prove their mapping table is complete.
+    pub const ALL: [ErrorKind; 13] = [
+        ErrorKind::InvalidReference,
+        ErrorKind::InvalidConfig,
+        ErrorKind::NotFound,
+        ErrorKind::Unauthorized,
+        ErrorKind::Forbidden,
+        ErrorKind::InvalidInput,
+        ErrorKind::RateLimited,
+        ErrorKind::Server,
+        ErrorKind::UnexpectedResponse,
+        ErrorKind::Timeout,
+        ErrorKind::Connect,
+        ErrorKind::Tls,
+        ErrorKind::Io,
+    ];
+
+    /// The stable snake_case name of the kind, e.g. `"not_found"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidReference => "invalid_reference",
+            ErrorKind::InvalidConfig => "invalid_config",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Unauthorized => "unauthorized",
+            ErrorKind::Forbidden => "forbidden",
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::RateLimited => "rate_limited",
+            ErrorKind::Server => "server",
+            ErrorKind::UnexpectedResponse => "unexpected_response",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Connect => "connect",
+            ErrorKind::Tls => "tls",
+            ErrorKind::Io => "io",
+        }
+    }
+
+    /// Parses a name produced by [`ErrorKind::as_str`].
+    pub fn from_name(name: &str) -> Option<ErrorKind> {
+        ErrorKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// A short human description used at the start of error messages.
+    const fn describe(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidReference => "invalid reference",
+            ErrorKind::InvalidConfig => "invalid configuration",
+            ErrorKind::NotFound => "not found at the vendor",
+            ErrorKind::Unauthorized => "credentials refused",
+            ErrorKind::Forbidden => "forbidden",
+            ErrorKind::InvalidInput => "request rejected as invalid",
+            ErrorKind::RateLimited => "rate limited",
+            ErrorKind::Server => "vendor server error",
+            ErrorKind::UnexpectedResponse => "unexpected response",
+            ErrorKind::Timeout => "timed out",
+            ErrorKind::Connect => "could not connect",
+            ErrorKind::Tls => "TLS failure",
+            ErrorKind::Io => "connection failed",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A deletion that did not happen (or whose request could not be built).
+///
+/// Carries what is known: the HTTP status, the vendor's own message (bounded
+/// to [`crate::MAX_VENDOR_MESSAGE`] bytes of valid UTF-8), a `Retry-After`,
+/// and how many requests were sent. It never contains a credential.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[must_use]
+pub struct DeleteError {
+    kind: ErrorKind,
+    detail: String,
+    status: Option<u16>,
+    vendor_message: Option<String>,
+    retry_after: Option<Duration>,
+    attempts: u32,
+    in_doubt: bool,
+}
+
+impl DeleteError {
+    /// A new error of `kind` with our own explanation `detail` (what was
+    /// wrong and what to do). Status, vendor message and attempts are unset.
+    pub fn new(kind: ErrorKind, detail: impl Into<String>) -> DeleteError {
+        DeleteError {
+            kind,
+            detail: detail.into(),
+            status: None,
+            vendor_message: None,
+            retry_after: None,
+            attempts: 0,
+            in_doubt: false,
+        }
+    }
+
+    pub(crate) fn with_status(mut self, status: u16) -> DeleteError {
+        self.status = Some(status);
+        self
+    }
+
+    pub(crate) fn with_vendor_message(mut self, message: Option<String>) -> DeleteError {
+        self.vendor_message = message;
+        self
+    }
+
+    pub(crate) fn with_retry_after(mut self, retry_after: Option<Duration>) -> DeleteError {
+        self.retry_after = retry_after;
+        self
+    }
+
+    /// Sets how many requests were sent for this deletion; drivers that
+    /// restore an error (from a journal, across an FFI boundary) use it.
+    pub fn with_attempts(mut self, attempts: u32) -> DeleteError {
+        self.attempts = attempts;
+        self
+    }
+
+    /// Marks whether an attempt may have been applied; drivers restoring an
+    /// error from a journal or across an FFI boundary use it.
+    pub fn with_in_doubt(mut self, in_doubt: bool) -> DeleteError {
+        self.in_doubt = in_doubt;
+        self
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// Our explanation: what was wrong and, where it helps, what to do.
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+
+    /// The HTTP status of the last response, if one was received.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// The vendor's own message from the last response (HyperVerge `error`
+    /// or `message`, Jumio's body text), bounded and control-free.
+    pub fn vendor_message(&self) -> Option<&str> {
+        self.vendor_message.as_deref()
+    }
+
+    /// How long the vendor asked us to wait (`Retry-After`), if it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// How many requests were sent; 0 when the error came before any I/O.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// True when an attempt may have deleted the data although this error
+    /// ends the op (a timeout or reset after sending, or a 5xx). Re-run it
+    /// with [`crate::DeleteOp::resume_in_doubt`]: a 404 then confirms it.
+    pub fn in_doubt(&self) -> bool {
+        self.in_doubt
+    }
+}
+
+impl fmt::Display for DeleteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind.describe(), self.detail)?;
+        if let Some(status) = self.status {
+            write!(f, " (HTTP {status})")?;
+        }
+        if let Some(message) = &self.vendor_message {
+            write!(f, "; vendor said: {message:?}")?;
+        }
+        if let Some(wait) = self.retry_after {
+            write!(f, "; retry after {}s", wait.as_secs_f64())?;
+        }
+        if self.attempts > 1 {
+            write!(f, "; after {} attempts", self.attempts)?;
+        }
+        if self.in_doubt {
+            f.write_str("; an attempt may have deleted it, so run it again to confirm")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for DeleteError {}

@@ -1,0 +1,325 @@
+//! What to erase: a validated [`DeleteIntent`].
+//!
+//! Intents are only built through validating constructors, so a value of this
+//! type is proof that its reference cannot alter the request: a Jumio
+//! reference is 1–36 of `[A-Za-z0-9-]` and goes into the path verbatim; a
+//! HyperVerge id only ever appears JSON-escaped inside the body.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::{DeleteError, ErrorKind};
+
+/// Longest Jumio transaction reference (a UUID is 36 characters).
+pub const MAX_JUMIO_REFERENCE: usize = 36;
+/// Longest HyperVerge transaction id, in characters.
+pub const MAX_HYPERVERGE_ID: usize = 256;
+
+/// The vendor that holds the data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Vendor {
+    /// Jumio (Netverify delete API).
+    Jumio,
+    /// HyperVerge (review API).
+    HyperVerge,
+}
+
+impl Vendor {
+    /// The stable lowercase name: `"jumio"` or `"hyperverge"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Vendor::Jumio => "jumio",
+            Vendor::HyperVerge => "hyperverge",
+        }
+    }
+}
+
+/// The Jumio product whose transaction is deleted; each has its own path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum JumioProduct {
+    /// ID Verification ("scan"): `/api/netverify/v2/scans/{ref}`.
+    IdVerification,
+    /// Authentication: `/api/netverify/v2/authentications/{ref}`.
+    Authentication,
+    /// Document Verification ("document"): `/api/netverify/v2/documents/{ref}`,
+    /// served from the retrieval hosts.
+    DocumentVerification,
+}
+
+impl JumioProduct {
+    /// Every Jumio product.
+    pub const ALL: [JumioProduct; 3] = [
+        JumioProduct::IdVerification,
+        JumioProduct::Authentication,
+        JumioProduct::DocumentVerification,
+    ];
+
+    /// The short name used by the CLI, CSV files and journals:
+    /// `"scan"`, `"authentication"` or `"document"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            JumioProduct::IdVerification => "scan",
+            JumioProduct::Authentication => "authentication",
+            JumioProduct::DocumentVerification => "document",
+        }
+    }
+
+    pub(crate) const fn path_collection(self) -> &'static str {
+        match self {
+            JumioProduct::IdVerification => "scans",
+            JumioProduct::Authentication => "authentications",
+            JumioProduct::DocumentVerification => "documents",
+        }
+    }
+}
+
+impl FromStr for JumioProduct {
+    type Err = DeleteError;
+
+    /// Accepts the short names and the long ones (`id_verification`,
+    /// `document_verification`), case-insensitively.
+    fn from_str(s: &str) -> Result<Self, DeleteError> {
+        match s.to_ascii_lowercase().as_str() {
+            "scan" | "id_verification" | "idverification" => Ok(JumioProduct::IdVerification),
+            "authentication" => Ok(JumioProduct::Authentication),
+            "document" | "document_verification" | "documentverification" => {
+                Ok(JumioProduct::DocumentVerification)
+            }
+            _ => Err(DeleteError::new(
+                ErrorKind::InvalidConfig,
+                format!(
+                    "unknown Jumio product {:?}: use scan, authentication or document",
+                    bounded_for_display(s)
+                ),
+            )),
+        }
+    }
+}
+
+/// A Jumio data-centre region; each has its own hosts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Region {
+    /// United States (netverify.com).
+    Us,
+    /// European Union (lon.netverify.com).
+    Eu,
+    /// Singapore (core-sgp.jumio.com).
+    Sgp,
+}
+
+impl Region {
+    /// Every region.
+    pub const ALL: [Region; 3] = [Region::Us, Region::Eu, Region::Sgp];
+
+    /// The lowercase name: `"us"`, `"eu"` or `"sgp"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Region::Us => "us",
+            Region::Eu => "eu",
+            Region::Sgp => "sgp",
+        }
+    }
+}
+
+impl FromStr for Region {
+    type Err = DeleteError;
+
+    fn from_str(s: &str) -> Result<Self, DeleteError> {
+        match s.to_ascii_lowercase().as_str() {
+            "us" => Ok(Region::Us),
+            "eu" => Ok(Region::Eu),
+            "sgp" | "sg" => Ok(Region::Sgp),
+            _ => Err(DeleteError::new(
+                ErrorKind::InvalidConfig,
+                format!(
+                    "unknown Jumio region {:?}: use us, eu or sgp",
+                    bounded_for_display(s)
+                ),
+            )),
+        }
+    }
+}
+
+/// Which delete API an intent calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Target {
+    /// A Jumio product in a region.
+    Jumio {
+        /// The product whose transaction is deleted.
+        product: JumioProduct,
+        /// The region that holds it.
+        region: Region,
+    },
+    /// HyperVerge's single delete endpoint.
+    HyperVerge,
+}
+
+impl Target {
+    /// The vendor of this target.
+    pub const fn vendor(self) -> Vendor {
+        match self {
+            Target::Jumio { .. } => Vendor::Jumio,
+            Target::HyperVerge => Vendor::HyperVerge,
+        }
+    }
+
+    /// The product name: a [`JumioProduct::as_str`] or `"transaction"`.
+    pub const fn product_name(self) -> &'static str {
+        match self {
+            Target::Jumio { product, .. } => product.as_str(),
+            Target::HyperVerge => "transaction",
+        }
+    }
+
+    /// The Jumio region, if any.
+    pub const fn region(self) -> Option<Region> {
+        match self {
+            Target::Jumio { region, .. } => Some(region),
+            Target::HyperVerge => None,
+        }
+    }
+}
+
+/// One validated deletion: which API, and which transaction.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct DeleteIntent {
+    target: Target,
+    reference: Box<str>,
+}
+
+impl DeleteIntent {
+    /// A Jumio deletion. `reference` must be 1–36 of `[A-Za-z0-9-]`;
+    /// anything else is [`ErrorKind::InvalidReference`], before any request
+    /// exists.
+    pub fn jumio(
+        product: JumioProduct,
+        region: Region,
+        reference: &str,
+    ) -> Result<DeleteIntent, DeleteError> {
+        validate_jumio_reference(reference)?;
+        Ok(DeleteIntent {
+            target: Target::Jumio { product, region },
+            reference: reference.into(),
+        })
+    }
+
+    /// A HyperVerge deletion. `transaction_id` must be non-empty, at most
+    /// 256 characters, without control characters; it is sent JSON-escaped
+    /// in the body, so any other character is safe.
+    pub fn hyperverge(transaction_id: &str) -> Result<DeleteIntent, DeleteError> {
+        validate_hyperverge_id(transaction_id)?;
+        Ok(DeleteIntent {
+            target: Target::HyperVerge,
+            reference: transaction_id.into(),
+        })
+    }
+
+    /// An intent for `target`, validating `reference` by the target's rules.
+    pub fn new(target: Target, reference: &str) -> Result<DeleteIntent, DeleteError> {
+        match target {
+            Target::Jumio { product, region } => DeleteIntent::jumio(product, region, reference),
+            Target::HyperVerge => DeleteIntent::hyperverge(reference),
+        }
+    }
+
+    /// Which delete API this intent calls.
+    pub fn target(&self) -> Target {
+        self.target
+    }
+
+    /// The vendor holding the data.
+    pub fn vendor(&self) -> Vendor {
+        self.target.vendor()
+    }
+
+    /// The transaction reference (Jumio) or transaction id (HyperVerge).
+    pub fn reference(&self) -> &str {
+        &self.reference
+    }
+}
+
+impl fmt::Debug for DeleteIntent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DeleteIntent({self})")
+    }
+}
+
+impl fmt::Display for DeleteIntent {
+    /// `jumio/scan/us/REF` or `hyperverge/transaction/ID` (the id quoted).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.target {
+            Target::Jumio { product, region } => write!(
+                f,
+                "jumio/{}/{}/{}",
+                product.as_str(),
+                region.as_str(),
+                self.reference
+            ),
+            Target::HyperVerge => write!(f, "hyperverge/transaction/{:?}", &*self.reference),
+        }
+    }
+}
+
+fn validate_jumio_reference(reference: &str) -> Result<(), DeleteError> {
+    let invalid = |why: String| {
+        DeleteError::new(
+            ErrorKind::InvalidReference,
+            format!(
+                "Jumio reference {:?} {why}; a Jumio transaction reference is 1-36 ASCII letters, digits or '-' (usually a UUID)",
+                bounded_for_display(reference)
+            ),
+        )
+    };
+    if reference.is_empty() {
+        return Err(invalid("is empty".into()));
+    }
+    if let Some((position, c)) = reference
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '-'))
+    {
+        return Err(invalid(format!(
+            "has the character {c:?} (U+{:04X}) at position {position}",
+            c as u32
+        )));
+    }
+    if reference.len() > MAX_JUMIO_REFERENCE {
+        return Err(invalid(format!("is {} characters long", reference.len())));
+    }
+    Ok(())
+}
+
+fn validate_hyperverge_id(id: &str) -> Result<(), DeleteError> {
+    let invalid = |why: String| {
+        DeleteError::new(
+            ErrorKind::InvalidReference,
+            format!(
+                "HyperVerge transaction id {:?} {why}; a transaction id is 1-{MAX_HYPERVERGE_ID} characters without control characters",
+                bounded_for_display(id)
+            ),
+        )
+    };
+    if id.is_empty() {
+        return Err(invalid("is empty".into()));
+    }
+    if let Some((position, c)) = id.chars().enumerate().find(|(_, c)| c.is_control()) {
+        return Err(invalid(format!(
+            "has the control character U+{:04X} at position {position}",
+            c as u32
+        )));
+    }
+    let length = id.chars().count();
+    if length > MAX_HYPERVERGE_ID {
+        return Err(invalid(format!("is {length} characters long")));
+    }
+    Ok(())
+}
+
+/// The first 64 characters of `s`, so an error about a huge input stays small.
+pub(crate) fn bounded_for_display(s: &str) -> String {
+    const SHOWN: usize = 64;
+    match s.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}...", &s[..cut]),
+        None => s.to_owned(),
+    }
+}

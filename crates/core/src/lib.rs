@@ -1,0 +1,87 @@
+//! The sans-IO core of idv-delete: Jumio and HyperVerge deletions as typed
+//! HTTP requests and typed results.
+//!
+//! It does no I/O, reads no clock and draws no random numbers, so any HTTP
+//! client can drive it: build a [`DeleteIntent`] (validated), let a
+//! [`DeleteOp`] hand out `http::Request`s, feed back the `http::Response`s,
+//! and read the [`Deleted`] or [`DeleteError`] it ends with.
+//!
+//! # Example: one deletion over your own HTTP client
+//!
+//! ```
+//! use idv_delete_core::{
+//!     Action, ConfirmedBy, Credentials, DeleteIntent, DeleteOp, Endpoint, JumioCredentials,
+//!     JumioProduct, Region, RetryPolicy,
+//! };
+//!
+//! // A stand-in for your HTTP client: the first attempt gets a 503, the
+//! // second a 200.
+//! let mut answers = vec![200u16, 503].into_iter().rev();
+//! let mut send = |request: http::Request<Vec<u8>>| -> http::Response<Vec<u8>> {
+//!     assert_eq!(request.method(), http::Method::DELETE);
+//!     assert_eq!(
+//!         request.uri(),
+//!         "https://lon.netverify.com/api/netverify/v2/scans/2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20"
+//!     );
+//!     http::Response::builder().status(answers.next().unwrap()).body(Vec::new()).unwrap()
+//! };
+//!
+//! let credentials = Credentials::from(JumioCredentials::new(
+//!     "api-token",
+//!     "api-secret",
+//!     "Acme KYC-Cleaner/1.0",
+//! )?);
+//! let intent = DeleteIntent::jumio(
+//!     JumioProduct::IdVerification,
+//!     Region::Eu,
+//!     "2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20",
+//! )?;
+//! let mut op = DeleteOp::new(&intent, &Endpoint::Documented, &credentials, RetryPolicy::default(), 7)?;
+//! let deleted = loop {
+//!     match op.poll_action() {
+//!         Action::Send(request) => {
+//!             op.handle_response(send(request));
+//!         }
+//!         Action::Wait(delay) => assert!(delay <= RetryPolicy::default().longest_wait()), // sleep here
+//!         Action::Done(result) => break result?,
+//!     }
+//! };
+//! assert_eq!(deleted.confirmed_by, ConfirmedBy::Response);
+//! assert_eq!(deleted.attempts, 2);
+//! # Ok::<(), idv_delete_core::DeleteError>(())
+//! ```
+//!
+//! # Guarantees
+//!
+//! - Nothing a caller passes can change the request's path, add a query,
+//!   fragment or header: references are validated when the intent is built.
+//! - [`parse_response`] is total: every status, header set and body gives a
+//!   typed answer, never a panic; vendor text is bounded to
+//!   [`MAX_VENDOR_MESSAGE`] bytes.
+//! - A 404 is [`ErrorKind::NotFound`], never a deletion, unless an earlier
+//!   attempt of the same op may have been applied ([`ConfirmedBy::Absence`]).
+//! - No `Debug`, `Display` or error text contains a credential.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod credentials;
+mod endpoint;
+mod error;
+mod intent;
+mod op;
+mod outcome;
+mod request;
+mod response;
+
+pub use credentials::{
+    Credentials, HyperVergeCredentials, JumioCredentials, Secret, UserAgent, MAX_USER_AGENT,
+};
+pub use endpoint::{jumio_host, BaseUrl, Endpoint, HYPERVERGE_HOST, HYPERVERGE_PATH};
+pub use error::{DeleteError, ErrorKind};
+pub use intent::{
+    DeleteIntent, JumioProduct, Region, Target, Vendor, MAX_HYPERVERGE_ID, MAX_JUMIO_REFERENCE,
+};
+pub use op::{Action, DeleteOp, RetryPolicy, TransportError, MAX_ATTEMPTS_LIMIT};
+pub use outcome::{ConfirmedBy, Deleted};
+pub use request::to_request;
+pub use response::{parse_response, retry_after, MAX_VENDOR_MESSAGE};

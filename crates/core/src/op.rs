@@ -1,0 +1,327 @@
+//! [`DeleteOp`]: one deletion across attempts, as a sans-IO state machine.
+//!
+//! The driver loops on [`DeleteOp::poll_action`]: it sends what it is told to
+//! send and reports the answer with [`DeleteOp::handle_response`] or
+//! [`DeleteOp::handle_transport_error`], sleeps when told to wait, and stops at
+//! [`Action::Done`]. The op reads no clock and draws no randomness: waits are
+//! relative durations and the jitter comes from a seed the driver supplies,
+//! so every driver (blocking, Python, C, an async runtime) retries alike.
+
+use std::time::Duration;
+
+use crate::credentials::Credentials;
+use crate::endpoint::Endpoint;
+use crate::error::{DeleteError, ErrorKind};
+use crate::intent::DeleteIntent;
+use crate::outcome::{ConfirmedBy, Deleted};
+use crate::request::to_request;
+use crate::response::parse_response;
+
+/// Most attempts a policy may allow; more would only hammer the vendor.
+pub const MAX_ATTEMPTS_LIMIT: u32 = 100;
+
+/// When and how long to retry. The defaults are DESIGN.md §3's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Most requests sent for one deletion, the first included (default 4).
+    pub max_attempts: u32,
+    /// Backoff before retry *n* is a random fraction of
+    /// `base_delay × 2^(n-1)` (default 0.5 s)…
+    pub base_delay: Duration,
+    /// …capped at `max_delay` (default 20 s).
+    pub max_delay: Duration,
+    /// The longest `Retry-After` honoured (default 120 s). A vendor asking
+    /// for longer ends the op with [`ErrorKind::RateLimited`] and the
+    /// requested delay, so a batch can pause instead of hammering.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(20),
+            max_retry_after: Duration::from_secs(120),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy that sends exactly one request.
+    pub fn no_retries() -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// Checks the policy is usable: 1–100 attempts, `base_delay <= max_delay`.
+    pub fn validate(&self) -> Result<(), DeleteError> {
+        if !(1..=MAX_ATTEMPTS_LIMIT).contains(&self.max_attempts) {
+            return Err(DeleteError::new(
+                ErrorKind::InvalidConfig,
+                format!(
+                    "max_attempts is {}; use 1 (no retries) to {MAX_ATTEMPTS_LIMIT}",
+                    self.max_attempts
+                ),
+            ));
+        }
+        if self.base_delay > self.max_delay {
+            return Err(DeleteError::new(
+                ErrorKind::InvalidConfig,
+                "the retry base delay is longer than the maximum delay; lower base_delay or raise max_delay",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The longest single wait this policy can ask for.
+    pub fn longest_wait(&self) -> Duration {
+        self.max_delay.max(self.max_retry_after)
+    }
+
+    /// The full-jitter backoff before retry `retry` (1 for the first retry),
+    /// `fraction` being in `[0, 1)`.
+    fn backoff(&self, retry: u32, fraction: f64) -> Duration {
+        let exponent = retry.saturating_sub(1).min(30);
+        let ceiling = self
+            .base_delay
+            .saturating_mul(1 << exponent)
+            .min(self.max_delay);
+        ceiling.mul_f64(fraction.clamp(0.0, 1.0))
+    }
+}
+
+/// A transport failure, as the driver saw it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TransportError {
+    /// No answer within the driver's timeout.
+    Timeout,
+    /// No connection could be made.
+    Connect,
+    /// TLS failed; never retried, since retrying cannot fix a certificate.
+    Tls,
+    /// The connection broke (reset, truncated or unreadable answer).
+    Io,
+}
+
+impl TransportError {
+    /// The matching [`ErrorKind`].
+    pub const fn kind(self) -> ErrorKind {
+        match self {
+            TransportError::Timeout => ErrorKind::Timeout,
+            TransportError::Connect => ErrorKind::Connect,
+            TransportError::Tls => ErrorKind::Tls,
+            TransportError::Io => ErrorKind::Io,
+        }
+    }
+}
+
+/// What the driver must do next.
+#[derive(Debug)]
+#[must_use]
+pub enum Action {
+    /// Send this request, then report the answer or the failure.
+    Send(http::Request<Vec<u8>>),
+    /// Sleep this long, then poll again.
+    Wait(Duration),
+    /// The deletion is finished; polling again returns the same result.
+    Done(Result<Deleted, DeleteError>),
+}
+
+#[derive(Debug)]
+enum State {
+    Ready,
+    AwaitingAnswer,
+    Backoff(Duration),
+    Finished(Result<Deleted, DeleteError>),
+}
+
+/// One deletion across its attempts.
+///
+/// Laws (property-tested): it never sends more than `max_attempts`
+/// requests, never asks to wait longer than [`RetryPolicy::longest_wait`],
+/// always ends, never retries 400/401/403/404/422 or TLS failures, and
+/// reports a 404 as [`Deleted`] (confirmed by [`ConfirmedBy::Absence`]) only
+/// after an attempt that may have been applied.
+#[derive(Debug)]
+pub struct DeleteOp {
+    intent: DeleteIntent,
+    request: http::Request<Vec<u8>>,
+    policy: RetryPolicy,
+    jitter: SplitMix64,
+    sent: u32,
+    may_have_been_applied: bool,
+    state: State,
+}
+
+impl DeleteOp {
+    /// A fresh deletion. `jitter_seed` feeds the backoff jitter: give each op
+    /// a different one (a counter or random number) so retries spread out.
+    pub fn new(
+        intent: &DeleteIntent,
+        endpoint: &Endpoint,
+        credentials: &Credentials,
+        policy: RetryPolicy,
+        jitter_seed: u64,
+    ) -> Result<DeleteOp, DeleteError> {
+        policy.validate()?;
+        Ok(DeleteOp {
+            intent: intent.clone(),
+            request: to_request(intent, endpoint, credentials)?,
+            policy,
+            jitter: SplitMix64(jitter_seed),
+            sent: 0,
+            may_have_been_applied: false,
+            state: State::Ready,
+        })
+    }
+
+    /// Resumes a deletion whose earlier request may have been applied (a
+    /// journal entry sent without an outcome, or an error whose
+    /// [`DeleteError::in_doubt`] is true): a 404 then confirms the deletion.
+    pub fn resume_in_doubt(
+        intent: &DeleteIntent,
+        endpoint: &Endpoint,
+        credentials: &Credentials,
+        policy: RetryPolicy,
+        jitter_seed: u64,
+    ) -> Result<DeleteOp, DeleteError> {
+        let mut op = DeleteOp::new(intent, endpoint, credentials, policy, jitter_seed)?;
+        op.may_have_been_applied = true;
+        Ok(op)
+    }
+
+    /// The intent this op deletes.
+    pub fn intent(&self) -> &DeleteIntent {
+        &self.intent
+    }
+
+    /// Requests handed out so far.
+    pub fn attempts(&self) -> u32 {
+        self.sent
+    }
+
+    /// The next thing to do.
+    ///
+    /// Polling again while an answer is awaited means the driver abandoned
+    /// the attempt without reporting it: the op counts it as a transport
+    /// failure after sending (the request may have arrived) and goes on.
+    pub fn poll_action(&mut self) -> Action {
+        match std::mem::replace(&mut self.state, State::Ready) {
+            State::Ready => {
+                self.sent += 1;
+                self.state = State::AwaitingAnswer;
+                Action::Send(self.request.clone())
+            }
+            State::AwaitingAnswer => {
+                self.state = State::AwaitingAnswer;
+                self.handle_transport_error(TransportError::Io, true);
+                self.poll_action()
+            }
+            State::Backoff(wait) => Action::Wait(wait),
+            State::Finished(result) => {
+                self.state = State::Finished(result.clone());
+                Action::Done(result)
+            }
+        }
+    }
+
+    /// Reports the answer to the last [`Action::Send`], with its body read
+    /// (the driver bounds its size). Ignored when no answer is awaited.
+    pub fn handle_response<B: AsRef<[u8]>>(&mut self, response: http::Response<B>) {
+        if !matches!(self.state, State::AwaitingAnswer) {
+            return;
+        }
+        let (parts, body) = response.into_parts();
+        match parse_response(
+            &self.intent,
+            http::Response::from_parts(parts, body.as_ref()),
+        ) {
+            Ok(mut deleted) => {
+                deleted.attempts = self.sent;
+                self.state = State::Finished(Ok(deleted));
+            }
+            Err(error) if error.kind() == ErrorKind::NotFound && self.may_have_been_applied => {
+                self.state = State::Finished(Ok(Deleted {
+                    audits: Vec::new(),
+                    vendor_message: error.vendor_message().map(str::to_owned),
+                    confirmed_by: ConfirmedBy::Absence,
+                    attempts: self.sent,
+                }));
+            }
+            Err(error) => {
+                // A 5xx may come after the vendor applied the deletion (a
+                // proxy timing out, a crash after the write).
+                if matches!(error.status(), Some(500 | 502 | 504)) {
+                    self.may_have_been_applied = true;
+                }
+                self.fail_or_retry(error);
+            }
+        }
+    }
+
+    /// Reports that the last [`Action::Send`] failed in transport.
+    /// `request_was_sent` is true when any byte of the request may have
+    /// reached the vendor (a timeout or reset after writing): the deletion
+    /// may then have been applied. Ignored when no answer is awaited.
+    pub fn handle_transport_error(&mut self, error: TransportError, request_was_sent: bool) {
+        if !matches!(self.state, State::AwaitingAnswer) {
+            return;
+        }
+        if request_was_sent {
+            self.may_have_been_applied = true;
+        }
+        let detail = match (error, request_was_sent) {
+            (TransportError::Tls, _) => "the TLS handshake with the vendor failed; check the base URL and the system's certificates",
+            (TransportError::Connect, _) => "could not connect to the vendor; check the network, proxy and base URL",
+            (TransportError::Timeout, true) => "the request was sent but no answer came in time; it may have been applied",
+            (TransportError::Timeout, false) => "the vendor did not accept the request in time",
+            (TransportError::Io, true) => "the connection broke after the request was sent; it may have been applied",
+            (TransportError::Io, false) => "the connection broke before the request was sent",
+        };
+        self.fail_or_retry(DeleteError::new(error.kind(), detail));
+    }
+
+    fn fail_or_retry(&mut self, error: DeleteError) {
+        let error = error
+            .with_attempts(self.sent)
+            .with_in_doubt(self.may_have_been_applied);
+        let retryable = matches!(
+            error.kind(),
+            ErrorKind::RateLimited | ErrorKind::Timeout | ErrorKind::Connect | ErrorKind::Io
+        ) || (error.kind() == ErrorKind::Server
+            && matches!(error.status(), Some(500 | 502 | 503 | 504)));
+        if !retryable || self.sent >= self.policy.max_attempts {
+            self.state = State::Finished(Err(error));
+            return;
+        }
+        let wait = match error.retry_after() {
+            Some(asked) if asked > self.policy.max_retry_after => {
+                self.state = State::Finished(Err(error));
+                return;
+            }
+            Some(asked) => asked,
+            None => self.policy.backoff(self.sent, self.jitter.next_fraction()),
+        };
+        self.state = State::Backoff(wait);
+    }
+}
+
+/// SplitMix64: a tiny deterministic generator for jitter, so the core needs
+/// no source of randomness.
+#[derive(Debug, Clone)]
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next_fraction(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        // The top 53 bits give an evenly spread f64 in [0, 1).
+        (z >> 11) as f64 / (1u64 << 53) as f64
+    }
+}

@@ -1,0 +1,197 @@
+//! `http::Response` to a typed result: total, bounded, never panicking.
+
+use std::time::{Duration, SystemTime};
+
+use http::header::{DATE, RETRY_AFTER};
+use http::HeaderMap;
+
+use crate::error::{DeleteError, ErrorKind};
+use crate::intent::{DeleteIntent, Target};
+use crate::outcome::{ConfirmedBy, Deleted};
+
+/// Longest vendor message kept, in bytes of UTF-8.
+pub const MAX_VENDOR_MESSAGE: usize = 1024;
+/// Most audit ids kept from one HyperVerge answer.
+const MAX_AUDITS: usize = 1024;
+
+/// Reads one answer to one attempt of `intent`'s deletion.
+///
+/// 2xx is [`Deleted`] (for HyperVerge only when the body says
+/// `"status":"success"`); every other answer is a [`DeleteError`] whose kind
+/// follows DESIGN.md §3. A 404 here is always [`ErrorKind::NotFound`]:
+/// turning it into a deletion confirmed by absence needs the history of
+/// earlier attempts, which [`crate::DeleteOp`] keeps. The result records one
+/// attempt.
+pub fn parse_response(
+    intent: &DeleteIntent,
+    response: http::Response<&[u8]>,
+) -> Result<Deleted, DeleteError> {
+    let status = response.status().as_u16();
+    let body = *response.body();
+    let message = vendor_message(intent, body);
+    let error = |kind: ErrorKind, detail: String| {
+        Err(DeleteError::new(kind, detail)
+            .with_status(status)
+            .with_vendor_message(message.clone())
+            .with_attempts(1))
+    };
+    match status {
+        200..=299 => match intent.target() {
+            Target::Jumio { .. } => Ok(deleted(Vec::new(), message.clone())),
+            Target::HyperVerge => parse_hyperverge_success(intent, status, body, message.clone()),
+        },
+        404 => error(ErrorKind::NotFound, not_found_detail(intent)),
+        401 => error(
+            ErrorKind::Unauthorized,
+            match intent.target() {
+                Target::Jumio { .. } => "Jumio refused the credentials: check the API token and secret (Jumio recommends dedicated transaction-administration credentials for deletion)".into(),
+                Target::HyperVerge => "HyperVerge refused the credentials: check the appid and appkey".into(),
+            },
+        ),
+        403 => error(
+            ErrorKind::Forbidden,
+            match intent.target() {
+                Target::Jumio { .. } => "Jumio refused the request: check that the User-Agent names your business and that the credentials may delete transactions".into(),
+                Target::HyperVerge => "HyperVerge refused the request: HyperVerge only answers allow-listed IP addresses, so ask them to allow-list this machine's address".into(),
+            },
+        ),
+        400 | 422 => error(
+            ErrorKind::InvalidInput,
+            format!("the vendor rejected the request for {intent} as malformed"),
+        ),
+        429 => Err(DeleteError::new(
+            ErrorKind::RateLimited,
+            "the vendor is rate limiting; slow down (see --rate) and retry later",
+        )
+        .with_status(status)
+        .with_vendor_message(message)
+        .with_retry_after(retry_after(response.headers()))
+        .with_attempts(1)),
+        500..=599 => error(
+            ErrorKind::Server,
+            "the vendor failed to process the deletion; retry later".into(),
+        ),
+        _ => error(
+            ErrorKind::UnexpectedResponse,
+            format!("the vendor answered with the undocumented HTTP status {status}; nothing is known to be deleted"),
+        ),
+    }
+}
+
+fn deleted(audits: Vec<String>, vendor_message: Option<String>) -> Deleted {
+    Deleted {
+        audits,
+        vendor_message,
+        confirmed_by: ConfirmedBy::Response,
+        attempts: 1,
+    }
+}
+
+fn not_found_detail(intent: &DeleteIntent) -> String {
+    match intent.target() {
+        Target::Jumio { region, .. } => format!(
+            "Jumio has no {intent}: check the region ({}) and the reference; it may also have been deleted long ago",
+            region.as_str()
+        ),
+        Target::HyperVerge => format!(
+            "HyperVerge has no {intent}: check the id and the host; it may also have been deleted long ago"
+        ),
+    }
+}
+
+/// A HyperVerge 2xx is a deletion only if its body is the documented success
+/// shape; a 2xx that says failure, or that cannot be read, is not.
+fn parse_hyperverge_success(
+    intent: &DeleteIntent,
+    status: u16,
+    body: &[u8],
+    message: Option<String>,
+) -> Result<Deleted, DeleteError> {
+    let unexpected = |detail: String| {
+        Err(DeleteError::new(ErrorKind::UnexpectedResponse, detail)
+            .with_status(status)
+            .with_vendor_message(message.clone())
+            .with_attempts(1))
+    };
+    let Ok(serde_json::Value::Object(object)) = serde_json::from_slice::<serde_json::Value>(body)
+    else {
+        return unexpected(format!(
+            "HyperVerge answered HTTP {status} for {intent} without its documented JSON body, so the deletion is not confirmed; run it again (a 404 then confirms it)"
+        ));
+    };
+    match object.get("status").and_then(|s| s.as_str()) {
+        Some("success") => {}
+        Some(other) => {
+            return unexpected(format!(
+                "HyperVerge answered HTTP {status} but its body says status {:?}; the transaction was not deleted",
+                bound(other)
+            ))
+        }
+        None => {
+            return unexpected(format!(
+                "HyperVerge answered HTTP {status} without a status in its body, so the deletion is not confirmed; run it again (a 404 then confirms it)"
+            ))
+        }
+    }
+    let audits = object
+        .get("deletedAudits")
+        .and_then(|a| a.as_array())
+        .map(|audits| {
+            audits
+                .iter()
+                .filter_map(|a| a.as_str())
+                .take(MAX_AUDITS)
+                .map(bound)
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(deleted(audits, message))
+}
+
+/// The vendor's own words: HyperVerge's `error` or `message` field when the
+/// body is its JSON shape, otherwise the body text. Bounded, valid UTF-8,
+/// control characters replaced, `None` when empty.
+fn vendor_message(intent: &DeleteIntent, body: &[u8]) -> Option<String> {
+    if intent.target() == Target::HyperVerge {
+        if let Ok(serde_json::Value::Object(object)) = serde_json::from_slice(body) {
+            let field = ["error", "message"]
+                .iter()
+                .find_map(|key| object.get(*key).and_then(|v| v.as_str()));
+            return field.map(bound).filter(|m| !m.is_empty());
+        }
+    }
+    // Decoding is lossy and limited to the prefix that can matter.
+    let prefix = &body[..body.len().min(MAX_VENDOR_MESSAGE * 4)];
+    let text = bound(String::from_utf8_lossy(prefix).trim());
+    (!text.is_empty()).then_some(text)
+}
+
+/// At most [`MAX_VENDOR_MESSAGE`] bytes of `text`, cut at a character
+/// boundary, with control characters (newlines included) replaced by spaces
+/// so a vendor message cannot forge log lines.
+pub(crate) fn bound(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MAX_VENDOR_MESSAGE));
+    for c in text.chars() {
+        let c = if c.is_control() { ' ' } else { c };
+        if out.len() + c.len_utf8() > MAX_VENDOR_MESSAGE {
+            break;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Reads `Retry-After` as delay-seconds or as an HTTP-date. A date is taken
+/// relative to the response's own `Date` header, so no clock is read; a date
+/// without a `Date` header, or a value that is neither, is ignored.
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        let seconds = value.parse::<u64>().unwrap_or(u64::MAX);
+        return Some(Duration::from_secs(seconds));
+    }
+    let until = httpdate::parse_http_date(value).ok()?;
+    let now: SystemTime =
+        httpdate::parse_http_date(headers.get(DATE)?.to_str().ok()?.trim()).ok()?;
+    Some(until.duration_since(now).unwrap_or(Duration::ZERO))
+}
