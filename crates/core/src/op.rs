@@ -134,7 +134,7 @@ pub enum Action {
 enum State {
     Ready,
     AwaitingAnswer,
-    Backoff(Duration),
+    Backoff { wait: Duration, error: DeleteError },
     Finished(Result<Deleted, DeleteError>),
 }
 
@@ -203,6 +203,23 @@ impl DeleteOp {
         self.sent
     }
 
+    /// The error that the op is about to retry, or ended with.
+    pub fn last_error(&self) -> Option<&DeleteError> {
+        match &self.state {
+            State::Backoff { error, .. } | State::Finished(Err(error)) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// Ends the op with its last error instead of retrying it: a driver calls
+    /// this when a client-wide retry budget or a deadline forbids another
+    /// attempt. Does nothing unless the op is about to retry.
+    pub fn stop_retrying(&mut self) {
+        if let State::Backoff { error, .. } = &self.state {
+            self.state = State::Finished(Err(error.clone()));
+        }
+    }
+
     /// The next thing to do.
     ///
     /// Polling again while an answer is awaited means the driver abandoned
@@ -220,7 +237,7 @@ impl DeleteOp {
                 self.handle_transport_error(TransportError::Io, true);
                 self.poll_action()
             }
-            State::Backoff(wait) => Action::Wait(wait),
+            State::Backoff { wait, .. } => Action::Wait(wait),
             State::Finished(result) => {
                 self.state = State::Finished(result.clone());
                 Action::Done(result)
@@ -305,7 +322,7 @@ impl DeleteOp {
             Some(asked) => asked,
             None => self.policy.backoff(self.sent, self.jitter.next_fraction()),
         };
-        self.state = State::Backoff(wait);
+        self.state = State::Backoff { wait, error };
     }
 }
 
