@@ -61,24 +61,29 @@ impl Endpoint {
 
     /// The full URL of `intent`'s delete call at this endpoint.
     pub fn url_for(&self, intent: &DeleteIntent) -> String {
-        let path = match intent.target() {
-            Target::Jumio { product, .. } => format!(
-                "/api/netverify/v2/{}/{}",
-                product.path_collection(),
-                intent.reference()
-            ),
-            Target::HyperVerge => HYPERVERGE_PATH.to_owned(),
-        };
+        // Built with push_str into one allocation: this runs once per
+        // deletion and `format!` would dominate the core's cost.
+        let mut url = String::with_capacity(128);
         match self {
             Endpoint::Documented => {
-                let host = match intent.target() {
+                url.push_str("https://");
+                url.push_str(match intent.target() {
                     Target::Jumio { product, region } => jumio_host(product, region),
                     Target::HyperVerge => HYPERVERGE_HOST,
-                };
-                format!("https://{host}{path}")
+                });
             }
-            Endpoint::Custom(base) => format!("{}{path}", base.as_str()),
+            Endpoint::Custom(base) => url.push_str(base.as_str()),
         }
+        match intent.target() {
+            Target::Jumio { product, .. } => {
+                url.push_str("/api/netverify/v2/");
+                url.push_str(product.path_collection());
+                url.push('/');
+                url.push_str(intent.reference());
+            }
+            Target::HyperVerge => url.push_str(HYPERVERGE_PATH),
+        }
+        url
     }
 }
 

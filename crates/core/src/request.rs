@@ -27,13 +27,14 @@ pub fn to_request(
     let builder = http::Request::delete(endpoint.url_for(intent));
     let request = match (intent.target(), credentials) {
         (Target::Jumio { .. }, Credentials::Jumio(jumio)) => {
-            let pair = Zeroizing::new(format!(
-                "{}:{}",
-                jumio.token.expose(),
-                jumio.secret.expose()
-            ));
-            let encoded = Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(&*pair));
-            let authorization = sensitive(&format!("Basic {}", &*encoded))?;
+            let mut pair = Zeroizing::new(String::with_capacity(128));
+            pair.push_str(jumio.token.expose());
+            pair.push(':');
+            pair.push_str(jumio.secret.expose());
+            let mut basic = Zeroizing::new(String::with_capacity(8 + pair.len() * 4 / 3 + 4));
+            basic.push_str("Basic ");
+            base64::engine::general_purpose::STANDARD.encode_string(pair.as_bytes(), &mut basic);
+            let authorization = sensitive(&basic)?;
             builder
                 .header(ACCEPT, "application/json")
                 .header(AUTHORIZATION, authorization)

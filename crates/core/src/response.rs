@@ -28,7 +28,15 @@ pub fn parse_response(
 ) -> Result<Deleted, DeleteError> {
     let status = response.status().as_u16();
     let body = *response.body();
-    let message = vendor_message(intent, body);
+    // HyperVerge answers JSON; parse it once for the message and the verdict.
+    let json = match intent.target() {
+        Target::HyperVerge => match serde_json::from_slice(body) {
+            Ok(serde_json::Value::Object(object)) => Some(object),
+            _ => None,
+        },
+        Target::Jumio { .. } => None,
+    };
+    let message = vendor_message(json.as_ref(), body);
     let error = |kind: ErrorKind, detail: String| {
         Err(DeleteError::new(kind, detail)
             .with_status(status)
@@ -38,7 +46,9 @@ pub fn parse_response(
     match status {
         200..=299 => match intent.target() {
             Target::Jumio { .. } => Ok(deleted(Vec::new(), message.clone())),
-            Target::HyperVerge => parse_hyperverge_success(intent, status, body, message.clone()),
+            Target::HyperVerge => {
+                parse_hyperverge_success(intent, status, json.as_ref(), message.clone())
+            }
         },
         404 => error(ErrorKind::NotFound, not_found_detail(intent)),
         401 => error(
@@ -67,10 +77,19 @@ pub fn parse_response(
         .with_vendor_message(message)
         .with_retry_after(retry_after(response.headers()))
         .with_attempts(1)),
-        500..=599 => error(
+        // RFC 9110 gives Retry-After meaning on 503 (and 429) only.
+        500..=599 => Err(DeleteError::new(
             ErrorKind::Server,
-            "the vendor failed to process the deletion; retry later".into(),
-        ),
+            "the vendor failed to process the deletion; retry later",
+        )
+        .with_status(status)
+        .with_vendor_message(message)
+        .with_retry_after(if status == 503 {
+            retry_after(response.headers())
+        } else {
+            None
+        })
+        .with_attempts(1)),
         _ => error(
             ErrorKind::UnexpectedResponse,
             format!("the vendor answered with the undocumented HTTP status {status}; nothing is known to be deleted"),
@@ -104,7 +123,7 @@ fn not_found_detail(intent: &DeleteIntent) -> String {
 fn parse_hyperverge_success(
     intent: &DeleteIntent,
     status: u16,
-    body: &[u8],
+    json: Option<&serde_json::Map<String, serde_json::Value>>,
     message: Option<String>,
 ) -> Result<Deleted, DeleteError> {
     let unexpected = |detail: String| {
@@ -113,8 +132,7 @@ fn parse_hyperverge_success(
             .with_vendor_message(message.clone())
             .with_attempts(1))
     };
-    let Ok(serde_json::Value::Object(object)) = serde_json::from_slice::<serde_json::Value>(body)
-    else {
+    let Some(object) = json else {
         return unexpected(format!(
             "HyperVerge answered HTTP {status} for {intent} without its documented JSON body, so the deletion is not confirmed; run it again (a 404 then confirms it)"
         ));
@@ -151,14 +169,15 @@ fn parse_hyperverge_success(
 /// The vendor's own words: HyperVerge's `error` or `message` field when the
 /// body is its JSON shape, otherwise the body text. Bounded, valid UTF-8,
 /// control characters replaced, `None` when empty.
-fn vendor_message(intent: &DeleteIntent, body: &[u8]) -> Option<String> {
-    if intent.target() == Target::HyperVerge {
-        if let Ok(serde_json::Value::Object(object)) = serde_json::from_slice(body) {
-            let field = ["error", "message"]
-                .iter()
-                .find_map(|key| object.get(*key).and_then(|v| v.as_str()));
-            return field.map(bound).filter(|m| !m.is_empty());
-        }
+fn vendor_message(
+    json: Option<&serde_json::Map<String, serde_json::Value>>,
+    body: &[u8],
+) -> Option<String> {
+    if let Some(object) = json {
+        let field = ["error", "message"]
+            .iter()
+            .find_map(|key| object.get(*key).and_then(|v| v.as_str()));
+        return field.map(bound).filter(|m| !m.is_empty());
     }
     // Decoding is lossy and limited to the prefix that can matter.
     let prefix = &body[..body.len().min(MAX_VENDOR_MESSAGE * 4)];
