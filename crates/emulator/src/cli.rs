@@ -1,0 +1,231 @@
+//! The command line of `idv-delete-emulator`, also offered as
+//! `idv-delete emulator` by the project's main CLI, which flattens [`Args`]
+//! into its own subcommand so both accept exactly the same options.
+
+use std::convert::Infallible;
+use std::error::Error as StdError;
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Write};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+
+use crate::{seedfile, Config, Emulator, Faults, RetryAfterFormat};
+
+/// Seed of `--seed-random`: fixed, so the same N gives the same references.
+const RANDOM_REFERENCES_SEED: u64 = 0x1d_de1e7e;
+
+/// Errors of the command line, as text for the user.
+pub type CliError = Box<dyn StdError + Send + Sync>;
+
+/// Options of the emulator's command line.
+#[derive(Clone, Debug, clap::Args)]
+pub struct Args {
+    /// Port to listen on at 127.0.0.1; 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+
+    /// CSV file of transactions to create, with the header `vendor,product,reference`.
+    #[arg(long, value_name = "FILE", help_heading = "Seeding")]
+    pub seed: Option<PathBuf>,
+
+    /// Create N random UUID-like references per vendor and product (the same N gives the same references).
+    #[arg(long, value_name = "N", help_heading = "Seeding")]
+    pub seed_random: Option<u64>,
+
+    /// Write the references made by --seed-random to FILE, as a seed CSV.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "seed_random",
+        help_heading = "Seeding"
+    )]
+    pub write_seeded: Option<PathBuf>,
+
+    /// Jumio API token to accept.
+    #[arg(long, default_value = crate::DEFAULT_JUMIO_TOKEN, help_heading = "Credentials")]
+    pub jumio_token: String,
+
+    /// Jumio API secret to accept.
+    #[arg(long, default_value = crate::DEFAULT_JUMIO_SECRET, help_heading = "Credentials")]
+    pub jumio_secret: String,
+
+    /// HyperVerge appid to accept.
+    #[arg(long, default_value = crate::DEFAULT_HYPERVERGE_APP_ID, help_heading = "Credentials")]
+    pub hyperverge_app_id: String,
+
+    /// HyperVerge appkey to accept.
+    #[arg(long, default_value = crate::DEFAULT_HYPERVERGE_APP_KEY, help_heading = "Credentials")]
+    pub hyperverge_app_key: String,
+
+    /// Turn on HyperVerge IP allow-listing and allow this client IP (repeatable); others get 403.
+    #[arg(long, value_name = "IP", help_heading = "Credentials")]
+    pub hyperverge_allow_ip: Vec<IpAddr>,
+
+    /// Seed of the fault schedule: the same seed gives the same fault decisions.
+    #[arg(long, default_value_t = 0, help_heading = "Faults")]
+    pub fault_seed: u64,
+
+    /// Probability of an injected 500.
+    #[arg(long, default_value_t = 0.0, help_heading = "Faults")]
+    pub p500: f64,
+
+    /// Probability of an injected 502.
+    #[arg(long, default_value_t = 0.0, help_heading = "Faults")]
+    pub p502: f64,
+
+    /// Probability of an injected 503 without Retry-After.
+    #[arg(long, default_value_t = 0.0, help_heading = "Faults")]
+    pub p503: f64,
+
+    /// Probability of an injected 504.
+    #[arg(long, default_value_t = 0.0, help_heading = "Faults")]
+    pub p504: f64,
+
+    /// Probability of an injected 429 with Retry-After.
+    #[arg(long, default_value_t = 0.0, help_heading = "Faults")]
+    pub p429: f64,
+
+    /// Probability of an injected 503 with Retry-After.
+    #[arg(long, default_value_t = 0.0, help_heading = "Faults")]
+    pub p503_retry_after: f64,
+
+    /// Delay asked by injected 429/503 answers, in seconds.
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 1,
+        help_heading = "Faults"
+    )]
+    pub retry_after: u64,
+
+    /// Give that delay as an HTTP-date (relative to the Date header) instead of seconds.
+    #[arg(long, help_heading = "Faults")]
+    pub retry_after_http_date: bool,
+
+    /// Latency added to every vendor request, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0, help_heading = "Faults")]
+    pub latency_ms: u64,
+
+    /// Extra uniform random latency, up to this many milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0, help_heading = "Faults")]
+    pub latency_jitter_ms: u64,
+
+    /// Probability of a connection reset before the delete is applied.
+    #[arg(long, default_value_t = 0.0, help_heading = "Faults")]
+    pub p_reset_before: f64,
+
+    /// Probability of a connection reset after the delete is applied.
+    #[arg(long, default_value_t = 0.0, help_heading = "Faults")]
+    pub p_reset_after: f64,
+
+    /// Probability of a truncated response body.
+    #[arg(long, default_value_t = 0.0, help_heading = "Faults")]
+    pub p_truncate: f64,
+
+    /// Token-bucket rate limit, in requests per second (429 with Retry-After beyond).
+    #[arg(long, value_name = "PER_SEC", help_heading = "Faults")]
+    pub rate_limit: Option<f64>,
+
+    /// Token-bucket size: requests allowed in a burst.
+    #[arg(long, default_value_t = 1, help_heading = "Faults")]
+    pub rate_burst: u32,
+}
+
+impl Args {
+    /// The faults these options describe (not validated yet).
+    pub fn faults(&self) -> Faults {
+        Faults {
+            seed: self.fault_seed,
+            p500: self.p500,
+            p502: self.p502,
+            p503: self.p503,
+            p504: self.p504,
+            p429: self.p429,
+            p503_retry_after: self.p503_retry_after,
+            retry_after_secs: self.retry_after,
+            retry_after_format: if self.retry_after_http_date {
+                RetryAfterFormat::HttpDate
+            } else {
+                RetryAfterFormat::Seconds
+            },
+            latency_ms: self.latency_ms,
+            latency_jitter_ms: self.latency_jitter_ms,
+            p_reset_before: self.p_reset_before,
+            p_reset_after: self.p_reset_after,
+            p_truncate: self.p_truncate,
+            rate_limit: self.rate_limit,
+            rate_burst: self.rate_burst,
+        }
+    }
+
+    /// The emulator configuration these options describe.
+    pub fn config(&self) -> Config {
+        Config {
+            addr: SocketAddr::new(Ipv4Addr::LOCALHOST.into(), self.port),
+            jumio_token: self.jumio_token.clone(),
+            jumio_secret: self.jumio_secret.clone(),
+            hyperverge_app_id: self.hyperverge_app_id.clone(),
+            hyperverge_app_key: self.hyperverge_app_key.clone(),
+            hyperverge_allowed_ips: (!self.hyperverge_allow_ip.is_empty())
+                .then(|| self.hyperverge_allow_ip.clone()),
+            faults: self.faults(),
+        }
+    }
+}
+
+/// Starts an emulator as `args` say and seeds it (from `--seed`, then
+/// `--seed-random`, writing `--write-seeded`), without printing anything.
+pub fn start(args: &Args) -> Result<Emulator, CliError> {
+    let emulator = Emulator::start(args.config())?;
+    if let Some(path) = &args.seed {
+        let file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        seedfile::for_each_chunk(BufReader::new(file), |items| {
+            emulator.seed(items).map_err(|e| e.to_string())
+        })
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    if let Some(per_product) = args.seed_random {
+        let mut out = match &args.write_seeded {
+            Some(path) => {
+                let file = File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
+                let mut out = BufWriter::new(file);
+                writeln!(out, "{}", seedfile::HEADER)?;
+                Some(out)
+            }
+            None => None,
+        };
+        seedfile::random_chunks(per_product, RANDOM_REFERENCES_SEED, |items| {
+            emulator
+                .seed(items)
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+            match &mut out {
+                Some(out) => seedfile::write_items(out, items),
+                None => Ok(()),
+            }
+        })?;
+        if let Some(out) = out {
+            out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        }
+    }
+    Ok(emulator)
+}
+
+/// Runs the emulator: [`start`], then prints exactly
+/// `listening on http://127.0.0.1:PORT` as the first line on stdout and
+/// serves until the process is killed (SIGTERM, SIGINT). Returns only on a
+/// startup error.
+pub fn run(args: Args) -> Result<Infallible, CliError> {
+    let emulator = start(&args)?;
+    let mut stdout = io::stdout().lock();
+    writeln!(stdout, "listening on {}", emulator.base_url())?;
+    stdout.flush()?;
+    drop(stdout);
+    let stats = emulator.stats();
+    eprintln!(
+        "idv-delete-emulator: {} transactions seeded",
+        stats.transactions_present
+    );
+    loop {
+        std::thread::park();
+    }
+}

@@ -1,0 +1,302 @@
+//! A local, stateful, fault-injecting HTTP server of the Jumio and HyperVerge
+//! delete APIs, for tests, demos and benchmarks of erasure code.
+//!
+//! It serves, on one port whatever the `Host` header (so one base URL stands
+//! in for every region and host):
+//!
+//! - Jumio: `DELETE /api/netverify/v2/scans/{ref}`,
+//!   `/api/netverify/v2/authentications/{ref}` and
+//!   `/api/netverify/v2/documents/{ref}` (checks and bodies: [`jumio`](#jumio));
+//! - HyperVerge: `DELETE /api/v2/transaction/id` with the JSON body
+//!   `{"transactionId":"..."}` (see [`hyperverge`](#hyperverge));
+//! - the admin API under `/__emulator/`: seed, reset, faults, stats (see
+//!   [`admin`](#admin-api)).
+//!
+//! Other methods on the vendor paths get 405 with `Allow: DELETE`; other
+//! paths 404. Transactions exist once seeded: the first DELETE answers 200
+//! and removes the transaction, the next one 404. [`Faults`] injects errors,
+//! latency, resets, truncated bodies and a rate limit on a seeded,
+//! reproducible schedule, and [`Stats`] counts every delete applied or not
+//! found per reference, so a test can prove exactly-once erasure.
+//!
+//! This crate deliberately does not depend on `idv-delete-core`: it is a
+//! second, independent reading of the vendors' documentation, so that the
+//! client and the emulator check each other instead of sharing one mistake.
+//!
+//! # Example
+//!
+//! ```
+//! use std::io::{Read, Write};
+//! use idv_delete_emulator::{Config, Emulator};
+//!
+//! let emulator = Emulator::start(Config::default())?;
+//! emulator.seed_one("hyperverge", "transaction", "txn-42")?;
+//!
+//! // Any HTTP client works; here, a raw request.
+//! let body = r#"{"transactionId":"txn-42"}"#;
+//! let mut conn = std::net::TcpStream::connect(emulator.addr())?;
+//! write!(
+//!     conn,
+//!     "DELETE /api/v2/transaction/id HTTP/1.1\r\nHost: x\r\nappid: emulator-app-id\r\n\
+//!      appkey: emulator-app-key\r\ncontent-type: application/json\r\n\
+//!      content-length: {}\r\nconnection: close\r\n\r\n{body}",
+//!     body.len()
+//! )?;
+//! let mut answer = String::new();
+//! conn.read_to_string(&mut answer)?;
+//! assert!(answer.starts_with("HTTP/1.1 200 OK"));
+//!
+//! let stats = emulator.stats();
+//! let counts = stats.reference("hyperverge", "transaction", "txn-42").unwrap();
+//! assert_eq!((counts.applied, counts.not_found), (1, 0));
+//! emulator.shutdown();
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Jumio
+//!
+//! Checked in this order: a non-empty `User-Agent`, else 403; an `Accept`
+//! that accepts `application/json`, else 403; `Authorization: Basic` with the
+//! configured token and secret, else 401. Success is 200 with an empty body;
+//! unknown or already deleted references get 404. Jumio documents no error
+//! bodies: ours are one line of `text/plain` naming the problem, such as
+//! `Unauthorized: missing or invalid Basic credentials`. The reference is
+//! the path segment, taken literally (no percent-decoding).
+//!
+//! # HyperVerge
+//!
+//! Checked in this order, answered with the documented JSON bodies: the IP
+//! allow-list if configured (403), `appid`/`appkey` (401), then the body
+//! (422: `"transactionId" is required` when the body is not a JSON object,
+//! `content-type` is not `application/json`, or `transactionId` is missing,
+//! empty or not a string; `"KEY" is not allowed` for any other key). Success
+//! is `{"status":"success","statusCode":"200","message":"Transaction deleted
+//! successfully","deletedAudits":[...]}` with one to three audit ids derived
+//! from the transaction id. Not found is our assumption, as HyperVerge does
+//! not document it: 404
+//! `{"status":"failure","statusCode":"404","error":"Transaction not found"}`.
+//! Injected and rate-limit errors use the same failure shape.
+//!
+//! # Admin API
+//!
+//! | request | body | answer |
+//! |---|---|---|
+//! | `POST /__emulator/seed` | `[{"vendor":"jumio","product":"scan","reference":"..."}]` | `{"seeded":N}` |
+//! | `POST /__emulator/reset` | none | `{"reset":true}` |
+//! | `GET /__emulator/faults` | none | the [`Faults`] in force |
+//! | `PUT /__emulator/faults` | [`Faults`] as JSON, fields optional | the faults now in force |
+//! | `GET /__emulator/stats` | none | [`Stats`] as JSON |
+//!
+//! Invalid input gets 400 `{"error":"..."}` and changes nothing. Faults never
+//! apply to admin routes, and admin requests are not counted in [`Stats`].
+//!
+//! # Server
+//!
+//! HTTP/1.1 with keep-alive and `TCP_NODELAY`, a thread per connection, each
+//! response written with one write and carrying `Date` and `Content-Length`.
+//! Request bodies must be framed by `Content-Length`: `Transfer-Encoding`
+//! gets 411; malformed requests 400, heads over 16 KiB 431, bodies over
+//! 64 MiB 413 (then the connection is closed).
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod admin;
+pub mod cli;
+mod date;
+mod faults;
+mod http;
+mod hyperverge;
+mod jumio;
+mod product;
+mod rng;
+mod seedfile;
+mod server;
+mod service;
+mod state;
+mod stats;
+
+use std::fmt;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
+use std::sync::Arc;
+
+pub use faults::{Faults, RetryAfterFormat};
+pub use state::{SeedItem, MAX_REFERENCE_BYTES};
+pub use stats::{FaultCounts, ReferenceStats, Stats};
+
+/// Default Jumio API token the emulator accepts.
+pub const DEFAULT_JUMIO_TOKEN: &str = "emulator-token";
+/// Default Jumio API secret the emulator accepts.
+pub const DEFAULT_JUMIO_SECRET: &str = "emulator-secret";
+/// Default HyperVerge `appid` the emulator accepts.
+pub const DEFAULT_HYPERVERGE_APP_ID: &str = "emulator-app-id";
+/// Default HyperVerge `appkey` the emulator accepts.
+pub const DEFAULT_HYPERVERGE_APP_KEY: &str = "emulator-app-key";
+
+/// How to start an [`Emulator`]. The credentials are test values, not
+/// secrets: the emulator accepts exactly these and rejects any other.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Address to listen on. Default `127.0.0.1:0` (any free port).
+    pub addr: SocketAddr,
+    /// Jumio API token. Default [`DEFAULT_JUMIO_TOKEN`].
+    pub jumio_token: String,
+    /// Jumio API secret. Default [`DEFAULT_JUMIO_SECRET`].
+    pub jumio_secret: String,
+    /// HyperVerge `appid`. Default [`DEFAULT_HYPERVERGE_APP_ID`].
+    pub hyperverge_app_id: String,
+    /// HyperVerge `appkey`. Default [`DEFAULT_HYPERVERGE_APP_KEY`].
+    pub hyperverge_app_key: String,
+    /// HyperVerge IP allow-list: `None` (the default) accepts every client;
+    /// `Some(list)` answers the documented 403 to clients not in the list.
+    pub hyperverge_allowed_ips: Option<Vec<IpAddr>>,
+    /// Faults in force from the start. Default: none.
+    pub faults: Faults,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            addr: SocketAddr::new(Ipv4Addr::LOCALHOST.into(), 0),
+            jumio_token: DEFAULT_JUMIO_TOKEN.into(),
+            jumio_secret: DEFAULT_JUMIO_SECRET.into(),
+            hyperverge_app_id: DEFAULT_HYPERVERGE_APP_ID.into(),
+            hyperverge_app_key: DEFAULT_HYPERVERGE_APP_KEY.into(),
+            hyperverge_allowed_ips: None,
+            faults: Faults::default(),
+        }
+    }
+}
+
+/// Invalid input to the emulator's API: nothing was changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The vendor and product names are not among those served.
+    UnknownProduct {
+        /// The vendor name given.
+        vendor: String,
+        /// The product name given.
+        product: String,
+    },
+    /// A reference is empty, longer than [`MAX_REFERENCE_BYTES`], or contains
+    /// a control character or `/` (its first 80 characters are kept).
+    InvalidReference(String),
+    /// A [`Faults`] value is out of range.
+    InvalidFaults(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::UnknownProduct { vendor, product } => write!(
+                f,
+                "unknown vendor/product {vendor:?}/{product:?}: expected jumio/scan, \
+                 jumio/authentication, jumio/document or hyperverge/transaction"
+            ),
+            Error::InvalidReference(r) => write!(
+                f,
+                "invalid reference {r:?}: 1 to {MAX_REFERENCE_BYTES} bytes, \
+                 no control character or '/'"
+            ),
+            Error::InvalidFaults(why) => write!(f, "invalid faults: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// A running emulator. Dropping it (or [`Emulator::shutdown`]) stops the
+/// server and joins its threads, idle keep-alive connections included.
+pub struct Emulator {
+    addr: SocketAddr,
+    service: Arc<service::Service>,
+    running: server::Running,
+}
+
+impl Emulator {
+    /// Binds `config.addr` and starts serving on background threads.
+    ///
+    /// Fails if the address cannot be bound, or with
+    /// [`io::ErrorKind::InvalidInput`] if `config.faults` is invalid.
+    pub fn start(config: Config) -> io::Result<Emulator> {
+        config
+            .faults
+            .validate()
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let listener = TcpListener::bind(config.addr)?;
+        let addr = listener.local_addr()?;
+        let service = Arc::new(service::Service::new(config));
+        let running = server::spawn(listener, Arc::clone(&service))?;
+        Ok(Emulator {
+            addr,
+            service,
+            running,
+        })
+    }
+
+    /// The address the emulator listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://IP:PORT`, the base URL to give a client for every vendor,
+    /// product and region.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Creates transactions. All items are validated first: on error none is
+    /// created. Seeding an existing transaction changes nothing; seeding a
+    /// deleted one creates it again.
+    pub fn seed(&self, items: &[SeedItem]) -> Result<(), Error> {
+        self.service.seed(items).map(drop)
+    }
+
+    /// Creates one transaction, as [`Emulator::seed`].
+    pub fn seed_one(&self, vendor: &str, product: &str, reference: &str) -> Result<(), Error> {
+        self.seed(&[SeedItem::new(vendor, product, reference)])
+    }
+
+    /// A snapshot of the counters since start or the last reset.
+    pub fn stats(&self) -> Stats {
+        self.service.stats()
+    }
+
+    /// The faults in force.
+    pub fn faults(&self) -> Faults {
+        self.service.faults()
+    }
+
+    /// Puts `faults` in force for the following requests, restarting the
+    /// fault schedule from `faults.seed` and refilling the rate-limit bucket.
+    pub fn set_faults(&self, faults: Faults) -> Result<(), Error> {
+        self.service.set_faults(faults)
+    }
+
+    /// Forgets every transaction and counter, and restarts the fault
+    /// schedule from its seed (the faults themselves are kept).
+    pub fn reset(&self) {
+        self.service.reset();
+    }
+
+    /// Stops the server and joins its threads.
+    pub fn shutdown(mut self) {
+        self.running.stop();
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.running.stop();
+    }
+}
+
+impl fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Emulator")
+            .field("addr", &self.addr)
+            .finish()
+    }
+}
