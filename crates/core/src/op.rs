@@ -292,7 +292,7 @@ impl DeleteOp {
         }
         let detail = match (error, request_was_sent) {
             (TransportError::Tls, _) => "the TLS handshake with the vendor failed; check the base URL and the system's certificates",
-            (TransportError::Connect, _) => "could not connect to the vendor; check the network, proxy and base URL",
+            (TransportError::Connect, _) => "no connection to the vendor could be made; check the network, proxy and base URL",
             (TransportError::Timeout, true) => "the request was sent but no answer came in time; it may have been applied",
             (TransportError::Timeout, false) => "the vendor did not accept the request in time",
             (TransportError::Io, true) => "the connection broke after the request was sent; it may have been applied",

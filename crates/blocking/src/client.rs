@@ -1,0 +1,441 @@
+//! [`Client`] and its [`ClientBuilder`]: one connection pool, the
+//! credentials of one or both vendors, and the loop that drives a core
+//! [`DeleteOp`] over ureq.
+
+use std::collections::hash_map::RandomState;
+use std::fmt;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use idv_delete_core::{
+    Action, Credentials, DeleteError, DeleteIntent, DeleteOp, Deleted, Endpoint, ErrorKind,
+    HyperVergeCredentials, JumioCredentials, RetryPolicy, Vendor,
+};
+
+use crate::budget::{RetryBudget, RETRY_COST, SUCCESS_REFUND, TIMEOUT_RETRY_COST};
+use crate::throttle::Throttle;
+use crate::transport::{exchange, Exchange};
+
+/// Default time to establish a connection (TCP and TLS).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time for one attempt, from sending the request to the end of
+/// the response body.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default cap on the bytes of a response body that are read.
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = 64 * 1024;
+/// Largest accepted response-body cap.
+pub const MAX_RESPONSE_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// Configures a [`Client`]; every check happens in [`ClientBuilder::build`],
+/// before any I/O.
+#[must_use]
+pub struct ClientBuilder {
+    jumio: Option<JumioCredentials>,
+    hyperverge: Option<HyperVergeCredentials>,
+    base_url: Option<String>,
+    jumio_endpoint: Option<Endpoint>,
+    hyperverge_endpoint: Option<Endpoint>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    policy: RetryPolicy,
+    max_response_body: usize,
+    budget: RetryBudget,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("jumio", &self.jumio.is_some())
+            .field("hyperverge", &self.hyperverge.is_some())
+            .field("base_url", &self.base_url)
+            .field("jumio_endpoint", &self.jumio_endpoint)
+            .field("hyperverge_endpoint", &self.hyperverge_endpoint)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("policy", &self.policy)
+            .field("max_response_body", &self.max_response_body)
+            .field("budget", &self.budget)
+            .finish()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> ClientBuilder {
+        ClientBuilder {
+            jumio: None,
+            hyperverge: None,
+            base_url: None,
+            jumio_endpoint: None,
+            hyperverge_endpoint: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            policy: RetryPolicy::default(),
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+            budget: RetryBudget::standard(),
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// Jumio credentials (token, secret and the required User-Agent).
+    pub fn jumio(mut self, credentials: JumioCredentials) -> ClientBuilder {
+        self.jumio = Some(credentials);
+        self
+    }
+
+    /// HyperVerge credentials (appid and appkey).
+    pub fn hyperverge(mut self, credentials: HyperVergeCredentials) -> ClientBuilder {
+        self.hyperverge = Some(credentials);
+        self
+    }
+
+    /// One custom base URL for both vendors (a proxy, or the emulator):
+    /// checked by [`build`](ClientBuilder::build) (https, or http on a
+    /// loopback host only). A vendor-specific endpoint set with
+    /// [`jumio_endpoint`](ClientBuilder::jumio_endpoint) or
+    /// [`hyperverge_endpoint`](ClientBuilder::hyperverge_endpoint) wins.
+    pub fn base_url(mut self, url: &str) -> ClientBuilder {
+        self.base_url = Some(url.to_owned());
+        self
+    }
+
+    /// Where Jumio requests go (default: the documented host of each
+    /// product and region).
+    pub fn jumio_endpoint(mut self, endpoint: Endpoint) -> ClientBuilder {
+        self.jumio_endpoint = Some(endpoint);
+        self
+    }
+
+    /// Where HyperVerge requests go (default: its documented host); see
+    /// [`Endpoint::hyperverge_host`] for customers served from other hosts.
+    pub fn hyperverge_endpoint(mut self, endpoint: Endpoint) -> ClientBuilder {
+        self.hyperverge_endpoint = Some(endpoint);
+        self
+    }
+
+    /// Time to establish a connection, TCP and TLS (default 10 s). Name
+    /// resolution is bounded by the system resolver's own timeouts.
+    pub fn connect_timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time for one attempt once connected (default 30 s): each of sending
+    /// the request, awaiting the response head and reading the body gets
+    /// this long.
+    pub fn timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Retries per deletion (default: [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> ClientBuilder {
+        self.policy = policy;
+        self
+    }
+
+    /// Bytes of a response body read (default 64 KiB, at most 16 MiB); the
+    /// rest of a longer body is ignored, never an error.
+    pub fn max_response_body(mut self, bytes: usize) -> ClientBuilder {
+        self.max_response_body = bytes;
+        self
+    }
+
+    /// The client-wide retry budget (default: [`RetryBudget::standard`]).
+    pub fn retry_budget(mut self, budget: RetryBudget) -> ClientBuilder {
+        self.budget = budget;
+        self
+    }
+
+    /// Checks everything and builds the client. Errors are
+    /// [`ErrorKind::InvalidConfig`] and say what to change.
+    pub fn build(self) -> Result<Client, DeleteError> {
+        let invalid = |detail: String| Err(DeleteError::new(ErrorKind::InvalidConfig, detail));
+        if self.jumio.is_none() && self.hyperverge.is_none() {
+            return invalid(
+                "no credentials: configure Jumio credentials, HyperVerge credentials, or both"
+                    .into(),
+            );
+        }
+        self.policy.validate()?;
+        for (name, value) in [
+            ("connect timeout", self.connect_timeout),
+            ("timeout", self.timeout),
+        ] {
+            if value.is_zero() || value > Duration::from_secs(3600) {
+                return invalid(format!(
+                    "the {name} is {value:?}; use more than zero and at most one hour"
+                ));
+            }
+        }
+        if !(1..=MAX_RESPONSE_BODY_LIMIT).contains(&self.max_response_body) {
+            return invalid(format!(
+                "the response body cap is {} bytes; use 1 to {MAX_RESPONSE_BODY_LIMIT}",
+                self.max_response_body
+            ));
+        }
+        let shared = match &self.base_url {
+            Some(url) => Some(Endpoint::custom(url)?),
+            None => None,
+        };
+        let endpoint_for =
+            |specific: Option<Endpoint>| specific.or_else(|| shared.clone()).unwrap_or_default();
+        let inner = Inner {
+            agent: agent(self.connect_timeout, self.timeout),
+            jumio: self.jumio.map(Credentials::from),
+            hyperverge: self.hyperverge.map(Credentials::from),
+            jumio_endpoint: endpoint_for(self.jumio_endpoint),
+            hyperverge_endpoint: endpoint_for(self.hyperverge_endpoint),
+            policy: self.policy,
+            max_response_body: self.max_response_body,
+            budget: self.budget,
+            seeds: AtomicU64::new(0),
+            process_seed: process_seed(),
+        };
+        Ok(Client {
+            inner: Arc::new(inner),
+        })
+    }
+}
+
+/// The ureq agent as DESIGN.md §4 says: statuses are answers, redirects are
+/// never followed (a DELETE and its credentials must not go elsewhere),
+/// per-phase timeouts, no compression, TCP_NODELAY.
+///
+/// No resolve timeout: ureq resolves the host on every request (pooled
+/// connection or not), and with a resolve timeout (or `timeout_global`) it
+/// spawns a thread per resolution, which cost over 100 µs of CPU per
+/// deletion. Name resolution is bounded by the system resolver's own
+/// timeouts (resolv.conf) instead.
+fn agent(connect_timeout: Duration, timeout: Duration) -> ureq::Agent {
+    let config = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .no_delay(true)
+        .timeout_connect(Some(connect_timeout))
+        .timeout_send_request(Some(timeout))
+        .timeout_send_body(Some(timeout))
+        .timeout_recv_response(Some(timeout))
+        .timeout_recv_body(Some(timeout))
+        .user_agent(concat!("idv-delete/", env!("CARGO_PKG_VERSION")))
+        .max_idle_connections(256)
+        .max_idle_connections_per_host(256);
+    #[cfg(feature = "native-tls")]
+    let config = config.tls_config(
+        ureq::tls::TlsConfig::builder()
+            .provider(ureq::tls::TlsProvider::NativeTls)
+            .build(),
+    );
+    config.build().new_agent()
+}
+
+/// A random-enough number per process, so that jitter differs between
+/// processes that start together (std's `RandomState` is randomly keyed).
+fn process_seed() -> u64 {
+    let mut hasher = RandomState::new().build_hasher();
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    hasher.write_u64(nanos);
+    hasher.write_u32(std::process::id());
+    hasher.finish()
+}
+
+/// A blocking client of the Jumio and HyperVerge delete APIs.
+///
+/// Cheap to clone (an `Arc`), `Send + Sync`: clones share one connection
+/// pool and one [`RetryBudget`]. Build it with [`Client::builder`].
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    agent: ureq::Agent,
+    jumio: Option<Credentials>,
+    hyperverge: Option<Credentials>,
+    jumio_endpoint: Endpoint,
+    hyperverge_endpoint: Endpoint,
+    policy: RetryPolicy,
+    max_response_body: usize,
+    budget: RetryBudget,
+    seeds: AtomicU64,
+    process_seed: u64,
+}
+
+impl fmt::Debug for Client {
+    /// Names the configured vendors and endpoints; never a credential.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("Client")
+            .field("jumio", &i.jumio.is_some())
+            .field("hyperverge", &i.hyperverge.is_some())
+            .field("jumio_endpoint", &i.jumio_endpoint)
+            .field("hyperverge_endpoint", &i.hyperverge_endpoint)
+            .field("policy", &i.policy)
+            .field("max_response_body", &i.max_response_body)
+            .field("budget", &i.budget)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder with the defaults: documented endpoints, 10 s connect
+    /// timeout, 30 s timeout, default retry policy, 64 KiB bodies, standard
+    /// retry budget.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// Deletes `intent`'s transaction, retrying as the policy and the budget
+    /// allow. Blocks, sleeping between attempts.
+    pub fn delete(&self, intent: &DeleteIntent) -> Result<Deleted, DeleteError> {
+        let op = self.new_op(intent, false)?;
+        self.drive(op, None)
+    }
+
+    /// Deletes an item that an earlier run may already have deleted (a
+    /// journal entry sent without outcome, or an error whose
+    /// [`DeleteError::in_doubt`] is true): a 404 then confirms the deletion
+    /// ([`ConfirmedBy::Absence`](crate::ConfirmedBy::Absence)).
+    pub fn delete_resumed(&self, intent: &DeleteIntent) -> Result<Deleted, DeleteError> {
+        let op = self.new_op(intent, true)?;
+        self.drive(op, None)
+    }
+
+    /// The retry policy in use.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.inner.policy
+    }
+
+    /// The client-wide retry budget (to watch its tokens).
+    pub fn retry_budget(&self) -> &RetryBudget {
+        &self.inner.budget
+    }
+
+    /// Checks that this client can delete `intent` (credentials for its
+    /// vendor), without any I/O.
+    pub fn check(&self, intent: &DeleteIntent) -> Result<(), DeleteError> {
+        self.credentials_for(intent.vendor()).map(|_| ())
+    }
+
+    fn credentials_for(&self, vendor: Vendor) -> Result<(&Credentials, &Endpoint), DeleteError> {
+        let i = &self.inner;
+        let (credentials, endpoint, how) = match vendor {
+            Vendor::Jumio => (
+                &i.jumio,
+                &i.jumio_endpoint,
+                "ClientBuilder::jumio (CLI: the Jumio token, secret and User-Agent)",
+            ),
+            Vendor::HyperVerge => (
+                &i.hyperverge,
+                &i.hyperverge_endpoint,
+                "ClientBuilder::hyperverge (CLI: the HyperVerge appid and appkey)",
+            ),
+        };
+        match credentials {
+            Some(c) => Ok((c, endpoint)),
+            None => Err(DeleteError::new(
+                ErrorKind::InvalidConfig,
+                format!(
+                    "this client has no {} credentials; configure them with {how}",
+                    vendor.as_str()
+                ),
+            )),
+        }
+    }
+
+    pub(crate) fn new_op(
+        &self,
+        intent: &DeleteIntent,
+        in_doubt: bool,
+    ) -> Result<DeleteOp, DeleteError> {
+        let (credentials, endpoint) = self.credentials_for(intent.vendor())?;
+        let seed = self.next_seed();
+        if in_doubt {
+            DeleteOp::resume_in_doubt(intent, endpoint, credentials, self.inner.policy, seed)
+        } else {
+            DeleteOp::new(intent, endpoint, credentials, self.inner.policy, seed)
+        }
+    }
+
+    /// A per-op jitter seed: a counter mixed with the process seed
+    /// (SplitMix64 finaliser), so ops and processes spread their retries.
+    fn next_seed(&self) -> u64 {
+        let n = self.inner.seeds.fetch_add(1, Ordering::Relaxed);
+        let mut z = self.inner.process_seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Runs `op` to its end: sends, sleeps on waits, spends the retry budget
+    /// before each retry, and, in a batch, waits for the pacer and any pause
+    /// before each attempt and pauses everyone on a 429 with `Retry-After`.
+    pub(crate) fn drive(
+        &self,
+        mut op: DeleteOp,
+        throttle: Option<&Throttle>,
+    ) -> Result<Deleted, DeleteError> {
+        let budget = &self.inner.budget;
+        // Tokens taken for a retry the op may be about to make: the op only
+        // honours `stop_retrying` before it hands out its `Wait`, so the
+        // budget is charged as soon as an attempt fails, and given back if
+        // the op ends instead of retrying.
+        let mut tentative = None;
+        // The cost of the retry in progress, refunded if it succeeds.
+        let mut retry_cost = None;
+        loop {
+            match op.poll_action() {
+                Action::Send(request) => {
+                    if let Some(throttle) = throttle {
+                        throttle.before_attempt();
+                    }
+                    match exchange(&self.inner.agent, request, self.inner.max_response_body) {
+                        Exchange::Answered(response) => op.handle_response(response),
+                        Exchange::Failed { error, sent } => op.handle_transport_error(error, sent),
+                    }
+                    let Some(error) = op.last_error() else {
+                        continue;
+                    };
+                    if let (Some(throttle), ErrorKind::RateLimited, Some(asked)) =
+                        (throttle, error.kind(), error.retry_after())
+                    {
+                        // Everyone waits, not only this worker; a vendor
+                        // asking for more than the policy honours still
+                        // pauses the batch, up to that cap.
+                        throttle
+                            .pause
+                            .pause_for(asked.min(self.inner.policy.max_retry_after));
+                    }
+                    let cost = if error.kind() == ErrorKind::Timeout {
+                        TIMEOUT_RETRY_COST
+                    } else {
+                        RETRY_COST
+                    };
+                    if budget.try_spend(cost) {
+                        tentative = Some(cost);
+                    } else {
+                        op.stop_retrying();
+                    }
+                }
+                Action::Wait(delay) => {
+                    retry_cost = tentative.take();
+                    thread::sleep(delay);
+                }
+                Action::Done(result) => {
+                    if let Some(cost) = tentative.take() {
+                        budget.refund(cost);
+                    }
+                    if result.is_ok() {
+                        budget.refund(retry_cost.unwrap_or(SUCCESS_REFUND));
+                    }
+                    return result;
+                }
+            }
+        }
+    }
+}

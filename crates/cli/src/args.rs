@@ -1,0 +1,222 @@
+//! The command line, as clap types. Secrets are never arguments: they come
+//! from the environment or the config file (see `config`).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const AFTER_HELP: &str = "\
+Credentials come from the environment (JUMIO_API_TOKEN, JUMIO_API_SECRET,
+JUMIO_USER_AGENT, HYPERVERGE_APP_ID, HYPERVERGE_APP_KEY) or from a TOML config
+file (--config, $IDV_DELETE_CONFIG, or ~/.config/idv-delete/config.toml);
+never from arguments.
+
+Exit codes:
+  0    everything was deleted
+  1    the run could not go on (journal or I/O error)
+  2    usage or configuration error; nothing was sent
+  3    some items were not found at the vendor (none failed)
+  4    some items failed (see the report; they can be retried)
+  5    confirmation declined; nothing was sent
+  130  interrupted (Ctrl-C); run the same command again to resume
+
+Examples:
+  idv-delete demo
+  idv-delete jumio scan 2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20 --region eu
+  idv-delete hyperverge acme-customer-42
+  idv-delete batch erasures.csv --journal erasures.journal --concurrency 16 --rate 50
+  idv-delete verify erasures.journal";
+
+/// Erase identity-verification data held by Jumio and HyperVerge.
+#[derive(Debug, Parser)]
+#[command(name = "idv-delete", version, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Delete Jumio transactions by reference.
+    #[command(after_help = "Examples:
+  idv-delete jumio scan 2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20 --region eu
+  idv-delete jumio document REF1 REF2 --region us --output json
+  idv-delete jumio authentication REF --region sgp --base-url http://127.0.0.1:8080")]
+    Jumio(JumioArgs),
+    /// Delete HyperVerge transactions by id.
+    #[command(after_help = "Examples:
+  idv-delete hyperverge acme-customer-42
+  idv-delete hyperverge TXN1 TXN2 --host ind.idv.hyperverge.co")]
+    Hyperverge(HypervergeArgs),
+    /// Delete every row of a CSV file (vendor,product,region,reference), with a journal.
+    #[command(
+        after_help = "The CSV has the header vendor,product,region,reference (other columns are
+ignored). vendor is jumio or hyperverge; product is scan, authentication or
+document for Jumio and transaction (or empty) for HyperVerge; region is us, eu
+or sgp for Jumio and empty for HyperVerge.
+
+Every row is checked before anything is sent; bad rows are listed with their
+line numbers. Running the same command with the same journal resumes: finished
+rows are skipped, rows sent without an answer are confirmed.
+
+Examples:
+  idv-delete batch erasures.csv --journal erasures.journal
+  idv-delete batch erasures.csv --journal erasures.journal --dry-run
+  cat erasures.csv | idv-delete batch - --journal erasures.journal --yes --output json"
+    )]
+    Batch(BatchArgs),
+    /// Report what a journal proves: deleted when, not found, failed, in doubt.
+    #[command(after_help = "Examples:
+  idv-delete verify erasures.journal
+  idv-delete verify erasures.journal --output json")]
+    Verify(VerifyArgs),
+    /// Run the vendor emulator in the foreground (for testing erasure scripts).
+    #[command(after_help = "Examples:
+  idv-delete emulator --port 8080 --seed-random 100 --write-seeded seeded.csv
+  idv-delete emulator --port 8080 --p503 0.1 --rate-limit 50")]
+    Emulator(idv_delete_emulator::cli::Args),
+    /// Erase a demo data set on the embedded emulator, with faults, progress and a journal.
+    #[command(after_help = "Example:
+  idv-delete demo --items 1000")]
+    Demo(DemoArgs),
+}
+
+/// A Jumio product, as named on the command line.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum JumioProductArg {
+    /// ID Verification.
+    Scan,
+    /// Authentication.
+    Authentication,
+    /// Document Verification.
+    Document,
+}
+
+/// A Jumio region, as named on the command line.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum RegionArg {
+    /// United States.
+    Us,
+    /// European Union.
+    Eu,
+    /// Singapore.
+    Sgp,
+}
+
+/// How results are printed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    /// For people.
+    #[default]
+    Text,
+    /// One JSON document on stdout.
+    Json,
+}
+
+/// Options every command that talks to a vendor shares.
+#[derive(Debug, Args)]
+pub struct ConnectionArgs {
+    /// Send every request to this base URL instead of the vendor's documented hosts
+    /// (https, or http on a loopback address such as the emulator).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// TOML config file with credentials (default: $IDV_DELETE_CONFIG or ~/.config/idv-delete/config.toml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Seconds to wait for each answer.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    pub timeout: f64,
+    /// Most requests per deletion, the first included.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub max_attempts: u32,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Output::Text)]
+    pub output: Output,
+}
+
+/// `idv-delete jumio`.
+#[derive(Debug, Args)]
+pub struct JumioArgs {
+    /// The product whose transactions are deleted.
+    #[arg(value_enum)]
+    pub product: JumioProductArg,
+    /// Transaction references (UUIDs).
+    #[arg(required = true, value_name = "REF")]
+    pub references: Vec<String>,
+    /// The region holding the data (default: `region` in the config file).
+    #[arg(long, value_enum)]
+    pub region: Option<RegionArg>,
+    /// Connection and output options.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// `idv-delete hyperverge`.
+#[derive(Debug, Args)]
+pub struct HypervergeArgs {
+    /// Transaction ids.
+    #[arg(required = true, value_name = "TXN")]
+    pub transactions: Vec<String>,
+    /// Another HyperVerge host than review-api.idv.hyperverge.co.
+    #[arg(long, value_name = "HOST", conflicts_with = "base_url")]
+    pub host: Option<String>,
+    /// Connection and output options.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// `idv-delete batch`.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// The CSV file, or - for standard input.
+    #[arg(value_name = "FILE|-")]
+    pub input: String,
+    /// The journal file: created if missing, resumed if present.
+    #[arg(long, value_name = "PATH")]
+    pub journal: PathBuf,
+    /// Deletions in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub concurrency: usize,
+    /// Most requests per second (all workers together).
+    #[arg(long, value_name = "R")]
+    pub rate: Option<f64>,
+    /// Check every row and show what would be deleted; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation (required without a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    /// Run the valid rows even if some rows are invalid (they are listed and skipped).
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Connection and output options.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// `idv-delete verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The journal of a batch.
+    #[arg(value_name = "JOURNAL")]
+    pub journal: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Output::Text)]
+    pub output: Output,
+}
+
+/// `idv-delete demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Transactions to create and erase.
+    #[arg(long, value_name = "N", default_value_t = 600)]
+    pub items: u32,
+    /// Directory for the demo's CSV and journal (default: a new temporary directory).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Output::Text)]
+    pub output: Output,
+}

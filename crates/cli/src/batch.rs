@@ -1,0 +1,295 @@
+//! `idv-delete batch`: check the CSV, show the plan, confirm, then delete
+//! with a journal and a progress bar.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use idv_delete_blocking::{BatchOptions, BatchReport, CancelToken, Client, Progress};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::json;
+
+use crate::args::{BatchArgs, Output};
+use crate::csv_input::{Input, Scan};
+use crate::failure::{Failure, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_OK};
+
+/// What the batch command needs besides its arguments.
+pub struct Setup<'a> {
+    /// The client (credentials of the vendors the CSV names).
+    pub client: &'a Client,
+    /// Set on Ctrl-C.
+    pub cancel: CancelToken,
+}
+
+/// Checks the CSV: the scan, or a config failure listing the bad rows.
+pub fn check_input(input: &Input, skip_invalid: bool) -> Result<Scan, Failure> {
+    let scan = input.scan()?;
+    if scan.invalid > 0 {
+        let mut message = format!(
+            "{} has {} invalid row{}:\n",
+            input.name(),
+            scan.invalid,
+            if scan.invalid == 1 { "" } else { "s" }
+        );
+        for (line, why) in &scan.errors {
+            message.push_str(&format!("  line {line}: {why}\n"));
+        }
+        if scan.invalid > scan.errors.len() as u64 {
+            message.push_str(&format!(
+                "  ... and {} more\n",
+                scan.invalid - scan.errors.len() as u64
+            ));
+        }
+        if !skip_invalid {
+            message.push_str("nothing was sent; fix these rows, or pass --skip-invalid to delete only the valid ones");
+            return Err(Failure::config(message));
+        }
+        eprint!("{message}these rows are skipped (--skip-invalid)\n\n");
+    }
+    Ok(scan)
+}
+
+/// Prints what would be deleted, per vendor, product and region.
+pub fn print_plan(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "{:<12} {:<16} {:<7} {:>10}",
+        "vendor", "product", "region", "items"
+    )?;
+    for ((vendor, product, region), count) in &scan.counts {
+        writeln!(out, "{vendor:<12} {product:<16} {region:<7} {count:>10}")?;
+    }
+    writeln!(out, "{:<37} {:>10}", "total", scan.valid)
+}
+
+/// Runs the batch command; returns the exit code.
+pub fn run(args: &BatchArgs, input: &Input, scan: &Scan, setup: Setup<'_>) -> Result<u8, Failure> {
+    let output = args.connection.output;
+    let mut stderr = io::stderr();
+    print_plan(scan, &mut stderr)?;
+    if args.journal.exists() && !args.dry_run {
+        eprintln!(
+            "resuming the journal {}: finished rows are skipped",
+            args.journal.display()
+        );
+    }
+    if !args.dry_run && !args.yes {
+        confirm(scan.valid, args.input == "-")?;
+    }
+
+    let changed = Mutex::new(None);
+    let intents = input.intents(&changed)?;
+    let bar = progress_bar(scan.valid);
+    let mut options = BatchOptions::default()
+        .concurrency(args.concurrency)
+        .dry_run(args.dry_run)
+        .cancel(setup.cancel.clone());
+    if !args.dry_run {
+        options = options.journal(&args.journal);
+    }
+    if let Some(rate) = args.rate {
+        options = options.rate(rate);
+    }
+    let on_progress = bar.clone();
+    options = options.progress(move |p: &Progress| update_bar(&on_progress, p));
+    let report = setup.client.delete_many(intents, options);
+    bar.finish_and_clear();
+    let report = report?;
+    if let Ok(Some(why)) = changed.into_inner() {
+        return Err(Failure::runtime(why));
+    }
+
+    let journal = (!args.dry_run).then_some(args.journal.as_path());
+    match output {
+        Output::Text => print_summary(&report, journal),
+        Output::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&summary_json(&report, journal)).unwrap_or_default()
+        ),
+    }
+    if report.cancelled {
+        eprintln!(
+            "interrupted: requests in flight were finished and journaled; run the same command again to resume from {}",
+            args.journal.display()
+        );
+        return Ok(EXIT_INTERRUPTED);
+    }
+    Ok(exit_code(&report))
+}
+
+/// 0 when everything in this run was deleted, 4 on failures, 3 on not-found.
+pub fn exit_code(report: &BatchReport) -> u8 {
+    if report.failed_total() > 0 {
+        EXIT_FAILED
+    } else if report.not_found > 0 {
+        EXIT_NOT_FOUND
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Asks on the terminal before an irreversible run; refuses without one.
+fn confirm(items: u64, input_is_stdin: bool) -> Result<(), Failure> {
+    if input_is_stdin || !io::stdin().is_terminal() {
+        return Err(Failure::config(
+            "refusing to delete without confirmation: there is no terminal to ask on; pass --yes to confirm on the command line",
+        ));
+    }
+    eprint!(
+        "Erase these {items} records at the vendors? This cannot be undone. Type yes to go on: "
+    );
+    io::stderr().flush()?;
+    let mut answer = String::new();
+    io::stdin().lock().read_line(&mut answer)?;
+    if answer.trim().eq_ignore_ascii_case("yes") {
+        Ok(())
+    } else {
+        Err(Failure::declined("not confirmed; nothing was sent"))
+    }
+}
+
+/// A progress bar on stderr, drawn only when stderr is a terminal.
+fn progress_bar(total: u64) -> ProgressBar {
+    let target = if io::stderr().is_terminal() {
+        ProgressDrawTarget::stderr_with_hz(10)
+    } else {
+        ProgressDrawTarget::hidden()
+    };
+    let bar = ProgressBar::with_draw_target(Some(total), target);
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:24.cyan/blue} {pos}/{len} {per_sec:.0} ETA {eta} {msg}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+fn update_bar(bar: &ProgressBar, progress: &Progress) {
+    bar.set_position(progress.done + progress.skipped);
+    let skipped = match progress.skipped {
+        0 => String::new(),
+        n => format!(", skipped {n}"),
+    };
+    bar.set_message(format!(
+        "deleted {}, not found {}, failed {}{skipped}",
+        progress.deleted, progress.not_found, progress.failed
+    ));
+}
+
+/// The summary table for people, on stdout.
+pub fn print_summary(report: &BatchReport, journal: Option<&std::path::Path>) {
+    let rate = report.done() as f64 / report.elapsed.as_secs_f64().max(1e-9);
+    if report.dry_run {
+        println!(
+            "dry run: {} rows would be deleted; nothing was sent",
+            report.would_delete
+        );
+        return;
+    }
+    println!("{:<36} {:>10}", "outcome", "items");
+    println!(
+        "{:<36} {:>10}",
+        "deleted (vendor answered 2xx)", report.deleted_by_response
+    );
+    println!(
+        "{:<36} {:>10}",
+        "deleted (confirmed by absence)", report.deleted_by_absence
+    );
+    println!("{:<36} {:>10}", "not found", report.not_found);
+    for (kind, count) in &report.failed {
+        println!("{:<36} {:>10}", format!("failed: {}", kind.as_str()), count);
+    }
+    if report.skipped > 0 {
+        println!(
+            "{:<36} {:>10}",
+            "skipped (finished in the journal)", report.skipped
+        );
+    }
+    println!(
+        "{} items in {:.1} s ({rate:.0}/s), {} requests",
+        report.done(),
+        report.elapsed.as_secs_f64(),
+        report.attempts
+    );
+    for note in &report.journal_notes {
+        println!("note: {note}");
+    }
+    for failed in &report.failures {
+        println!(
+            "failed: {} (item {} of the input): {}",
+            failed.intent,
+            failed.position + 1,
+            failed.error
+        );
+    }
+    if report.failures_omitted > 0 {
+        println!(
+            "... and {} more failures (see the journal)",
+            report.failures_omitted
+        );
+    }
+    if report.in_doubt > 0 {
+        println!(
+            "{} failed items may have been deleted by an attempt; running the batch again confirms them",
+            report.in_doubt
+        );
+    }
+    if let Some(journal) = journal {
+        println!(
+            "journal: {} (idv-delete verify {} for the proof of erasure)",
+            journal.display(),
+            journal.display()
+        );
+    }
+}
+
+/// The machine-readable summary.
+pub fn summary_json(report: &BatchReport, journal: Option<&std::path::Path>) -> serde_json::Value {
+    let failed: serde_json::Map<String, serde_json::Value> = report
+        .failed
+        .iter()
+        .map(|(kind, count)| (kind.as_str().to_owned(), json!(count)))
+        .collect();
+    json!({
+        "dry_run": report.dry_run,
+        "cancelled": report.cancelled,
+        "would_delete": report.would_delete,
+        "deleted_by_response": report.deleted_by_response,
+        "deleted_by_absence": report.deleted_by_absence,
+        "deleted": report.deleted(),
+        "not_found": report.not_found,
+        "failed": failed,
+        "failed_total": report.failed_total(),
+        "in_doubt": report.in_doubt,
+        "skipped": report.skipped,
+        "resumed_in_doubt": report.resumed_in_doubt,
+        "attempts": report.attempts,
+        "elapsed_seconds": report.elapsed.as_secs_f64(),
+        "journal": journal.map(|p| p.display().to_string()),
+        "journal_notes": report.journal_notes,
+        "failures": report.failures.iter().map(|f| {
+            let mut item = crate::single::to_json(&f.intent, &Err(f.error.clone()));
+            if let Some(item) = item.as_object_mut() {
+                item.insert("position".into(), json!(f.position));
+            }
+            item
+        }).collect::<Vec<_>>(),
+        "failures_omitted": report.failures_omitted,
+    })
+}
+
+/// Makes Ctrl-C cancel the batch cleanly; a second Ctrl-C exits at once
+/// (in-flight items are then in doubt, which a resume confirms).
+pub fn install_ctrl_c(cancel: &CancelToken) {
+    let token = cancel.clone();
+    // A second handler cannot be installed; the first one is enough.
+    let _ = ctrlc::set_handler(move || {
+        if token.is_cancelled() {
+            eprintln!("\ninterrupted again: exiting now; the journal stays consistent, resume with the same command");
+            std::process::exit(EXIT_INTERRUPTED.into());
+        }
+        eprintln!("\nstopping: finishing the requests in flight (Ctrl-C again to exit now)");
+        token.cancel();
+    });
+}

@@ -1,0 +1,175 @@
+//! `idv-delete`: erase identity-verification data at Jumio and HyperVerge.
+//!
+//! See `idv-delete --help` for commands, credentials and exit codes.
+#![forbid(unsafe_code)]
+
+mod args;
+mod batch;
+mod config;
+mod csv_input;
+mod demo;
+mod failure;
+mod single;
+mod verify;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use idv_delete_blocking::{
+    CancelToken, Client, DeleteIntent, Endpoint, JumioProduct, Region, RetryPolicy,
+};
+
+use crate::args::{Cli, Command, ConnectionArgs, JumioProductArg, RegionArg};
+use crate::config::Config;
+use crate::failure::Failure;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(failure) => {
+            eprintln!("error: {failure}");
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<u8, Failure> {
+    match cli.command {
+        Command::Jumio(args) => {
+            let config = Config::load(args.connection.config.as_deref())?;
+            let region = match args.region {
+                Some(region) => region_of(region),
+                None => config.jumio_region()?.ok_or_else(|| {
+                    Failure::config("which region holds these transactions? pass --region us, eu or sgp (or set region under [jumio] in the config file)")
+                })?,
+            };
+            let product = product_of(args.product);
+            let client = client(
+                &config,
+                &args.connection,
+                Vendors {
+                    jumio: true,
+                    hyperverge: false,
+                },
+                None,
+            )?;
+            let intents = args
+                .references
+                .iter()
+                .map(|r| DeleteIntent::jumio(product, region, r))
+                .collect();
+            single::run(&client, intents, args.connection.output)
+        }
+        Command::Hyperverge(args) => {
+            let config = Config::load(args.connection.config.as_deref())?;
+            let host = args.host.as_deref().or(config.hyperverge_host());
+            let client = client(
+                &config,
+                &args.connection,
+                Vendors {
+                    jumio: false,
+                    hyperverge: true,
+                },
+                host,
+            )?;
+            let intents = args
+                .transactions
+                .iter()
+                .map(|t| DeleteIntent::hyperverge(t))
+                .collect();
+            single::run(&client, intents, args.connection.output)
+        }
+        Command::Batch(args) => {
+            let config = Config::load(args.connection.config.as_deref())?;
+            let input = csv_input::Input::open(&args.input)?;
+            let scan = batch::check_input(&input, args.skip_invalid)?;
+            let vendors = Vendors {
+                jumio: scan.counts.keys().any(|(vendor, _, _)| *vendor == "jumio"),
+                hyperverge: scan
+                    .counts
+                    .keys()
+                    .any(|(vendor, _, _)| *vendor == "hyperverge"),
+            };
+            // A dry run checks the credentials too: it is the rehearsal.
+            let client = client(&config, &args.connection, vendors, config.hyperverge_host())?;
+            let cancel = CancelToken::new();
+            batch::install_ctrl_c(&cancel);
+            batch::run(
+                &args,
+                &input,
+                &scan,
+                batch::Setup {
+                    client: &client,
+                    cancel,
+                },
+            )
+        }
+        Command::Verify(args) => verify::run(&args.journal, args.output),
+        Command::Emulator(args) => match idv_delete_emulator::cli::run(args) {
+            Ok(never) => match never {},
+            Err(e) => Err(Failure::config(format!("emulator: {e}"))),
+        },
+        Command::Demo(args) => demo::run(&args),
+    }
+}
+
+/// Which vendors' credentials a command needs.
+struct Vendors {
+    jumio: bool,
+    hyperverge: bool,
+}
+
+/// A client with the credentials of `vendors`, all checked before any I/O.
+fn client(
+    config: &Config,
+    connection: &ConnectionArgs,
+    vendors: Vendors,
+    hyperverge_host: Option<&str>,
+) -> Result<Client, Failure> {
+    if !(connection.timeout.is_finite() && connection.timeout > 0.0 && connection.timeout <= 3600.0)
+    {
+        return Err(Failure::config(format!(
+            "--timeout {} is not usable: give seconds between 0 and 3600",
+            connection.timeout
+        )));
+    }
+    let mut builder = Client::builder()
+        .timeout(Duration::from_secs_f64(connection.timeout))
+        .retry_policy(RetryPolicy {
+            max_attempts: connection.max_attempts,
+            ..RetryPolicy::default()
+        });
+    if vendors.jumio {
+        builder = builder.jumio(config.jumio()?);
+    }
+    if vendors.hyperverge {
+        builder = builder.hyperverge(config.hyperverge()?);
+        if let Some(host) = hyperverge_host {
+            builder = builder.hyperverge_endpoint(
+                Endpoint::hyperverge_host(host).map_err(|e| Failure::config(e.to_string()))?,
+            );
+        }
+    }
+    if let Some(url) = config.base_url(connection.base_url.as_deref()) {
+        builder = builder.base_url(&url);
+    }
+    builder.build().map_err(|e| Failure::config(e.to_string()))
+}
+
+fn product_of(product: JumioProductArg) -> JumioProduct {
+    match product {
+        JumioProductArg::Scan => JumioProduct::IdVerification,
+        JumioProductArg::Authentication => JumioProduct::Authentication,
+        JumioProductArg::Document => JumioProduct::DocumentVerification,
+    }
+}
+
+fn region_of(region: RegionArg) -> Region {
+    match region {
+        RegionArg::Us => Region::Us,
+        RegionArg::Eu => Region::Eu,
+        RegionArg::Sgp => Region::Sgp,
+    }
+}
