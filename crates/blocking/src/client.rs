@@ -381,11 +381,6 @@ impl Client {
         throttle: Option<&Throttle>,
     ) -> Result<Deleted, DeleteError> {
         let budget = &self.inner.budget;
-        // Tokens taken for a retry the op may be about to make: the op only
-        // honours `stop_retrying` before it hands out its `Wait`, so the
-        // budget is charged as soon as an attempt fails, and given back if
-        // the op ends instead of retrying.
-        let mut tentative = None;
         // The cost of the retry in progress, refunded if it succeeds.
         let mut retry_cost = None;
         loop {
@@ -398,38 +393,33 @@ impl Client {
                         Exchange::Answered(response) => op.handle_response(response),
                         Exchange::Failed { error, sent } => op.handle_transport_error(error, sent),
                     }
-                    let Some(error) = op.last_error() else {
-                        continue;
-                    };
-                    if let (Some(throttle), ErrorKind::RateLimited, Some(asked)) =
-                        (throttle, error.kind(), error.retry_after())
-                    {
-                        // Everyone waits, not only this worker; a vendor
-                        // asking for more than the policy honours still
-                        // pauses the batch, up to that cap.
-                        throttle
-                            .pause
-                            .pause_for(asked.min(self.inner.policy.max_retry_after));
+                    if let (Some(throttle), Some(error)) = (throttle, op.last_error()) {
+                        if let (ErrorKind::RateLimited, Some(asked)) =
+                            (error.kind(), error.retry_after())
+                        {
+                            // Everyone waits, not only this worker; a vendor
+                            // asking for more than the policy honours still
+                            // pauses the batch, up to that cap.
+                            throttle
+                                .pause
+                                .pause_for(asked.min(self.inner.policy.max_retry_after));
+                        }
                     }
-                    let cost = if error.kind() == ErrorKind::Timeout {
-                        TIMEOUT_RETRY_COST
-                    } else {
-                        RETRY_COST
-                    };
-                    if budget.try_spend(cost) {
-                        tentative = Some(cost);
-                    } else {
-                        op.stop_retrying();
+                    if let Some(error) = op.pending_retry() {
+                        let cost = if error.kind() == ErrorKind::Timeout {
+                            TIMEOUT_RETRY_COST
+                        } else {
+                            RETRY_COST
+                        };
+                        if budget.try_spend(cost) {
+                            retry_cost = Some(cost);
+                        } else {
+                            op.stop_retrying();
+                        }
                     }
                 }
-                Action::Wait(delay) => {
-                    retry_cost = tentative.take();
-                    thread::sleep(delay);
-                }
+                Action::Wait(delay) => thread::sleep(delay),
                 Action::Done(result) => {
-                    if let Some(cost) = tentative.take() {
-                        budget.refund(cost);
-                    }
                     if result.is_ok() {
                         budget.refund(retry_cost.unwrap_or(SUCCESS_REFUND));
                     }

@@ -211,6 +211,16 @@ impl DeleteOp {
         }
     }
 
+    /// The error the op is about to retry (its next action is a
+    /// [`Action::Wait`]), so a driver can charge a retry budget or refuse the
+    /// retry with [`DeleteOp::stop_retrying`].
+    pub fn pending_retry(&self) -> Option<&DeleteError> {
+        match &self.state {
+            State::Backoff { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
     /// Ends the op with its last error instead of retrying it: a driver calls
     /// this when a client-wide retry budget or a deadline forbids another
     /// attempt. Does nothing unless the op is about to retry.

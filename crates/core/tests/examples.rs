@@ -495,3 +495,28 @@ fn error_kinds_have_stable_unique_names() {
         assert_eq!(ErrorKind::from_name(kind.as_str()), Some(kind));
     }
 }
+
+#[test]
+fn pending_retry_shows_the_error_about_to_be_retried_and_can_be_refused() {
+    let mut op = DeleteOp::new(
+        &scan("abc"),
+        &Endpoint::Documented,
+        &jumio_credentials(),
+        RetryPolicy::default(),
+        1,
+    )
+    .unwrap();
+    assert!(matches!(op.poll_action(), Action::Send(_)));
+    assert!(
+        op.pending_retry().is_none(),
+        "nothing to retry while awaiting"
+    );
+    op.handle_response(response(503, &[], b"busy"));
+    assert_eq!(op.pending_retry().map(|e| e.status()), Some(Some(503)));
+    op.stop_retrying();
+    assert!(op.pending_retry().is_none());
+    let Action::Done(Err(error)) = op.poll_action() else {
+        panic!("stop_retrying ends the op")
+    };
+    assert_eq!((error.kind(), error.attempts()), (ErrorKind::Server, 1));
+}
