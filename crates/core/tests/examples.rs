@@ -24,6 +24,18 @@ fn scan(reference: &str) -> DeleteIntent {
     DeleteIntent::jumio(JumioProduct::IdVerification, Region::Us, reference).unwrap()
 }
 
+/// A deletion of the Jumio scan `abc` with the default policy.
+fn scan_op(jitter_seed: u64) -> DeleteOp {
+    DeleteOp::new(
+        &scan("abc"),
+        &Endpoint::Documented,
+        &jumio_credentials(),
+        RetryPolicy::default(),
+        jitter_seed,
+    )
+    .unwrap()
+}
+
 fn response(
     status: u16,
     headers: &[(&str, &str)],
@@ -303,14 +315,7 @@ fn drive(
 
 #[test]
 fn a_404_after_a_reset_after_sending_is_deleted_by_absence() {
-    let mut op = DeleteOp::new(
-        &scan("abc"),
-        &Endpoint::Documented,
-        &jumio_credentials(),
-        RetryPolicy::default(),
-        1,
-    )
-    .unwrap();
+    let mut op = scan_op(1);
     let (result, waits) = drive(&mut op, &mut |attempt| {
         if attempt == 1 {
             Err((TransportError::Io, true))
@@ -327,14 +332,7 @@ fn a_404_after_a_reset_after_sending_is_deleted_by_absence() {
 
 #[test]
 fn a_404_after_a_connect_failure_is_not_found() {
-    let mut op = DeleteOp::new(
-        &scan("abc"),
-        &Endpoint::Documented,
-        &jumio_credentials(),
-        RetryPolicy::default(),
-        1,
-    )
-    .unwrap();
+    let mut op = scan_op(1);
     let (result, _) = drive(&mut op, &mut |attempt| {
         if attempt == 1 {
             Err((TransportError::Connect, false))
@@ -364,14 +362,7 @@ fn resumed_in_doubt_items_are_confirmed_by_a_404() {
 
 #[test]
 fn retry_after_is_honoured_up_to_the_cap() {
-    let mut op = DeleteOp::new(
-        &scan("abc"),
-        &Endpoint::Documented,
-        &jumio_credentials(),
-        RetryPolicy::default(),
-        1,
-    )
-    .unwrap();
+    let mut op = scan_op(1);
     let (result, waits) = drive(&mut op, &mut |attempt| match attempt {
         1 => Ok(response(429, &[("retry-after", "3")], b"")),
         _ => Ok(response(200, &[], b"")),
@@ -379,14 +370,7 @@ fn retry_after_is_honoured_up_to_the_cap() {
     assert!(result.is_ok());
     assert_eq!(waits, [Duration::from_secs(3)]);
 
-    let mut op = DeleteOp::new(
-        &scan("abc"),
-        &Endpoint::Documented,
-        &jumio_credentials(),
-        RetryPolicy::default(),
-        1,
-    )
-    .unwrap();
+    let mut op = scan_op(1);
     let (result, waits) = drive(&mut op, &mut |_| {
         Ok(response(429, &[("retry-after", "3600")], b""))
     });
@@ -399,14 +383,7 @@ fn retry_after_is_honoured_up_to_the_cap() {
 
 #[test]
 fn timeouts_exhaust_the_attempts_and_stay_in_doubt() {
-    let mut op = DeleteOp::new(
-        &scan("abc"),
-        &Endpoint::Documented,
-        &jumio_credentials(),
-        RetryPolicy::default(),
-        9,
-    )
-    .unwrap();
+    let mut op = scan_op(9);
     let (result, waits) = drive(&mut op, &mut |_| Err((TransportError::Timeout, true)));
     let error = result.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Timeout);
@@ -423,28 +400,14 @@ fn timeouts_exhaust_the_attempts_and_stay_in_doubt() {
 
 #[test]
 fn tls_failures_are_not_retried() {
-    let mut op = DeleteOp::new(
-        &scan("abc"),
-        &Endpoint::Documented,
-        &jumio_credentials(),
-        RetryPolicy::default(),
-        1,
-    )
-    .unwrap();
+    let mut op = scan_op(1);
     let (result, _) = drive(&mut op, &mut |_| Err((TransportError::Tls, false)));
     assert_eq!(result.unwrap_err().attempts(), 1);
 }
 
 #[test]
 fn an_abandoned_attempt_counts_as_in_doubt() {
-    let mut op = DeleteOp::new(
-        &scan("abc"),
-        &Endpoint::Documented,
-        &jumio_credentials(),
-        RetryPolicy::default(),
-        1,
-    )
-    .unwrap();
+    let mut op = scan_op(1);
     assert!(matches!(op.poll_action(), Action::Send(_)));
     assert!(matches!(op.poll_action(), Action::Wait(_)));
     assert!(matches!(op.poll_action(), Action::Send(_)));
@@ -498,14 +461,7 @@ fn error_kinds_have_stable_unique_names() {
 
 #[test]
 fn pending_retry_shows_the_error_about_to_be_retried_and_can_be_refused() {
-    let mut op = DeleteOp::new(
-        &scan("abc"),
-        &Endpoint::Documented,
-        &jumio_credentials(),
-        RetryPolicy::default(),
-        1,
-    )
-    .unwrap();
+    let mut op = scan_op(1);
     assert!(matches!(op.poll_action(), Action::Send(_)));
     assert!(
         op.pending_retry().is_none(),
