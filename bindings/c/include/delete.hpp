@@ -1,0 +1,357 @@
+// delete.hpp: a small C++17 wrapper of libdelete (delete.h), shipped with
+// the library. RAII handles (std::unique_ptr with the matching *_free),
+// exceptions (idv_delete::Error) instead of codes, std::string_view for
+// strings owned by a handle. Header-only; link libdelete as for C.
+//
+// `delete` is a C++ keyword, so Client::delete is spelled delete_one; the
+// other names follow the Rust API (delete_resumed, delete_many, to_request,
+// parse_response).
+//
+// SPDX-License-Identifier: MIT OR Apache-2.0
+#ifndef DELETE_HPP
+#define DELETE_HPP
+
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "delete.h"
+
+namespace idv_delete {
+
+/// A call failed: code() is its delete_result, what() its message.
+class Error : public std::runtime_error {
+public:
+    explicit Error(delete_result code)
+        : std::runtime_error(delete_result_message(code)), code_(code) {}
+    delete_result code() const noexcept { return code_; }
+
+private:
+    delete_result code_;
+};
+
+namespace detail {
+inline void check(delete_result code) {
+    if (code != DELETE_RESULT_OK) throw Error(code);
+}
+
+template <class T, void (*Free)(T *)>
+struct Deleter {
+    void operator()(T *handle) const noexcept { Free(handle); }
+};
+
+template <class T, void (*Free)(T *)>
+using Handle = std::unique_ptr<T, Deleter<T, Free>>;
+
+// Reads an optional value: DELETE_RESULT_ABSENT is "none".
+template <class T, class F>
+std::optional<T> optional(F read) {
+    T value{};
+    delete_result code = read(&value);
+    if (code == DELETE_RESULT_ABSENT) return std::nullopt;
+    check(code);
+    return value;
+}
+}  // namespace detail
+
+/// The version of the loaded libdelete.
+inline std::string_view version() { return delete_version(); }
+
+/// How one deletion ended. Movable, not copyable; strings it hands out live
+/// as long as it does.
+class Outcome {
+public:
+    bool deleted() const { return read<bool>(delete_outcome_deleted); }
+    /// DELETE_RESULT_OK if deleted, otherwise the kind of failure.
+    delete_result error() const { return read<delete_result>(delete_outcome_error); }
+    std::string_view message() const { return read<const char *>(delete_outcome_message); }
+    std::optional<std::uint16_t> http_status() const {
+        return detail::optional<std::uint16_t>(
+            [&](std::uint16_t *out) { return delete_outcome_http_status(get(), out); });
+    }
+    std::optional<std::string_view> vendor_message() const {
+        auto text = detail::optional<const char *>(
+            [&](const char **out) { return delete_outcome_vendor_message(get(), out); });
+        if (!text) return std::nullopt;
+        return std::string_view(*text);
+    }
+    std::vector<std::string_view> audits() const {
+        std::vector<std::string_view> audits(read<std::size_t>(delete_outcome_audit_count));
+        for (std::size_t i = 0; i < audits.size(); i++) {
+            const char *audit = nullptr;
+            detail::check(delete_outcome_audit(get(), i, &audit));
+            audits[i] = audit;
+        }
+        return audits;
+    }
+    std::optional<std::chrono::milliseconds> retry_after() const {
+        auto ms = detail::optional<std::uint64_t>(
+            [&](std::uint64_t *out) { return delete_outcome_retry_after_ms(get(), out); });
+        if (!ms) return std::nullopt;
+        return std::chrono::milliseconds(*ms);
+    }
+    std::uint32_t attempts() const { return read<std::uint32_t>(delete_outcome_attempts); }
+    std::optional<delete_confirmed_by> confirmed_by() const {
+        return detail::optional<delete_confirmed_by>(
+            [&](delete_confirmed_by *out) { return delete_outcome_confirmed_by(get(), out); });
+    }
+    bool in_doubt() const { return read<bool>(delete_outcome_in_doubt); }
+    const delete_outcome *get() const noexcept { return handle_.get(); }
+
+private:
+    friend class Client;
+    friend class Request;
+    explicit Outcome(delete_outcome *handle) : handle_(handle) {}
+    template <class T>
+    T read(delete_result (*accessor)(const delete_outcome *, T *)) const {
+        T value{};
+        detail::check(accessor(get(), &value));
+        return value;
+    }
+    detail::Handle<delete_outcome, delete_outcome_free> handle_;
+};
+
+/// The request that deletes one transaction, for your own HTTP client.
+/// Header values include credentials: never log them.
+class Request {
+public:
+    std::string_view method() const { return read(delete_request_method); }
+    std::string_view url() const { return read(delete_request_url); }
+    std::size_t header_count() const {
+        std::size_t count = 0;
+        detail::check(delete_request_header_count(get(), &count));
+        return count;
+    }
+    /// Header `index`: lowercase name and value, owned by the request.
+    std::pair<std::string_view, std::string_view> header(std::size_t index) const {
+        const char *name = nullptr, *value = nullptr;
+        detail::check(delete_request_header(get(), index, &name, &value));
+        return {name, value};
+    }
+    std::string_view body() const {
+        const std::uint8_t *body = nullptr;
+        std::size_t length = 0;
+        detail::check(delete_request_body(get(), &body, &length));
+        return {reinterpret_cast<const char *>(body), length};
+    }
+    /// Reads the vendor's answer to this request into an outcome.
+    Outcome parse_response(std::uint16_t status,
+                           const std::vector<std::pair<std::string, std::string>> &headers,
+                           std::string_view body) const {
+        std::vector<delete_header> raw;
+        raw.reserve(headers.size());
+        for (const auto &[name, value] : headers) raw.push_back({name.c_str(), value.c_str()});
+        delete_outcome *outcome = nullptr;
+        detail::check(delete_parse_response(get(), status, raw.data(), raw.size(),
+                                            reinterpret_cast<const std::uint8_t *>(body.data()),
+                                            body.size(), &outcome));
+        return Outcome(outcome);
+    }
+    const delete_request *get() const noexcept { return handle_.get(); }
+
+private:
+    friend class Client;
+    explicit Request(delete_request *handle) : handle_(handle) {}
+    std::string_view read(delete_result (*accessor)(const delete_request *, const char **)) const {
+        const char *text = nullptr;
+        detail::check(accessor(get(), &text));
+        return text;
+    }
+    detail::Handle<delete_request, delete_request_free> handle_;
+};
+
+/// How to run a batch (see delete_batch_options_*).
+struct BatchOptions {
+    std::optional<std::uint32_t> concurrency;
+    std::optional<double> rate;
+    std::optional<std::string> journal;
+    /// Called from worker threads after each item; return false to cancel.
+    /// An exception cancels the batch and is rethrown by delete_many.
+    std::function<bool(const delete_progress &)> progress;
+};
+
+/// What a batch did.
+class BatchReport {
+public:
+    std::uint64_t count(delete_batch_count which) const {
+        std::uint64_t value = 0;
+        detail::check(delete_batch_report_count(get(), which, &value));
+        return value;
+    }
+    std::uint64_t failed_kind(delete_result kind) const {
+        std::uint64_t value = 0;
+        detail::check(delete_batch_report_failed_kind(get(), kind, &value));
+        return value;
+    }
+    bool cancelled() const {
+        bool cancelled = false;
+        detail::check(delete_batch_report_cancelled(get(), &cancelled));
+        return cancelled;
+    }
+    /// The listed failures: input position and kind.
+    std::vector<std::pair<std::uint64_t, delete_result>> failures() const {
+        std::size_t count = 0;
+        detail::check(delete_batch_report_failure_count(get(), &count));
+        std::vector<std::pair<std::uint64_t, delete_result>> failures(count);
+        for (std::size_t i = 0; i < count; i++) {
+            detail::check(delete_batch_report_failure(get(), i, &failures[i].first,
+                                                      &failures[i].second));
+        }
+        return failures;
+    }
+    const delete_batch_report *get() const noexcept { return handle_.get(); }
+
+private:
+    friend class Client;
+    explicit BatchReport(delete_batch_report *handle) : handle_(handle) {}
+    detail::Handle<delete_batch_report, delete_batch_report_free> handle_;
+};
+
+class ClientBuilder;
+
+/// A thread-safe client: share one across threads (const methods only).
+class Client {
+public:
+    static ClientBuilder builder();
+
+    /// Deletes one transaction (C: delete_client_delete). Throws only when
+    /// nothing was sent; a failed deletion is an Outcome: check deleted().
+    Outcome delete_one(delete_product product, const std::string &reference) const {
+        delete_outcome *outcome = nullptr;
+        detail::check(delete_client_delete(get(), product, reference.c_str(), &outcome));
+        return Outcome(outcome);
+    }
+    /// Deletes an in-doubt transaction: a 404 confirms the deletion.
+    Outcome delete_resumed(delete_product product, const std::string &reference) const {
+        delete_outcome *outcome = nullptr;
+        detail::check(delete_client_delete_resumed(get(), product, reference.c_str(), &outcome));
+        return Outcome(outcome);
+    }
+    /// Deletes many; failed items are counted in the report, not thrown.
+    BatchReport delete_many(delete_product product, const std::vector<std::string> &references,
+                            const BatchOptions &options = {}) const {
+        std::vector<const char *> raw;
+        raw.reserve(references.size());
+        for (const auto &reference : references) raw.push_back(reference.c_str());
+        detail::Handle<delete_batch_options, delete_batch_options_free> handle;
+        {
+            delete_batch_options *made = nullptr;
+            detail::check(delete_batch_options_new(&made));
+            handle.reset(made);
+        }
+        if (options.concurrency)
+            detail::check(delete_batch_options_set_concurrency(handle.get(), *options.concurrency));
+        if (options.rate) detail::check(delete_batch_options_set_rate(handle.get(), *options.rate));
+        if (options.journal)
+            detail::check(delete_batch_options_set_journal(handle.get(), options.journal->c_str()));
+        Progress progress{&options.progress, {}};
+        if (options.progress)
+            detail::check(delete_batch_options_set_progress(handle.get(), &Progress::call, &progress));
+        delete_batch_report *report = nullptr;
+        delete_result code = delete_client_delete_many(get(), product, raw.data(), raw.size(),
+                                                       handle.get(), &report);
+        BatchReport owned(code == DELETE_RESULT_OK ? report : nullptr);
+        if (progress.error) std::rethrow_exception(progress.error);
+        detail::check(code);
+        return owned;
+    }
+    /// The request deleting one transaction, for your own HTTP client.
+    Request to_request(delete_product product, const std::string &reference) const {
+        delete_request *request = nullptr;
+        detail::check(delete_to_request(get(), product, reference.c_str(), &request));
+        return Request(request);
+    }
+    const delete_client *get() const noexcept { return handle_.get(); }
+
+private:
+    friend class ClientBuilder;
+    explicit Client(delete_client *handle) : handle_(handle) {}
+
+    struct Progress {
+        const std::function<bool(const delete_progress &)> *function;
+        std::exception_ptr error;
+        static bool call(void *user_data, const delete_progress *snapshot) {
+            auto *self = static_cast<Progress *>(user_data);
+            try {
+                return (*self->function)(*snapshot);
+            } catch (...) {
+                // One exception is kept (the first is enough to rethrow);
+                // the batch is cancelled.
+                if (!self->error) self->error = std::current_exception();
+                return false;
+            }
+        }
+    };
+
+    detail::Handle<delete_client, delete_client_free> handle_;
+};
+
+/// Configures a Client (C: delete_client_builder_*).
+class ClientBuilder {
+public:
+    ClientBuilder() {
+        delete_client_builder *made = nullptr;
+        detail::check(delete_client_builder_new(&made));
+        handle_.reset(made);
+    }
+    ClientBuilder &jumio(const std::string &api_token, const std::string &api_secret,
+                         const std::string &user_agent, delete_region region) {
+        detail::check(delete_client_builder_set_jumio(handle_.get(), api_token.c_str(),
+                                                      api_secret.c_str(), user_agent.c_str(),
+                                                      region));
+        return *this;
+    }
+    ClientBuilder &hyperverge(const std::string &app_id, const std::string &app_key) {
+        detail::check(
+            delete_client_builder_set_hyperverge(handle_.get(), app_id.c_str(), app_key.c_str()));
+        return *this;
+    }
+    ClientBuilder &base_url(const std::string &url) {
+        detail::check(delete_client_builder_set_base_url(handle_.get(), url.c_str()));
+        return *this;
+    }
+    ClientBuilder &hyperverge_host(const std::string &host) {
+        detail::check(delete_client_builder_set_hyperverge_host(handle_.get(), host.c_str()));
+        return *this;
+    }
+    ClientBuilder &connect_timeout(std::chrono::milliseconds timeout) {
+        detail::check(
+            delete_client_builder_set_connect_timeout_ms(handle_.get(), milliseconds(timeout)));
+        return *this;
+    }
+    ClientBuilder &timeout(std::chrono::milliseconds timeout) {
+        detail::check(delete_client_builder_set_timeout_ms(handle_.get(), milliseconds(timeout)));
+        return *this;
+    }
+    ClientBuilder &max_attempts(std::uint32_t attempts) {
+        detail::check(delete_client_builder_set_max_attempts(handle_.get(), attempts));
+        return *this;
+    }
+    Client build() const {
+        delete_client *client = nullptr;
+        detail::check(delete_client_builder_build(handle_.get(), &client));
+        return Client(client);
+    }
+
+private:
+    static std::uint32_t milliseconds(std::chrono::milliseconds timeout) {
+        // Out-of-range values become 0, which build() refuses.
+        auto count = timeout.count();
+        return count > 0 && count <= 0xFFFFFFFF ? static_cast<std::uint32_t>(count) : 0;
+    }
+    detail::Handle<delete_client_builder, delete_client_builder_free> handle_;
+};
+
+inline ClientBuilder Client::builder() { return ClientBuilder(); }
+
+}  // namespace idv_delete
+
+#endif  // DELETE_HPP

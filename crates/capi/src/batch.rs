@@ -1,0 +1,377 @@
+//! The batch: [`delete_batch_options`], [`delete_client_delete_many`] and
+//! [`delete_batch_report`].
+
+use std::ffi::{c_char, c_uint, c_void};
+use std::path::PathBuf;
+
+use idv_delete_blocking::{BatchError, BatchOptions, BatchReport, CancelToken, Progress};
+
+use crate::client::{delete_client, delete_product};
+use crate::ffi::{self, arg, arg_mut, guard, into_handle, slice_arg, str_arg, Out};
+use crate::result::delete_result::{self, *};
+
+/// Counts so far, given to a `delete_progress_callback`. Filled by
+/// libdelete; new fields are only ever added at the end.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct delete_progress {
+    /// Items finished in this run: deleted, not found or failed.
+    pub done: u64,
+    /// Items deleted (confirmed by the vendor's answer or by absence).
+    pub deleted: u64,
+    /// Items the vendor does not hold (404).
+    pub not_found: u64,
+    /// Items that failed.
+    pub failed: u64,
+    /// Items being deleted right now.
+    pub in_flight: u64,
+    /// Items skipped because the journal has their outcome.
+    pub skipped: u64,
+}
+
+/// Called after each finished item of a batch, from the batch's worker
+/// threads (one call at a time per thread, several threads at once): it
+/// must be thread-safe and quick. `progress` is valid during the call only.
+/// Return true to go on, false to cancel the batch: no new item starts,
+/// items in flight finish and are journaled.
+pub type delete_progress_callback =
+    Option<extern "C" fn(user_data: *mut c_void, progress: *const delete_progress) -> bool>;
+
+/// Which number `delete_batch_report_count` reads: one of the
+/// `DELETE_BATCH_COUNT_*` constants.
+pub type delete_batch_count = u32;
+/// Items deleted, by response or by absence.
+pub const DELETE_BATCH_COUNT_DELETED: delete_batch_count = 1;
+/// Items deleted, confirmed by a 2xx answer.
+pub const DELETE_BATCH_COUNT_DELETED_BY_RESPONSE: delete_batch_count = 2;
+/// Items deleted, confirmed by a 404 after an attempt that may have been
+/// applied (including in-doubt items of a resumed journal).
+pub const DELETE_BATCH_COUNT_DELETED_BY_ABSENCE: delete_batch_count = 3;
+/// Items not found at the vendor (never counted as deleted).
+pub const DELETE_BATCH_COUNT_NOT_FOUND: delete_batch_count = 4;
+/// Items that failed, all kinds (`delete_batch_report_failed_kind` splits
+/// them).
+pub const DELETE_BATCH_COUNT_FAILED: delete_batch_count = 5;
+/// Failed items whose attempt may have deleted them: run the batch again
+/// with the same journal to confirm.
+pub const DELETE_BATCH_COUNT_IN_DOUBT: delete_batch_count = 6;
+/// Items skipped because the journal has their outcome.
+pub const DELETE_BATCH_COUNT_SKIPPED: delete_batch_count = 7;
+/// In-doubt items of a resumed journal that were run again.
+pub const DELETE_BATCH_COUNT_RESUMED_IN_DOUBT: delete_batch_count = 8;
+/// Requests sent, retries included.
+pub const DELETE_BATCH_COUNT_ATTEMPTS: delete_batch_count = 9;
+
+/// How to run a batch: concurrency, rate limit, journal and progress
+/// callback. Not thread-safe; free it with `delete_batch_options_free`.
+pub struct delete_batch_options {
+    concurrency: Option<usize>,
+    rate: Option<f64>,
+    journal: Option<PathBuf>,
+    progress: Option<Callback>,
+}
+
+/// The caller's progress callback and its user data.
+#[derive(Clone, Copy)]
+struct Callback {
+    function: extern "C" fn(*mut c_void, *const delete_progress) -> bool,
+    user_data: *mut c_void,
+}
+
+// SAFETY: the header requires the callback to be thread-safe with its user
+// data; libdelete only passes the pointer back.
+unsafe impl Send for Callback {}
+// SAFETY: as above.
+unsafe impl Sync for Callback {}
+
+impl Callback {
+    /// Calls back with `progress`; false asks to cancel.
+    fn call(&self, progress: &Progress) -> bool {
+        let snapshot = delete_progress {
+            done: progress.done,
+            deleted: progress.deleted,
+            not_found: progress.not_found,
+            failed: progress.failed,
+            in_flight: progress.in_flight,
+            skipped: progress.skipped,
+        };
+        (self.function)(self.user_data, &snapshot)
+    }
+}
+
+/// What a batch did: counts, failures by kind, and the first 1000 failed
+/// items. Immutable and thread-safe; free it with
+/// `delete_batch_report_free`.
+pub struct delete_batch_report {
+    report: BatchReport,
+}
+
+/// Makes batch options with the defaults: 8 workers, no rate limit, no
+/// journal, no progress callback.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_options_new(
+    options_out: *mut *mut delete_batch_options,
+) -> delete_result {
+    guard(|| {
+        Out::new(options_out)?.write(into_handle(delete_batch_options {
+            concurrency: None,
+            rate: None,
+            journal: None,
+            progress: None,
+        }));
+        Ok(())
+    })
+}
+
+/// Frees batch options. NULL does nothing.
+#[no_mangle]
+pub extern "C" fn delete_batch_options_free(options: *mut delete_batch_options) {
+    ffi::free(options);
+}
+
+/// Sets the number of worker threads, 1 to 256 (default 8); the batch
+/// refuses others with `DELETE_RESULT_INVALID_BATCH_OPTIONS`.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_options_set_concurrency(
+    options: *mut delete_batch_options,
+    workers: u32,
+) -> delete_result {
+    guard(|| {
+        let workers = usize::try_from(workers).unwrap_or(usize::MAX);
+        arg_mut(options)?.concurrency = Some(workers);
+        Ok(())
+    })
+}
+
+/// Limits requests per second across all workers, retries included
+/// (default: no limit). The batch refuses a rate that is not above 0 and at
+/// most 1000000 with `DELETE_RESULT_INVALID_BATCH_OPTIONS`.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_options_set_rate(
+    options: *mut delete_batch_options,
+    per_second: f64,
+) -> delete_result {
+    guard(|| {
+        arg_mut(options)?.rate = Some(per_second);
+        Ok(())
+    })
+}
+
+/// Journals the batch to the file at `path` (UTF-8): created if absent,
+/// resumed if present. Each item's `sent` record is on disk before its
+/// request leaves, and its outcome follows; running the same references
+/// again with the same journal skips finished items and re-runs in-doubt
+/// ones, so a crash at any instant loses no deletion. The journal never
+/// holds a credential.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_options_set_journal(
+    options: *mut delete_batch_options,
+    path: *const c_char,
+) -> delete_result {
+    guard(|| {
+        let options = arg_mut(options)?;
+        options.journal = Some(PathBuf::from(str_arg(path)?));
+        Ok(())
+    })
+}
+
+/// Calls `callback(user_data, &progress)` after each finished item (see
+/// `delete_progress_callback`); a NULL `callback` removes it. `user_data`
+/// is passed back untouched and may be NULL.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_options_set_progress(
+    options: *mut delete_batch_options,
+    callback: delete_progress_callback,
+    user_data: *mut c_void,
+) -> delete_result {
+    guard(|| {
+        arg_mut(options)?.progress = callback.map(|function| Callback {
+            function,
+            user_data,
+        });
+        Ok(())
+    })
+}
+
+/// Deletes `count` references of `product` (a `DELETE_PRODUCT_*` constant;
+/// Jumio references in the client's region) with bounded concurrency,
+/// retries, the rate limit, the journal and the progress callback of
+/// `options` (NULL: the defaults). Blocks until the batch ends.
+///
+/// Every reference is checked first: a NULL one is
+/// `DELETE_RESULT_NULL_ARGUMENT`, a malformed one
+/// `DELETE_RESULT_INVALID_REFERENCE`, and then nothing is sent. Failed
+/// items do not fail the call: `DELETE_RESULT_OK` means the batch ran, and
+/// `*report_out` counts what was deleted, not found and failed. Journal
+/// problems are `DELETE_RESULT_JOURNAL_*` codes. Free the report with
+/// `delete_batch_report_free`.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_client_delete_many(
+    client: *const delete_client,
+    product: delete_product,
+    references: *const *const c_char,
+    count: usize,
+    options: *const delete_batch_options,
+    report_out: *mut *mut delete_batch_report,
+) -> delete_result {
+    guard(|| {
+        let client = arg(client)?;
+        let references = slice_arg(references, count)?;
+        let out = Out::new(report_out)?;
+        let intents = references
+            .iter()
+            .map(|reference| Ok(client.resolve(product, str_arg(*reference)?)?.0))
+            .collect::<ffi::Result<Vec<_>>>()?;
+        let mut batch = BatchOptions::default();
+        if !options.is_null() {
+            let options = arg(options)?;
+            if let Some(workers) = options.concurrency {
+                batch = batch.concurrency(workers);
+            }
+            if let Some(rate) = options.rate {
+                batch = batch.rate(rate);
+            }
+            if let Some(journal) = &options.journal {
+                batch = batch.journal(journal);
+            }
+            if let Some(callback) = options.progress {
+                let cancel = CancelToken::new();
+                batch = batch.cancel(cancel.clone()).progress(move |progress| {
+                    if !callback.call(progress) {
+                        cancel.cancel();
+                    }
+                });
+            }
+        }
+        let report = client
+            .rust()
+            .delete_many(intents, batch)
+            .map_err(|error| match error {
+                BatchError::InvalidOptions(_) => DELETE_RESULT_INVALID_BATCH_OPTIONS,
+                BatchError::Journal { .. } => DELETE_RESULT_JOURNAL_IO,
+                BatchError::CorruptJournal { .. } => DELETE_RESULT_JOURNAL_CORRUPT,
+                BatchError::InputChanged { .. } => DELETE_RESULT_JOURNAL_INPUT_CHANGED,
+                _ => DELETE_RESULT_UNKNOWN_ERROR,
+            })?;
+        out.write(into_handle(delete_batch_report { report }));
+        Ok(())
+    })
+}
+
+/// Frees a batch report. NULL does nothing.
+#[no_mangle]
+pub extern "C" fn delete_batch_report_free(report: *mut delete_batch_report) {
+    ffi::free(report);
+}
+
+/// Writes the number `which` (a `DELETE_BATCH_COUNT_*` constant) of the
+/// report; `DELETE_RESULT_INVALID_ARGUMENT` for an unknown constant.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_report_count(
+    report: *const delete_batch_report,
+    which: delete_batch_count,
+    count_out: *mut u64,
+) -> delete_result {
+    guard(|| {
+        let report = &arg(report)?.report;
+        let out = Out::new(count_out)?;
+        out.write(match which {
+            DELETE_BATCH_COUNT_DELETED => report.deleted(),
+            DELETE_BATCH_COUNT_DELETED_BY_RESPONSE => report.deleted_by_response,
+            DELETE_BATCH_COUNT_DELETED_BY_ABSENCE => report.deleted_by_absence,
+            DELETE_BATCH_COUNT_NOT_FOUND => report.not_found,
+            DELETE_BATCH_COUNT_FAILED => report.failed_total(),
+            DELETE_BATCH_COUNT_IN_DOUBT => report.in_doubt,
+            DELETE_BATCH_COUNT_SKIPPED => report.skipped,
+            DELETE_BATCH_COUNT_RESUMED_IN_DOUBT => report.resumed_in_doubt,
+            DELETE_BATCH_COUNT_ATTEMPTS => report.attempts,
+            _ => return Err(DELETE_RESULT_INVALID_ARGUMENT),
+        });
+        Ok(())
+    })
+}
+
+/// Writes how many items failed with `kind`, a code from 100 to 199 such as
+/// `DELETE_RESULT_SERVER` (not-found items are counted by
+/// `DELETE_BATCH_COUNT_NOT_FOUND`, so 0 for `DELETE_RESULT_NOT_FOUND`);
+/// `DELETE_RESULT_INVALID_ARGUMENT` for any other number.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_report_failed_kind(
+    report: *const delete_batch_report,
+    kind: c_uint,
+    count_out: *mut u64,
+) -> delete_result {
+    guard(|| {
+        let report = &arg(report)?.report;
+        let out = Out::new(count_out)?;
+        let kind = delete_result::from_code(kind)
+            .and_then(delete_result::kind)
+            .ok_or(DELETE_RESULT_INVALID_ARGUMENT)?;
+        out.write(report.failed.get(&kind).copied().unwrap_or(0));
+        Ok(())
+    })
+}
+
+/// Writes whether the batch was cancelled (by the progress callback)
+/// before every item ran.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_report_cancelled(
+    report: *const delete_batch_report,
+    cancelled_out: *mut bool,
+) -> delete_result {
+    guard(|| {
+        let report = &arg(report)?.report;
+        Out::new(cancelled_out)?.write(report.cancelled);
+        Ok(())
+    })
+}
+
+/// Writes how many failed items the report lists: the first 1000 failures
+/// (`DELETE_BATCH_COUNT_FAILED` counts them all).
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_report_failure_count(
+    report: *const delete_batch_report,
+    count_out: *mut usize,
+) -> delete_result {
+    guard(|| {
+        let report = &arg(report)?.report;
+        Out::new(count_out)?.write(report.failures.len());
+        Ok(())
+    })
+}
+
+/// Writes failed item number `index` (below
+/// `delete_batch_report_failure_count`): its position in the references
+/// given (from 0) and its kind of failure (a code from 100 to 199). Returns
+/// `DELETE_RESULT_INDEX_OUT_OF_RANGE` past the end; nothing is written
+/// unless both pointers are valid.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_report_failure(
+    report: *const delete_batch_report,
+    index: usize,
+    position_out: *mut u64,
+    error_out: *mut delete_result,
+) -> delete_result {
+    guard(|| {
+        let report = &arg(report)?.report;
+        let (position, error) = (Out::new(position_out)?, Out::new(error_out)?);
+        let failure = report
+            .failures
+            .get(index)
+            .ok_or(DELETE_RESULT_INDEX_OUT_OF_RANGE)?;
+        position.write(failure.position);
+        error.write(delete_result::from_kind(failure.error.kind()));
+        Ok(())
+    })
+}

@@ -1,0 +1,420 @@
+//! The client: [`delete_client_builder`], [`delete_client`] and
+//! [`delete_client_delete`].
+
+use std::ffi::c_char;
+use std::time::Duration;
+
+use idv_delete_blocking::core::Credentials;
+use idv_delete_blocking::{
+    Client, DeleteError, DeleteIntent, Deleted, Endpoint, HyperVergeCredentials, JumioCredentials,
+    JumioProduct, Region, RetryPolicy, Target,
+};
+
+use crate::ffi::{self, arg, arg_mut, guard, into_handle, str_arg, Out, Result};
+use crate::outcome::delete_outcome;
+use crate::result::delete_result::{self, *};
+
+/// Which delete API a reference belongs to: one of the `DELETE_PRODUCT_*`
+/// constants.
+pub type delete_product = u32;
+/// Jumio ID Verification ("scan"): `/api/netverify/v2/scans/{ref}`.
+pub const DELETE_PRODUCT_JUMIO_SCAN: delete_product = 1;
+/// Jumio Authentication: `/api/netverify/v2/authentications/{ref}`.
+pub const DELETE_PRODUCT_JUMIO_AUTHENTICATION: delete_product = 2;
+/// Jumio Document Verification ("document"):
+/// `/api/netverify/v2/documents/{ref}`.
+pub const DELETE_PRODUCT_JUMIO_DOCUMENT: delete_product = 3;
+/// A HyperVerge transaction: `/api/v2/transaction/id`.
+pub const DELETE_PRODUCT_HYPERVERGE_TRANSACTION: delete_product = 4;
+
+/// A Jumio data-centre region: one of the `DELETE_REGION_*` constants.
+pub type delete_region = u32;
+/// United States (netverify.com).
+pub const DELETE_REGION_US: delete_region = 1;
+/// European Union (lon.netverify.com).
+pub const DELETE_REGION_EU: delete_region = 2;
+/// Singapore (core-sgp.jumio.com).
+pub const DELETE_REGION_SGP: delete_region = 3;
+
+/// The configuration of a `delete_client`, checked by
+/// `delete_client_builder_build`. Not thread-safe; free it with
+/// `delete_client_builder_free` (building does not consume it).
+pub struct delete_client_builder {
+    jumio: Option<(JumioCredentials, Region)>,
+    hyperverge: Option<HyperVergeCredentials>,
+    base_url: Option<Endpoint>,
+    hyperverge_host: Option<Endpoint>,
+    connect_timeout: Option<Duration>,
+    timeout: Option<Duration>,
+    max_attempts: Option<u32>,
+}
+
+/// A client of the Jumio and HyperVerge delete APIs: credentials, endpoints,
+/// timeouts, a retry policy and one connection pool.
+///
+/// Thread-safe: share one `const delete_client *` across threads (every
+/// function taking a `const delete_client *` may run concurrently). Free it
+/// with `delete_client_free` once no call uses it.
+pub struct delete_client {
+    client: Client,
+    jumio: Option<(Vendor, Region)>,
+    hyperverge: Option<Vendor>,
+}
+
+/// One vendor's credentials and endpoint, kept for the sans-IO calls.
+struct Vendor {
+    credentials: Credentials,
+    endpoint: Endpoint,
+}
+
+/// The `delete_region` as a core region.
+fn region(region: delete_region) -> Result<Region> {
+    match region {
+        DELETE_REGION_US => Ok(Region::Us),
+        DELETE_REGION_EU => Ok(Region::Eu),
+        DELETE_REGION_SGP => Ok(Region::Sgp),
+        _ => Err(DELETE_RESULT_INVALID_ARGUMENT),
+    }
+}
+
+/// The code of a configuration error (always `DELETE_RESULT_INVALID_CONFIG`).
+fn config_error(error: DeleteError) -> delete_result {
+    delete_result::from_kind(error.kind())
+}
+
+impl delete_client {
+    /// The Rust client, for the batch.
+    pub(crate) fn rust(&self) -> &Client {
+        &self.client
+    }
+
+    /// The validated intent for `reference` of `product`, with the
+    /// credentials and endpoint that serve it.
+    pub(crate) fn resolve(
+        &self,
+        product: delete_product,
+        reference: &str,
+    ) -> Result<(DeleteIntent, &Credentials, &Endpoint)> {
+        let (target, vendor) = match product {
+            DELETE_PRODUCT_HYPERVERGE_TRANSACTION => {
+                let vendor = self.hyperverge.as_ref();
+                (
+                    Target::HyperVerge,
+                    vendor.ok_or(DELETE_RESULT_INVALID_CONFIG)?,
+                )
+            }
+            _ => {
+                let product = match product {
+                    DELETE_PRODUCT_JUMIO_SCAN => JumioProduct::IdVerification,
+                    DELETE_PRODUCT_JUMIO_AUTHENTICATION => JumioProduct::Authentication,
+                    DELETE_PRODUCT_JUMIO_DOCUMENT => JumioProduct::DocumentVerification,
+                    _ => return Err(DELETE_RESULT_INVALID_ARGUMENT),
+                };
+                let (vendor, region) = self.jumio.as_ref().ok_or(DELETE_RESULT_INVALID_CONFIG)?;
+                let region = *region;
+                (Target::Jumio { product, region }, vendor)
+            }
+        };
+        let intent =
+            DeleteIntent::new(target, reference).map_err(|e| delete_result::from_kind(e.kind()))?;
+        Ok((intent, &vendor.credentials, &vendor.endpoint))
+    }
+}
+
+/// Makes a builder with no credentials and the defaults: the vendors'
+/// documented hosts, a 10 s connect timeout, a 30 s timeout per attempt and
+/// 4 attempts per deletion.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_client_builder_new(
+    builder_out: *mut *mut delete_client_builder,
+) -> delete_result {
+    guard(|| {
+        let out = Out::new(builder_out)?;
+        out.write(into_handle(delete_client_builder {
+            jumio: None,
+            hyperverge: None,
+            base_url: None,
+            hyperverge_host: None,
+            connect_timeout: None,
+            timeout: None,
+            max_attempts: None,
+        }));
+        Ok(())
+    })
+}
+
+/// Frees a builder and wipes the credentials it holds. NULL does nothing.
+#[no_mangle]
+pub extern "C" fn delete_client_builder_free(builder: *mut delete_client_builder) {
+    ffi::free(builder);
+}
+
+/// Sets the Jumio credentials and region (replacing earlier ones).
+///
+/// `api_token` and `api_secret` are the API credentials (Jumio recommends
+/// dedicated "transaction administration" ones for deletion); they are
+/// copied into memory that is wiped when the builder and the client are
+/// freed, and never appear in a message. `user_agent` names your business,
+/// such as `"Acme KYC-Cleaner/1.0"`: Jumio requires it. `region` is a
+/// `DELETE_REGION_*` constant: every Jumio reference deleted through the
+/// client is looked up there. Returns `DELETE_RESULT_INVALID_CONFIG` for an
+/// empty or malformed part (a space or newline in a secret, a `:` in the
+/// token, an empty User-Agent), `DELETE_RESULT_INVALID_ARGUMENT` for an
+/// unknown region.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_client_builder_set_jumio(
+    builder: *mut delete_client_builder,
+    api_token: *const c_char,
+    api_secret: *const c_char,
+    user_agent: *const c_char,
+    region: delete_region,
+) -> delete_result {
+    guard(|| {
+        let builder = arg_mut(builder)?;
+        let (token, secret, user_agent) = (
+            str_arg(api_token)?,
+            str_arg(api_secret)?,
+            str_arg(user_agent)?,
+        );
+        let region = self::region(region)?;
+        let credentials = JumioCredentials::new(token, secret, user_agent).map_err(config_error)?;
+        builder.jumio = Some((credentials, region));
+        Ok(())
+    })
+}
+
+/// Sets the HyperVerge `appid` and `appkey` (replacing earlier ones). Both
+/// are treated as secrets: copied into memory that is wiped when the builder
+/// and the client are freed, never in a message. Returns
+/// `DELETE_RESULT_INVALID_CONFIG` for an empty or malformed one.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_client_builder_set_hyperverge(
+    builder: *mut delete_client_builder,
+    app_id: *const c_char,
+    app_key: *const c_char,
+) -> delete_result {
+    guard(|| {
+        let builder = arg_mut(builder)?;
+        let (app_id, app_key) = (str_arg(app_id)?, str_arg(app_key)?);
+        let credentials = HyperVergeCredentials::new(app_id, app_key).map_err(config_error)?;
+        builder.hyperverge = Some(credentials);
+        Ok(())
+    })
+}
+
+/// Sends every request, both vendors', to `base_url` followed by the
+/// documented path: a proxy, or the emulator. It must be
+/// `https://host[:port][/prefix]`, or `http://` on a loopback host only
+/// (127.0.0.0/8, `::1`, `localhost`), without credentials, query or
+/// fragment; otherwise `DELETE_RESULT_INVALID_CONFIG`.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_client_builder_set_base_url(
+    builder: *mut delete_client_builder,
+    base_url: *const c_char,
+) -> delete_result {
+    guard(|| {
+        let builder = arg_mut(builder)?;
+        let endpoint = Endpoint::custom(str_arg(base_url)?).map_err(config_error)?;
+        builder.base_url = Some(endpoint);
+        Ok(())
+    })
+}
+
+/// Sends HyperVerge requests to `https://{host}` instead of
+/// `review-api.idv.hyperverge.co` (HyperVerge serves some customers from
+/// other hosts). `host` is a host name with an optional port; it wins over
+/// `delete_client_builder_set_base_url` for HyperVerge. Returns
+/// `DELETE_RESULT_INVALID_CONFIG` for anything but a host name.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_client_builder_set_hyperverge_host(
+    builder: *mut delete_client_builder,
+    host: *const c_char,
+) -> delete_result {
+    guard(|| {
+        let builder = arg_mut(builder)?;
+        let endpoint = Endpoint::hyperverge_host(str_arg(host)?).map_err(config_error)?;
+        builder.hyperverge_host = Some(endpoint);
+        Ok(())
+    })
+}
+
+/// Sets the time to establish a connection, TCP and TLS, in milliseconds
+/// (default 10000). `delete_client_builder_build` refuses 0 and more than
+/// one hour.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_client_builder_set_connect_timeout_ms(
+    builder: *mut delete_client_builder,
+    milliseconds: u32,
+) -> delete_result {
+    guard(|| {
+        arg_mut(builder)?.connect_timeout = Some(Duration::from_millis(milliseconds.into()));
+        Ok(())
+    })
+}
+
+/// Sets the time allowed for each phase of one attempt once connected
+/// (sending, awaiting the answer, reading it), in milliseconds (default
+/// 30000). `delete_client_builder_build` refuses 0 and more than one hour.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_client_builder_set_timeout_ms(
+    builder: *mut delete_client_builder,
+    milliseconds: u32,
+) -> delete_result {
+    guard(|| {
+        arg_mut(builder)?.timeout = Some(Duration::from_millis(milliseconds.into()));
+        Ok(())
+    })
+}
+
+/// Sets the most requests sent for one deletion, the first included
+/// (default 4; 1 means no retries). Retried: 429, 500, 502, 503, 504,
+/// timeouts, connection and I/O failures, with backoff and `Retry-After`.
+/// `delete_client_builder_build` refuses 0 and more than 100.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_client_builder_set_max_attempts(
+    builder: *mut delete_client_builder,
+    max_attempts: u32,
+) -> delete_result {
+    guard(|| {
+        arg_mut(builder)?.max_attempts = Some(max_attempts);
+        Ok(())
+    })
+}
+
+/// Checks the configuration and makes a client. The builder is not
+/// consumed: free it with `delete_client_builder_free`. Returns
+/// `DELETE_RESULT_INVALID_CONFIG` without credentials or with an unusable
+/// timeout or attempt count. No I/O happens here.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_client_builder_build(
+    builder: *const delete_client_builder,
+    client_out: *mut *mut delete_client,
+) -> delete_result {
+    guard(|| {
+        let builder = arg(builder)?;
+        let out = Out::new(client_out)?;
+        let shared = builder.base_url.clone().unwrap_or_default();
+        let jumio = builder.jumio.as_ref().map(|(credentials, region)| {
+            let vendor = Vendor {
+                credentials: Credentials::from(credentials.clone()),
+                endpoint: shared.clone(),
+            };
+            (vendor, *region)
+        });
+        let hyperverge = builder.hyperverge.as_ref().map(|credentials| Vendor {
+            credentials: Credentials::from(credentials.clone()),
+            endpoint: builder.hyperverge_host.clone().unwrap_or(shared.clone()),
+        });
+        let mut rust = Client::builder();
+        if let Some((credentials, _)) = &builder.jumio {
+            rust = rust
+                .jumio(credentials.clone())
+                .jumio_endpoint(shared.clone());
+        }
+        if let (Some(credentials), Some(vendor)) = (&builder.hyperverge, &hyperverge) {
+            rust = rust
+                .hyperverge(credentials.clone())
+                .hyperverge_endpoint(vendor.endpoint.clone());
+        }
+        if let Some(timeout) = builder.connect_timeout {
+            rust = rust.connect_timeout(timeout);
+        }
+        if let Some(timeout) = builder.timeout {
+            rust = rust.timeout(timeout);
+        }
+        if let Some(max_attempts) = builder.max_attempts {
+            rust = rust.retry_policy(RetryPolicy {
+                max_attempts,
+                ..RetryPolicy::default()
+            });
+        }
+        let client = rust.build().map_err(config_error)?;
+        out.write(into_handle(delete_client {
+            client,
+            jumio,
+            hyperverge,
+        }));
+        Ok(())
+    })
+}
+
+/// Frees a client and wipes its credentials. NULL does nothing. No call may
+/// be using it.
+#[no_mangle]
+pub extern "C" fn delete_client_free(client: *mut delete_client) {
+    ffi::free(client);
+}
+
+/// Deletes one transaction: `reference` of `product` (a `DELETE_PRODUCT_*`
+/// constant; Jumio references in the client's region), retrying as
+/// configured. Blocks, sleeping between attempts.
+///
+/// `DELETE_RESULT_OK` means the deletion ran and `*outcome_out` says how it
+/// ended: **it does not mean deleted**. Ask `delete_outcome_deleted` or
+/// `delete_outcome_error` (a 404 is `DELETE_RESULT_NOT_FOUND`, never a
+/// deletion). Any other code means nothing was sent: an unknown product
+/// (`DELETE_RESULT_INVALID_ARGUMENT`), a malformed reference
+/// (`DELETE_RESULT_INVALID_REFERENCE`), no credentials for the product's
+/// vendor (`DELETE_RESULT_INVALID_CONFIG`). Free the outcome with
+/// `delete_outcome_free`.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_client_delete(
+    client: *const delete_client,
+    product: delete_product,
+    reference: *const c_char,
+    outcome_out: *mut *mut delete_outcome,
+) -> delete_result {
+    delete(client, product, reference, outcome_out, Client::delete)
+}
+
+/// Deletes one transaction that an earlier attempt may already have
+/// deleted (an outcome with `delete_outcome_in_doubt` true): as
+/// `delete_client_delete`, except that a 404 confirms the deletion
+/// (`DELETE_CONFIRMED_BY_ABSENCE`) instead of being
+/// `DELETE_RESULT_NOT_FOUND`. Use it only for such references, or a typo
+/// would be reported as deleted.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_client_delete_resumed(
+    client: *const delete_client,
+    product: delete_product,
+    reference: *const c_char,
+    outcome_out: *mut *mut delete_outcome,
+) -> delete_result {
+    delete(
+        client,
+        product,
+        reference,
+        outcome_out,
+        Client::delete_resumed,
+    )
+}
+
+/// The body of `delete_client_delete` and `delete_client_delete_resumed`.
+fn delete(
+    client: *const delete_client,
+    product: delete_product,
+    reference: *const c_char,
+    outcome_out: *mut *mut delete_outcome,
+    run: fn(&Client, &DeleteIntent) -> std::result::Result<Deleted, DeleteError>,
+) -> delete_result {
+    guard(|| {
+        let client = arg(client)?;
+        let reference = str_arg(reference)?;
+        let out = Out::new(outcome_out)?;
+        let (intent, _, _) = client.resolve(product, reference)?;
+        let result = run(&client.client, &intent);
+        out.write(into_handle(delete_outcome::new(result)));
+        Ok(())
+    })
+}

@@ -1,0 +1,442 @@
+//! The C and C++ tests of libdelete: compiles `tests/c/*.c` (C11, against
+//! both `libdelete.a` and `libdelete.so`), `tests/c/*.cpp` (C++17, through
+//! `bindings/c/include/delete.hpp`) and the example in
+//! `bindings/c/examples`, then runs each under
+//! `valgrind --error-exitcode=1 --leak-check=full` against fresh loopback
+//! emulators (in-process, the same server as the `idv-delete-emulator`
+//! binary), requiring zero errors and zero leaks.
+//!
+//! Needs gcc, g++ and valgrind: `scripts/test-c` installs them.
+
+use std::env;
+use std::fs;
+use std::io::Write;
+use std::net::{IpAddr, Ipv4Addr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use idv_delete_emulator::{Config, Emulator, Faults, SeedItem};
+
+/// Longest a test program may run under valgrind.
+const RUN_LIMIT: Duration = Duration::from_secs(300);
+/// Programs compiled or run at once (the CI machine has 2 cores).
+const PARALLEL: usize = 2;
+/// Libraries a static libdelete needs besides libc.
+const STATIC_LIBS: [&str; 3] = ["-lpthread", "-ldl", "-lm"];
+
+struct Paths {
+    root: PathBuf,
+    lib_dir: PathBuf,
+    out_dir: PathBuf,
+}
+
+impl Paths {
+    fn new() -> Paths {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        // This test runs from <target>/<profile>/deps/; cargo puts
+        // libdelete.{a,so} in <target>/<profile>/.
+        let exe = env::current_exe().expect("the test knows its path");
+        let lib_dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("the test runs from <target>/<profile>/deps")
+            .to_path_buf();
+        for lib in ["libdelete.a", "libdelete.so"] {
+            assert!(
+                lib_dir.join(lib).is_file(),
+                "{} is missing: cargo builds it with this test",
+                lib_dir.join(lib).display()
+            );
+        }
+        let out_dir = lib_dir.join("capi-tests");
+        fs::create_dir_all(&out_dir).expect("the output directory can be made");
+        Paths {
+            root,
+            lib_dir,
+            out_dir,
+        }
+    }
+
+    fn sources(&self, dir: &str, extension: &str) -> Vec<PathBuf> {
+        let mut sources: Vec<PathBuf> = fs::read_dir(self.root.join(dir))
+            .expect("the sources are readable")
+            .map(|entry| entry.expect("a directory entry").path())
+            .filter(|path| path.extension().is_some_and(|e| e == extension))
+            .collect();
+        sources.sort();
+        sources
+    }
+}
+
+/// How a program links libdelete.
+#[derive(Clone, Copy, Debug)]
+enum Link {
+    Static,
+    Shared,
+}
+
+/// One program to build and run.
+struct Program {
+    source: PathBuf,
+    link: Link,
+    binary: PathBuf,
+}
+
+fn require_tool(tool: &str) {
+    let found = Command::new(tool)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    assert!(
+        found,
+        "{tool} is needed by the C tests of libdelete: run scripts/test-c, which installs it"
+    );
+}
+
+fn compile(paths: &Paths, program: &Program) {
+    let cpp = program.source.extension().is_some_and(|e| e == "cpp");
+    let mut command = Command::new(if cpp { "g++" } else { "gcc" });
+    if cpp {
+        command.args(["-std=c++17", "-Wall", "-Wextra", "-Werror"]);
+    } else {
+        command.args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-Wpedantic"]);
+    }
+    command
+        .arg("-g")
+        .arg("-I")
+        .arg(paths.root.join("include"))
+        .arg("-I")
+        .arg(paths.root.join("bindings/c/include"))
+        .arg("-I")
+        .arg(paths.root.join("tests/c"))
+        .arg("-o")
+        .arg(&program.binary)
+        .arg(&program.source)
+        .arg("-pthread");
+    match program.link {
+        Link::Static => {
+            command.arg(paths.lib_dir.join("libdelete.a"));
+            command.args(STATIC_LIBS);
+        }
+        Link::Shared => {
+            command
+                .arg("-L")
+                .arg(&paths.lib_dir)
+                .arg("-ldelete")
+                .arg(format!("-Wl,-rpath,{}", paths.lib_dir.display()));
+        }
+    }
+    let output = command.output().expect("the compiler runs");
+    assert!(
+        output.status.success(),
+        "compiling {} ({:?}) failed:\n{}",
+        program.source.display(),
+        program.link,
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The emulators one test program runs against; stopped when dropped.
+struct Emulators {
+    servers: Vec<Emulator>,
+    closed_url: String,
+    not_tls: NotTls,
+}
+
+/// A loopback server that answers every connection with plain HTTP, so
+/// that an https client fails its TLS handshake; stopped when dropped.
+struct NotTls {
+    url: String,
+    stop: Arc<AtomicBool>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl NotTls {
+    fn start() -> NotTls {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        listener
+            .set_nonblocking(true)
+            .expect("a non-blocking listener");
+        let url = format!("https://{}", listener.local_addr().expect("its address"));
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopping = Arc::clone(&stop);
+        let thread = thread::spawn(move || {
+            while !stopping.load(Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok((mut connection, _)) => {
+                        let _ = connection.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n");
+                    }
+                    Err(_) => thread::sleep(Duration::from_millis(10)),
+                }
+            }
+        });
+        NotTls {
+            url,
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for NotTls {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Emulators {
+    fn start() -> Emulators {
+        let start = |config: Config| {
+            let emulator = Emulator::start(config).expect("an emulator starts on loopback");
+            let mut seed = Vec::new();
+            for n in 0..200 {
+                let reference = format!("ref-{n:04}");
+                for product in ["scan", "authentication", "document"] {
+                    seed.push(SeedItem::new("jumio", product, &reference));
+                }
+                seed.push(SeedItem::new(
+                    "hyperverge",
+                    "transaction",
+                    &format!("txn-{n:04}"),
+                ));
+            }
+            emulator.seed(&seed).expect("the seed is valid");
+            emulator
+        };
+        let faults = |faults: Faults| Config {
+            faults,
+            ..Config::default()
+        };
+        let servers = vec![
+            start(Config::default()),
+            start(Config {
+                // TEST-NET-1: never this machine's address.
+                hyperverge_allowed_ips: Some(vec![IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1))]),
+                ..Config::default()
+            }),
+            start(faults(Faults {
+                p429: 1.0,
+                retry_after_secs: 1,
+                ..Faults::default()
+            })),
+            start(faults(Faults {
+                p500: 1.0,
+                ..Faults::default()
+            })),
+            start(faults(Faults {
+                latency_ms: 2000,
+                ..Faults::default()
+            })),
+            start(faults(Faults {
+                p_reset_after: 1.0,
+                ..Faults::default()
+            })),
+        ];
+        let closed = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        let closed_url = format!("http://{}", closed.local_addr().expect("its address"));
+        drop(closed);
+        Emulators {
+            servers,
+            closed_url,
+            not_tls: NotTls::start(),
+        }
+    }
+
+    fn environment(&self) -> Vec<(&'static str, String)> {
+        let names = [
+            "DELETE_TEST_URL",
+            "DELETE_TEST_FORBIDDEN_URL",
+            "DELETE_TEST_RATE_LIMITED_URL",
+            "DELETE_TEST_SERVER_ERROR_URL",
+            "DELETE_TEST_SLOW_URL",
+            "DELETE_TEST_RESET_URL",
+        ];
+        let mut environment: Vec<(&'static str, String)> = names
+            .into_iter()
+            .zip(self.servers.iter().map(Emulator::base_url))
+            .collect();
+        environment.push(("DELETE_TEST_CLOSED_URL", self.closed_url.clone()));
+        environment.push(("DELETE_TEST_NOT_TLS_URL", self.not_tls.url.clone()));
+        environment
+    }
+}
+
+/// Runs `command` to its end or kills it at `RUN_LIMIT`.
+fn run_bounded(mut command: Command) -> Output {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the program starts");
+    let started = Instant::now();
+    while child
+        .try_wait()
+        .expect("the program can be waited for")
+        .is_none()
+    {
+        if started.elapsed() > RUN_LIMIT {
+            let _ = child.kill();
+            break;
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().expect("the output is readable")
+}
+
+/// Runs `binary args` under valgrind against fresh emulators; panics with
+/// its output unless it succeeds with zero valgrind errors and leaks.
+fn run_under_valgrind(
+    paths: &Paths,
+    name: &str,
+    binary: &Path,
+    args: &[&str],
+    extra_environment: impl Fn(&Emulators) -> Vec<(&'static str, String)>,
+) -> String {
+    let emulators = Emulators::start();
+    let tmp = paths.out_dir.join(format!("{name}.tmp"));
+    let _ = fs::remove_dir_all(&tmp);
+    fs::create_dir_all(&tmp).expect("a temporary directory");
+    let log = paths.out_dir.join(format!("{name}.valgrind"));
+    let mut command = Command::new("valgrind");
+    command
+        .arg("--error-exitcode=1")
+        .arg("--leak-check=full")
+        .arg("--errors-for-leak-kinds=definite,indirect,possible")
+        .arg(format!(
+            "--suppressions={}",
+            paths.root.join("tests/c/valgrind.supp").display()
+        ))
+        .arg(format!("--log-file={}", log.display()))
+        .arg(binary)
+        .args(args)
+        .envs(emulators.environment())
+        .envs(extra_environment(&emulators))
+        .env("DELETE_TEST_TMPDIR", &tmp);
+    let output = run_bounded(command);
+    drop(emulators);
+    let report = fs::read_to_string(&log).unwrap_or_default();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success() && report.contains("ERROR SUMMARY: 0 errors"),
+        "{name} failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{}\n--- valgrind\n{report}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr),
+    );
+    let _ = fs::remove_dir_all(&tmp);
+    stdout
+}
+
+/// Runs `jobs` on `PARALLEL` threads; panics after all ran if any did.
+fn in_parallel<T: Sync>(jobs: &[T], job: impl Fn(&T) + Sync) {
+    let next = Mutex::new(0usize);
+    let failures = Mutex::new(Vec::new());
+    thread::scope(|scope| {
+        for _ in 0..PARALLEL {
+            scope.spawn(|| loop {
+                let index = {
+                    let mut next = next.lock().unwrap();
+                    *next += 1;
+                    *next - 1
+                };
+                let Some(item) = jobs.get(index) else { return };
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(item)));
+                if let Err(panic) = result {
+                    let message = panic
+                        .downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                        .unwrap_or_default();
+                    failures.lock().unwrap().push(message);
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().unwrap();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn c_and_cpp_tests_pass_under_valgrind() {
+    for tool in ["gcc", "g++", "valgrind"] {
+        require_tool(tool);
+    }
+    let paths = Paths::new();
+    let mut programs = Vec::new();
+    for source in paths.sources("tests/c", "c") {
+        for link in [Link::Static, Link::Shared] {
+            let stem = source.file_stem().unwrap().to_string_lossy().into_owned();
+            let binary = paths
+                .out_dir
+                .join(format!("{stem}-{link:?}").to_lowercase());
+            programs.push(Program {
+                source: source.clone(),
+                link,
+                binary,
+            });
+        }
+    }
+    for source in paths.sources("tests/c", "cpp") {
+        let stem = source.file_stem().unwrap().to_string_lossy().into_owned();
+        let binary = paths.out_dir.join(format!("{stem}-cpp"));
+        programs.push(Program {
+            source,
+            link: Link::Shared,
+            binary,
+        });
+    }
+    assert!(programs.len() >= 9, "the C tests are missing");
+    in_parallel(&programs, |program| compile(&paths, program));
+    in_parallel(&programs, |program| {
+        let name = program
+            .binary
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        run_under_valgrind(&paths, &name, &program.binary, &[], |_| Vec::new());
+    });
+}
+
+#[test]
+fn the_example_builds_and_deletes_against_the_emulator() {
+    for tool in ["gcc", "valgrind"] {
+        require_tool(tool);
+    }
+    let paths = Paths::new();
+    let sources = paths.sources("bindings/c/examples", "c");
+    assert!(!sources.is_empty(), "bindings/c/examples has no example");
+    for source in sources {
+        let stem = source.file_stem().unwrap().to_string_lossy().into_owned();
+        let program = Program {
+            binary: paths.out_dir.join(format!("example-{stem}")),
+            source,
+            link: Link::Shared,
+        };
+        compile(&paths, &program);
+    }
+    let binary = paths.out_dir.join("example-delete_one");
+    let stdout = run_under_valgrind(
+        &paths,
+        "example",
+        &binary,
+        &["jumio", "eu", "scan", "ref-0007"],
+        |emulators| {
+            vec![
+                ("JUMIO_API_TOKEN", "emulator-token".to_owned()),
+                ("JUMIO_API_SECRET", "emulator-secret".to_owned()),
+                ("JUMIO_USER_AGENT", "Acme KYC-Cleaner/1.0".to_owned()),
+                ("IDV_DELETE_BASE_URL", emulators.servers[0].base_url()),
+            ]
+        },
+    );
+    assert!(stdout.contains("deleted"), "{stdout}");
+}

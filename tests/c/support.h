@@ -1,0 +1,97 @@
+/* Shared helpers of the C tests of libdelete. The Rust harness
+ * (crates/capi/tests/c.rs) starts the emulators, seeds them and passes their
+ * base URLs in the environment:
+ *   DELETE_TEST_URL               seeded: jumio scan/authentication/document
+ *                                 "ref-0000".."ref-0199", hyperverge "txn-0000".."txn-0199"
+ *   DELETE_TEST_FORBIDDEN_URL     HyperVerge IP allow-list without 127.0.0.1 (403)
+ *   DELETE_TEST_RATE_LIMITED_URL  every vendor request gets 429, Retry-After: 1
+ *   DELETE_TEST_SERVER_ERROR_URL  every vendor request gets 500
+ *   DELETE_TEST_SLOW_URL          every vendor request waits 2 s first
+ *   DELETE_TEST_RESET_URL         every connection is reset after the delete is applied
+ *   DELETE_TEST_CLOSED_URL        a loopback port nobody listens on
+ *   DELETE_TEST_NOT_TLS_URL       https:// URL of a loopback server answering plain HTTP
+ *   DELETE_TEST_TMPDIR            an empty directory for journals
+ * The emulators accept their default credentials (below). */
+#ifndef DELETE_TEST_SUPPORT_H
+#define DELETE_TEST_SUPPORT_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "delete.h"
+
+#define JUMIO_TOKEN "emulator-token"
+#define JUMIO_SECRET "emulator-secret"
+#define USER_AGENT "Acme KYC-Cleaner/1.0"
+#define HV_APP_ID "emulator-app-id"
+#define HV_APP_KEY "emulator-app-key"
+
+#define CHECK(cond)                                                                   \
+    do {                                                                              \
+        if (!(cond)) {                                                                \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+            exit(1);                                                                  \
+        }                                                                             \
+    } while (0)
+
+#define EXPECT(call, expected)                                                        \
+    do {                                                                              \
+        delete_result got_ = (call);                                                  \
+        if (got_ != (expected)) {                                                     \
+            fprintf(stderr, "%s:%d: %s returned %d (%s), expected %d\n", __FILE__,   \
+                    __LINE__, #call, (int)got_, delete_result_message(got_),          \
+                    (int)(expected));                                                 \
+            exit(1);                                                                  \
+        }                                                                             \
+    } while (0)
+
+#define OK(call) EXPECT(call, DELETE_RESULT_OK)
+
+/* A byte sequence that is not UTF-8. */
+#define NOT_UTF8 "ref-\xc3\x28"
+
+static inline const char *test_env(const char *name) {
+    const char *value = getenv(name);
+    if (value == NULL || value[0] == '\0') {
+        fprintf(stderr, "%s is not set: run the C tests through cargo test -p idv-delete-capi\n",
+                name);
+        exit(2);
+    }
+    return value;
+}
+
+/* A client of both vendors at base_url (NULL: the documented hosts). */
+static inline delete_client *test_client(const char *base_url, uint32_t max_attempts) {
+    delete_client_builder *builder = NULL;
+    delete_client *client = NULL;
+    OK(delete_client_builder_new(&builder));
+    OK(delete_client_builder_set_jumio(builder, JUMIO_TOKEN, JUMIO_SECRET, USER_AGENT,
+                                       DELETE_REGION_EU));
+    OK(delete_client_builder_set_hyperverge(builder, HV_APP_ID, HV_APP_KEY));
+    if (base_url != NULL) {
+        OK(delete_client_builder_set_base_url(builder, base_url));
+    }
+    OK(delete_client_builder_set_max_attempts(builder, max_attempts));
+    OK(delete_client_builder_build(builder, &client));
+    delete_client_builder_free(builder);
+    return client;
+}
+
+/* Deletes one reference, which must reach an outcome. */
+static inline delete_outcome *test_delete(const delete_client *client, delete_product product,
+                                          const char *reference) {
+    delete_outcome *outcome = NULL;
+    OK(delete_client_delete(client, product, reference, &outcome));
+    CHECK(outcome != NULL);
+    return outcome;
+}
+
+/* The outcome's error code (DELETE_RESULT_OK when deleted). */
+static inline delete_result test_error(const delete_outcome *outcome) {
+    delete_result error = DELETE_RESULT_PANIC;
+    OK(delete_outcome_error(outcome, &error));
+    return error;
+}
+
+#endif

@@ -1,0 +1,287 @@
+/* The batch: options, progress, cancellation, journal and report. */
+#include <stdatomic.h>
+
+#include "support.h"
+
+static int marker;
+#define SENTINEL ((void *)&marker)
+
+struct progress_log {
+    atomic_ulong calls;
+    atomic_ulong most_done;
+    unsigned long cancel_after; /* 0: never cancel */
+};
+
+static bool on_progress(void *user_data, const delete_progress *progress) {
+    struct progress_log *log = user_data;
+    unsigned long calls = atomic_fetch_add(&log->calls, 1) + 1;
+    unsigned long done = (unsigned long)progress->done;
+    unsigned long seen = atomic_load(&log->most_done);
+    while (done > seen && !atomic_compare_exchange_weak(&log->most_done, &seen, done)) {
+    }
+    CHECK(progress->done == progress->deleted + progress->not_found + progress->failed);
+    return log->cancel_after == 0 || calls < log->cancel_after;
+}
+
+static uint64_t count(const delete_batch_report *report, delete_batch_count which) {
+    uint64_t value = 0;
+    OK(delete_batch_report_count(report, which, &value));
+    return value;
+}
+
+static void journal_path(char *path, size_t size, const char *name) {
+    snprintf(path, size, "%s/%s", test_env("DELETE_TEST_TMPDIR"), name);
+}
+
+static void test_options(void) {
+    delete_batch_options *options = SENTINEL;
+    EXPECT(delete_batch_options_new(NULL), DELETE_RESULT_NULL_ARGUMENT);
+    OK(delete_batch_options_new(&options));
+    CHECK(options != SENTINEL);
+    EXPECT(delete_batch_options_set_concurrency(NULL, 2), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_batch_options_set_rate(NULL, 2.0), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_batch_options_set_journal(NULL, "j"), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_batch_options_set_journal(options, NULL), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_batch_options_set_journal(options, NOT_UTF8), DELETE_RESULT_INVALID_UTF8);
+    EXPECT(delete_batch_options_set_progress(NULL, on_progress, NULL), DELETE_RESULT_NULL_ARGUMENT);
+    OK(delete_batch_options_set_progress(options, NULL, NULL));
+    delete_batch_options_free(options);
+    delete_batch_options_free(NULL);
+    delete_batch_report_free(NULL);
+}
+
+static void test_batch_with_journal(const char *url) {
+    delete_client *client = test_client(url, 1);
+    delete_batch_options *options = NULL;
+    delete_batch_report *report = NULL;
+    struct progress_log log = {0};
+    char journal[512];
+    const char *references[22];
+    char names[20][16];
+    bool cancelled = true;
+    size_t failures = 99;
+
+    for (int i = 0; i < 20; i++) {
+        snprintf(names[i], sizeof names[i], "ref-%04d", 100 + i);
+        references[i] = names[i];
+    }
+    references[20] = "never-seeded-1";
+    references[21] = "never-seeded-2";
+    journal_path(journal, sizeof journal, "batch.journal");
+
+    OK(delete_batch_options_new(&options));
+    OK(delete_batch_options_set_concurrency(options, 4));
+    OK(delete_batch_options_set_rate(options, 1000.0));
+    OK(delete_batch_options_set_journal(options, journal));
+    OK(delete_batch_options_set_progress(options, on_progress, &log));
+    OK(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_SCAN, references, 22, options,
+                                 &report));
+    CHECK(count(report, DELETE_BATCH_COUNT_DELETED) == 20);
+    CHECK(count(report, DELETE_BATCH_COUNT_DELETED_BY_RESPONSE) == 20);
+    CHECK(count(report, DELETE_BATCH_COUNT_DELETED_BY_ABSENCE) == 0);
+    CHECK(count(report, DELETE_BATCH_COUNT_NOT_FOUND) == 2);
+    CHECK(count(report, DELETE_BATCH_COUNT_FAILED) == 0);
+    CHECK(count(report, DELETE_BATCH_COUNT_IN_DOUBT) == 0);
+    CHECK(count(report, DELETE_BATCH_COUNT_SKIPPED) == 0);
+    CHECK(count(report, DELETE_BATCH_COUNT_RESUMED_IN_DOUBT) == 0);
+    CHECK(count(report, DELETE_BATCH_COUNT_ATTEMPTS) == 22);
+    OK(delete_batch_report_cancelled(report, &cancelled));
+    CHECK(!cancelled);
+    OK(delete_batch_report_failure_count(report, &failures));
+    CHECK(failures == 0);
+    CHECK(atomic_load(&log.calls) == 22);
+    CHECK(atomic_load(&log.most_done) == 22);
+    delete_batch_report_free(report);
+
+    /* The journal exists and holds no secret. */
+    FILE *file = fopen(journal, "r");
+    CHECK(file != NULL);
+    char line[1024];
+    int lines = 0;
+    while (fgets(line, sizeof line, file) != NULL) {
+        CHECK(strstr(line, JUMIO_SECRET) == NULL && strstr(line, JUMIO_TOKEN) == NULL);
+        lines++;
+    }
+    fclose(file);
+    CHECK(lines == 1 + 22 + 22);
+
+    /* The same input with the same journal: everything is skipped. */
+    OK(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_SCAN, references, 22, options,
+                                 &report));
+    CHECK(count(report, DELETE_BATCH_COUNT_SKIPPED) == 22);
+    CHECK(count(report, DELETE_BATCH_COUNT_DELETED) == 0);
+    CHECK(count(report, DELETE_BATCH_COUNT_ATTEMPTS) == 0);
+    delete_batch_report_free(report);
+
+    /* Another input with that journal is refused. */
+    report = SENTINEL;
+    const char *other[] = {"ref-0150"};
+    EXPECT(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_SCAN, other, 1, options, &report),
+           DELETE_RESULT_JOURNAL_INPUT_CHANGED);
+    CHECK(report == SENTINEL);
+    delete_batch_options_free(options);
+
+    /* Defaults (NULL options), HyperVerge. */
+    const char *transactions[] = {"txn-0100", "txn-0101", "txn-0102"};
+    OK(delete_client_delete_many(client, DELETE_PRODUCT_HYPERVERGE_TRANSACTION, transactions, 3,
+                                 NULL, &report));
+    CHECK(count(report, DELETE_BATCH_COUNT_DELETED) == 3);
+    delete_batch_report_free(report);
+
+    /* An empty batch. */
+    OK(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_SCAN, NULL, 0, NULL, &report));
+    CHECK(count(report, DELETE_BATCH_COUNT_DELETED) == 0);
+    delete_batch_report_free(report);
+    delete_client_free(client);
+}
+
+static void test_rejected_batches(const char *url) {
+    delete_client *client = test_client(url, 1);
+    delete_batch_options *options = NULL;
+    delete_batch_report *report = SENTINEL;
+    char journal[512];
+    const char *bad_reference[] = {"ref-0130", "ref#0131"};
+    const char *null_reference[] = {"ref-0130", NULL};
+    const char *not_utf8[] = {NOT_UTF8};
+    const char *good[] = {"ref-0130"};
+
+    EXPECT(delete_client_delete_many(NULL, DELETE_PRODUCT_JUMIO_SCAN, good, 1, NULL, &report),
+           DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_SCAN, NULL, 1, NULL, &report),
+           DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_SCAN, good, 1, NULL, NULL),
+           DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_SCAN, null_reference, 2, NULL,
+                                     &report),
+           DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_SCAN, not_utf8, 1, NULL, &report),
+           DELETE_RESULT_INVALID_UTF8);
+    EXPECT(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_SCAN, bad_reference, 2, NULL,
+                                     &report),
+           DELETE_RESULT_INVALID_REFERENCE);
+    EXPECT(delete_client_delete_many(client, 77, good, 1, NULL, &report),
+           DELETE_RESULT_INVALID_ARGUMENT);
+
+    OK(delete_batch_options_new(&options));
+    OK(delete_batch_options_set_concurrency(options, 0));
+    EXPECT(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_SCAN, good, 1, options, &report),
+           DELETE_RESULT_INVALID_BATCH_OPTIONS);
+    OK(delete_batch_options_set_concurrency(options, 257));
+    EXPECT(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_SCAN, good, 1, options, &report),
+           DELETE_RESULT_INVALID_BATCH_OPTIONS);
+    OK(delete_batch_options_set_concurrency(options, 2));
+    OK(delete_batch_options_set_rate(options, -1.0));
+    EXPECT(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_SCAN, good, 1, options, &report),
+           DELETE_RESULT_INVALID_BATCH_OPTIONS);
+    OK(delete_batch_options_set_rate(options, 100.0));
+
+    /* A journal that cannot be created, and one that is not a journal. */
+    journal_path(journal, sizeof journal, "missing-directory/batch.journal");
+    OK(delete_batch_options_set_journal(options, journal));
+    EXPECT(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_SCAN, good, 1, options, &report),
+           DELETE_RESULT_JOURNAL_IO);
+    journal_path(journal, sizeof journal, "corrupt.journal");
+    FILE *file = fopen(journal, "w");
+    CHECK(file != NULL);
+    fputs("this is not a journal\n{\"event\":\"nonsense\"}\n", file);
+    fclose(file);
+    OK(delete_batch_options_set_journal(options, journal));
+    EXPECT(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_SCAN, good, 1, options, &report),
+           DELETE_RESULT_JOURNAL_CORRUPT);
+    CHECK(report == SENTINEL);
+    delete_batch_options_free(options);
+
+    /* Nothing was sent: the reference is still there. */
+    delete_outcome *outcome = test_delete(client, DELETE_PRODUCT_JUMIO_SCAN, "ref-0130");
+    CHECK(test_error(outcome) == DELETE_RESULT_OK);
+    delete_outcome_free(outcome);
+    delete_client_free(client);
+}
+
+static void test_cancel(const char *url) {
+    delete_client *client = test_client(url, 1);
+    delete_batch_options *options = NULL;
+    delete_batch_report *report = NULL;
+    struct progress_log log = {0};
+    const char *references[30];
+    char names[30][16];
+    bool cancelled = false;
+
+    for (int i = 0; i < 30; i++) {
+        snprintf(names[i], sizeof names[i], "ref-%04d", 140 + i);
+        references[i] = names[i];
+    }
+    log.cancel_after = 1;
+    OK(delete_batch_options_new(&options));
+    OK(delete_batch_options_set_concurrency(options, 1));
+    OK(delete_batch_options_set_progress(options, on_progress, &log));
+    OK(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_AUTHENTICATION, references, 30,
+                                 options, &report));
+    OK(delete_batch_report_cancelled(report, &cancelled));
+    CHECK(cancelled);
+    CHECK(count(report, DELETE_BATCH_COUNT_DELETED) < 30);
+    delete_batch_report_free(report);
+    delete_batch_options_free(options);
+    delete_client_free(client);
+}
+
+static void test_failures(void) {
+    delete_client *client = test_client(test_env("DELETE_TEST_SERVER_ERROR_URL"), 1);
+    delete_batch_report *report = NULL;
+    const char *references[] = {"ref-0180", "ref-0181", "ref-0182"};
+    size_t failures = 0;
+    uint64_t position = 99, value = 99;
+    delete_result error = DELETE_RESULT_OK;
+
+    OK(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_SCAN, references, 3, NULL, &report));
+    CHECK(count(report, DELETE_BATCH_COUNT_FAILED) == 3);
+    CHECK(count(report, DELETE_BATCH_COUNT_DELETED) == 0);
+    OK(delete_batch_report_failed_kind(report, DELETE_RESULT_SERVER, &value));
+    CHECK(value == 3);
+    OK(delete_batch_report_failed_kind(report, DELETE_RESULT_NOT_FOUND, &value));
+    CHECK(value == 0);
+    value = 99;
+    EXPECT(delete_batch_report_failed_kind(report, DELETE_RESULT_OK, &value),
+           DELETE_RESULT_INVALID_ARGUMENT);
+    EXPECT(delete_batch_report_failed_kind(report, 9999, &value), DELETE_RESULT_INVALID_ARGUMENT);
+    CHECK(value == 99);
+    OK(delete_batch_report_failure_count(report, &failures));
+    CHECK(failures == 3);
+    bool seen[3] = {false, false, false};
+    for (size_t i = 0; i < failures; i++) {
+        OK(delete_batch_report_failure(report, i, &position, &error));
+        CHECK(position < 3 && error == DELETE_RESULT_SERVER);
+        seen[position] = true;
+    }
+    CHECK(seen[0] && seen[1] && seen[2]);
+    position = 99;
+    EXPECT(delete_batch_report_failure(report, 3, &position, &error),
+           DELETE_RESULT_INDEX_OUT_OF_RANGE);
+    CHECK(position == 99);
+    EXPECT(delete_batch_report_failure(report, 0, NULL, &error), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_batch_report_failure(report, 0, &position, NULL), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_batch_report_failure(NULL, 0, &position, &error), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_batch_report_count(report, 0, &value), DELETE_RESULT_INVALID_ARGUMENT);
+    EXPECT(delete_batch_report_count(report, 99, &value), DELETE_RESULT_INVALID_ARGUMENT);
+    EXPECT(delete_batch_report_count(NULL, DELETE_BATCH_COUNT_FAILED, &value),
+           DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_batch_report_count(report, DELETE_BATCH_COUNT_FAILED, NULL),
+           DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_batch_report_failed_kind(NULL, DELETE_RESULT_SERVER, &value),
+           DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_batch_report_cancelled(NULL, NULL), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_batch_report_failure_count(report, NULL), DELETE_RESULT_NULL_ARGUMENT);
+    delete_batch_report_free(report);
+    delete_client_free(client);
+}
+
+int main(void) {
+    const char *url = test_env("DELETE_TEST_URL");
+    test_options();
+    test_batch_with_journal(url);
+    test_rejected_batches(url);
+    test_cancel(url);
+    test_failures();
+    printf("test_batch: ok\n");
+    return 0;
+}

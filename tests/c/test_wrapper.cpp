@@ -1,0 +1,192 @@
+// The C++17 RAII wrapper (bindings/c/include/delete.hpp) against the
+// emulator: every class, success and failure, exceptions, no leak.
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "delete.hpp"
+
+#define CHECK(cond)                                                                   \
+    do {                                                                              \
+        if (!(cond)) {                                                                \
+            std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+            std::exit(1);                                                             \
+        }                                                                             \
+    } while (0)
+
+namespace {
+
+std::string env(const char *name) {
+    const char *value = std::getenv(name);
+    CHECK(value != nullptr);
+    return value;
+}
+
+idv_delete::Client client(const std::string &url, std::uint32_t attempts = 1) {
+    return idv_delete::Client::builder()
+        .jumio("emulator-token", "emulator-secret", "Acme KYC-Cleaner/1.0", DELETE_REGION_US)
+        .hyperverge("emulator-app-id", "emulator-app-key")
+        .base_url(url)
+        .connect_timeout(std::chrono::seconds(5))
+        .timeout(std::chrono::seconds(5))
+        .max_attempts(attempts)
+        .build();
+}
+
+template <class F>
+delete_result thrown(F call) {
+    try {
+        call();
+    } catch (const idv_delete::Error &error) {
+        CHECK(error.what()[0] != '\0');
+        return error.code();
+    }
+    return DELETE_RESULT_OK;
+}
+
+void test_delete(const std::string &url) {
+    CHECK(idv_delete::version() == DELETE_VERSION_STRING);
+    const auto c = client(url);
+    auto outcome = c.delete_one(DELETE_PRODUCT_JUMIO_SCAN, "ref-0000");
+    CHECK(outcome.deleted());
+    CHECK(outcome.error() == DELETE_RESULT_OK);
+    CHECK(outcome.confirmed_by() == DELETE_CONFIRMED_BY_RESPONSE);
+    CHECK(outcome.attempts() == 1);
+    CHECK(!outcome.http_status());
+    CHECK(!outcome.retry_after());
+    CHECK(!outcome.in_doubt());
+    CHECK(outcome.message().substr(0, 7) == "deleted");
+
+    auto hv = c.delete_one(DELETE_PRODUCT_HYPERVERGE_TRANSACTION, "txn-0000");
+    CHECK(hv.deleted());
+    CHECK(!hv.audits().empty());
+    CHECK(hv.vendor_message() == std::string_view("Transaction deleted successfully"));
+
+    auto again = c.delete_one(DELETE_PRODUCT_JUMIO_SCAN, "ref-0000");
+    CHECK(!again.deleted());
+    CHECK(again.error() == DELETE_RESULT_NOT_FOUND);
+    CHECK(again.http_status() == 404);
+    CHECK(!again.confirmed_by());
+
+    auto resumed = c.delete_resumed(DELETE_PRODUCT_JUMIO_SCAN, "ref-0000");
+    CHECK(resumed.confirmed_by() == DELETE_CONFIRMED_BY_ABSENCE);
+
+    // Moving keeps one owner.
+    idv_delete::Outcome moved = std::move(outcome);
+    CHECK(moved.deleted());
+
+    CHECK(thrown([&] { (void)c.delete_one(DELETE_PRODUCT_JUMIO_SCAN, "a#b"); }) ==
+          DELETE_RESULT_INVALID_REFERENCE);
+    CHECK(thrown([&] { (void)c.delete_one(99, "ref-0001"); }) == DELETE_RESULT_INVALID_ARGUMENT);
+    CHECK(thrown([] { (void)idv_delete::Client::builder().build(); }) ==
+          DELETE_RESULT_INVALID_CONFIG);
+    CHECK(thrown([] { idv_delete::Client::builder().base_url("http://example.com"); }) ==
+          DELETE_RESULT_INVALID_CONFIG);
+    CHECK(thrown([&] { (void)client(url, 0); }) == DELETE_RESULT_INVALID_CONFIG);
+
+    // Shared across threads.
+    std::atomic<int> deleted{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; t++) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 4; i++) {
+                char reference[16];
+                std::snprintf(reference, sizeof reference, "ref-%04d", 10 + t * 4 + i);
+                if (c.delete_one(DELETE_PRODUCT_JUMIO_DOCUMENT, reference).deleted()) deleted++;
+            }
+        });
+    }
+    for (auto &thread : threads) thread.join();
+    CHECK(deleted == 16);
+}
+
+void test_failures() {
+    auto forbidden = client(env("DELETE_TEST_FORBIDDEN_URL"))
+                         .delete_one(DELETE_PRODUCT_HYPERVERGE_TRANSACTION, "txn-0001");
+    CHECK(forbidden.error() == DELETE_RESULT_FORBIDDEN);
+    auto limited =
+        client(env("DELETE_TEST_RATE_LIMITED_URL")).delete_one(DELETE_PRODUCT_JUMIO_SCAN, "ref-0001");
+    CHECK(limited.error() == DELETE_RESULT_RATE_LIMITED);
+    CHECK(limited.retry_after() == std::chrono::milliseconds(1000));
+    auto closed =
+        client(env("DELETE_TEST_CLOSED_URL")).delete_one(DELETE_PRODUCT_JUMIO_SCAN, "ref-0001");
+    CHECK(closed.error() == DELETE_RESULT_CONNECT);
+}
+
+void test_batch(const std::string &url) {
+    const auto c = client(url);
+    std::vector<std::string> references;
+    for (int i = 0; i < 10; i++) references.push_back("ref-01" + std::to_string(10 + i));
+    references.push_back("never-seeded");
+    std::atomic<int> calls{0};
+    idv_delete::BatchOptions options;
+    options.concurrency = 3;
+    options.journal = env("DELETE_TEST_TMPDIR") + "/wrapper.journal";
+    options.progress = [&](const delete_progress &progress) {
+        calls++;
+        return progress.done <= 11;
+    };
+    auto report = c.delete_many(DELETE_PRODUCT_JUMIO_SCAN, references, options);
+    CHECK(report.count(DELETE_BATCH_COUNT_DELETED) == 10);
+    CHECK(report.count(DELETE_BATCH_COUNT_NOT_FOUND) == 1);
+    CHECK(report.failed_kind(DELETE_RESULT_SERVER) == 0);
+    CHECK(report.failures().empty());
+    CHECK(!report.cancelled());
+    CHECK(calls == 11);
+
+    // An exception in the progress callback cancels and is rethrown.
+    idv_delete::BatchOptions throwing;
+    throwing.concurrency = 1;
+    throwing.progress = [](const delete_progress &) -> bool { throw std::runtime_error("stop"); };
+    bool caught = false;
+    try {
+        (void)c.delete_many(DELETE_PRODUCT_JUMIO_AUTHENTICATION, references, throwing);
+    } catch (const std::runtime_error &error) {
+        caught = std::string(error.what()) == "stop";
+    }
+    CHECK(caught);
+
+    const auto failing = client(env("DELETE_TEST_SERVER_ERROR_URL"));
+    auto failed = failing.delete_many(DELETE_PRODUCT_JUMIO_SCAN, {"ref-0190", "ref-0191"});
+    CHECK(failed.failed_kind(DELETE_RESULT_SERVER) == 2);
+    CHECK(failed.failures().size() == 2);
+    CHECK(thrown([&] {
+              idv_delete::BatchOptions bad;
+              bad.concurrency = 0;
+              (void)c.delete_many(DELETE_PRODUCT_JUMIO_SCAN, references, bad);
+          }) == DELETE_RESULT_INVALID_BATCH_OPTIONS);
+}
+
+void test_sansio(const std::string &url) {
+    const auto c = client(url);
+    auto request = c.to_request(DELETE_PRODUCT_HYPERVERGE_TRANSACTION, "HV-1");
+    CHECK(request.method() == "DELETE");
+    CHECK(request.url() == url + "/api/v2/transaction/id");
+    CHECK(request.header_count() == 3);
+    CHECK(request.header(0).first == "content-type");
+    CHECK(request.body() == R"({"transactionId":"HV-1"})");
+    auto outcome = request.parse_response(
+        429, {{"retry-after", "3"}},
+        R"({"status":"failure","statusCode":"429","error":"Too many requests"})");
+    CHECK(outcome.error() == DELETE_RESULT_RATE_LIMITED);
+    CHECK(outcome.retry_after() == std::chrono::milliseconds(3000));
+    CHECK(outcome.vendor_message() == std::string_view("Too many requests"));
+    CHECK(thrown([&] { (void)request.header(3); }) == DELETE_RESULT_INDEX_OUT_OF_RANGE);
+    CHECK(thrown([&] { (void)request.parse_response(42, {}, ""); }) ==
+          DELETE_RESULT_INVALID_ARGUMENT);
+}
+
+}  // namespace
+
+int main() {
+    const std::string url = env("DELETE_TEST_URL");
+    test_delete(url);
+    test_failures();
+    test_batch(url);
+    test_sansio(url);
+    std::printf("test_wrapper: ok\n");
+    return 0;
+}
