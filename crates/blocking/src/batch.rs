@@ -216,10 +216,13 @@ pub struct BatchReport {
     pub in_doubt: u64,
     /// Dry run: items that would have been sent.
     pub would_delete: u64,
-    /// Items skipped because the journal has their outcome.
+    /// Items skipped because the journal has their final outcome (deleted
+    /// or not found).
     pub skipped: u64,
     /// In-doubt items of a resumed journal that were re-run.
     pub resumed_in_doubt: u64,
+    /// Failed items of a resumed journal that were run again.
+    pub retried_failures: u64,
     /// Requests sent, retries included.
     pub attempts: u64,
     /// Wall time of the batch.
@@ -355,6 +358,7 @@ struct Counters {
     in_flight: AtomicU64,
     skipped: AtomicU64,
     resumed: AtomicU64,
+    retried: AtomicU64,
     attempts: AtomicU64,
 }
 
@@ -597,6 +601,10 @@ where
             };
             let in_doubt = match state {
                 Ok(ItemState::New) => false,
+                Ok(ItemState::Retry) => {
+                    run.counters.retried.fetch_add(1, Ordering::Relaxed);
+                    false
+                }
                 Ok(ItemState::InDoubt) => true,
                 Ok(ItemState::Finished) => {
                     run.counters.skipped.fetch_add(1, Ordering::Relaxed);
@@ -662,6 +670,7 @@ where
         would_delete: get(&counters.would_delete),
         skipped: get(&counters.skipped),
         resumed_in_doubt: get(&counters.resumed),
+        retried_failures: get(&counters.retried),
         attempts: get(&counters.attempts),
         elapsed: started.elapsed(),
         failures,

@@ -48,8 +48,11 @@
 //! unreadable line is an error that names it.
 //!
 //! Resuming (passing the same journal to the same input) skips items that
-//! have an outcome, re-runs items sent without one as in doubt (a 404 then
-//! confirms the deletion), and runs the rest. The input must be the same
+//! were deleted or not found, re-runs items sent without an outcome and
+//! items that failed after an attempt that may have been applied as in
+//! doubt (a 404 then confirms the deletion), runs items that failed
+//! otherwise again, and runs the rest. A failed item can thus have several
+//! outcomes, one per run: the last one counts. The input must be the same
 //! sequence: each position's identity is checked against the journal.
 
 use std::borrow::Cow;
@@ -657,14 +660,21 @@ pub(crate) struct ResumeState {
 pub(crate) enum ItemState {
     /// No record: run it.
     New,
-    /// Sent, no outcome: re-run it as in doubt.
+    /// Sent without an outcome, or failed after an attempt that may have
+    /// been applied: re-run it as in doubt (a 404 then confirms it).
     InDoubt,
-    /// Has an outcome: skip it.
+    /// Its last outcome is a failure that cannot have deleted it: run it
+    /// again.
+    Retry,
+    /// Deleted or not found: skip it.
     Finished,
 }
 
+// One byte per position: the latest thing the journal says about it.
 const STATE_SENT: u8 = 1;
 const STATE_FINISHED: u8 = 2;
+const STATE_FAILED: u8 = 3;
+const STATE_FAILED_IN_DOUBT: u8 = 4;
 
 impl ResumeState {
     /// Reads a whole journal into the per-position state.
@@ -672,10 +682,17 @@ impl ResumeState {
         let mut reader = JournalReader::open(path)?;
         let mut state = ResumeState::default();
         while let Some(record) = reader.next() {
-            let (position, intent, flag) = match record? {
+            let (position, intent, next) = match record? {
                 Record::Resumed { .. } => continue,
                 Record::Sent(r) => (r.position, r.intent, STATE_SENT),
-                Record::Outcome(r) => (r.position, r.intent, STATE_FINISHED),
+                Record::Outcome(r) => {
+                    let next = match r.outcome {
+                        JournalOutcome::Failed { in_doubt: true, .. } => STATE_FAILED_IN_DOUBT,
+                        JournalOutcome::Failed { .. } => STATE_FAILED,
+                        _ => STATE_FINISHED,
+                    };
+                    (r.position, r.intent, next)
+                }
             };
             let max = state.states.len() as u64;
             if position >= max.saturating_add(MAX_POSITION_GAP) {
@@ -694,10 +711,19 @@ impl ResumeState {
                     "position {position} names another item than an earlier line"
                 )));
             }
-            if flag == STATE_FINISHED && state.states[index] & STATE_FINISHED != 0 {
-                return Err(reader.corrupt(format!("a second outcome for position {position}")));
+            // A failed item is run again by a later resume; a deleted or
+            // not-found one never is, so nothing may follow its outcome.
+            if state.states[index] == STATE_FINISHED {
+                return Err(reader.corrupt(format!(
+                    "a record for position {position} after its final outcome"
+                )));
             }
-            state.states[index] |= flag;
+            // A re-run of an item that failed in doubt stays in doubt until
+            // it has a new outcome.
+            state.states[index] = match (state.states[index], next) {
+                (STATE_FAILED_IN_DOUBT, STATE_SENT) => STATE_FAILED_IN_DOUBT,
+                _ => next,
+            };
             state.hashes[index] = hash;
         }
         state.torn = reader.torn_tail();
@@ -715,10 +741,10 @@ impl ResumeState {
                 if self.hashes[index] != identity_hash(intent) {
                     return Err(position);
                 }
-                Ok(if state & STATE_FINISHED != 0 {
-                    ItemState::Finished
-                } else {
-                    ItemState::InDoubt
+                Ok(match state {
+                    STATE_FINISHED => ItemState::Finished,
+                    STATE_FAILED => ItemState::Retry,
+                    _ => ItemState::InDoubt,
                 })
             }
         }

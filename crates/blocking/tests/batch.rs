@@ -188,6 +188,52 @@ fn cancellation_finishes_in_flight_and_resume_completes() {
 }
 
 #[test]
+fn resume_runs_failed_items_again_and_confirms_in_doubt_ones() {
+    let dir = temp_dir("retry-failed");
+    let journal = dir.join("run.journal");
+    let emulator = emulator();
+    let client = builder(&emulator.base_url())
+        .retry_policy(fast_policy(1))
+        .build()
+        .unwrap();
+    let items = mixed("retry", 20);
+    seed(&emulator, &items);
+    let run = |faults: Faults| {
+        emulator.set_faults(faults).unwrap();
+        client
+            .delete_many(items.clone(), BatchOptions::default().journal(&journal))
+            .unwrap()
+    };
+    // First run: every item fails; a 503 cannot have deleted anything, a
+    // reset after sending may have (and here did).
+    let report = run(Faults {
+        seed: 3,
+        p503: 0.5,
+        // Drawn after the 503s: every other request is reset.
+        p_reset_after: 1.0,
+        ..Faults::default()
+    });
+    assert_eq!(report.failed_total(), 20);
+    let in_doubt = report.in_doubt;
+    assert!(in_doubt > 0 && in_doubt < 20, "{in_doubt}");
+
+    // The resume runs all of them again: the 503s are deleted by response,
+    // the in-doubt ones are confirmed by their absence.
+    let report = run(Faults::default());
+    assert_eq!(report.skipped, 0);
+    assert_eq!(report.retried_failures, 20 - in_doubt);
+    assert_eq!(report.resumed_in_doubt, in_doubt);
+    assert_eq!(report.deleted_by_response, 20 - in_doubt);
+    assert_eq!(report.deleted_by_absence, in_doubt);
+    for intent in &items {
+        assert_eq!(counts(&emulator, intent).0, 1, "{intent} applied once");
+    }
+    // Now everything is final and skipped.
+    let report = run(Faults::default());
+    assert_eq!((report.skipped, report.done()), (20, 0));
+}
+
+#[test]
 fn dry_run_sends_nothing_and_writes_no_journal() {
     let dir = temp_dir("dry");
     let journal = dir.join("dry.journal");

@@ -206,6 +206,12 @@ pub fn print_summary(report: &BatchReport, journal: Option<&std::path::Path>) {
             "skipped (finished in the journal)", report.skipped
         );
     }
+    if report.retried_failures + report.resumed_in_doubt > 0 {
+        println!(
+            "resumed: {} earlier failures run again, {} in-doubt items confirmed",
+            report.retried_failures, report.resumed_in_doubt
+        );
+    }
     println!(
         "{} items in {:.1} s ({rate:.0}/s), {} requests",
         report.done(),
@@ -231,7 +237,7 @@ pub fn print_summary(report: &BatchReport, journal: Option<&std::path::Path>) {
     }
     if report.in_doubt > 0 {
         println!(
-            "{} failed items may have been deleted by an attempt; running the batch again confirms them",
+            "{} failed items may have been deleted by an attempt; running the same command again confirms them",
             report.in_doubt
         );
     }
@@ -264,6 +270,7 @@ pub fn summary_json(report: &BatchReport, journal: Option<&std::path::Path>) -> 
         "in_doubt": report.in_doubt,
         "skipped": report.skipped,
         "resumed_in_doubt": report.resumed_in_doubt,
+        "retried_failures": report.retried_failures,
         "attempts": report.attempts,
         "elapsed_seconds": report.elapsed.as_secs_f64(),
         "journal": journal.map(|p| p.display().to_string()),

@@ -1,9 +1,11 @@
 //! `idv-delete verify`: the proof-of-erasure report of a journal.
 //!
-//! Streams the journal: one line per finished item, in the order the
-//! outcomes were recorded (what was deleted when, and how it was confirmed),
-//! then the items sent without an outcome (in doubt), then the totals.
-//! Memory holds only the in-doubt positions, never the whole journal.
+//! Streams the journal: one line per deleted or not-found item, in the
+//! order the outcomes were recorded (what was deleted when, and how it was
+//! confirmed), then the items whose last outcome is a failure (a resume runs
+//! failed items again, so a later outcome replaces an earlier failure), then
+//! the items sent without an outcome (in doubt), then the totals. Memory
+//! holds only the failed and in-doubt positions, never the whole journal.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -21,8 +23,46 @@ struct Totals {
     deleted_by_response: u64,
     deleted_by_absence: u64,
     not_found: u64,
-    failed: u64,
     runs: u64,
+}
+
+/// An item as the report shows it.
+struct Line {
+    position: u64,
+    item: String,
+    at: String,
+    result: &'static str,
+    detail: String,
+}
+
+/// Writes report lines as text or as the elements of a JSON array.
+struct Writer<W: Write> {
+    out: W,
+    json: bool,
+    first: bool,
+}
+
+impl<W: Write> Writer<W> {
+    fn line(&mut self, line: &Line) -> io::Result<()> {
+        if self.json {
+            let item = json!({
+                "position": line.position,
+                "item": line.item,
+                "at": line.at,
+                "result": line.result,
+                "detail": line.detail,
+            });
+            write!(self.out, "{}{item}", if self.first { "" } else { "," })?;
+            self.first = false;
+            Ok(())
+        } else {
+            writeln!(
+                self.out,
+                "{}  {:<9}  {}  ({})",
+                line.at, line.result, line.item, line.detail
+            )
+        }
+    }
 }
 
 /// Prints the report; the exit code says whether the journal proves that
@@ -30,144 +70,158 @@ struct Totals {
 pub fn run(path: &Path, output: Output) -> Result<u8, Failure> {
     let reader = JournalReader::open(path)?;
     let header = reader.header().clone();
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    let mut totals = Totals {
-        runs: 1,
-        ..Totals::default()
-    };
-    // Sent without an outcome (yet): position -> (intent, when sent).
-    let mut pending: BTreeMap<u64, (DeleteIntent, String)> = BTreeMap::new();
     let json = output == Output::Json;
+    let mut out = Writer {
+        out: io::BufWriter::new(io::stdout().lock()),
+        json,
+        first: true,
+    };
     if json {
         write!(
-            out,
+            out.out,
             "{{\"journal\":{},\"started_at\":{},\"tool_version\":{},\"items\":[",
             json!(path.display().to_string()),
             json!(header.started_at),
             json!(header.tool_version)
         )?;
     } else {
-        writeln!(out, "Proof of erasure: journal {}", path.display())?;
+        writeln!(out.out, "Proof of erasure: journal {}", path.display())?;
         writeln!(
-            out,
+            out.out,
             "started {} by idv-delete {}",
             header.started_at, header.tool_version
         )?;
-        writeln!(out)?;
+        writeln!(out.out)?;
     }
-    let mut first = true;
+    let mut totals = Totals {
+        runs: 1,
+        ..Totals::default()
+    };
+    // Sent without an outcome (yet), and last outcome a failure (so far).
+    let mut pending: BTreeMap<u64, (DeleteIntent, String)> = BTreeMap::new();
+    let mut failed: BTreeMap<u64, Line> = BTreeMap::new();
     for record in reader {
-        match record? {
-            Record::Resumed { .. } => totals.runs += 1,
+        let outcome = match record? {
+            Record::Resumed { .. } => {
+                totals.runs += 1;
+                continue;
+            }
             Record::Sent(sent) => {
                 pending.insert(sent.position, (sent.intent, sent.at));
+                continue;
             }
-            Record::Outcome(outcome) => {
-                pending.remove(&outcome.position);
-                let (result, how) = match outcome.outcome {
-                    JournalOutcome::Deleted {
-                        confirmed_by: ConfirmedBy::Response,
-                        attempts,
-                        ..
-                    } => {
-                        totals.deleted_by_response += 1;
-                        (
-                            "deleted",
-                            format!("vendor confirmed, {attempts} attempt(s)"),
-                        )
-                    }
-                    JournalOutcome::Deleted {
-                        confirmed_by: ConfirmedBy::Absence,
-                        attempts,
-                        ..
-                    } => {
-                        totals.deleted_by_absence += 1;
-                        ("deleted", format!("confirmed by absence after an uncertain attempt, {attempts} attempt(s)"))
-                    }
-                    JournalOutcome::NotFound { .. } => {
-                        totals.not_found += 1;
-                        (
-                            "not_found",
-                            "the vendor does not hold it: check region and reference".to_owned(),
-                        )
-                    }
-                    JournalOutcome::Failed {
-                        kind,
-                        status,
-                        in_doubt,
-                        ..
-                    } => {
-                        totals.failed += 1;
-                        let status = status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
-                        let doubt = if in_doubt {
-                            ", may have been deleted"
-                        } else {
-                            ""
-                        };
-                        (
-                            "failed",
-                            format!("{}{status}{doubt}: retry it", kind.as_str()),
-                        )
-                    }
-                };
-                if json {
-                    let item = json!({
-                        "position": outcome.position,
-                        "item": outcome.intent.to_string(),
-                        "at": outcome.at,
-                        "result": result,
-                        "detail": how,
-                    });
-                    write!(out, "{}{item}", if first { "" } else { "," })?;
-                    first = false;
+            Record::Outcome(outcome) => outcome,
+        };
+        pending.remove(&outcome.position);
+        failed.remove(&outcome.position);
+        let (result, detail) = match outcome.outcome {
+            JournalOutcome::Deleted {
+                confirmed_by: ConfirmedBy::Response,
+                attempts,
+                ..
+            } => {
+                totals.deleted_by_response += 1;
+                (
+                    "deleted",
+                    format!("vendor confirmed, {attempts} attempt(s)"),
+                )
+            }
+            JournalOutcome::Deleted {
+                confirmed_by: ConfirmedBy::Absence,
+                attempts,
+                ..
+            } => {
+                totals.deleted_by_absence += 1;
+                (
+                    "deleted",
+                    format!(
+                        "confirmed by absence after an uncertain attempt, {attempts} attempt(s)"
+                    ),
+                )
+            }
+            JournalOutcome::NotFound { .. } => {
+                totals.not_found += 1;
+                (
+                    "not_found",
+                    "the vendor does not hold it: check region and reference".to_owned(),
+                )
+            }
+            JournalOutcome::Failed {
+                kind,
+                status,
+                in_doubt,
+                ..
+            } => {
+                let status = status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
+                let doubt = if in_doubt {
+                    ", may have been deleted"
                 } else {
-                    writeln!(
-                        out,
-                        "{}  {:<9}  {}  ({how})",
-                        outcome.at, result, outcome.intent
-                    )?;
-                }
+                    ""
+                };
+                (
+                    "failed",
+                    format!(
+                        "{}{status}{doubt}: run the batch again to retry it",
+                        kind.as_str()
+                    ),
+                )
             }
+        };
+        let line = Line {
+            position: outcome.position,
+            item: outcome.intent.to_string(),
+            at: outcome.at,
+            result,
+            detail,
+        };
+        if result == "failed" {
+            failed.insert(line.position, line);
+        } else {
+            out.line(&line)?;
         }
+    }
+    for line in failed.values() {
+        out.line(line)?;
+    }
+    for (position, (intent, at)) in &pending {
+        out.line(&Line {
+            position: *position,
+            item: intent.to_string(),
+            at: at.clone(),
+            result: "in_doubt",
+            detail: "sent, no answer recorded: run the batch again to confirm".to_owned(),
+        })?;
     }
     let deleted = totals.deleted_by_response + totals.deleted_by_absence;
     if json {
-        let in_doubt: Vec<_> = pending
-            .iter()
-            .map(|(position, (intent, at))| json!({"position": position, "item": intent.to_string(), "sent_at": at}))
-            .collect();
         writeln!(
-            out,
-            "],\"in_doubt\":{},\"summary\":{}}}",
-            json!(in_doubt),
+            out.out,
+            "],\"summary\":{}}}",
             json!({
                 "deleted": deleted,
                 "deleted_by_response": totals.deleted_by_response,
                 "deleted_by_absence": totals.deleted_by_absence,
                 "not_found": totals.not_found,
-                "failed": totals.failed,
+                "failed": failed.len(),
                 "in_doubt": pending.len(),
                 "runs": totals.runs,
             })
         )?;
     } else {
-        for (intent, at) in pending.values() {
-            writeln!(out, "{at}  in doubt   {intent}  (sent, no answer recorded: run the batch again to confirm)")?;
-        }
-        writeln!(out)?;
+        writeln!(out.out)?;
         writeln!(
-            out,
+            out.out,
             "{deleted} deleted ({} confirmed by the vendor, {} by absence), {} not found, {} failed, {} in doubt; {} run(s)",
             totals.deleted_by_response,
             totals.deleted_by_absence,
             totals.not_found,
-            totals.failed,
+            failed.len(),
             pending.len(),
             totals.runs
         )?;
     }
-    out.flush()?;
-    Ok(if totals.failed > 0 || !pending.is_empty() {
+    out.out.flush()?;
+    Ok(if !failed.is_empty() || !pending.is_empty() {
         EXIT_FAILED
     } else if totals.not_found > 0 {
         EXIT_NOT_FOUND

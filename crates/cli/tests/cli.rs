@@ -617,3 +617,57 @@ fn help_has_examples_everywhere() {
         );
     }
 }
+
+#[test]
+fn a_failed_batch_is_finished_by_running_the_same_command_again() {
+    let emulator = emulator();
+    emulator
+        .set_faults(Faults {
+            seed: 5,
+            p503: 0.3,
+            p_reset_after: 0.3,
+            ..Faults::default()
+        })
+        .unwrap();
+    let dir = scratch("retry");
+    let csv = dir.join("in.csv");
+    let journal = dir.join("j");
+    write(&csv, &seed_batch(&emulator, 30));
+    let batch = |emulator: &Emulator| {
+        run(idv_delete(emulator)
+            .arg("batch")
+            .arg(&csv)
+            .arg("--journal")
+            .arg(&journal)
+            .args([
+                "--yes",
+                "--max-attempts",
+                "1",
+                "--output",
+                "json",
+                "--base-url",
+                &emulator.base_url(),
+            ]))
+    };
+    let (code, stdout, _) = batch(&emulator);
+    assert_eq!(code, 4, "{stdout}");
+    let first: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let failed = first["failed_total"].as_u64().unwrap();
+    assert!(failed > 0);
+    let (code, _, _) = run(idv_delete(&emulator).arg("verify").arg(&journal));
+    assert_eq!(code, 4, "verify lists the failures");
+
+    emulator.set_faults(Faults::default()).unwrap();
+    let (code, stdout, _) = batch(&emulator);
+    assert_eq!(code, 0, "{stdout}");
+    let second: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(second["deleted"].as_u64().unwrap(), failed);
+    assert_eq!(
+        second["retried_failures"].as_u64().unwrap() + second["resumed_in_doubt"].as_u64().unwrap(),
+        failed
+    );
+    let (code, stdout, _) = run(idv_delete(&emulator).arg("verify").arg(&journal));
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("30 deleted"), "{stdout}");
+    assert!(emulator.stats().references.iter().all(|r| r.applied == 1));
+}

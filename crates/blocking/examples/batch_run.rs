@@ -1,0 +1,69 @@
+//! The Rust contender of `bench/run`: deletes every row of a batch CSV
+//! (`vendor,product,region,reference`, Jumio scans and HyperVerge
+//! transactions) with `Client::delete_many`, and prints the report as JSON.
+//!
+//! ```text
+//! batch_run BASE_URL CSV CONCURRENCY [RATE]
+//! ```
+//!
+//! It takes the emulator's default credentials and no journal: the harness
+//! measures the client itself (its CPU time comes from the harness's
+//! `wait4`, so this program reads no clock of its own but the report's).
+
+use std::env;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+
+use idv_delete_blocking::{
+    BatchOptions, Client, DeleteIntent, HyperVergeCredentials, JumioCredentials, Region,
+    RetryBudget, Target,
+};
+
+fn main() {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let [base_url, csv, concurrency, rest @ ..] = args.as_slice() else {
+        eprintln!("usage: batch_run BASE_URL CSV CONCURRENCY [RATE]");
+        std::process::exit(2);
+    };
+    let client = Client::builder()
+        .jumio(
+            JumioCredentials::new("emulator-token", "emulator-secret", "Acme KYC-Cleaner/1.0")
+                .expect("credentials"),
+        )
+        .hyperverge(
+            HyperVergeCredentials::new("emulator-app-id", "emulator-app-key").expect("credentials"),
+        )
+        .base_url(base_url)
+        .retry_budget(RetryBudget::unlimited())
+        .build()
+        .expect("client");
+    let rows = BufReader::new(File::open(csv).expect("CSV file"))
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let line = line.expect("CSV line");
+            let fields: Vec<&str> = line.splitn(4, ',').collect();
+            let target = match fields[0] {
+                "jumio" => Target::Jumio {
+                    product: fields[1].parse().expect("product"),
+                    region: fields[2].parse::<Region>().expect("region"),
+                },
+                _ => Target::HyperVerge,
+            };
+            DeleteIntent::new(target, fields[3]).expect("valid reference")
+        });
+    let mut options =
+        BatchOptions::default().concurrency(concurrency.parse().expect("concurrency"));
+    if let Some(rate) = rest.first() {
+        options = options.rate(rate.parse().expect("rate"));
+    }
+    let report = client.delete_many(rows, options).expect("batch");
+    println!(
+        "{{\"deleted\":{},\"not_found\":{},\"failed\":{},\"attempts\":{},\"elapsed\":{}}}",
+        report.deleted(),
+        report.not_found,
+        report.failed_total(),
+        report.attempts,
+        report.elapsed.as_secs_f64()
+    );
+}

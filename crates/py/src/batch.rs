@@ -1,0 +1,216 @@
+//! `delete_many` for both clients: a Python iterable in, a [`BatchReport`]
+//! out, run by the Rust batch runner with the GIL released.
+//!
+//! The runner reads its input on the calling thread and calls the progress
+//! callback from its worker threads; both hold the GIL only while they touch
+//! Python (one `next()`, one callback call). Python exceptions cannot cross
+//! the runner, so the first one is kept and raised once the batch has
+//! drained (resume with the same journal after fixing the cause):
+//!
+//! - the input raising, or yielding a non-`str` or an invalid reference,
+//!   ends the input there: every item read before it is still deleted;
+//! - the progress callback raising, or Ctrl-C (noticed when the next item
+//!   is read), cancels the batch: items in flight finish and are journaled,
+//!   items not yet started are left for a resume.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use idv_delete_blocking::{
+    self as blocking, BatchOptions, CancelToken, Client, DeleteError, DeleteIntent,
+};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyIterator, PyString};
+
+use crate::errors;
+use crate::outcome::{BatchReport, Progress};
+
+/// The Python-side options of `delete_many`, shared by both clients.
+pub(crate) struct BatchArgs<'py> {
+    pub journal: Option<PathBuf>,
+    pub concurrency: usize,
+    pub rate: Option<f64>,
+    pub progress: Option<Bound<'py, PyAny>>,
+    pub dry_run: bool,
+}
+
+/// Deletes every reference of `references` (any iterable of `str`, read
+/// lazily), turning each into an intent with `intent`.
+pub(crate) fn delete_many<F>(
+    py: Python<'_>,
+    client: &Client,
+    references: &Bound<'_, PyAny>,
+    intent: F,
+    args: BatchArgs<'_>,
+) -> PyResult<Py<BatchReport>>
+where
+    F: Fn(&str) -> Result<DeleteIntent, DeleteError> + Send,
+{
+    if references.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err(
+            "references must be an iterable of str, not one str: wrap a single reference in a list",
+        ));
+    }
+    let stop = Arc::new(Stop::default());
+    let mut options = BatchOptions::new()
+        .concurrency(args.concurrency)
+        .dry_run(args.dry_run)
+        .cancel(stop.cancel.clone());
+    if let Some(rate) = args.rate {
+        options = options.rate(rate);
+    }
+    if let Some(journal) = args.journal {
+        options = options.journal(journal);
+    }
+    // `progress=True` draws a bar on stderr: a callback like any other, but
+    // it is told when the batch ends (`close`) to print its last line.
+    let bar =
+        match args.progress {
+            Some(progress) if progress.is_instance_of::<PyBool>() => progress
+                .is_truthy()?
+                .then(|| progress_bar(py, references))
+                .transpose()?,
+            Some(progress) if progress.is_callable() => {
+                options = options.progress(progress_fn(progress.unbind(), Arc::clone(&stop)));
+                None
+            }
+            Some(_) => return Err(PyTypeError::new_err(
+                "progress must be a callable taking a Progress, True for a progress bar, or None",
+            )),
+            None => None,
+        };
+    if let Some(bar) = &bar {
+        options = options.progress(progress_fn(bar.clone_ref(py), Arc::clone(&stop)));
+    }
+    let input = Input {
+        items: references.try_iter()?.unbind(),
+        intent,
+        stop: Arc::clone(&stop),
+    };
+    let result = py.detach(|| client.delete_many(input, options));
+    let report = result.map_err(|e| errors::batch_to_py(py, e))?;
+    if let Some(error) = stop.take() {
+        return Err(error);
+    }
+    let report = Py::new(py, BatchReport::new(py, report)?)?;
+    if let Some(bar) = bar {
+        bar.call_method1(py, "close", (report.clone_ref(py),))?;
+    }
+    Ok(report)
+}
+
+/// The first Python exception of a batch, and the token that cancels it.
+#[derive(Default)]
+struct Stop {
+    error: Mutex<Option<PyErr>>,
+    cancel: CancelToken,
+}
+
+impl Stop {
+    /// Keeps `error` (the first one wins) and, if `cancel`, cancels the batch.
+    fn fail(&self, error: PyErr, cancel: bool) {
+        let mut slot = self.error.lock().unwrap_or_else(|p| p.into_inner());
+        slot.get_or_insert(error);
+        if cancel {
+            self.cancel.cancel();
+        }
+    }
+
+    fn failed(&self) -> bool {
+        self.error
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
+    }
+
+    fn take(&self) -> Option<PyErr> {
+        self.error.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+}
+
+/// The callback the Rust runner calls from its workers: it attaches to
+/// Python only for the call, and an exception cancels the batch.
+fn progress_fn(
+    callback: Py<PyAny>,
+    stop: Arc<Stop>,
+) -> impl Fn(&blocking::Progress) + Send + Sync + 'static {
+    move |progress| {
+        if stop.cancel.is_cancelled() {
+            return;
+        }
+        Python::attach(|py| {
+            if let Err(error) = callback.call1(py, (Progress::from(progress),)) {
+                stop.fail(error, true);
+            }
+        });
+    }
+}
+
+/// `idv_delete._progress.ProgressBar(total)`, with the input's length as the
+/// total when it has one.
+fn progress_bar(py: Python<'_>, references: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    let total = references.len().ok();
+    let bar = py
+        .import("idv_delete._progress")?
+        .getattr("ProgressBar")?
+        .call1((total,))?;
+    Ok(bar.unbind())
+}
+
+/// The batch's input: the Python iterator, read one item at a time on the
+/// calling thread, each turned into a validated intent. The first failure
+/// ends the input; Ctrl-C also cancels the batch.
+struct Input<F> {
+    items: Py<PyIterator>,
+    intent: F,
+    stop: Arc<Stop>,
+}
+
+impl<F> Input<F>
+where
+    F: Fn(&str) -> Result<DeleteIntent, DeleteError>,
+{
+    fn next_intent(&self, py: Python<'_>) -> PyResult<Option<DeleteIntent>> {
+        let Some(item) = self.items.bind(py).into_iter().next().transpose()? else {
+            return Ok(None);
+        };
+        let reference = match item.cast::<PyString>() {
+            Ok(reference) => reference.to_cow()?,
+            Err(_) => {
+                return Err(PyTypeError::new_err(format!(
+                    "references must be str, got {}",
+                    item.get_type().name()?
+                )))
+            }
+        };
+        (self.intent)(&reference)
+            .map(Some)
+            .map_err(|e| errors::to_py(py, e))
+    }
+}
+
+impl<F> Iterator for Input<F>
+where
+    F: Fn(&str) -> Result<DeleteIntent, DeleteError>,
+{
+    type Item = DeleteIntent;
+
+    fn next(&mut self) -> Option<DeleteIntent> {
+        if self.stop.failed() {
+            return None;
+        }
+        Python::attach(|py| {
+            // The calling thread holds the GIL here only, so this is where
+            // Ctrl-C (a KeyboardInterrupt from the signal handler) is seen.
+            if let Err(interrupt) = py.check_signals() {
+                self.stop.fail(interrupt, true);
+                return None;
+            }
+            self.next_intent(py).unwrap_or_else(|error| {
+                self.stop.fail(error, false);
+                None
+            })
+        })
+    }
+}

@@ -1,0 +1,300 @@
+//! `idv_delete.testing.Emulator`: the Rust emulator of both vendors' delete
+//! APIs, running in this process on 127.0.0.1, so users test their erasure
+//! scripts offline with the same wheel.
+//!
+//! Products are named as in journals and the CLI: `scan`, `authentication`
+//! and `document` are Jumio's, `transaction` is HyperVerge's, so a product
+//! name alone says the vendor.
+
+use std::net::IpAddr;
+use std::sync::Mutex;
+
+use idv_delete_emulator::{self as emulator, Config, Faults, SeedItem};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+
+use crate::errors::emulator_to_py;
+use crate::repr::py_repr;
+
+/// The emulator's vendor for a product name.
+fn vendor_of(product: &str) -> &'static str {
+    if product == "transaction" {
+        "hyperverge"
+    } else {
+        "jumio"
+    }
+}
+
+/// A local, stateful server of the Jumio and HyperVerge delete APIs, with
+/// fault injection, for tests. It starts when created, listens on
+/// ``base_url`` (give it to a client as ``base_url``), and stops on
+/// ``shutdown()`` or at the end of a ``with`` block.
+///
+/// It accepts only the test credentials it was created with (by default
+/// those in ``idv_delete.testing``); ``hyperverge_allowed_ips`` makes it
+/// answer HyperVerge's 403 to clients not in the list. Transactions exist
+/// once seeded; the first delete answers 200, the next 404.
+#[pyclass(frozen, module = "idv_delete.testing")]
+pub struct Emulator {
+    running: Mutex<Option<emulator::Emulator>>,
+    base_url: String,
+}
+
+#[pymethods]
+impl Emulator {
+    #[new]
+    #[pyo3(signature = (
+        *,
+        jumio_token = emulator::DEFAULT_JUMIO_TOKEN.to_owned(),
+        jumio_secret = emulator::DEFAULT_JUMIO_SECRET.to_owned(),
+        hyperverge_app_id = emulator::DEFAULT_HYPERVERGE_APP_ID.to_owned(),
+        hyperverge_app_key = emulator::DEFAULT_HYPERVERGE_APP_KEY.to_owned(),
+        hyperverge_allowed_ips = None,
+    ))]
+    fn new(
+        jumio_token: String,
+        jumio_secret: String,
+        hyperverge_app_id: String,
+        hyperverge_app_key: String,
+        hyperverge_allowed_ips: Option<Vec<IpAddr>>,
+    ) -> PyResult<Emulator> {
+        let running = emulator::Emulator::start(Config {
+            jumio_token,
+            jumio_secret,
+            hyperverge_app_id,
+            hyperverge_app_key,
+            hyperverge_allowed_ips,
+            ..Config::default()
+        })?;
+        Ok(Emulator {
+            base_url: running.base_url(),
+            running: Mutex::new(Some(running)),
+        })
+    }
+
+    /// ``http://127.0.0.1:PORT``: the base URL for every vendor and region.
+    #[getter]
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Creates transactions of ``product`` (``"scan"``, ``"authentication"``,
+    /// ``"document"`` or ``"transaction"``) with these references. All are
+    /// checked first: on error (``ValueError``) none is created.
+    fn seed(&self, product: &str, references: &Bound<'_, PyAny>) -> PyResult<()> {
+        if references.is_instance_of::<PyString>() {
+            return Err(PyTypeError::new_err(
+                "references must be an iterable of str, not one str: wrap it in a list",
+            ));
+        }
+        let items = references
+            .try_iter()?
+            .map(|reference| {
+                let reference: String = reference?.extract()?;
+                Ok(SeedItem::new(vendor_of(product), product, &reference))
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        self.with(|e| e.seed(&items))?.map_err(emulator_to_py)
+    }
+
+    /// A snapshot of the counters since the start or the last ``reset()``.
+    fn stats(&self) -> PyResult<Stats> {
+        self.with(|e| Stats(e.stats()))
+    }
+
+    /// Puts these faults in force for the following requests, replacing
+    /// all earlier ones (``set_faults()`` clears them). Keywords, all
+    /// optional: ``seed``; probabilities ``p500``, ``p502``, ``p503``,
+    /// ``p504``, ``p429``, ``p503_retry_after``, ``p_reset_before``,
+    /// ``p_reset_after``, ``p_truncate``; ``retry_after_secs`` and
+    /// ``retry_after_format`` (``"seconds"`` or ``"http-date"``);
+    /// ``latency_ms`` and ``latency_jitter_ms``; ``rate_limit`` (requests
+    /// per second, or None) and ``rate_burst``. Unknown keywords and values
+    /// out of range raise ``ValueError``.
+    #[pyo3(signature = (**faults))]
+    fn set_faults(&self, faults: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
+        let mut fields = serde_json::Map::new();
+        for (name, value) in faults.into_iter().flatten() {
+            fields.insert(name.extract()?, json_value(&value)?);
+        }
+        let faults: Faults = serde_json::from_value(fields.into())
+            .map_err(|e| emulator_to_py(format!("invalid faults: {e}")))?;
+        self.with(|e| e.set_faults(faults))?.map_err(emulator_to_py)
+    }
+
+    /// Forgets every transaction and counter (the faults are kept).
+    fn reset(&self) -> PyResult<()> {
+        self.with(emulator::Emulator::reset)
+    }
+
+    /// Stops the server and joins its threads; later calls do nothing.
+    fn shutdown(&self, py: Python<'_>) {
+        let running = self
+            .running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(running) = running {
+            py.detach(|| running.shutdown());
+        }
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_exc_info))]
+    fn __exit__(&self, py: Python<'_>, _exc_info: &Bound<'_, pyo3::types::PyTuple>) {
+        self.shutdown(py);
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "Emulator(base_url={})",
+            py_repr(py, &self.base_url)?
+        ))
+    }
+}
+
+impl Emulator {
+    fn with<T>(&self, f: impl FnOnce(&emulator::Emulator) -> T) -> PyResult<T> {
+        let running = self.running.lock().unwrap_or_else(|p| p.into_inner());
+        match running.as_ref() {
+            Some(running) => Ok(f(running)),
+            None => Err(PyRuntimeError::new_err("the emulator was shut down")),
+        }
+    }
+}
+
+/// A fault setting as JSON, the form the emulator's `Faults` reads.
+fn json_value(value: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
+    if value.is_none() {
+        return Ok(serde_json::Value::Null);
+    }
+    if let Ok(text) = value.cast::<PyString>() {
+        return Ok(text.to_cow()?.into_owned().into());
+    }
+    if let Ok(whole) = value.extract::<u64>() {
+        return Ok(whole.into());
+    }
+    Ok(value.extract::<f64>()?.into())
+}
+
+/// What the emulator has seen since it started or was reset.
+///
+/// ``deletes_applied`` counts transactions removed, ``deletes_not_found``
+/// deletes answered 404; ``requests`` maps a route (``"jumio/scan"``,
+/// ``"hyperverge/transaction"``...) to counts by status; ``faults`` counts
+/// injected faults by kind. ``reference(product, ref)`` gives one
+/// reference's counts, so a test proves exactly-once erasure.
+#[pyclass(frozen, name = "Stats", module = "idv_delete.testing")]
+pub struct Stats(emulator::Stats);
+
+#[pymethods]
+impl Stats {
+    /// Requests received on vendor routes and unknown paths.
+    #[getter]
+    fn total_requests(&self) -> u64 {
+        self.0.total_requests
+    }
+
+    /// TCP connections accepted.
+    #[getter]
+    fn connections_accepted(&self) -> u64 {
+        self.0.connections_accepted
+    }
+
+    /// Seeded transactions not deleted yet.
+    #[getter]
+    fn transactions_present(&self) -> u64 {
+        self.0.transactions_present
+    }
+
+    /// Deletes that removed a transaction.
+    #[getter]
+    fn deletes_applied(&self) -> u64 {
+        self.0.deletes_applied
+    }
+
+    /// Deletes answered 404 (unknown or already deleted).
+    #[getter]
+    fn deletes_not_found(&self) -> u64 {
+        self.0.deletes_not_found
+    }
+
+    /// Responses by route, then by HTTP status.
+    #[getter]
+    fn requests<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let requests = PyDict::new(py);
+        for (route, statuses) in &self.0.requests {
+            requests.set_item(route, statuses.clone())?;
+        }
+        Ok(requests)
+    }
+
+    /// Injected faults by kind: ``status``, ``rate_limited``,
+    /// ``reset_before``, ``reset_after``, ``truncated``.
+    #[getter]
+    fn faults<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let f = &self.0.faults;
+        let faults = PyDict::new(py);
+        for (name, count) in [
+            ("status", f.status),
+            ("rate_limited", f.rate_limited),
+            ("reset_before", f.reset_before),
+            ("reset_after", f.reset_after),
+            ("truncated", f.truncated),
+        ] {
+            faults.set_item(name, count)?;
+        }
+        Ok(faults)
+    }
+
+    /// The counts of one reference of ``product``, or ``None`` if no delete
+    /// ever reached it.
+    fn reference(&self, product: &str, reference: &str) -> Option<ReferenceStats> {
+        self.0
+            .reference(vendor_of(product), product, reference)
+            .map(|r| ReferenceStats {
+                product: r.product.clone(),
+                reference: r.reference.clone(),
+                applied: r.applied,
+                not_found: r.not_found,
+            })
+    }
+
+    fn __repr__(&self) -> String {
+        let s = &self.0;
+        format!(
+            "Stats(total_requests={}, deletes_applied={}, deletes_not_found={}, transactions_present={})",
+            s.total_requests, s.deletes_applied, s.deletes_not_found, s.transactions_present
+        )
+    }
+}
+
+/// How many deletes of one reference were applied and how many got 404.
+#[pyclass(frozen, get_all, module = "idv_delete.testing")]
+pub struct ReferenceStats {
+    /// ``scan``, ``authentication``, ``document`` or ``transaction``.
+    product: String,
+    /// The transaction reference.
+    reference: String,
+    /// Deletes that removed the transaction.
+    applied: u64,
+    /// Deletes answered 404.
+    not_found: u64,
+}
+
+#[pymethods]
+impl ReferenceStats {
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "ReferenceStats(product={}, reference={}, applied={}, not_found={})",
+            py_repr(py, &self.product)?,
+            py_repr(py, &self.reference)?,
+            self.applied,
+            self.not_found
+        ))
+    }
+}

@@ -1,0 +1,78 @@
+//! Rust errors to Python exceptions.
+//!
+//! The exception classes live in `idv_delete/_errors.py` (two of them must
+//! also be `ValueError`s, which pyo3 cannot create safely); this module only
+//! hands each error's fields to `_errors._from_native`, which holds the one
+//! table from kind name to class.
+
+use idv_delete_blocking::{BatchError, DeleteError};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+
+static FROM_NATIVE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// The Python exception object for `error`, not raised (batch reports keep
+/// one per failed item).
+pub(crate) fn exception<'py>(py: Python<'py>, error: &DeleteError) -> PyResult<Bound<'py, PyAny>> {
+    build(
+        py,
+        error.kind().as_str(),
+        &error.to_string(),
+        Fields {
+            status: error.status(),
+            vendor_message: error.vendor_message(),
+            retry_after: error.retry_after().map(|d| d.as_secs_f64()),
+            attempts: error.attempts(),
+            in_doubt: error.in_doubt(),
+        },
+    )
+}
+
+/// `error` as a raisable `PyErr` of its kind's class.
+pub(crate) fn to_py(py: Python<'_>, error: DeleteError) -> PyErr {
+    exception(py, &error).map_or_else(|failed| failed, PyErr::from_value)
+}
+
+/// A batch-level failure: bad options are an `InvalidConfigError`, anything
+/// about the journal a `JournalError`.
+pub(crate) fn batch_to_py(py: Python<'_>, error: BatchError) -> PyErr {
+    let kind = match error {
+        BatchError::InvalidOptions(_) => "invalid_config",
+        _ => "journal",
+    };
+    build(py, kind, &error.to_string(), Fields::default())
+        .map_or_else(|failed| failed, PyErr::from_value)
+}
+
+/// An error of the emulator's API (bad seed or faults) or of its start.
+pub(crate) fn emulator_to_py(error: impl std::fmt::Display) -> PyErr {
+    PyValueError::new_err(error.to_string())
+}
+
+#[derive(Default)]
+struct Fields<'a> {
+    status: Option<u16>,
+    vendor_message: Option<&'a str>,
+    retry_after: Option<f64>,
+    attempts: u32,
+    in_doubt: bool,
+}
+
+fn build<'py>(
+    py: Python<'py>,
+    kind: &str,
+    message: &str,
+    fields: Fields<'_>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let from_native = FROM_NATIVE.import(py, "idv_delete._errors", "_from_native")?;
+    from_native.call1((
+        kind,
+        message,
+        fields.status,
+        fields.vendor_message,
+        fields.retry_after,
+        fields.attempts,
+        fields.in_doubt,
+    ))
+}

@@ -1,0 +1,53 @@
+//! The native half of the `idv_delete` Python package: the pyo3 module
+//! `idv_delete._native`, built by maturin from the root `pyproject.toml`
+//! into one abi3 wheel for CPython 3.9 and later.
+//!
+//! It is thin by design (DESIGN.md §5): it converts Python values, calls the
+//! Rust core and blocking client, and converts results back. Every request,
+//! status reading and retry decision is the core's. The Python side
+//! (`python/idv_delete/`) adds the exception classes, the progress bar and
+//! the hand-written type stubs.
+
+mod batch;
+mod client;
+mod emulator;
+mod errors;
+mod outcome;
+mod repr;
+mod sansio;
+
+use idv_delete_blocking::ErrorKind;
+use idv_delete_emulator as emu;
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    // The Python test walks exactly the core's kinds against the exception
+    // table in `_errors.py`.
+    m.add(
+        "ERROR_KINDS",
+        PyTuple::new(py, ErrorKind::ALL.map(ErrorKind::as_str))?,
+    )?;
+    m.add_class::<client::Jumio>()?;
+    m.add_class::<client::HyperVerge>()?;
+    m.add_class::<outcome::Deleted>()?;
+    m.add_class::<outcome::Progress>()?;
+    m.add_class::<outcome::BatchReport>()?;
+    m.add_class::<outcome::FailedItem>()?;
+    m.add_class::<sansio::Request>()?;
+    m.add_function(wrap_pyfunction!(sansio::parse_response, m)?)?;
+    m.add_class::<emulator::Emulator>()?;
+    m.add_class::<emulator::Stats>()?;
+    m.add_class::<emulator::ReferenceStats>()?;
+    m.add("EMULATOR_JUMIO_TOKEN", emu::DEFAULT_JUMIO_TOKEN)?;
+    m.add("EMULATOR_JUMIO_SECRET", emu::DEFAULT_JUMIO_SECRET)?;
+    m.add("EMULATOR_HYPERVERGE_APP_ID", emu::DEFAULT_HYPERVERGE_APP_ID)?;
+    m.add(
+        "EMULATOR_HYPERVERGE_APP_KEY",
+        emu::DEFAULT_HYPERVERGE_APP_KEY,
+    )?;
+    Ok(())
+}

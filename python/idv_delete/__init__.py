@@ -1,0 +1,82 @@
+"""Erase identity-verification (KYC) data at Jumio and HyperVerge.
+
+One reference at a time::
+
+    import idv_delete
+
+    jumio = idv_delete.Jumio(token, secret, user_agent="Acme KYC-Cleaner/1.0", region="eu")
+    try:
+        deleted = jumio.delete_scan("2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20")
+    except idv_delete.NotFoundError:
+        ...  # wrong region, typo, or deleted long ago: never reported as deleted
+
+or millions, journaled and resumable::
+
+    report = jumio.delete_many(references, product="scan", journal="erasure.journal")
+
+The requests, answers and retries are those of the Rust core (the same as
+the ``idv-delete`` command and the C library); this package converts values
+and releases the GIL while waiting on the network. Every failure is an
+:class:`Error` subclass named after its kind (``idv_delete.ERROR_KINDS``).
+For asyncio, build the request with ``client.build_request(...)``, send it
+with your own client, and read the answer with :func:`parse_response`.
+To test scripts offline, see :mod:`idv_delete.testing`.
+"""
+
+from ._errors import (
+    ConnectError,
+    Error,
+    ForbiddenError,
+    InvalidConfigError,
+    InvalidInputError,
+    InvalidReferenceError,
+    IoError,
+    JournalError,
+    NotFoundError,
+    RateLimitedError,
+    ServerError,
+    TimeoutError,
+    TlsError,
+    UnauthorizedError,
+    UnexpectedResponseError,
+)
+from ._native import (
+    ERROR_KINDS,
+    BatchReport,
+    Deleted,
+    FailedItem,
+    HyperVerge,
+    Jumio,
+    Progress,
+    Request,
+    __version__,
+    parse_response,
+)
+
+__all__ = [
+    "ERROR_KINDS",
+    "BatchReport",
+    "ConnectError",
+    "Deleted",
+    "Error",
+    "FailedItem",
+    "ForbiddenError",
+    "HyperVerge",
+    "InvalidConfigError",
+    "InvalidInputError",
+    "InvalidReferenceError",
+    "IoError",
+    "JournalError",
+    "Jumio",
+    "NotFoundError",
+    "Progress",
+    "RateLimitedError",
+    "Request",
+    "ServerError",
+    "TimeoutError",
+    "TlsError",
+    "UnauthorizedError",
+    "UnexpectedResponseError",
+    "__version__",
+    "parse_response",
+]

@@ -1,0 +1,213 @@
+"""The exceptions of idv_delete: one class per kind of failure.
+
+Every deletion failure is an :class:`Error` whose class names its kind, with
+the same attributes on all of them, so one ``except idv_delete.Error`` sees
+everything and ``except idv_delete.NotFoundError`` picks one case.
+
+The classes are written in Python, not created by the native module, because
+:class:`InvalidReferenceError` and :class:`InvalidConfigError` must also be
+``ValueError``\\ s and pyo3 cannot yet create an exception with two bases
+without unsafe code (PyO3 issue #4979). The native module builds every error
+through :func:`_from_native`, so :data:`_CLASSES` is the one table from a kind
+name to its class; a test walks ``idv_delete.ERROR_KINDS`` (the Rust core's
+``ErrorKind::ALL``) against it.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Dict, Optional, Type
+
+
+class Error(Exception):
+    """Base class of every idv_delete error.
+
+    ``str(error)`` explains what went wrong and what to do; it never contains
+    a credential. The attributes carry what is known:
+
+    - ``kind``: the stable snake_case name of the failure (one of
+      ``idv_delete.ERROR_KINDS``, or ``"journal"`` for :class:`JournalError`);
+    - ``status``: the HTTP status of the last answer, or ``None`` if none came;
+    - ``vendor_message``: the vendor's own words (bounded), or ``None``;
+    - ``retry_after``: seconds the vendor asked us to wait, or ``None``;
+    - ``attempts``: requests sent (0 when nothing was sent);
+    - ``in_doubt``: true when an attempt may have deleted the data although
+      the deletion failed: run it again, and a "not found" then confirms it.
+
+    The library raises only subclasses; pickling keeps every attribute.
+    """
+
+    kind: ClassVar[str]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: Optional[int] = None,
+        vendor_message: Optional[str] = None,
+        retry_after: Optional[float] = None,
+        attempts: int = 0,
+        in_doubt: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.vendor_message = vendor_message
+        self.retry_after = retry_after
+        self.attempts = attempts
+        self.in_doubt = in_doubt
+
+
+class InvalidReferenceError(Error, ValueError):
+    """The reference or transaction id is malformed; nothing was sent.
+
+    A Jumio reference is 1-36 ASCII letters, digits or ``-``; a HyperVerge id
+    is 1-256 characters without control characters. Also a ``ValueError``.
+    """
+
+    kind = "invalid_reference"
+
+
+class InvalidConfigError(Error, ValueError):
+    """The client or batch configuration is unusable; nothing was sent.
+
+    Credentials, User-Agent, region, base URL, timeouts, retry or batch
+    options: the message says which and what to change. Also a ``ValueError``.
+    """
+
+    kind = "invalid_config"
+
+
+class NotFoundError(Error):
+    """The vendor answered 404 and no earlier attempt may have deleted it.
+
+    A wrong region, a typo, or a reference deleted long ago; never reported
+    as deleted.
+    """
+
+    kind = "not_found"
+
+
+class UnauthorizedError(Error):
+    """401: the vendor refused the credentials."""
+
+    kind = "unauthorized"
+
+
+class ForbiddenError(Error):
+    """403: refused for this caller.
+
+    Jumio: missing or suspicious headers, or credentials that may not delete.
+    HyperVerge: this machine's IP address is not on its allow-list.
+    """
+
+    kind = "forbidden"
+
+
+class InvalidInputError(Error):
+    """400 or 422: the vendor rejected the request as malformed."""
+
+    kind = "invalid_input"
+
+
+class RateLimitedError(Error):
+    """429: the vendor is rate limiting; see ``retry_after``."""
+
+    kind = "rate_limited"
+
+
+class ServerError(Error):
+    """5xx: the vendor failed; see ``status`` (and ``in_doubt``)."""
+
+    kind = "server"
+
+
+class UnexpectedResponseError(Error):
+    """Any other answer: a 3xx, an undocumented status, or a 2xx whose body
+    says the deletion failed or cannot be read."""
+
+    kind = "unexpected_response"
+
+
+class TimeoutError(Error):  # noqa: A001 - named after its kind, like the others
+    """The vendor did not answer in time.
+
+    Not the builtin ``TimeoutError``: catch ``idv_delete.TimeoutError``.
+    """
+
+    kind = "timeout"
+
+
+class ConnectError(Error):
+    """No connection could be made (DNS, refused, unreachable)."""
+
+    kind = "connect"
+
+
+class TlsError(Error):
+    """TLS failed (certificate, handshake); never retried."""
+
+    kind = "tls"
+
+
+class IoError(Error):
+    """The connection broke: a reset, a truncated body, another I/O failure."""
+
+    kind = "io"
+
+
+class JournalError(Error):
+    """A batch could not use its journal: nothing is wrong with a deletion.
+
+    The journal cannot be read or written, is damaged, or was written for
+    another input. Items already finished are journaled; fix the cause and
+    run the batch again with the same journal to resume.
+    """
+
+    kind = "journal"
+
+
+#: The one table from a kind name to its class.
+_CLASSES: Dict[str, Type[Error]] = {
+    cls.kind: cls
+    for cls in (
+        InvalidReferenceError,
+        InvalidConfigError,
+        NotFoundError,
+        UnauthorizedError,
+        ForbiddenError,
+        InvalidInputError,
+        RateLimitedError,
+        ServerError,
+        UnexpectedResponseError,
+        TimeoutError,
+        ConnectError,
+        TlsError,
+        IoError,
+        JournalError,
+    )
+}
+
+
+def _from_native(
+    kind: str,
+    message: str,
+    status: Optional[int],
+    vendor_message: Optional[str],
+    retry_after: Optional[float],
+    attempts: int,
+    in_doubt: bool,
+) -> Error:
+    """Builds the exception for a Rust error; called by the native module."""
+    return _CLASSES[kind](
+        message,
+        status=status,
+        vendor_message=vendor_message,
+        retry_after=retry_after,
+        attempts=attempts,
+        in_doubt=in_doubt,
+    )
+
+
+# Tracebacks and reprs name the public module users import from.
+for _cls in (Error, *_CLASSES.values()):
+    _cls.__module__ = "idv_delete"
+del _cls

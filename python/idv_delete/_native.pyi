@@ -1,0 +1,281 @@
+# Hand-written stubs of the native module (crates/py), checked against it by
+# `python -m mypy.stubtest idv_delete._native` in scripts/test-python.
+import os
+import types
+from typing import Callable, Iterable, Mapping, Optional, Sequence, Tuple, Union, final
+
+from typing_extensions import Self
+
+from idv_delete._errors import Error
+
+__all__ = [
+    "__version__",
+    "ERROR_KINDS",
+    "Jumio",
+    "HyperVerge",
+    "Deleted",
+    "Progress",
+    "BatchReport",
+    "FailedItem",
+    "Request",
+    "parse_response",
+    "Emulator",
+    "Stats",
+    "ReferenceStats",
+    "EMULATOR_JUMIO_TOKEN",
+    "EMULATOR_JUMIO_SECRET",
+    "EMULATOR_HYPERVERGE_APP_ID",
+    "EMULATOR_HYPERVERGE_APP_KEY",
+]
+
+__version__: str
+ERROR_KINDS: Tuple[str, ...]
+EMULATOR_JUMIO_TOKEN: str
+EMULATOR_JUMIO_SECRET: str
+EMULATOR_HYPERVERGE_APP_ID: str
+EMULATOR_HYPERVERGE_APP_KEY: str
+
+_Path = Union[str, "os.PathLike[str]"]
+_ProgressArg = Union[Callable[["Progress"], object], bool, None]
+_Headers = Union[Mapping[str, str], Iterable[Tuple[str, str]]]
+
+@final
+class Deleted:
+    """A deletion that happened: the vendor no longer holds the transaction."""
+
+    @property
+    def audits(self) -> Tuple[str, ...]: ...
+    @property
+    def vendor_message(self) -> Optional[str]: ...
+    @property
+    def confirmed_by(self) -> str: ...
+    @property
+    def attempts(self) -> int: ...
+
+@final
+class Progress:
+    """Counts so far of a running batch, given to its progress callback."""
+
+    @property
+    def done(self) -> int: ...
+    @property
+    def deleted(self) -> int: ...
+    @property
+    def not_found(self) -> int: ...
+    @property
+    def failed(self) -> int: ...
+    @property
+    def in_flight(self) -> int: ...
+    @property
+    def skipped(self) -> int: ...
+
+@final
+class FailedItem:
+    """A failed item of a batch."""
+
+    @property
+    def position(self) -> int: ...
+    @property
+    def reference(self) -> str: ...
+    @property
+    def error(self) -> Error: ...
+
+@final
+class BatchReport:
+    """What a batch did."""
+
+    @property
+    def deleted(self) -> int: ...
+    @property
+    def deleted_by_response(self) -> int: ...
+    @property
+    def deleted_by_absence(self) -> int: ...
+    @property
+    def not_found(self) -> int: ...
+    @property
+    def failed(self) -> dict[str, int]: ...
+    @property
+    def failed_total(self) -> int: ...
+    @property
+    def failures(self) -> Tuple[FailedItem, ...]: ...
+    @property
+    def failures_omitted(self) -> int: ...
+    @property
+    def in_doubt(self) -> int: ...
+    @property
+    def would_delete(self) -> int: ...
+    @property
+    def skipped(self) -> int: ...
+    @property
+    def resumed_in_doubt(self) -> int: ...
+    @property
+    def attempts(self) -> int: ...
+    @property
+    def done(self) -> int: ...
+    @property
+    def elapsed(self) -> float: ...
+    @property
+    def dry_run(self) -> bool: ...
+    @property
+    def cancelled(self) -> bool: ...
+    @property
+    def all_succeeded(self) -> bool: ...
+    @property
+    def journal_notes(self) -> Tuple[str, ...]: ...
+
+@final
+class Request:
+    """One HTTP request to send with your own HTTP client."""
+
+    @property
+    def method(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def headers(self) -> list[Tuple[str, str]]: ...
+    @property
+    def body(self) -> bytes: ...
+
+def parse_response(request: Request, status: int, headers: _Headers, body: bytes) -> Deleted:
+    """Reads the answer to ``request``: ``Deleted``, or raises an ``idv_delete.Error``."""
+
+@final
+class Jumio:
+    """A client of Jumio's delete API."""
+
+    def __new__(
+        cls,
+        api_token: str,
+        api_secret: str,
+        *,
+        user_agent: str,
+        region: str = "us",
+        base_url: Optional[str] = None,
+        connect_timeout: float = ...,
+        timeout: float = ...,
+        max_attempts: int = ...,
+    ) -> Self: ...
+    def delete_scan(self, reference: str) -> Deleted: ...
+    def delete_authentication(self, reference: str) -> Deleted: ...
+    def delete_document(self, reference: str) -> Deleted: ...
+    def delete_many(
+        self,
+        references: Iterable[str],
+        *,
+        product: str = "scan",
+        journal: Optional[_Path] = None,
+        concurrency: int = ...,
+        rate: Optional[float] = None,
+        progress: _ProgressArg = None,
+        dry_run: bool = False,
+    ) -> BatchReport: ...
+    def build_request(self, reference: str, *, product: str = "scan") -> Request: ...
+
+@final
+class HyperVerge:
+    """A client of HyperVerge's delete API."""
+
+    def __new__(
+        cls,
+        app_id: str,
+        app_key: str,
+        *,
+        base_url: Optional[str] = None,
+        host: Optional[str] = None,
+        connect_timeout: float = ...,
+        timeout: float = ...,
+        max_attempts: int = ...,
+    ) -> Self: ...
+    def delete_transaction(self, transaction_id: str) -> Deleted: ...
+    def delete_many(
+        self,
+        transaction_ids: Iterable[str],
+        *,
+        journal: Optional[_Path] = None,
+        concurrency: int = ...,
+        rate: Optional[float] = None,
+        progress: _ProgressArg = None,
+        dry_run: bool = False,
+    ) -> BatchReport: ...
+    def build_request(self, transaction_id: str) -> Request: ...
+
+@final
+class ReferenceStats:
+    """How many deletes of one reference were applied and how many got 404."""
+
+    @property
+    def product(self) -> str: ...
+    @property
+    def reference(self) -> str: ...
+    @property
+    def applied(self) -> int: ...
+    @property
+    def not_found(self) -> int: ...
+
+@final
+class Stats:
+    """What the emulator has seen since it started or was reset."""
+
+    @property
+    def total_requests(self) -> int: ...
+    @property
+    def connections_accepted(self) -> int: ...
+    @property
+    def transactions_present(self) -> int: ...
+    @property
+    def deletes_applied(self) -> int: ...
+    @property
+    def deletes_not_found(self) -> int: ...
+    @property
+    def requests(self) -> dict[str, dict[int, int]]: ...
+    @property
+    def faults(self) -> dict[str, int]: ...
+    def reference(self, product: str, reference: str) -> Optional[ReferenceStats]: ...
+
+@final
+class Emulator:
+    """A local server of the Jumio and HyperVerge delete APIs, for tests."""
+
+    def __new__(
+        cls,
+        *,
+        jumio_token: str = ...,
+        jumio_secret: str = ...,
+        hyperverge_app_id: str = ...,
+        hyperverge_app_key: str = ...,
+        hyperverge_allowed_ips: Optional[Sequence[str]] = None,
+    ) -> Self: ...
+    @property
+    def base_url(self) -> str: ...
+    def seed(self, product: str, references: Iterable[str]) -> None: ...
+    def stats(self) -> Stats: ...
+    def set_faults(
+        self,
+        *,
+        seed: int = ...,
+        p500: float = ...,
+        p502: float = ...,
+        p503: float = ...,
+        p504: float = ...,
+        p429: float = ...,
+        p503_retry_after: float = ...,
+        retry_after_secs: int = ...,
+        retry_after_format: str = ...,
+        latency_ms: int = ...,
+        latency_jitter_ms: int = ...,
+        p_reset_before: float = ...,
+        p_reset_after: float = ...,
+        p_truncate: float = ...,
+        rate_limit: Optional[float] = ...,
+        rate_burst: int = ...,
+    ) -> None: ...
+    def reset(self) -> None: ...
+    def shutdown(self) -> None: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[types.TracebackType],
+        /,
+    ) -> None: ...

@@ -1,0 +1,64 @@
+"""Fixtures: a fresh in-process emulator per test, and clients pointed at it.
+
+Every test runs against `idv_delete.testing.Emulator` on 127.0.0.1, so the
+suite needs no network and each test starts from an empty emulator.
+"""
+
+from __future__ import annotations
+
+import itertools
+import socket
+from typing import Iterator
+
+import pytest
+
+import idv_delete
+from idv_delete.testing import (
+    HYPERVERGE_APP_ID,
+    HYPERVERGE_APP_KEY,
+    JUMIO_SECRET,
+    JUMIO_TOKEN,
+    Emulator,
+)
+
+USER_AGENT = "Acme KYC-Cleaner/1.0"
+
+_counter = itertools.count()
+
+
+def refs(n: int, prefix: str = "ref") -> list[str]:
+    """`n` Jumio references that no other test of this run uses."""
+    run = next(_counter)
+    return [f"{prefix}-{run}-{i}" for i in range(n)]
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    with Emulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def jumio(emulator: Emulator) -> idv_delete.Jumio:
+    return idv_delete.Jumio(
+        JUMIO_TOKEN, JUMIO_SECRET, user_agent=USER_AGENT, base_url=emulator.base_url
+    )
+
+
+@pytest.fixture
+def hyperverge(emulator: Emulator) -> idv_delete.HyperVerge:
+    return idv_delete.HyperVerge(HYPERVERGE_APP_ID, HYPERVERGE_APP_KEY, base_url=emulator.base_url)
+
+
+def fast_jumio(emulator: Emulator, **options: object) -> idv_delete.Jumio:
+    """A Jumio client that gives up after one attempt (no backoff waits)."""
+    settings: dict[str, object] = {"max_attempts": 1, "base_url": emulator.base_url}
+    settings.update(options)
+    return idv_delete.Jumio(JUMIO_TOKEN, JUMIO_SECRET, user_agent=USER_AGENT, **settings)  # type: ignore[arg-type]

@@ -1,0 +1,255 @@
+"""Every error kind: the table from kind to class, and each kind driven for
+real against the emulator (or, for answers the emulator never gives a
+correct client, through parse_response)."""
+
+from __future__ import annotations
+
+import pickle
+import re
+import socket
+import threading
+
+import pytest
+
+import idv_delete
+from idv_delete import _errors
+from idv_delete.testing import HYPERVERGE_APP_ID, HYPERVERGE_APP_KEY, Emulator
+
+from conftest import USER_AGENT, closed_port, fast_jumio, refs
+
+
+def test_one_class_per_core_kind() -> None:
+    """Walks the Rust core's ErrorKind::ALL against the one table."""
+    assert len(idv_delete.ERROR_KINDS) == 13
+    assert set(_errors._CLASSES) == set(idv_delete.ERROR_KINDS) | {"journal"}
+    for kind in idv_delete.ERROR_KINDS:
+        cls = _errors._CLASSES[kind]
+        camel = "".join(part.capitalize() for part in kind.split("_"))
+        assert cls.__name__ == camel + "Error"
+        assert getattr(idv_delete, cls.__name__) is cls
+        assert issubclass(cls, idv_delete.Error)
+        assert cls.kind == kind
+        error = _errors._from_native(kind, "message", 418, "vendor", 1.5, 2, True)
+        assert type(error) is cls
+        assert (error.status, error.vendor_message, error.retry_after) == (418, "vendor", 1.5)
+        assert (error.attempts, error.in_doubt, str(error)) == (2, True, "message")
+
+
+def test_value_errors() -> None:
+    assert issubclass(idv_delete.InvalidReferenceError, ValueError)
+    assert issubclass(idv_delete.InvalidConfigError, ValueError)
+    assert not issubclass(idv_delete.NotFoundError, ValueError)
+
+
+def test_errors_pickle_with_their_attributes() -> None:
+    error = _errors._from_native("rate_limited", "slow down", 429, "busy", 3.0, 1, False)
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is idv_delete.RateLimitedError
+    assert (str(copy), copy.status, copy.retry_after) == ("slow down", 429, 3.0)
+
+
+@pytest.mark.parametrize("reference", ["", "a#x", "a/b", "x" * 37, "ref\n", "é"])
+def test_invalid_reference(jumio: idv_delete.Jumio, reference: str) -> None:
+    with pytest.raises(idv_delete.InvalidReferenceError) as caught:
+        jumio.delete_scan(reference)
+    assert caught.value.kind == "invalid_reference"
+    assert caught.value.attempts == 0
+    assert caught.value.status is None
+    with pytest.raises(ValueError):
+        jumio.build_request(reference)
+
+
+def test_invalid_hyperverge_id(hyperverge: idv_delete.HyperVerge) -> None:
+    with pytest.raises(idv_delete.InvalidReferenceError):
+        hyperverge.delete_transaction("bad\x00id")
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"region": "mars"},
+        {"base_url": "http://example.com"},  # plain http off loopback
+        {"base_url": "https://user:pw@example.com"},
+        {"timeout": -1.0},
+        {"timeout": 0.0},
+        {"connect_timeout": float("nan")},
+        {"max_attempts": 0},
+        {"max_attempts": -3},
+        {"user_agent": ""},
+        {"user_agent": "bad\nagent"},
+    ],
+)
+def test_invalid_config(options: dict[str, object]) -> None:
+    settings: dict[str, object] = {"user_agent": USER_AGENT}
+    settings.update(options)
+    with pytest.raises(idv_delete.InvalidConfigError) as caught:
+        idv_delete.Jumio("token", "secret", **settings)  # type: ignore[arg-type]
+    assert caught.value.kind == "invalid_config"
+
+
+def test_invalid_config_credentials_and_options(jumio: idv_delete.Jumio) -> None:
+    with pytest.raises(idv_delete.InvalidConfigError):
+        idv_delete.Jumio("to:ken", "secret", user_agent=USER_AGENT)
+    with pytest.raises(idv_delete.InvalidConfigError):
+        idv_delete.HyperVerge("id", "key with space")
+    with pytest.raises(idv_delete.InvalidConfigError):
+        idv_delete.HyperVerge("id", "key", host="h.example", base_url="https://h.example")
+    with pytest.raises(idv_delete.InvalidConfigError):
+        jumio.delete_many([], product="selfie")
+    with pytest.raises(idv_delete.InvalidConfigError):
+        jumio.delete_many([], concurrency=0)
+    with pytest.raises(idv_delete.InvalidConfigError):
+        jumio.delete_many([], concurrency=-1)
+    with pytest.raises(idv_delete.InvalidConfigError):
+        jumio.delete_many([], rate=0.0)
+
+
+def test_not_found(jumio: idv_delete.Jumio) -> None:
+    with pytest.raises(idv_delete.NotFoundError) as caught:
+        jumio.delete_scan("never-seeded")
+    error = caught.value
+    assert (error.kind, error.status, error.attempts, error.in_doubt) == ("not_found", 404, 1, False)
+    assert "never-seeded" in str(error)
+
+
+def test_unauthorized(emulator: Emulator) -> None:
+    client = idv_delete.Jumio("wrong", "creds", user_agent=USER_AGENT, base_url=emulator.base_url)
+    with pytest.raises(idv_delete.UnauthorizedError) as caught:
+        client.delete_scan("any")
+    assert caught.value.status == 401
+    assert caught.value.attempts == 1  # 401 is never retried
+
+
+def test_forbidden_when_not_allow_listed() -> None:
+    with Emulator(hyperverge_allowed_ips=["192.0.2.1"]) as emulator:
+        emulator.seed("transaction", ["t-1"])
+        client = idv_delete.HyperVerge(
+            HYPERVERGE_APP_ID, HYPERVERGE_APP_KEY, base_url=emulator.base_url
+        )
+        with pytest.raises(idv_delete.ForbiddenError) as caught:
+            client.delete_transaction("t-1")
+    assert caught.value.status == 403
+    assert caught.value.vendor_message == "No whitelisted IPs match found"
+
+
+def test_rate_limited(emulator: Emulator) -> None:
+    emulator.set_faults(p429=1.0, retry_after_secs=7)
+    with pytest.raises(idv_delete.RateLimitedError) as caught:
+        fast_jumio(emulator).delete_scan("any")
+    assert (caught.value.status, caught.value.retry_after) == (429, 7.0)
+
+
+def test_server(emulator: Emulator) -> None:
+    emulator.set_faults(p500=1.0)
+    with pytest.raises(idv_delete.ServerError) as caught:
+        fast_jumio(emulator).delete_scan("any")
+    assert caught.value.status == 500
+
+
+def test_server_retried_then_deleted(emulator: Emulator) -> None:
+    # One 503 then success: the default policy retries (after a short
+    # backoff) and reports both attempts.
+    [ref] = refs(1)
+    emulator.seed("scan", [ref])
+    emulator.set_faults(p503=0.5, seed=3)
+    client = fast_jumio(emulator, max_attempts=10)
+    deleted = client.delete_scan(ref)
+    assert deleted.attempts >= 1
+    stats = emulator.stats()
+    assert stats.total_requests == deleted.attempts
+    counts = stats.reference("scan", ref)
+    assert counts is not None and counts.applied == 1
+
+
+def test_timeout(emulator: Emulator) -> None:
+    emulator.set_faults(latency_ms=400)
+    with pytest.raises(idv_delete.TimeoutError) as caught:
+        fast_jumio(emulator, timeout=0.05).delete_scan("any")
+    assert caught.value.kind == "timeout"
+    assert caught.value.status is None
+    assert caught.value.in_doubt  # the request left: it may have been applied
+    assert not isinstance(caught.value, TimeoutError)  # the builtin one
+
+
+def test_connect() -> None:
+    client = idv_delete.Jumio(
+        "t", "s", user_agent=USER_AGENT, base_url=f"http://127.0.0.1:{closed_port()}",
+        max_attempts=1,
+    )
+    with pytest.raises(idv_delete.ConnectError) as caught:
+        client.delete_scan("any")
+    assert (caught.value.kind, caught.value.in_doubt) == ("connect", False)
+
+
+def test_io_reset_before(emulator: Emulator) -> None:
+    emulator.set_faults(p_reset_before=1.0)
+    with pytest.raises(idv_delete.IoError) as caught:
+        fast_jumio(emulator).delete_scan("any")
+    assert caught.value.kind == "io"
+
+
+def test_io_reset_after_is_in_doubt(emulator: Emulator) -> None:
+    [ref] = refs(1)
+    emulator.seed("scan", [ref])
+    emulator.set_faults(p_reset_after=1.0)
+    with pytest.raises(idv_delete.IoError) as caught:
+        fast_jumio(emulator).delete_scan(ref)
+    assert caught.value.in_doubt
+    counts = emulator.stats().reference("scan", ref)
+    assert counts is not None and counts.applied == 1
+
+
+def test_tls_with_a_server_that_does_not_speak_it() -> None:
+    # An https base URL to a loopback server answering plain HTTP: the TLS
+    # handshake fails, and TLS failures are never retried.
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+
+        def answer_plain_http() -> None:
+            connection, _ = server.accept()
+            with connection:
+                connection.recv(4096)
+                connection.sendall(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")
+
+        thread = threading.Thread(target=answer_plain_http)
+        thread.start()
+        client = idv_delete.Jumio(
+            "t", "s", user_agent=USER_AGENT, base_url=f"https://127.0.0.1:{port}", timeout=5.0
+        )
+        with pytest.raises(idv_delete.TlsError) as caught:
+            client.delete_scan("any")
+        thread.join()
+    assert (caught.value.kind, caught.value.attempts) == ("tls", 1)
+
+
+def _answer(status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> idv_delete.Deleted:
+    client = idv_delete.HyperVerge("id", "key")
+    request = client.build_request("t-1")
+    return idv_delete.parse_response(request, status, headers or {}, body)
+
+
+def test_invalid_input_through_parse_response() -> None:
+    body = b'{"status":"failure","statusCode":"422","error":"\\"transactionId\\" is required"}'
+    with pytest.raises(idv_delete.InvalidInputError) as caught:
+        _answer(422, body)
+    assert caught.value.vendor_message == '"transactionId" is required'
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [(302, b""), (418, b""), (200, b'{"status":"failure"}'), (200, b"not json")],
+)
+def test_unexpected_response_through_parse_response(status: int, body: bytes) -> None:
+    with pytest.raises(idv_delete.UnexpectedResponseError) as caught:
+        _answer(status, body)
+    assert caught.value.status == status
+
+
+def test_every_kind_is_driven() -> None:
+    """Guards this file: a new core kind needs a test here."""
+    source = open(__file__, encoding="utf-8").read()
+    for kind in idv_delete.ERROR_KINDS:
+        cls = _errors._CLASSES[kind].__name__
+        assert re.search(rf"pytest\.raises\(idv_delete\.{cls}\)", source), cls
