@@ -37,8 +37,10 @@ struct Paths {
 impl Paths {
     fn new() -> Paths {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        // This test runs from <target>/<profile>/deps/; cargo puts
-        // libdelete.{a,so} in <target>/<profile>/.
+        // This test runs from <target>/<profile>/deps/; `cargo build -p
+        // idv-delete-capi` puts libdelete.{a,so} in <target>/<profile>/
+        // (`cargo test -p idv-delete-capi` does too, but `cargo test
+        // --workspace` does not, so scripts/test builds it first).
         let exe = env::current_exe().expect("the test knows its path");
         let lib_dir = exe
             .parent()
@@ -48,7 +50,7 @@ impl Paths {
         for lib in ["libdelete.a", "libdelete.so"] {
             assert!(
                 lib_dir.join(lib).is_file(),
-                "{} is missing: cargo builds it with this test",
+                "{} is missing: run `cargo build -p idv-delete-capi` first (scripts/test does)",
                 lib_dir.join(lib).display()
             );
         }
