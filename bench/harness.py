@@ -1,0 +1,325 @@
+"""Every performance figure of idv-delete, measured side by side.
+
+Run through `bench/run`, which builds the release binaries and the venv
+first. Each contender runs as its own process against an emulator process on
+loopback; the harness reads the contender's CPU time and peak RSS with
+`os.wait4`, so every client is measured the same way. Nothing here passes
+or fails: it measures, prints one markdown table and writes the figures as
+JSON (target/bench/results.json).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RELEASE = ROOT / "target" / "release"
+WORK = ROOT / "target" / "bench"
+EMULATOR = RELEASE / "idv-delete-emulator"
+CLI = RELEASE / "idv-delete"
+VENV_PYTHON = Path(os.environ.get("BENCH_PYTHON", ROOT / "target" / "bench-venv" / "bin" / "python"))
+
+CPU_ITEMS = int(os.environ.get("BENCH_CPU_ITEMS", 100_000))
+CONCURRENCY = 8
+ROUNDS = 3
+CREDENTIALS = {
+    "JUMIO_API_TOKEN": "emulator-token",
+    "JUMIO_API_SECRET": "emulator-secret",
+    "JUMIO_USER_AGENT": "Acme KYC-Cleaner/1.0",
+    "HYPERVERGE_APP_ID": "emulator-app-id",
+    "HYPERVERGE_APP_KEY": "emulator-app-key",
+}
+
+
+@dataclass
+class Run:
+    """One contender process: wall time, CPU (user + system) and peak RSS."""
+
+    wall: float
+    cpu: float
+    max_rss_kib: int
+    stdout: str
+    code: int
+
+
+def run(cmd: list[str], env: dict[str, str] | None = None) -> Run:
+    """Runs one contender. CPU time comes from `wait4`; peak RSS from the
+    child's own VmHWM, polled until it exits, because `wait4`'s ru_maxrss
+    also counts the harness's memory from before the child's exec."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                                env={**os.environ, **CREDENTIALS, **(env or {})})
+        peak = {"kib": 0}
+
+        def watch() -> None:
+            while proc.returncode is None:
+                try:
+                    with open(f"/proc/{proc.pid}/status") as status:
+                        for line in status:
+                            if line.startswith("VmHWM:"):
+                                peak["kib"] = max(peak["kib"], int(line.split()[1]))
+                except (FileNotFoundError, ProcessLookupError, ValueError):
+                    return
+                time.sleep(0.02)
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        watcher.join()
+        out.seek(0)
+        stdout = out.read().decode(errors="replace")
+    return Run(wall, usage.ru_utime + usage.ru_stime, peak["kib"], stdout, proc.returncode)
+
+
+class Emulator:
+    """The emulator binary on a free loopback port, stopped on exit."""
+
+    def __init__(self, *args: str) -> None:
+        self.proc = subprocess.Popen([str(EMULATOR), "--port", "0", *args], stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True)
+        line = self.proc.stdout.readline() if self.proc.stdout else ""
+        if not line.startswith("listening on "):
+            raise RuntimeError(f"emulator did not start: {line!r}")
+        self.base_url = line.removeprefix("listening on ").strip()
+
+    def stats(self) -> dict:
+        with urllib.request.urlopen(f"{self.base_url}/__emulator/stats") as response:
+            return json.load(response)
+
+    def requests_with_status(self, status: int) -> int:
+        return sum(by_status.get(str(status), 0) for by_status in self.stats()["requests"].values())
+
+    def __enter__(self) -> "Emulator":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+
+def write_inputs(n: int, name: str) -> tuple[Path, Path]:
+    """A seed file for the emulator and the matching batch CSV: n Jumio
+    scans in the US, with valid references."""
+    seed, batch = WORK / f"{name}-seed.csv", WORK / f"{name}-batch.csv"
+    if not (seed.exists() and batch.exists()):
+        with open(seed, "w") as s, open(batch, "w") as b:
+            s.write("vendor,product,reference\n")
+            b.write("vendor,product,region,reference\n")
+            for i in range(n):
+                s.write(f"jumio,scan,bench-{i:08d}\n")
+                b.write(f"jumio,scan,us,bench-{i:08d}\n")
+    return seed, batch
+
+
+def contender_commands(base_url: str, batch: Path, concurrency: int, rate: float | None = None) -> dict[str, list[str]]:
+    """Each client deleting every row of `batch`."""
+    rate_args = [str(rate)] if rate else []
+    journal = WORK / f"journal-{time.monotonic_ns()}.jsonl"
+    cli = [str(CLI), "batch", str(batch), "--journal", str(journal), "--yes", "--concurrency", str(concurrency),
+           "--base-url", base_url, "--output", "json"] + (["--rate", str(rate)] if rate else [])
+    contenders = ROOT / "bench" / "contenders"
+    return {
+        "Rust batch (Client::delete_many)": [str(RELEASE / "examples" / "batch_run"), base_url, str(batch), str(concurrency), *rate_args],
+        "Python delete_many": [str(VENV_PYTHON), str(contenders / "python_delete_many.py"), base_url, str(batch), str(concurrency), *rate_args],
+        "C delete_client_delete_many": [str(WORK / "c_batch"), base_url, str(batch), str(concurrency), *rate_args],
+        "CLI (idv-delete batch, journal)": cli,
+        "requests.Session thread pool": [str(VENV_PYTHON), str(contenders / "requests_pool.py"), base_url, str(batch), str(concurrency)],
+    }
+
+
+def wrk(base_url: str, connections: int, seconds: int = 8) -> tuple[float, float]:
+    """wrk's requests/s and CPU µs per request: Jumio deletes of one
+    reference (404 after the first), the emulator's fastest path."""
+    script = WORK / "wrk-delete.lua"
+    auth = base64.b64encode(b"emulator-token:emulator-secret").decode()
+    script.write_text(
+        'wrk.method = "DELETE"\n'
+        'wrk.headers["Accept"] = "application/json"\n'
+        'wrk.headers["User-Agent"] = "Acme KYC-Cleaner/1.0"\n'
+        f'wrk.headers["Authorization"] = "Basic {auth}"\n'
+    )
+    result = run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script),
+                  f"{base_url}/api/netverify/v2/scans/wrk-reference"])
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
+    return rate, result.cpu / (rate * seconds) * 1e6
+
+
+def row_core() -> list[dict]:
+    """Row 1: to_request + parse_response per deletion, ns (divan) and instructions (callgrind)."""
+    out = subprocess.run(["cargo", "bench", "-q", "-p", "idv-delete-core", "--bench", "roundtrip"],
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    rows = []
+    for vendor in ("jumio", "hyperverge"):
+        median = re.search(rf"{vendor}\s+\S+ \S+\s+│\s+\S+ \S+\s+│\s+([\d.]+) (ns|µs)", out)
+        ns = float(median.group(1)) * (1000 if median.group(2) == "µs" else 1)
+        counts = []
+        for iterations in (0, 10_000):
+            cg = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                                 str(RELEASE / "examples" / "roundtrip_loop"), vendor, str(iterations)],
+                                capture_output=True, text=True, check=True).stderr
+            counts.append(int(re.search(r"Collected : (\d+)", cg).group(1)))
+        rows.append({"vendor": vendor, "ns_per_deletion": ns, "instructions_per_deletion": (counts[1] - counts[0]) / 10_000})
+    return rows
+
+
+def row_cpu_bound() -> dict:
+    """Row 2: 100,000 deletions at equal connection counts, wrk alongside."""
+    seed, batch = write_inputs(CPU_ITEMS, f"cpu-{CPU_ITEMS}")
+    with Emulator() as emulator:
+        wrk_before = wrk(emulator.base_url, CONCURRENCY)
+    # The three library contenders are compared with each other, so they
+    # alternate over ROUNDS rounds and each keeps its median; the CLI and
+    # requests run once.
+    library = ["Rust batch (Client::delete_many)", "Python delete_many", "C delete_client_delete_many"]
+    order = library * ROUNDS + ["CLI (idv-delete batch, journal)", "requests.Session thread pool"]
+    runs: dict[str, list[dict]] = {}
+    for name in order:
+        with Emulator("--seed", str(seed)) as emulator:
+            result = run(contender_commands(emulator.base_url, batch, CONCURRENCY)[name])
+            deleted = emulator.stats()["deletes_applied"]
+        runs.setdefault(name, []).append({
+            "deletions_per_s": deleted / result.wall,
+            "cpu_us_per_deletion": result.cpu / max(deleted, 1) * 1e6,
+            "deleted": deleted,
+            "exit_code": result.code,
+        })
+    results = {}
+    for name, samples in runs.items():
+        samples.sort(key=lambda sample: sample["deletions_per_s"])
+        results[name] = {**samples[len(samples) // 2], "rates": [round(x["deletions_per_s"]) for x in samples]}
+    with Emulator() as emulator:
+        wrk_after = wrk(emulator.base_url, CONCURRENCY)
+    wrk_rate = (wrk_before[0] + wrk_after[0]) / 2
+    rust = results["Rust batch (Client::delete_many)"]["deletions_per_s"]
+    for figures in results.values():
+        figures["fraction_of_wrk"] = figures["deletions_per_s"] / wrk_rate
+        figures["fraction_of_rust"] = figures["deletions_per_s"] / rust
+    return {"items": CPU_ITEMS, "connections": CONCURRENCY,
+            "wrk": {"requests_per_s": wrk_rate, "runs": [wrk_before[0], wrk_after[0]], "cpu_us_per_request": (wrk_before[1] + wrk_after[1]) / 2},
+            "contenders": results}
+
+
+def row_latency_bound() -> dict:
+    """Row 3: emulator latency 50 ms, concurrency 32, 3,000 items; bound 640/s."""
+    seed, batch = write_inputs(3000, "latency")
+    results = {}
+    for name in ("Rust batch (Client::delete_many)", "Python delete_many", "C delete_client_delete_many"):
+        with Emulator("--seed", str(seed), "--latency-ms", "50") as emulator:
+            result = run(contender_commands(emulator.base_url, batch, 32)[name])
+            deleted = emulator.stats()["deletes_applied"]
+        rate = deleted / result.wall
+        results[name] = {"deletions_per_s": rate, "fraction_of_bound": rate / 640, "deleted": deleted}
+    return results
+
+
+def row_rate_bound() -> dict:
+    """Row 4: emulator limit 200/s (burst 10), 1,000 items, client told and not told."""
+    seed, batch = write_inputs(1000, "rate")
+    results = {}
+    for told, rate in (("told 200/s", 200.0), ("not told", None)):
+        with Emulator("--seed", str(seed), "--rate-limit", "200", "--rate-burst", "10") as emulator:
+            result = run(contender_commands(emulator.base_url, batch, CONCURRENCY, rate)["Rust batch (Client::delete_many)"])
+            deleted = emulator.stats()["deletes_applied"]
+            limited = emulator.requests_with_status(429)
+            total = emulator.stats()["total_requests"]
+        results[told] = {"deletions_per_s": deleted / result.wall, "fraction_of_limit": deleted / result.wall / 200,
+                         "answered_429": limited, "fraction_429": limited / max(total, 1), "deleted": deleted}
+    return results
+
+
+def row_memory() -> dict:
+    """Row 5: a 1,000,000-item CSV batch through the CLI with a journal: peak RSS."""
+    n = int(os.environ.get("BENCH_MEMORY_ITEMS", 1_000_000))
+    seed, batch = write_inputs(n, f"memory-{n}")
+    with Emulator("--seed", str(seed)) as emulator:
+        result = run(contender_commands(emulator.base_url, batch, CONCURRENCY)["CLI (idv-delete batch, journal)"])
+    summary = json.loads(result.stdout)
+    return {"items": n, "peak_rss_mib": result.max_rss_kib / 1024, "deleted": summary["deleted"],
+            "seconds": result.wall, "exit_code": result.code}
+
+
+def row_faults() -> dict:
+    """Row 6: 10,000 items with 10% injected faults against none, through the CLI."""
+    seed, batch = write_inputs(10_000, "faults")
+    faults = ["--fault-seed", "6", "--p500", "0.02", "--p503", "0.02", "--p429", "0.02", "--retry-after", "1",
+              "--p-reset-before", "0.02", "--p-reset-after", "0.02"]
+    figures = {}
+    for label, extra in (("fault-free", []), ("10% faults", faults)):
+        with Emulator("--seed", str(seed), *extra) as emulator:
+            result = run(contender_commands(emulator.base_url, batch, CONCURRENCY)["CLI (idv-delete batch, journal)"])
+            stats = emulator.stats()
+        summary = json.loads(result.stdout)
+        figures[label] = {
+            "seconds": result.wall,
+            "terminal": summary["deleted"] + summary["not_found"] + summary["failed_total"],
+            "deleted": summary["deleted"],
+            "deleted_by_absence": summary["deleted_by_absence"],
+            "applied_once": sum(1 for r in stats["references"] if r["applied"] == 1),
+            "exit_code": result.code,
+        }
+    figures["time_ratio"] = figures["10% faults"]["seconds"] / figures["fault-free"]["seconds"]
+    return figures
+
+
+def markdown(results: dict) -> str:
+    lines = [f"Measured {results['date']} on {results['machine']}.", "",
+             "| row | contender | figure |", "|---|---|---|"]
+    for core in results["core"]:
+        lines.append(f"| 1 core | {core['vendor']} | {core['ns_per_deletion']:.0f} ns, "
+                     f"{core['instructions_per_deletion']:.0f} instructions per to_request + parse_response |")
+    cpu = results["cpu_bound"]
+    lines.append(f"| 2 CPU-bound | wrk -c{cpu['connections']} | {cpu['wrk']['requests_per_s']:,.0f} requests/s, "
+                 f"{cpu['wrk']['cpu_us_per_request']:.1f} µs CPU per request |")
+    for name, f in cpu["contenders"].items():
+        lines.append(f"| 2 CPU-bound | {name} | {f['deletions_per_s']:,.0f} deletions/s ({f['fraction_of_wrk']:.0%} of wrk, "
+                     f"{f['fraction_of_rust']:.0%} of Rust), {f['cpu_us_per_deletion']:.1f} µs client CPU per deletion |")
+    for name, f in results["latency_bound"].items():
+        lines.append(f"| 3 latency-bound | {name} | {f['deletions_per_s']:.0f}/s = {f['fraction_of_bound']:.1%} of 640/s |")
+    for told, f in results["rate_bound"].items():
+        lines.append(f"| 4 rate-bound 200/s | Rust batch, {told} | {f['fraction_of_limit']:.1%} of 200/s, "
+                     f"{f['answered_429']} answered 429 ({f['fraction_429']:.1%}) |")
+    memory = results["memory"]
+    lines.append(f"| 5 memory | CLI, {memory['items']:,} items with journal | peak RSS {memory['peak_rss_mib']:.1f} MiB "
+                 f"({memory['deleted']:,} deleted in {memory['seconds']:.0f} s) |")
+    faults = results["faults"]
+    lines.append(f"| 6 faults | CLI, 10,000 items | {faults['time_ratio']:.2f}x the fault-free time; "
+                 f"{faults['10% faults']['terminal']:,} terminal, {faults['10% faults']['applied_once']:,} applied exactly once |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    WORK.mkdir(parents=True, exist_ok=True)
+    results = {
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": f"{os.cpu_count()} cores, {platform.machine()}, {platform.platform()}",
+    }
+    for key, row in (("core", row_core), ("cpu_bound", row_cpu_bound), ("latency_bound", row_latency_bound),
+                     ("rate_bound", row_rate_bound), ("memory", row_memory), ("faults", row_faults)):
+        started = time.perf_counter()
+        print(f"bench: {key} ...", file=sys.stderr, flush=True)
+        results[key] = row()
+        for journal in WORK.glob("journal-*.jsonl"):
+            journal.unlink()
+        print(f"bench: {key} done in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    (WORK / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(markdown(results))
+    print(f"\nfigures: {WORK / 'results.json'}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
