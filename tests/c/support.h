@@ -10,8 +10,13 @@
  *   DELETE_TEST_RESET_URL         every connection is reset after the delete is applied
  *   DELETE_TEST_CLOSED_URL        a loopback port nobody listens on
  *   DELETE_TEST_NOT_TLS_URL       https:// URL of a loopback server answering plain HTTP
+ *   DELETE_TEST_CANARY_URL        seeded like DELETE_TEST_URL, accepting the CANARY_* credentials
+ *   DELETE_TEST_UNTOUCHED_URL     must never receive a request (the harness checks)
  *   DELETE_TEST_TMPDIR            an empty directory for journals
- * The emulators accept their default credentials (below). */
+ *   DELETE_TEST_BAD_INPUTS        the C entries of tests/vectors/bad_inputs.json as text
+ *   DELETE_TEST_BAD_INPUT_COUNT   how many entries that file has
+ * The emulators accept their default credentials (below), except the canary
+ * one. The harness fails any program whose output holds a CANARY_* value. */
 #ifndef DELETE_TEST_SUPPORT_H
 #define DELETE_TEST_SUPPORT_H
 
@@ -26,6 +31,15 @@
 #define USER_AGENT "Acme KYC-Cleaner/1.0"
 #define HV_APP_ID "emulator-app-id"
 #define HV_APP_KEY "emulator-app-key"
+
+/* Canary credentials (crates/capi/tests/c.rs has the same): distinctive, so
+ * that a leak into any output, message or journal is found. */
+#define CANARY_TOKEN "CANARY-TOKEN-7f3a9c"
+#define CANARY_SECRET "CANARY-SECRET-b41d2e"
+#define CANARY_APP_ID "CANARY-APPID-93c0e1"
+#define CANARY_APP_KEY "CANARY-APPKEY-d5a8f4"
+/* base64("CANARY-TOKEN-7f3a9c:CANARY-SECRET-b41d2e"), the Basic credentials. */
+#define CANARY_BASIC "Q0FOQVJZLVRPS0VOLTdmM2E5YzpDQU5BUlktU0VDUkVULWI0MWQyZQ=="
 
 #define CHECK(cond)                                                                   \
     do {                                                                              \

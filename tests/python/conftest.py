@@ -32,11 +32,13 @@ def refs(n: int, prefix: str = "ref") -> list[str]:
     return [f"{prefix}-{run}-{i}" for i in range(n)]
 
 
-def closed_port() -> int:
-    """A loopback port nothing listens on (bound, then released)."""
+def closed_url() -> str:
+    """A loopback URL nothing listens on: a port bound, then released, on
+    127.0.0.2, where no emulator of these tests listens (they bind
+    127.0.0.1), so no other test can take it over."""
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+        s.bind(("127.0.0.2", 0))
+        return f"http://127.0.0.2:{s.getsockname()[1]}"
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import idv_delete
 from idv_delete import _errors
 from idv_delete.testing import HYPERVERGE_APP_ID, HYPERVERGE_APP_KEY, Emulator
 
-from conftest import USER_AGENT, closed_port, fast_jumio, refs
+from conftest import USER_AGENT, closed_url, fast_jumio, refs
 
 
 def test_one_class_per_core_kind() -> None:
@@ -173,7 +173,7 @@ def test_timeout(emulator: Emulator) -> None:
 
 def test_connect() -> None:
     client = idv_delete.Jumio(
-        "t", "s", user_agent=USER_AGENT, base_url=f"http://127.0.0.1:{closed_port()}",
+        "t", "s", user_agent=USER_AGENT, base_url=closed_url(),
         max_attempts=1,
     )
     with pytest.raises(idv_delete.ConnectError) as caught:

@@ -14,7 +14,7 @@ import idv_delete
 import idv_delete.testing
 from idv_delete.testing import Emulator
 
-from conftest import USER_AGENT, closed_port, refs
+from conftest import USER_AGENT, closed_url, refs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -92,7 +92,7 @@ def test_secrets_never_show() -> None:
             lambda: idv_delete.HyperVerge(CANARY_ID, CANARY_KEY + " "),
             lambda: idv_delete.Jumio(
                 CANARY_TOKEN, CANARY_SECRET, user_agent="A",
-                base_url=f"http://127.0.0.1:{closed_port()}", max_attempts=1,
+                base_url=closed_url(), max_attempts=1,
             ).delete_scan("r"),
             lambda: idv_delete.Jumio(
                 "wrong", CANARY_SECRET, user_agent="A", base_url=emulator.base_url

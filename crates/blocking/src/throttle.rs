@@ -59,7 +59,9 @@ pub(crate) struct Pause {
 impl Pause {
     /// Extends the pause to at least `now + delay`.
     pub(crate) fn pause_for(&self, delay: Duration) {
-        let until = Instant::now() + delay;
+        // The policy caps the delay at an hour; never overflow regardless.
+        let now = Instant::now();
+        let until = now.checked_add(delay).unwrap_or(now);
         let mut current = self
             .until
             .lock()

@@ -191,11 +191,13 @@ fn slow_answer_times_out() {
 
 #[test]
 fn closed_port_is_connect_error_not_sent() {
+    // Released on 127.0.0.2, where nothing of these tests listens
+    // (emulators bind 127.0.0.1), so no parallel test can take it over.
     let port = {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let listener = TcpListener::bind("127.0.0.2:0").unwrap();
         listener.local_addr().unwrap().port()
     };
-    let client = builder(&format!("http://127.0.0.1:{port}"))
+    let client = builder(&format!("http://127.0.0.2:{port}"))
         .retry_policy(fast_policy(2))
         .build()
         .unwrap();

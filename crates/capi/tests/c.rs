@@ -27,6 +27,17 @@ const RUN_LIMIT: Duration = Duration::from_secs(300);
 const PARALLEL: usize = 2;
 /// Libraries a static libdelete needs besides libc.
 const STATIC_LIBS: [&str; 3] = ["-lpthread", "-ldl", "-lm"];
+/// The canary credentials of `tests/c/support.h`: the emulator at
+/// `DELETE_TEST_CANARY_URL` accepts them, and no program's output may
+/// contain them (nor the base64 of `token:secret`, checked by the programs).
+const CANARY: [&str; 4] = [
+    "CANARY-TOKEN-7f3a9c",
+    "CANARY-SECRET-b41d2e",
+    "CANARY-APPID-93c0e1",
+    "CANARY-APPKEY-d5a8f4",
+];
+/// The bad-input catalogue shared by the CLI, Python and C tests.
+const BAD_INPUTS: &str = "tests/vectors/bad_inputs.json";
 
 struct Paths {
     root: PathBuf,
@@ -147,6 +158,10 @@ fn compile(paths: &Paths, program: &Program) {
 /// The emulators one test program runs against; stopped when dropped.
 struct Emulators {
     servers: Vec<Emulator>,
+    /// Seeded like the first, accepting the canary credentials.
+    canary: Emulator,
+    /// Must never receive a request (the bad-input test points here).
+    untouched: Emulator,
     closed_url: String,
     not_tls: NotTls,
 }
@@ -243,11 +258,23 @@ impl Emulators {
                 ..Faults::default()
             })),
         ];
-        let closed = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        let canary = start(Config {
+            jumio_token: CANARY[0].into(),
+            jumio_secret: CANARY[1].into(),
+            hyperverge_app_id: CANARY[2].into(),
+            hyperverge_app_key: CANARY[3].into(),
+            ..Config::default()
+        });
+        let untouched = Emulator::start(Config::default()).expect("an emulator starts");
+        // A port released on 127.0.0.2, where nothing of these tests
+        // listens: emulators bind 127.0.0.1, so none can take it over.
+        let closed = TcpListener::bind("127.0.0.2:0").expect("a loopback port");
         let closed_url = format!("http://{}", closed.local_addr().expect("its address"));
         drop(closed);
         Emulators {
             servers,
+            canary,
+            untouched,
             closed_url,
             not_tls: NotTls::start(),
         }
@@ -266,6 +293,8 @@ impl Emulators {
             .into_iter()
             .zip(self.servers.iter().map(Emulator::base_url))
             .collect();
+        environment.push(("DELETE_TEST_CANARY_URL", self.canary.base_url()));
+        environment.push(("DELETE_TEST_UNTOUCHED_URL", self.untouched.base_url()));
         environment.push(("DELETE_TEST_CLOSED_URL", self.closed_url.clone()));
         environment.push(("DELETE_TEST_NOT_TLS_URL", self.not_tls.url.clone()));
         environment
@@ -324,15 +353,32 @@ fn run_under_valgrind(
         .envs(extra_environment(&emulators))
         .env("DELETE_TEST_TMPDIR", &tmp);
     let output = run_bounded(command);
+    let untouched = emulators.untouched.stats().total_requests;
     drop(emulators);
     let report = fs::read_to_string(&log).unwrap_or_default();
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(
         output.status.success() && report.contains("ERROR SUMMARY: 0 errors"),
-        "{name} failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{}\n--- valgrind\n{report}",
+        "{name} failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{stderr}\n--- valgrind\n{report}",
         output.status,
-        String::from_utf8_lossy(&output.stderr),
     );
+    assert_eq!(
+        untouched, 0,
+        "{name} sent {untouched} request(s) to DELETE_TEST_UNTOUCHED_URL:\n{stdout}{stderr}"
+    );
+    for (what, text) in [
+        ("stdout", &stdout),
+        ("stderr", &stderr),
+        ("valgrind log", &report),
+    ] {
+        for canary in CANARY {
+            assert!(
+                !text.contains(canary),
+                "{name}: its {what} holds the canary {canary}:\n{text}"
+            );
+        }
+    }
     let _ = fs::remove_dir_all(&tmp);
     stdout
 }
@@ -395,7 +441,8 @@ fn c_and_cpp_tests_pass_under_valgrind() {
             binary,
         });
     }
-    assert!(programs.len() >= 9, "the C tests are missing");
+    assert!(programs.len() >= 13, "the C tests are missing");
+    let (bad_inputs, count) = write_bad_inputs(&paths);
     in_parallel(&programs, |program| compile(&paths, program));
     in_parallel(&programs, |program| {
         let name = program
@@ -404,9 +451,64 @@ fn c_and_cpp_tests_pass_under_valgrind() {
             .unwrap()
             .to_string_lossy()
             .into_owned();
-        run_under_valgrind(&paths, &name, &program.binary, &[], |_| Vec::new());
+        run_under_valgrind(&paths, &name, &program.binary, &[], |_| {
+            vec![
+                ("DELETE_TEST_BAD_INPUTS", bad_inputs.display().to_string()),
+                ("DELETE_TEST_BAD_INPUT_COUNT", count.to_string()),
+            ]
+        });
     });
 }
+
+/// The C entries of the bad-input catalogue as a text file that
+/// `tests/c/test_bad_inputs.c` reads without a JSON parser: one entry a
+/// line, `id TAB field TAB expected delete_result TAB input`, where the
+/// input is `-` for a NULL pointer or `x` followed by the bytes in hex.
+/// Returns the path and the number of entries.
+fn write_bad_inputs(paths: &Paths) -> (PathBuf, usize) {
+    let text = fs::read_to_string(paths.root.join(BAD_INPUTS)).expect("the catalogue is readable");
+    let catalogue: serde_json::Value = serde_json::from_str(&text).expect("the catalogue is JSON");
+    let mut lines = String::new();
+    let mut count = 0;
+    for entry in catalogue["entries"].as_array().expect("entries") {
+        let surfaces = entry["surfaces"].as_array().expect("surfaces");
+        if !surfaces.iter().any(|s| s == "c") {
+            continue;
+        }
+        let id = entry["id"].as_str().expect("an id");
+        let code = match entry["kind"].as_str().expect("a kind") {
+            "invalid_reference" => DELETE_RESULT_INVALID_REFERENCE,
+            "invalid_config" => DELETE_RESULT_INVALID_CONFIG,
+            "invalid_utf8" => DELETE_RESULT_INVALID_UTF8,
+            "null_argument" => DELETE_RESULT_NULL_ARGUMENT,
+            other => panic!("{id}: no delete_result for the kind {other}"),
+        };
+        let input = match (entry["input"].as_str(), entry["input_hex"].as_str()) {
+            (Some(text), _) => {
+                assert!(!text.contains('\0'), "{id}: a C string cannot hold NUL");
+                format!(
+                    "x{}",
+                    text.bytes().map(|b| format!("{b:02x}")).collect::<String>()
+                )
+            }
+            (None, Some(hex)) => format!("x{hex}"),
+            (None, None) => "-".to_owned(),
+        };
+        let field = entry["field"].as_str().expect("a field");
+        lines.push_str(&format!("{id}\t{field}\t{code}\t{input}\n"));
+        count += 1;
+    }
+    assert!(count >= 50, "only {count} bad inputs for C");
+    let path = paths.out_dir.join("bad_inputs.txt");
+    fs::write(&path, lines).expect("the bad-input file is written");
+    (path, count)
+}
+
+// The codes of include/delete.h the catalogue's kinds map to.
+const DELETE_RESULT_NULL_ARGUMENT: u32 = 1;
+const DELETE_RESULT_INVALID_UTF8: u32 = 2;
+const DELETE_RESULT_INVALID_REFERENCE: u32 = 100;
+const DELETE_RESULT_INVALID_CONFIG: u32 = 101;
 
 #[test]
 fn the_example_builds_and_deletes_against_the_emulator() {

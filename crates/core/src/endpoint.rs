@@ -52,7 +52,7 @@ impl Endpoint {
                 ErrorKind::InvalidConfig,
                 format!(
                     "HyperVerge host {:?} is not a host name; give only the host, such as \"ind.idv.hyperverge.co\"",
-                    bounded_for_display(host)
+                    redacted_for_display(host)
                 ),
             ));
         }
@@ -102,7 +102,7 @@ impl BaseUrl {
                 ErrorKind::InvalidConfig,
                 format!(
                     "base URL {:?} {why}; use https://host[:port][/prefix] (plain http only for 127.0.0.1, ::1 or localhost)",
-                    bounded_for_display(url)
+                    redacted_for_display(url)
                 ),
             )
         };
@@ -122,6 +122,20 @@ impl BaseUrl {
         }
         if authority.host().is_empty() {
             return Err(invalid("has no host"));
+        }
+        // `http::Uri` keeps a port it cannot read (":99999", ":+443", ":")
+        // in the authority; the request would then go to another port.
+        let port = &authority.as_str()[authority.host().len()..];
+        let usable_port = port.is_empty()
+            || port.strip_prefix(':').is_some_and(|digits| {
+                !digits.is_empty()
+                    && digits.bytes().all(|b| b.is_ascii_digit())
+                    && digits.parse::<u16>().is_ok_and(|n| n > 0)
+            });
+        if !usable_port {
+            return Err(invalid(
+                "has an invalid port; give a number from 1 to 65535",
+            ));
         }
         match scheme {
             "https" => {}
@@ -153,6 +167,37 @@ impl fmt::Display for BaseUrl {
     }
 }
 
+/// `url` for an error message, bounded, with what may hold a credential
+/// replaced by `[redacted]`: the user info (`user:password@`), the query and
+/// the fragment. A URL is refused for holding them, so the message must not
+/// repeat them.
+fn redacted_for_display(url: &str) -> String {
+    let (scheme, rest) = match url.find("://") {
+        Some(end) => url.split_at(end + 3),
+        None => ("", url),
+    };
+    // Everything up to the last '@' may be user info, even a password
+    // holding '/', '?' or '#'.
+    let (user_info, rest) = match rest.rfind('@') {
+        Some(at) => (true, &rest[at..]),
+        None => (false, rest),
+    };
+    let (before, mark) = match rest.find(['?', '#']) {
+        Some(at) => (&rest[..at], Some(&rest[at..at + 1])),
+        None => (rest, None),
+    };
+    let mut shown = String::from(scheme);
+    if user_info {
+        shown.push_str("[redacted]");
+    }
+    shown.push_str(before);
+    if let Some(mark) = mark {
+        shown.push_str(mark);
+        shown.push_str("[redacted]");
+    }
+    bounded_for_display(&shown)
+}
+
 fn is_loopback(host: &str) -> bool {
     if host.eq_ignore_ascii_case("localhost") {
         return true;
@@ -161,4 +206,56 @@ fn is_loopback(host: &str) -> bool {
         return inner.parse::<Ipv6Addr>().is_ok_and(|ip| ip.is_loopback());
     }
     host.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refused_urls_do_not_repeat_user_info_queries_or_fragments() {
+        for (url, shown) in [
+            ("https://u:pw@x.example/p", "https://[redacted]@x.example/p"),
+            ("https://u:p/w?#@x.example", "https://[redacted]@x.example"),
+            ("http://x.example/?key=pw", "http://x.example/?[redacted]"),
+            ("https://x.example#pw", "https://x.example#[redacted]"),
+            (
+                "key@ind.idv.hyperverge.co",
+                "[redacted]@ind.idv.hyperverge.co",
+            ),
+            ("http://example.com", "http://example.com"),
+        ] {
+            assert_eq!(redacted_for_display(url), shown, "{url}");
+        }
+        let message = Endpoint::custom("https://token:secret@x.example/?k=secret2#secret3")
+            .unwrap_err()
+            .to_string();
+        assert!(!message.contains("secret"), "{message}");
+        let message = Endpoint::custom("https://token:secret@x.example")
+            .unwrap_err()
+            .to_string();
+        assert!(!message.contains("secret"), "{message}");
+        assert!(message.contains("user credentials"), "{message}");
+        for url in [
+            "https://x.example:99999",
+            "https://x.example:+443",
+            "https://x.example:",
+            "http://127.0.0.1:0",
+            "http://[::1]:65536",
+        ] {
+            let message = Endpoint::custom(url).unwrap_err().to_string();
+            assert!(message.contains("invalid port"), "{url}: {message}");
+        }
+        for url in [
+            "https://x.example:443",
+            "http://[::1]:8080",
+            "http://localhost",
+        ] {
+            assert!(Endpoint::custom(url).is_ok(), "{url}");
+        }
+        let message = Endpoint::hyperverge_host("appkey@x.example")
+            .unwrap_err()
+            .to_string();
+        assert!(!message.contains("appkey"), "{message}");
+    }
 }

@@ -210,7 +210,8 @@ impl DeleteError {
     }
 
     /// True when an attempt may have deleted the data although this error
-    /// ends the op (a timeout or reset after sending, or a 5xx). Re-run it
+    /// ends the op (a timeout or reset after sending, a 500, 502 or 504, or
+    /// a HyperVerge 2xx whose body cannot be read). Re-run it
     /// with [`crate::DeleteOp::resume_in_doubt`]: a 404 then confirms it.
     pub fn in_doubt(&self) -> bool {
         self.in_doubt

@@ -203,9 +203,9 @@ impl DeleteIntent {
         })
     }
 
-    /// A HyperVerge deletion. `transaction_id` must be non-empty, at most
-    /// 256 characters, without control characters; it is sent JSON-escaped
-    /// in the body, so any other character is safe.
+    /// A HyperVerge deletion. `transaction_id` must be non-empty, not only
+    /// whitespace, at most 256 characters, without control characters; it is
+    /// sent JSON-escaped in the body, so any other character is safe.
     pub fn hyperverge(transaction_id: &str) -> Result<DeleteIntent, DeleteError> {
         validate_hyperverge_id(transaction_id)?;
         Ok(DeleteIntent {
@@ -301,6 +301,10 @@ fn validate_hyperverge_id(id: &str) -> Result<(), DeleteError> {
     };
     if id.is_empty() {
         return Err(invalid("is empty".into()));
+    }
+    // A blank CSV cell or a stray space is never a transaction id.
+    if id.trim().is_empty() {
+        return Err(invalid("is only whitespace".into()));
     }
     if let Some((position, c)) = id.chars().enumerate().find(|(_, c)| c.is_control()) {
         return Err(invalid(format!(

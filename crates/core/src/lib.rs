@@ -81,7 +81,7 @@ pub use error::{DeleteError, ErrorKind};
 pub use intent::{
     DeleteIntent, JumioProduct, Region, Target, Vendor, MAX_HYPERVERGE_ID, MAX_JUMIO_REFERENCE,
 };
-pub use op::{Action, DeleteOp, RetryPolicy, TransportError, MAX_ATTEMPTS_LIMIT};
+pub use op::{Action, DeleteOp, RetryPolicy, TransportError, MAX_ATTEMPTS_LIMIT, MAX_WAIT_LIMIT};
 pub use outcome::{ConfirmedBy, Deleted};
 pub use request::to_request;
 pub use response::{parse_response, retry_after, MAX_VENDOR_MESSAGE};

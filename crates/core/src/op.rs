@@ -19,6 +19,9 @@ use crate::response::parse_response;
 
 /// Most attempts a policy may allow; more would only hammer the vendor.
 pub const MAX_ATTEMPTS_LIMIT: u32 = 100;
+/// Longest `max_delay` or `max_retry_after` a policy may set: a driver adds
+/// these to its clock, so they must stay far from overflow.
+pub const MAX_WAIT_LIMIT: Duration = Duration::from_secs(3600);
 
 /// When and how long to retry. The defaults are DESIGN.md §3's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,7 +59,8 @@ impl RetryPolicy {
         }
     }
 
-    /// Checks the policy is usable: 1–100 attempts, `base_delay <= max_delay`.
+    /// Checks the policy is usable: 1–100 attempts, `base_delay <= max_delay`,
+    /// and no wait longer than [`MAX_WAIT_LIMIT`].
     pub fn validate(&self) -> Result<(), DeleteError> {
         if !(1..=MAX_ATTEMPTS_LIMIT).contains(&self.max_attempts) {
             return Err(DeleteError::new(
@@ -65,6 +69,12 @@ impl RetryPolicy {
                     "max_attempts is {}; use 1 (no retries) to {MAX_ATTEMPTS_LIMIT}",
                     self.max_attempts
                 ),
+            ));
+        }
+        if self.max_delay > MAX_WAIT_LIMIT || self.max_retry_after > MAX_WAIT_LIMIT {
+            return Err(DeleteError::new(
+                ErrorKind::InvalidConfig,
+                "max_delay and max_retry_after may be at most one hour; a longer wait belongs to a later run",
             ));
         }
         if self.base_delay > self.max_delay {
@@ -280,8 +290,10 @@ impl DeleteOp {
             }
             Err(error) => {
                 // A 5xx may come after the vendor applied the deletion (a
-                // proxy timing out, a crash after the write).
-                if matches!(error.status(), Some(500 | 502 | 504)) {
+                // proxy timing out, a crash after the write); so may an
+                // answer that `parse_response` marks in doubt (a 2xx whose
+                // body cannot be read).
+                if error.in_doubt() || matches!(error.status(), Some(500 | 502 | 504)) {
                     self.may_have_been_applied = true;
                 }
                 self.fail_or_retry(error);

@@ -119,7 +119,9 @@ fn not_found_detail(intent: &DeleteIntent) -> String {
 }
 
 /// A HyperVerge 2xx is a deletion only if its body is the documented success
-/// shape; a 2xx that says failure, or that cannot be read, is not.
+/// shape; a 2xx that says failure, or that cannot be read, is not. One that
+/// cannot be read (no JSON object, no `status`) is in doubt: HyperVerge may
+/// have applied the deletion and the body been lost on the way.
 fn parse_hyperverge_success(
     intent: &DeleteIntent,
     status: u16,
@@ -132,8 +134,11 @@ fn parse_hyperverge_success(
             .with_vendor_message(message.clone())
             .with_attempts(1))
     };
+    // A 2xx that cannot be read may follow an applied deletion: in doubt,
+    // so that running it again confirms a deletion by a 404.
+    let unconfirmed = |detail: String| unexpected(detail).map_err(|e| e.with_in_doubt(true));
     let Some(object) = json else {
-        return unexpected(format!(
+        return unconfirmed(format!(
             "HyperVerge answered HTTP {status} for {intent} without its documented JSON body, so the deletion is not confirmed; run it again (a 404 then confirms it)"
         ));
     };
@@ -146,7 +151,7 @@ fn parse_hyperverge_success(
             ))
         }
         None => {
-            return unexpected(format!(
+            return unconfirmed(format!(
                 "HyperVerge answered HTTP {status} without a status in its body, so the deletion is not confirmed; run it again (a 404 then confirms it)"
             ))
         }

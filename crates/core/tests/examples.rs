@@ -346,6 +346,61 @@ fn a_404_after_a_connect_failure_is_not_found() {
     assert!(!error.in_doubt());
 }
 
+/// A HyperVerge 2xx whose body cannot be read (a proxy's page, a cut body)
+/// may follow an applied deletion: in doubt, and not retried. Run again in
+/// doubt (as a journal resume does), a 404 confirms the deletion; a 2xx
+/// whose body says failure is not in doubt.
+#[test]
+fn an_unreadable_hyperverge_2xx_is_in_doubt() {
+    let intent = DeleteIntent::hyperverge("txn-1").unwrap();
+    let op = |policy| {
+        DeleteOp::new(
+            &intent,
+            &Endpoint::Documented,
+            &hyperverge_credentials(),
+            policy,
+            1,
+        )
+        .unwrap()
+    };
+    for body in [
+        &b"<html>proxy</html>"[..],
+        b"",
+        br#"{"status":"succ"#,
+        br#"{"message":"ok"}"#,
+    ] {
+        let mut unreadable = op(RetryPolicy::default());
+        let (result, _) = drive(&mut unreadable, &mut |_| Ok(response(200, &[], body)));
+        let error = result.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::UnexpectedResponse);
+        assert_eq!(error.attempts(), 1);
+        assert!(error.in_doubt(), "{:?}", String::from_utf8_lossy(body));
+    }
+    let mut refused = op(RetryPolicy::default());
+    let (result, _) = drive(&mut refused, &mut |_| {
+        Ok(response(
+            200,
+            &[],
+            br#"{"status":"failure","error":"could not delete"}"#,
+        ))
+    });
+    assert!(
+        !result.unwrap_err().in_doubt(),
+        "the vendor says it did not delete"
+    );
+
+    let mut resumed = DeleteOp::resume_in_doubt(
+        &intent,
+        &Endpoint::Documented,
+        &hyperverge_credentials(),
+        RetryPolicy::default(),
+        1,
+    )
+    .unwrap();
+    let (result, _) = drive(&mut resumed, &mut |_| Ok(response(404, &[], b"")));
+    assert_eq!(result.unwrap().confirmed_by, ConfirmedBy::Absence);
+}
+
 #[test]
 fn resumed_in_doubt_items_are_confirmed_by_a_404() {
     let mut op = DeleteOp::resume_in_doubt(
@@ -435,6 +490,14 @@ fn invalid_policies_are_refused() {
         },
         RetryPolicy {
             base_delay: Duration::from_secs(30),
+            ..RetryPolicy::default()
+        },
+        RetryPolicy {
+            max_retry_after: Duration::MAX,
+            ..RetryPolicy::default()
+        },
+        RetryPolicy {
+            max_delay: Duration::from_secs(3601),
             ..RetryPolicy::default()
         },
     ] {

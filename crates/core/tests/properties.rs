@@ -57,7 +57,9 @@ fn intent() -> impl Strategy<Value = DeleteIntent> {
     prop_oneof![
         (product(), region(), "[A-Za-z0-9-]{1,36}")
             .prop_map(|(p, r, s)| DeleteIntent::jumio(p, r, &s).unwrap()),
-        "[^\\p{Cc}]{1,64}".prop_map(|s| DeleteIntent::hyperverge(&s).unwrap()),
+        "[^\\p{Cc}]{1,64}"
+            .prop_filter("not only whitespace", |s| !s.trim().is_empty())
+            .prop_map(|s| DeleteIntent::hyperverge(&s).unwrap()),
     ]
 }
 
@@ -223,12 +225,12 @@ proptest! {
         }
     }
 
-    /// Law 2b: any HyperVerge id without control characters round-trips
-    /// exactly through the body, which has no other key; ids with control
-    /// characters are refused.
+    /// Law 2b: any HyperVerge id without control characters, and not only
+    /// whitespace, round-trips exactly through the body, which has no other
+    /// key; ids with control characters or only whitespace are refused.
     #[test]
     fn hyperverge_ids_round_trip_through_the_body(id in any::<String>()) {
-        let valid = !id.is_empty() && id.chars().count() <= 256 && !id.chars().any(char::is_control);
+        let valid = !id.trim().is_empty() && id.chars().count() <= 256 && !id.chars().any(char::is_control);
         match DeleteIntent::hyperverge(&id) {
             Ok(intent) => {
                 prop_assert!(valid);

@@ -4,6 +4,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -138,28 +139,52 @@ pub struct Seen {
 
 /// A hand-written HTTP/1.1 server: answers request number `n` (from 0)
 /// with `answer(n)`, a complete raw response, and closes the connection.
+/// Dropping it stops accepting and joins the accept thread; connection
+/// threads end with their answer (or the 5 s read timeout).
 pub struct RawServer {
     pub addr: SocketAddr,
     pub seen: Arc<Mutex<Vec<Seen>>>,
+    stop: Arc<AtomicBool>,
+    accept: Option<thread::JoinHandle<()>>,
 }
 
 impl RawServer {
     pub fn start(answer: impl Fn(usize) -> Vec<u8> + Send + Sync + 'static) -> RawServer {
+        RawServer::start_streaming(move |n, stream| {
+            let _ = stream.write_all(&answer(n));
+        })
+    }
+
+    /// Like [`RawServer::start`], but `answer(n, stream)` writes the answer
+    /// itself, at its own pace (slow, endless or cut answers); the
+    /// connection is closed when it returns.
+    pub fn start_streaming(
+        answer: impl Fn(usize, &mut TcpStream) + Send + Sync + 'static,
+    ) -> RawServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let addr = listener.local_addr().expect("addr");
         let seen = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
         let answer = Arc::new(answer);
-        {
-            let seen = Arc::clone(&seen);
+        let accept = {
+            let (seen, stop) = (Arc::clone(&seen), Arc::clone(&stop));
             thread::spawn(move || {
                 for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        return;
+                    }
                     let Ok(stream) = stream else { return };
                     let (seen, answer) = (Arc::clone(&seen), Arc::clone(&answer));
                     thread::spawn(move || serve_one(stream, &seen, &*answer));
                 }
-            });
+            })
+        };
+        RawServer {
+            addr,
+            seen,
+            stop,
+            accept: Some(accept),
         }
-        RawServer { addr, seen }
     }
 
     pub fn base_url(&self) -> String {
@@ -171,7 +196,18 @@ impl RawServer {
     }
 }
 
-fn serve_one(stream: TcpStream, seen: &Mutex<Vec<Seen>>, answer: &dyn Fn(usize) -> Vec<u8>) {
+impl Drop for RawServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wakes the accept loop, which then sees the flag.
+        let _ = TcpStream::connect(self.addr);
+        if let Some(accept) = self.accept.take() {
+            let _ = accept.join();
+        }
+    }
+}
+
+fn serve_one(stream: TcpStream, seen: &Mutex<Vec<Seen>>, answer: &dyn Fn(usize, &mut TcpStream)) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let mut reader = BufReader::new(stream);
     let mut head = String::new();
@@ -204,7 +240,7 @@ fn serve_one(stream: TcpStream, seen: &Mutex<Vec<Seen>>, answer: &dyn Fn(usize) 
         seen.len() - 1
     };
     let mut stream = reader.into_inner();
-    let _ = stream.write_all(&answer(n));
+    answer(n, &mut stream);
     let _ = stream.flush();
 }
 

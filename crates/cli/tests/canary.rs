@@ -1,0 +1,541 @@
+//! The secret canary through the `idv-delete` binary: distinctive canary
+//! credentials, accepted by an in-process emulator, are used for full runs
+//! (successes, 401, 403, 429, 5xx with retries, timeouts, resets before and
+//! after the delete, truncated answers, refused connections, batches with
+//! journals and their resumes, dry runs, `verify`, the progress bar on a
+//! pseudo-terminal, broken config files) with `RUST_LOG=trace` and
+//! `RUST_BACKTRACE=full`. No stdout, stderr or journal may contain a canary,
+//! its distinctive suffix in any case, or the base64 of `token:secret`.
+
+use std::net::{IpAddr, Ipv4Addr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use idv_delete_emulator::{Config, Emulator, Faults, SeedItem};
+
+const BIN: &str = env!("CARGO_BIN_EXE_idv-delete");
+
+const TOKEN: &str = "CANARY-TOKEN-7f3a9c";
+const SECRET: &str = "CANARY-SECRET-b41d2e";
+const APP_ID: &str = "CANARY-APPID-93c0e1";
+const APP_KEY: &str = "CANARY-APPKEY-d5a8f4";
+
+/// Standard base64 with padding (RFC 4648), for the Basic credentials.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Panics if `text` holds a canary in any form we look for.
+fn assert_clean(label: &str, text: &str) {
+    let basic = base64(format!("{TOKEN}:{SECRET}").as_bytes());
+    let lower = text.to_lowercase();
+    for needle in [TOKEN, SECRET, APP_ID, APP_KEY, &basic] {
+        assert!(!text.contains(needle), "{label} leaks {needle:?}:\n{text}");
+    }
+    for suffix in ["7f3a9c", "b41d2e", "93c0e1", "d5a8f4"] {
+        assert!(
+            !lower.contains(suffix),
+            "{label} leaks the canary suffix {suffix:?}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn the_checker_finds_what_it_looks_for() {
+    assert_eq!(
+        base64(b"Aladdin:open sesame"),
+        "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+    );
+    assert_eq!(base64(b"ab"), "YWI=");
+    let basic = base64(format!("{TOKEN}:{SECRET}").as_bytes());
+    for leak in [
+        TOKEN.to_owned(),
+        SECRET.to_lowercase(),
+        format!("Authorization: Basic {basic}"),
+        format!("appkey={APP_KEY}"),
+    ] {
+        let caught = std::panic::catch_unwind(|| assert_clean("test", &leak));
+        assert!(caught.is_err(), "{leak} was not caught");
+    }
+}
+
+fn canary_config() -> Config {
+    Config {
+        jumio_token: TOKEN.into(),
+        jumio_secret: SECRET.into(),
+        hyperverge_app_id: APP_ID.into(),
+        hyperverge_app_key: APP_KEY.into(),
+        ..Config::default()
+    }
+}
+
+/// An emulator accepting the canary credentials, with `faults`.
+fn emulator(faults: Faults) -> Emulator {
+    Emulator::start(Config {
+        faults,
+        ..canary_config()
+    })
+    .unwrap()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir()
+        .join(format!("idv-delete-canary-{}", std::process::id()))
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The binary with the canary credentials and every debug switch we know.
+fn idv_delete(home: &Path) -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("JUMIO_API_TOKEN", TOKEN)
+        .env("JUMIO_API_SECRET", SECRET)
+        .env("JUMIO_USER_AGENT", "Acme KYC-Cleaner/1.0")
+        .env("HYPERVERGE_APP_ID", APP_ID)
+        .env("HYPERVERGE_APP_KEY", APP_KEY)
+        .env("RUST_LOG", "trace")
+        .env("RUST_BACKTRACE", "full")
+        .env("RUST_LIB_BACKTRACE", "1")
+        .stdin(Stdio::null());
+    command
+}
+
+/// Runs `command`, checks its output is clean, returns (code, stdout+stderr).
+fn run(label: &str, command: &mut Command) -> (i32, String) {
+    let output = command.output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_clean(&format!("{label}: stdout"), &stdout);
+    assert_clean(&format!("{label}: stderr"), &stderr);
+    (
+        output.status.code().unwrap_or(-1),
+        format!("{stdout}{stderr}"),
+    )
+}
+
+/// Deletes one Jumio and one HyperVerge reference at `base` with `extra`
+/// options, in text and JSON; returns the exit codes and outputs.
+fn one_off(label: &str, home: &Path, base: &str, extra: &[&str]) -> Vec<(i32, String)> {
+    let mut results = Vec::new();
+    for output in ["text", "json"] {
+        results.push(run(
+            &format!("{label} jumio {output}"),
+            idv_delete(home)
+                .args([
+                    "jumio",
+                    "scan",
+                    "ref-1",
+                    "--region",
+                    "eu",
+                    "--base-url",
+                    base,
+                ])
+                .args(["--output", output])
+                .args(extra),
+        ));
+        results.push(run(
+            &format!("{label} hyperverge {output}"),
+            idv_delete(home)
+                .args(["hyperverge", "txn-1", "--base-url", base])
+                .args(["--output", output])
+                .args(extra),
+        ));
+    }
+    results
+}
+
+fn seed_one_offs(emulator: &Emulator) {
+    emulator
+        .seed(&[
+            SeedItem::new("jumio", "scan", "ref-1"),
+            SeedItem::new("hyperverge", "transaction", "txn-1"),
+        ])
+        .unwrap();
+}
+
+#[test]
+fn one_off_deletions_successes_and_every_failure() {
+    let home = scratch("one-off");
+    // Success, then not found.
+    let ok = emulator(Faults::default());
+    seed_one_offs(&ok);
+    let results = one_off("success", &home, &ok.base_url(), &[]);
+    assert_eq!(results[0].0, 0, "{}", results[0].1);
+    assert_eq!(results[1].0, 0, "{}", results[1].1);
+    assert_eq!(results[2].0, 3, "{}", results[2].1);
+
+    // 401: the canary credentials sent to an emulator that wants others.
+    let other = Emulator::start(Config::default()).unwrap();
+    seed_one_offs(&other);
+    for (code, output) in one_off("401", &home, &other.base_url(), &[]) {
+        assert_eq!(code, 4, "{output}");
+        assert!(output.contains("credentials refused"), "{output}");
+    }
+
+    // 403 from HyperVerge's IP allow-list.
+    let forbidden = Emulator::start(Config {
+        hyperverge_allowed_ips: Some(vec![IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1))]),
+        ..canary_config()
+    })
+    .unwrap();
+    let (code, output) = run(
+        "403",
+        idv_delete(&home).args(["hyperverge", "txn-1", "--base-url", &forbidden.base_url()]),
+    );
+    assert_eq!(code, 4, "{output}");
+    assert!(output.contains("forbidden"), "{output}");
+
+    // Retried failures: 5xx, 429 with Retry-After, resets, truncated bodies.
+    let retried = [
+        (
+            "500",
+            Faults {
+                p500: 1.0,
+                ..Faults::default()
+            },
+        ),
+        (
+            "429",
+            Faults {
+                p429: 1.0,
+                retry_after_secs: 1,
+                ..Faults::default()
+            },
+        ),
+        (
+            "reset-before",
+            Faults {
+                p_reset_before: 1.0,
+                ..Faults::default()
+            },
+        ),
+        (
+            "reset-after",
+            Faults {
+                p_reset_after: 1.0,
+                ..Faults::default()
+            },
+        ),
+        (
+            "truncated",
+            Faults {
+                p_truncate: 1.0,
+                ..Faults::default()
+            },
+        ),
+    ];
+    for (label, faults) in retried {
+        let faulty = emulator(faults);
+        seed_one_offs(&faulty);
+        for (code, output) in one_off(label, &home, &faulty.base_url(), &["--max-attempts", "2"]) {
+            // A reset or truncation after the delete was applied ends in a
+            // deletion confirmed by absence; the others fail.
+            let expected: &[i32] = match label {
+                "reset-after" | "truncated" => &[0, 4],
+                _ => &[4],
+            };
+            assert!(expected.contains(&code), "{label}: exit {code}: {output}");
+        }
+        assert!(faulty.stats().total_requests >= 8, "{label}: retried");
+    }
+
+    // Timeouts.
+    let slow = emulator(Faults {
+        latency_ms: 1500,
+        ..Faults::default()
+    });
+    seed_one_offs(&slow);
+    for (code, output) in one_off(
+        "timeout",
+        &home,
+        &slow.base_url(),
+        &["--max-attempts", "2", "--timeout", "0.2"],
+    ) {
+        assert_eq!(code, 4, "{output}");
+        assert!(output.contains("timed out"), "{output}");
+    }
+
+    // A port nobody listens on: released on 127.0.0.2, where no emulator
+    // of these tests listens, so no parallel test can take it over.
+    let closed = TcpListener::bind("127.0.0.2:0").unwrap();
+    let closed_url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    for (code, output) in one_off("connect", &home, &closed_url, &["--max-attempts", "2"]) {
+        assert_eq!(code, 4, "{output}");
+    }
+}
+
+#[test]
+fn batches_with_journals_resumes_dry_runs_and_verify() {
+    let dir = scratch("batch");
+    let faulty = emulator(Faults {
+        seed: 7,
+        p503: 0.2,
+        p429: 0.1,
+        retry_after_secs: 0,
+        p_reset_before: 0.1,
+        p_reset_after: 0.1,
+        p_truncate: 0.05,
+        ..Faults::default()
+    });
+    let mut csv = String::from("vendor,product,region,reference\n");
+    let mut seed = Vec::new();
+    for i in 0..40 {
+        let reference = format!("batch-{i:03}");
+        if i % 2 == 0 {
+            csv.push_str(&format!("jumio,scan,eu,{reference}\n"));
+            seed.push(SeedItem::new("jumio", "scan", &reference));
+        } else {
+            csv.push_str(&format!("hyperverge,transaction,,{reference}\n"));
+            seed.push(SeedItem::new("hyperverge", "transaction", &reference));
+        }
+    }
+    csv.push_str("jumio,scan,eu,never-seeded\n");
+    faulty.seed(&seed).unwrap();
+    let input = dir.join("in.csv");
+    std::fs::write(&input, &csv).unwrap();
+    let journal = dir.join("erasures.journal");
+    let base = faulty.base_url();
+    let batch = |label: &str, extra: &[&str]| {
+        run(
+            label,
+            idv_delete(&dir)
+                .arg("batch")
+                .arg(&input)
+                .arg("--journal")
+                .arg(&journal)
+                .args(["--yes", "--concurrency", "4", "--base-url", &base])
+                .args(extra),
+        )
+    };
+
+    let (code, output) = batch("dry run", &["--dry-run"]);
+    assert_eq!(code, 0, "{output}");
+    let (code, output) = batch("dry run json", &["--dry-run", "--output", "json"]);
+    assert_eq!(code, 0, "{output}");
+    assert_eq!(faulty.stats().total_requests, 0);
+
+    // One attempt each: failures of every injected kind end in the journal.
+    let (code, output) = batch("first run", &["--max-attempts", "1"]);
+    assert_eq!(code, 4, "{output}");
+    let (code, output) = batch("second run", &["--max-attempts", "1", "--output", "json"]);
+    assert!(code == 3 || code == 4, "{output}");
+    // With the faults gone the resume finishes the batch.
+    faulty.set_faults(Faults::default()).unwrap();
+    let (code, output) = batch("resume", &["--max-attempts", "4"]);
+    assert_eq!(code, 0, "{output}");
+    for (label, extra) in [
+        ("verify", vec![]),
+        ("verify json", vec!["--output", "json"]),
+    ] {
+        let (code, output) = run(
+            label,
+            idv_delete(&dir).arg("verify").arg(&journal).args(extra),
+        );
+        // The never-seeded row is not found, or deleted by absence when a
+        // fault left it in doubt first.
+        assert!(code == 0 || code == 3, "{output}");
+    }
+    // From standard input, with a fresh journal.
+    let mut child = idv_delete(&dir)
+        .arg("batch")
+        .arg("-")
+        .arg("--journal")
+        .arg(dir.join("stdin.journal"))
+        .args(["--yes", "--base-url", &base, "--output", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), csv.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_clean(
+        "stdin batch stdout",
+        &String::from_utf8_lossy(&output.stdout),
+    );
+    assert_clean(
+        "stdin batch stderr",
+        &String::from_utf8_lossy(&output.stderr),
+    );
+
+    for file in [&journal, &dir.join("stdin.journal")] {
+        let text = std::fs::read_to_string(file).unwrap();
+        assert!(text.lines().count() > 40, "{text}");
+        assert_clean(&format!("journal {}", file.display()), &text);
+    }
+}
+
+#[test]
+fn the_progress_bar_on_a_terminal_is_clean() {
+    if Command::new("script").arg("--version").output().is_err() {
+        panic!("the `script` command (util-linux) is needed to give the CLI a pseudo-terminal");
+    }
+    let dir = scratch("tty");
+    let slow = emulator(Faults {
+        seed: 3,
+        latency_ms: 10,
+        p503: 0.2,
+        ..Faults::default()
+    });
+    let mut csv = String::from("vendor,product,region,reference\n");
+    let mut seed = Vec::new();
+    for i in 0..40 {
+        let reference = format!("tty-{i:03}");
+        csv.push_str(&format!("jumio,scan,eu,{reference}\n"));
+        seed.push(SeedItem::new("jumio", "scan", &reference));
+    }
+    slow.seed(&seed).unwrap();
+    let input = dir.join("in.csv");
+    std::fs::write(&input, csv).unwrap();
+    let command_line = format!(
+        "{BIN} batch {} --journal {} --concurrency 1 --yes --base-url {}",
+        input.display(),
+        dir.join("j").display(),
+        slow.base_url()
+    );
+    let mut script = Command::new("script");
+    script.env_clear();
+    for (key, value) in idv_delete(&dir).get_envs() {
+        if let Some(value) = value {
+            script.env(key, value);
+        }
+    }
+    let (code, screen) = run(
+        "progress bar",
+        script
+            .env("TERM", "xterm")
+            .args(["-qfec", &command_line, "/dev/null"]),
+    );
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("/40"), "no progress bar:\n{screen}");
+}
+
+#[test]
+fn broken_configuration_never_echoes_a_secret() {
+    let dir = scratch("config");
+    let ok = emulator(Faults::default());
+    let base = ok.base_url();
+    let config = dir.join("config.toml");
+    let cases = [
+        // TOML errors quote the offending line.
+        format!("[jumio]\napi_token = \"{TOKEN}\napi_secret = \"{SECRET}\"\n"),
+        format!("[jumio]\napi_token = {TOKEN}\n"),
+        format!("[jumio]\napi_secret = \"{SECRET}\"\napi_secrets = \"{SECRET}\"\n"),
+        format!("[hyperverge]\napp_key = \"{APP_KEY}\"\napp_key = \"{APP_KEY}\"\n"),
+        format!("[hyperverge]\napp_id = [\"{APP_ID}\"]\n"),
+        // Values that do not validate.
+        format!("[jumio]\napi_token = \"{TOKEN}:{SECRET}\"\napi_secret = \"{SECRET}\"\nuser_agent = \"Acme/1\"\n"),
+        format!("[jumio]\napi_token = \"{TOKEN}\"\napi_secret = \"{SECRET}\\n\"\nuser_agent = \"Acme/1\"\n"),
+        format!("[jumio]\napi_token = \"{TOKEN} \"\napi_secret = \"{SECRET}\"\nuser_agent = \"Acme/1\"\n"),
+        // Credentials in a base URL are refused without being repeated.
+        format!("base_url = \"https://{TOKEN}:{SECRET}@x.example/?key={APP_KEY}#{APP_ID}\"\n[jumio]\napi_token = \"{TOKEN}\"\napi_secret = \"{SECRET}\"\nuser_agent = \"Acme/1\"\n[hyperverge]\napp_id = \"{APP_ID}\"\napp_key = \"{APP_KEY}\"\n"),
+        format!("[hyperverge]\napp_id = \"{APP_ID}\"\napp_key = \"{APP_KEY}\"\nhost = \"{APP_ID}:{APP_KEY}@x.example\"\n"),
+        format!("[hyperverge]\napp_id = \"{APP_ID}\u{e9}\"\napp_key = \"{APP_KEY}\"\n"),
+    ];
+    for (i, text) in cases.iter().enumerate() {
+        std::fs::write(&config, text).unwrap();
+        // A base URL on the command line would win over the file's.
+        let base_url: &[&str] = if text.starts_with("base_url") {
+            &[]
+        } else {
+            &["--base-url", &base]
+        };
+        for args in [
+            vec!["jumio", "scan", "ref-1", "--region", "eu"],
+            vec!["hyperverge", "txn-1"],
+        ] {
+            let (code, output) = run(
+                &format!("config case {i} {args:?}"),
+                idv_delete(&dir)
+                    .env_remove("JUMIO_API_TOKEN")
+                    .env_remove("JUMIO_API_SECRET")
+                    .env_remove("JUMIO_USER_AGENT")
+                    .env_remove("HYPERVERGE_APP_ID")
+                    .env_remove("HYPERVERGE_APP_KEY")
+                    .args(&args)
+                    .args(base_url)
+                    .arg("--config")
+                    .arg(&config),
+            );
+            assert_eq!(code, 2, "case {i}: {output}");
+        }
+    }
+    // The same mistakes in the environment.
+    for (variable, value) in [
+        ("JUMIO_API_TOKEN", format!("{TOKEN}:{SECRET}")),
+        ("JUMIO_API_SECRET", format!("{SECRET}\n")),
+        ("JUMIO_API_SECRET", format!(" {SECRET}")),
+        ("HYPERVERGE_APP_KEY", format!("{APP_KEY}\t")),
+        ("HYPERVERGE_APP_ID", format!("{APP_ID}\u{2028}")),
+    ] {
+        let (code, output) = run(
+            &format!("{variable} {value:?}"),
+            idv_delete(&dir)
+                .env(variable, value)
+                .args(["batch", "-", "--journal"])
+                .arg(dir.join("j"))
+                .args(["--yes", "--base-url", &base])
+                .stdin(std::fs::File::open(write_csv(&dir)).unwrap()),
+        );
+        assert_eq!(code, 2, "{output}");
+    }
+    for args in [
+        vec![
+            "jumio".to_owned(),
+            "scan".into(),
+            "ref-1".into(),
+            "--region".into(),
+            "eu".into(),
+            "--base-url".into(),
+            format!("https://{TOKEN}:{SECRET}@x.example"),
+        ],
+        vec![
+            "hyperverge".to_owned(),
+            "txn-1".into(),
+            "--base-url".into(),
+            format!("http://127.0.0.1:1/?appkey={APP_KEY}"),
+        ],
+        vec![
+            "hyperverge".to_owned(),
+            "txn-1".into(),
+            "--host".into(),
+            format!("{APP_KEY}@x.example"),
+        ],
+    ] {
+        let (code, output) = run(&format!("{args:?}"), idv_delete(&dir).args(&args));
+        assert_eq!(code, 2, "{output}");
+    }
+    assert_eq!(ok.stats().total_requests, 0);
+}
+
+fn write_csv(dir: &Path) -> PathBuf {
+    let path = dir.join("both.csv");
+    std::fs::write(
+        &path,
+        "vendor,product,region,reference\njumio,scan,eu,ref-1\nhyperverge,transaction,,txn-1\n",
+    )
+    .unwrap();
+    path
+}

@@ -1,0 +1,300 @@
+/* The secret canary through libdelete: the CANARY_* credentials of
+ * support.h, accepted by DELETE_TEST_CANARY_URL, used for successes, 401,
+ * 403, 429, 5xx with retries, timeouts, resets, refused connections,
+ * batches with journals (and their resumes), progress callbacks and the
+ * sans-IO requests and answers. Every string libdelete hands out (messages,
+ * vendor messages, audits, URLs, bodies, non-credential headers) and every
+ * journal byte must be free of the canaries, their distinctive suffixes in
+ * any case, and the base64 of token:secret. Messages are also printed, so
+ * the harness checks them again in this program's output. */
+#include <ctype.h>
+
+#include "support.h"
+
+static const char *const NEEDLES[] = {CANARY_TOKEN, CANARY_SECRET, CANARY_APP_ID, CANARY_APP_KEY,
+                                      CANARY_BASIC};
+static const char *const SUFFIXES[] = {"7f3a9c", "b41d2e", "93c0e1", "d5a8f4"};
+
+static void check_clean_bytes(const char *label, const char *text, size_t length) {
+    char *lower = malloc(length + 1);
+    CHECK(lower != NULL);
+    for (size_t i = 0; i < length; i++) {
+        /* NUL bytes would end the searches early. */
+        lower[i] = text[i] == '\0' ? ' ' : (char)tolower((unsigned char)text[i]);
+    }
+    lower[length] = '\0';
+    for (size_t i = 0; i < length; i++) {
+        for (size_t n = 0; n < sizeof NEEDLES / sizeof NEEDLES[0]; n++) {
+            if (strncmp(text + i, NEEDLES[n], strlen(NEEDLES[n])) == 0) {
+                fprintf(stderr, "%s leaks a canary credential\n", label);
+                exit(1);
+            }
+        }
+    }
+    for (size_t n = 0; n < sizeof SUFFIXES / sizeof SUFFIXES[0]; n++) {
+        if (strstr(lower, SUFFIXES[n]) != NULL) {
+            fprintf(stderr, "%s leaks a canary suffix\n", label);
+            exit(1);
+        }
+    }
+    free(lower);
+}
+
+static void check_clean(const char *label, const char *text) {
+    CHECK(text != NULL);
+    check_clean_bytes(label, text, strlen(text));
+}
+
+/* A client with the canary credentials. */
+static delete_client *canary_client(const char *base_url, uint32_t max_attempts,
+                                    uint32_t timeout_ms) {
+    delete_client_builder *builder = NULL;
+    delete_client *client = NULL;
+    OK(delete_client_builder_new(&builder));
+    OK(delete_client_builder_set_jumio(builder, CANARY_TOKEN, CANARY_SECRET, USER_AGENT,
+                                       DELETE_REGION_EU));
+    OK(delete_client_builder_set_hyperverge(builder, CANARY_APP_ID, CANARY_APP_KEY));
+    OK(delete_client_builder_set_base_url(builder, base_url));
+    OK(delete_client_builder_set_max_attempts(builder, max_attempts));
+    if (timeout_ms > 0) {
+        OK(delete_client_builder_set_timeout_ms(builder, timeout_ms));
+    }
+    OK(delete_client_builder_build(builder, &client));
+    delete_client_builder_free(builder);
+    return client;
+}
+
+/* Every string of an outcome; prints its message. Returns its error code. */
+static delete_result check_outcome(const char *label, const delete_outcome *outcome) {
+    const char *text = NULL;
+    OK(delete_outcome_message(outcome, &text));
+    check_clean(label, text);
+    printf("%s: %s\n", label, text);
+    delete_result got = delete_outcome_vendor_message(outcome, &text);
+    CHECK(got == DELETE_RESULT_OK || got == DELETE_RESULT_ABSENT);
+    if (got == DELETE_RESULT_OK) {
+        check_clean(label, text);
+    }
+    size_t audits = 0;
+    OK(delete_outcome_audit_count(outcome, &audits));
+    for (size_t i = 0; i < audits; i++) {
+        OK(delete_outcome_audit(outcome, i, &text));
+        check_clean(label, text);
+    }
+    return test_error(outcome);
+}
+
+/* Deletes a scan and a HyperVerge transaction; checks both outcomes. */
+static void delete_both(const char *label, const delete_client *client, const char *reference,
+                        const char *transaction, delete_result expected) {
+    delete_outcome *outcome = test_delete(client, DELETE_PRODUCT_JUMIO_SCAN, reference);
+    delete_result got = check_outcome(label, outcome);
+    delete_outcome_free(outcome);
+    if (expected != DELETE_RESULT_PANIC && got != expected) {
+        fprintf(stderr, "%s (jumio): %d, expected %d\n", label, (int)got, (int)expected);
+        exit(1);
+    }
+    outcome = test_delete(client, DELETE_PRODUCT_HYPERVERGE_TRANSACTION, transaction);
+    got = check_outcome(label, outcome);
+    delete_outcome_free(outcome);
+    if (expected != DELETE_RESULT_PANIC && got != expected) {
+        fprintf(stderr, "%s (hyperverge): %d, expected %d\n", label, (int)got, (int)expected);
+        exit(1);
+    }
+}
+
+static void test_one_offs(void) {
+    delete_client *client = canary_client(test_env("DELETE_TEST_CANARY_URL"), 2, 0);
+    delete_both("deleted", client, "ref-0001", "txn-0001", DELETE_RESULT_OK);
+    delete_both("not found", client, "ref-0001", "txn-0001", DELETE_RESULT_NOT_FOUND);
+    delete_client_free(client);
+
+    /* DELETE_PANIC: any code (resets may end in a deletion by absence). */
+    struct {
+        const char *label;
+        const char *url;
+        uint32_t timeout_ms;
+        delete_result expected;
+    } cases[] = {
+        {"401", "DELETE_TEST_URL", 0, DELETE_RESULT_UNAUTHORIZED},
+        {"429", "DELETE_TEST_RATE_LIMITED_URL", 0, DELETE_RESULT_RATE_LIMITED},
+        {"500", "DELETE_TEST_SERVER_ERROR_URL", 0, DELETE_RESULT_SERVER},
+        {"timeout", "DELETE_TEST_SLOW_URL", 200, DELETE_RESULT_TIMEOUT},
+        {"reset", "DELETE_TEST_RESET_URL", 0, DELETE_RESULT_PANIC},
+        {"connect", "DELETE_TEST_CLOSED_URL", 0, DELETE_RESULT_CONNECT},
+        {"tls", "DELETE_TEST_NOT_TLS_URL", 0, DELETE_RESULT_TLS},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        client = canary_client(test_env(cases[i].url), 2, cases[i].timeout_ms);
+        delete_both(cases[i].label, client, "ref-0002", "txn-0002", cases[i].expected);
+        delete_client_free(client);
+    }
+
+    /* 403 from HyperVerge's IP allow-list. */
+    client = canary_client(test_env("DELETE_TEST_FORBIDDEN_URL"), 1, 0);
+    delete_outcome *outcome =
+        test_delete(client, DELETE_PRODUCT_HYPERVERGE_TRANSACTION, "txn-0003");
+    CHECK(check_outcome("403", outcome) == DELETE_RESULT_FORBIDDEN);
+    delete_outcome_free(outcome);
+    delete_client_free(client);
+}
+
+static bool progress(void *user_data, const delete_progress *p) {
+    (void)p;
+    (*(int *)user_data)++;
+    return true;
+}
+
+static void check_file(const char *path) {
+    FILE *file = fopen(path, "rb");
+    CHECK(file != NULL);
+    CHECK(fseek(file, 0, SEEK_END) == 0);
+    long length = ftell(file);
+    CHECK(length > 0);
+    rewind(file);
+    char *bytes = malloc((size_t)length);
+    CHECK(bytes != NULL);
+    CHECK(fread(bytes, 1, (size_t)length, file) == (size_t)length);
+    fclose(file);
+    check_clean_bytes(path, bytes, (size_t)length);
+    free(bytes);
+}
+
+/* Runs a batch of 60 references; returns how often progress was reported. */
+static int run_batch(const delete_client *client, delete_product product, const char *journal,
+                     const char *prefix) {
+    char names[60][16];
+    const char *references[60];
+    for (int i = 0; i < 60; i++) {
+        snprintf(names[i], sizeof names[i], "%s-%04d", prefix, 100 + i);
+        references[i] = names[i];
+    }
+    int calls = 0;
+    delete_batch_options *options = NULL;
+    OK(delete_batch_options_new(&options));
+    OK(delete_batch_options_set_concurrency(options, 4));
+    OK(delete_batch_options_set_journal(options, journal));
+    OK(delete_batch_options_set_progress(options, progress, &calls));
+    delete_batch_report *report = NULL;
+    OK(delete_client_delete_many(client, product, references, 60, options, &report));
+    size_t failures = 0;
+    OK(delete_batch_report_failure_count(report, &failures));
+    printf("batch %s: %zu failures\n", journal, failures);
+    delete_batch_report_free(report);
+    delete_batch_options_free(options);
+    return calls;
+}
+
+static void test_batches(void) {
+    const char *tmp = test_env("DELETE_TEST_TMPDIR");
+    char journal[4096];
+    /* Succeeding, then resumed. */
+    delete_client *client = canary_client(test_env("DELETE_TEST_CANARY_URL"), 2, 0);
+    snprintf(journal, sizeof journal, "%s/canary-jumio.journal", tmp);
+    CHECK(run_batch(client, DELETE_PRODUCT_JUMIO_DOCUMENT, journal, "ref") > 0);
+    (void)run_batch(client, DELETE_PRODUCT_JUMIO_DOCUMENT, journal, "ref");
+    check_file(journal);
+    snprintf(journal, sizeof journal, "%s/canary-hyperverge.journal", tmp);
+    CHECK(run_batch(client, DELETE_PRODUCT_HYPERVERGE_TRANSACTION, journal, "txn") > 0);
+    check_file(journal);
+    delete_client_free(client);
+    /* Failing: refused credentials, and resets (in doubt), then resumed. */
+    client = canary_client(test_env("DELETE_TEST_URL"), 1, 0);
+    snprintf(journal, sizeof journal, "%s/refused.journal", tmp);
+    CHECK(run_batch(client, DELETE_PRODUCT_JUMIO_SCAN, journal, "ref") > 0);
+    check_file(journal);
+    delete_client_free(client);
+    client = canary_client(test_env("DELETE_TEST_RESET_URL"), 1, 0);
+    snprintf(journal, sizeof journal, "%s/reset.journal", tmp);
+    CHECK(run_batch(client, DELETE_PRODUCT_HYPERVERGE_TRANSACTION, journal, "txn") > 0);
+    /* The resume re-runs the items left in doubt. */
+    CHECK(run_batch(client, DELETE_PRODUCT_HYPERVERGE_TRANSACTION, journal, "txn") > 0);
+    check_file(journal);
+    delete_client_free(client);
+}
+
+static void test_sans_io(void) {
+    delete_client *client = canary_client("https://proxy.example", 1, 0);
+    const delete_product products[] = {DELETE_PRODUCT_JUMIO_SCAN, DELETE_PRODUCT_JUMIO_DOCUMENT,
+                                       DELETE_PRODUCT_HYPERVERGE_TRANSACTION};
+    for (size_t p = 0; p < sizeof products / sizeof products[0]; p++) {
+        delete_request *request = NULL;
+        OK(delete_to_request(client, products[p], "ref-0009", &request));
+        const char *text = NULL;
+        OK(delete_request_method(request, &text));
+        check_clean("method", text);
+        OK(delete_request_url(request, &text));
+        check_clean("url", text);
+        const uint8_t *body = NULL;
+        size_t length = 0;
+        OK(delete_request_body(request, &body, &length));
+        check_clean_bytes("body", (const char *)body, length);
+        size_t count = 0;
+        OK(delete_request_header_count(request, &count));
+        size_t credentials = 0;
+        for (size_t i = 0; i < count; i++) {
+            const char *name = NULL;
+            const char *value = NULL;
+            OK(delete_request_header(request, i, &name, &value));
+            check_clean("header name", name);
+            /* The credential headers carry them, for the caller to send. */
+            if (strcmp(name, "authorization") == 0 || strcmp(name, "appid") == 0 ||
+                strcmp(name, "appkey") == 0) {
+                credentials++;
+                continue;
+            }
+            check_clean(name, value);
+        }
+        CHECK(credentials > 0);
+        static const struct {
+            uint16_t status;
+            const char *body;
+        } answers[] = {
+            {200, "{\"status\":\"success\",\"statusCode\":\"200\",\"message\":\"ok\","
+                  "\"deletedAudits\":[\"a\"]}"},
+            {401, "{\"status\":\"failure\",\"statusCode\":\"401\",\"error\":\"Missing/Invalid "
+                  "credentials\"}"},
+            {429, ""},
+            {500, "<html>Internal Server Error</html>"},
+            {302, ""},
+        };
+        const delete_header headers[] = {{"Retry-After", "1"}, {"Location", "https://x.example"}};
+        for (size_t a = 0; a < sizeof answers / sizeof answers[0]; a++) {
+            delete_outcome *outcome = NULL;
+            OK(delete_parse_response(request, answers[a].status, headers, 2,
+                                     (const uint8_t *)answers[a].body, strlen(answers[a].body),
+                                     &outcome));
+            (void)check_outcome("parse_response", outcome);
+            delete_outcome_free(outcome);
+        }
+        delete_request_free(request);
+    }
+    delete_client_free(client);
+}
+
+/* Setters refusing a canary value must not keep or show it. */
+static void test_refused_settings(void) {
+    delete_client_builder *builder = NULL;
+    OK(delete_client_builder_new(&builder));
+    EXPECT(delete_client_builder_set_jumio(builder, CANARY_TOKEN ":" CANARY_SECRET, CANARY_SECRET,
+                                           USER_AGENT, DELETE_REGION_EU),
+           DELETE_RESULT_INVALID_CONFIG);
+    EXPECT(delete_client_builder_set_base_url(builder,
+                                              "https://" CANARY_TOKEN ":" CANARY_SECRET "@x.example"),
+           DELETE_RESULT_INVALID_CONFIG);
+    EXPECT(delete_client_builder_set_hyperverge_host(builder, CANARY_APP_KEY "@x.example"),
+           DELETE_RESULT_INVALID_CONFIG);
+    for (unsigned int code = 0; code < 300; code++) {
+        check_clean("delete_result_message", delete_result_message(code));
+    }
+    delete_client_builder_free(builder);
+}
+
+int main(void) {
+    test_one_offs();
+    test_batches();
+    test_sans_io();
+    test_refused_settings();
+    printf("test_canary: no canary in any message, string or journal\n");
+    return 0;
+}

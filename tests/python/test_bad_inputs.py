@@ -1,0 +1,170 @@
+"""The bad-input catalogue (tests/vectors/bad_inputs.json) through Python.
+
+Every entry meant for Python goes to each constructor or method that takes
+its field, which must raise the entry's exception class (both are also
+``ValueError``\\ s) with the entry's phrase in the message, report that
+nothing was sent, and leave the emulator without a single request.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Tuple, Type
+
+import pytest
+
+import idv_delete
+from idv_delete.testing import (
+    HYPERVERGE_APP_ID,
+    HYPERVERGE_APP_KEY,
+    JUMIO_SECRET,
+    JUMIO_TOKEN,
+    Emulator,
+)
+
+from conftest import USER_AGENT
+
+CATALOGUE = Path(__file__).resolve().parents[1] / "vectors" / "bad_inputs.json"
+ENTRIES: List[Dict[str, Any]] = json.loads(CATALOGUE.read_text(encoding="utf-8"))["entries"]
+PYTHON_ENTRIES = [e for e in ENTRIES if "python" in e["surfaces"]]
+
+CLASSES: Dict[str, Type[idv_delete.Error]] = {
+    "invalid_reference": idv_delete.InvalidReferenceError,
+    "invalid_config": idv_delete.InvalidConfigError,
+}
+
+Call = Tuple[str, Callable[[], object]]
+
+
+def calls(entry: Dict[str, Any], base_url: str) -> List[Call]:
+    """Every way Python takes the entry's field, each a named thunk."""
+    value: str = entry["input"]
+    jumio = idv_delete.Jumio(
+        JUMIO_TOKEN, JUMIO_SECRET, user_agent=USER_AGENT, region="eu", base_url=base_url
+    )
+    hyperverge = idv_delete.HyperVerge(HYPERVERGE_APP_ID, HYPERVERGE_APP_KEY, base_url=base_url)
+    field = entry["field"]
+    if field == "jumio_reference":
+        return [
+            ("Jumio.delete_scan", lambda: jumio.delete_scan(value)),
+            ("Jumio.delete_authentication", lambda: jumio.delete_authentication(value)),
+            ("Jumio.delete_document", lambda: jumio.delete_document(value)),
+            ("Jumio.build_request", lambda: jumio.build_request(value)),
+            (
+                "Jumio.build_request(document)",
+                lambda: jumio.build_request(value, product="document"),
+            ),
+            ("Jumio.delete_many", lambda: jumio.delete_many([value], concurrency=1)),
+            ("Jumio.delete_many(dry_run)", lambda: jumio.delete_many([value], dry_run=True)),
+        ]
+    if field == "hyperverge_id":
+        return [
+            ("HyperVerge.delete_transaction", lambda: hyperverge.delete_transaction(value)),
+            ("HyperVerge.build_request", lambda: hyperverge.build_request(value)),
+            ("HyperVerge.delete_many", lambda: hyperverge.delete_many([value], concurrency=1)),
+            (
+                "HyperVerge.delete_many(dry_run)",
+                lambda: hyperverge.delete_many([value], dry_run=True),
+            ),
+        ]
+    if field == "base_url":
+        return [
+            (
+                "Jumio(base_url=)",
+                lambda: idv_delete.Jumio(
+                    JUMIO_TOKEN, JUMIO_SECRET, user_agent=USER_AGENT, base_url=value
+                ),
+            ),
+            (
+                "HyperVerge(base_url=)",
+                lambda: idv_delete.HyperVerge(HYPERVERGE_APP_ID, HYPERVERGE_APP_KEY, base_url=value),
+            ),
+        ]
+    if field == "hyperverge_host":
+        return [
+            (
+                "HyperVerge(host=)",
+                lambda: idv_delete.HyperVerge(HYPERVERGE_APP_ID, HYPERVERGE_APP_KEY, host=value),
+            )
+        ]
+    if field == "user_agent":
+        return [
+            (
+                "Jumio(user_agent=)",
+                lambda: idv_delete.Jumio(
+                    JUMIO_TOKEN, JUMIO_SECRET, user_agent=value, base_url=base_url
+                ),
+            )
+        ]
+    if field == "jumio_token":
+        return [
+            (
+                "Jumio(api_token)",
+                lambda: idv_delete.Jumio(
+                    value, JUMIO_SECRET, user_agent=USER_AGENT, base_url=base_url
+                ),
+            )
+        ]
+    if field == "jumio_secret":
+        return [
+            (
+                "Jumio(api_secret)",
+                lambda: idv_delete.Jumio(
+                    JUMIO_TOKEN, value, user_agent=USER_AGENT, base_url=base_url
+                ),
+            )
+        ]
+    if field == "hyperverge_app_id":
+        return [
+            (
+                "HyperVerge(app_id)",
+                lambda: idv_delete.HyperVerge(value, HYPERVERGE_APP_KEY, base_url=base_url),
+            )
+        ]
+    if field == "hyperverge_app_key":
+        return [
+            (
+                "HyperVerge(app_key)",
+                lambda: idv_delete.HyperVerge(HYPERVERGE_APP_ID, value, base_url=base_url),
+            )
+        ]
+    if field == "region":
+        return [
+            (
+                "Jumio(region=)",
+                lambda: idv_delete.Jumio(
+                    JUMIO_TOKEN, JUMIO_SECRET, user_agent=USER_AGENT, region=value, base_url=base_url
+                ),
+            )
+        ]
+    if field == "jumio_product":
+        return [
+            ("Jumio.build_request(product=)", lambda: jumio.build_request("ref-1", product=value)),
+            ("Jumio.delete_many(product=)", lambda: jumio.delete_many(["ref-1"], product=value)),
+        ]
+    raise AssertionError(f"{entry['id']}: no Python mapping for the field {field!r}")
+
+
+def test_the_catalogue_is_big_enough() -> None:
+    assert len(ENTRIES) >= 50
+    assert len(PYTHON_ENTRIES) >= 50
+    assert {e["kind"] for e in PYTHON_ENTRIES} <= set(CLASSES)
+
+
+@pytest.mark.parametrize("entry", PYTHON_ENTRIES, ids=[e["id"] for e in PYTHON_ENTRIES])
+def test_bad_input_is_refused_before_any_request(entry: Dict[str, Any]) -> None:
+    expected = CLASSES[entry["kind"]]
+    with Emulator() as emulator:
+        emulator.seed("scan", ["ref-1"])
+        emulator.seed("transaction", ["txn-1"])
+        for name, call in calls(entry, emulator.base_url):
+            with pytest.raises(expected) as caught:
+                call()
+            error = caught.value
+            assert type(error) is expected, name
+            assert isinstance(error, ValueError), name
+            assert error.kind == entry["kind"], name
+            assert entry["phrase"] in str(error), f"{name}: {error}"
+            assert (error.status, error.attempts, error.in_doubt) == (None, 0, False), name
+            assert emulator.stats().total_requests == 0, f"{name} sent a request"
