@@ -60,7 +60,8 @@ class InvalidReferenceError(Error, ValueError):
     """The reference or transaction id is malformed; nothing was sent.
 
     A Jumio reference is 1-36 ASCII letters, digits or ``-``; a HyperVerge id
-    is 1-256 characters without control characters. Also a ``ValueError``.
+    is 1-256 characters, not only whitespace, without control characters.
+    Also a ``ValueError``.
     """
 
     kind = "invalid_reference"
