@@ -76,8 +76,10 @@ pub const FORMAT: &str = "idv-delete-journal";
 pub const VERSION: u32 = 1;
 /// Longest line a reader accepts; real lines are a few hundred bytes.
 const MAX_LINE: usize = 16 * 1024;
-/// How far past the highest position seen a record may point: a corrupt
-/// position must not make the resume state allocate without bound.
+/// How far past the number of records read so far a position may point.
+/// Journaled positions are dense (every started item has a record), so a
+/// real journal stays far below this; a corrupt one cannot make the resume
+/// state allocate more than about 9 bytes times this plus its records.
 const MAX_POSITION_GAP: u64 = 1 << 20;
 
 /// The first line of a journal.
@@ -473,8 +475,12 @@ impl JournalReader {
     }
 
     fn parse(&self) -> Result<Record, BatchError> {
-        let line: Line<String> = serde_json::from_slice(&self.buffer)
-            .map_err(|e| self.corrupt(format!("the line is not a journal record ({e})")))?;
+        let line: Line<String> = serde_json::from_slice(&self.buffer).map_err(|e| {
+            self.corrupt(format!(
+                "the line is not a journal record ({})",
+                printable(&e.to_string())
+            ))
+        })?;
         match line {
             Line::Header { .. } => Err(self.corrupt("a second header line".into())),
             Line::Resumed { tool_version, at } => Ok(Record::Resumed { tool_version, at }),
@@ -574,6 +580,27 @@ impl JournalReader {
         };
         intent.map_err(|e| self.corrupt(format!("an invalid item: {e}")))
     }
+}
+
+/// A parser's message made safe to show on one line: serde_json quotes
+/// values from the damaged line itself (an unknown `event`, for one), which
+/// may hold control characters or be as long as the line. Control
+/// characters are escaped and the text is cut at 256 characters.
+fn printable(message: &str) -> String {
+    const SHOWN: usize = 256;
+    let mut out = String::with_capacity(message.len().min(SHOWN + 16));
+    for (i, c) in message.chars().enumerate() {
+        if i == SHOWN {
+            out.push_str("...");
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn bounded(s: &str) -> Cow<'_, str> {
@@ -681,7 +708,9 @@ impl ResumeState {
     pub(crate) fn read(path: &Path) -> Result<ResumeState, BatchError> {
         let mut reader = JournalReader::open(path)?;
         let mut state = ResumeState::default();
+        let mut records = 0u64;
         while let Some(record) = reader.next() {
+            records += 1;
             let (position, intent, next) = match record? {
                 Record::Resumed { .. } => continue,
                 Record::Sent(r) => (r.position, r.intent, STATE_SENT),
@@ -694,8 +723,7 @@ impl ResumeState {
                     (r.position, r.intent, next)
                 }
             };
-            let max = state.states.len() as u64;
-            if position >= max.saturating_add(MAX_POSITION_GAP) {
+            if position >= records.saturating_add(MAX_POSITION_GAP) {
                 return Err(reader.corrupt(format!(
                     "position {position} is far beyond the positions before it"
                 )));
@@ -981,6 +1009,41 @@ mod tests {
         assert_ne!(identity_hash(&a), identity_hash(&b));
         assert_ne!(identity_hash(&a), identity_hash(&c));
         assert_eq!(identity_hash(&a), identity_hash(&a.clone()));
+    }
+
+    /// Found by the `journal` fuzz target: serde_json's message quoted the
+    /// unknown event name raw, so a damaged line put control characters (a
+    /// DEL, or a newline from a `\n` escape) and kilobytes of text into
+    /// the error.
+    #[test]
+    fn a_damaged_line_gives_a_bounded_one_line_error() {
+        let header = header_line("0.1.0", "2025-06-01T09:00:00.000Z");
+        let long = "x".repeat(10_000);
+        for (name, damaged) in [
+            ("del", "{\"event\":\"outc\u{7f}me\",\"pos\":0}".to_owned()),
+            ("newline", r#"{"event":"forged\nline","pos":0}"#.to_owned()),
+            ("long", format!(r#"{{"event":"{long}","pos":0}}"#)),
+        ] {
+            let path = std::env::temp_dir().join(format!(
+                "idv-delete-journal-{}-{name}.jsonl",
+                std::process::id()
+            ));
+            let mut bytes = header.clone();
+            bytes.extend_from_slice(damaged.as_bytes());
+            bytes.push(b'\n');
+            std::fs::write(&path, &bytes).unwrap();
+            let mut reader = JournalReader::open(&path).unwrap();
+            let error = reader.next().unwrap().unwrap_err();
+            let _ = std::fs::remove_file(&path);
+            let BatchError::CorruptJournal { line, reason, .. } = &error else {
+                panic!("{name}: {error}");
+            };
+            assert_eq!(*line, 2, "{name}");
+            assert!(reason.contains("not a journal record"), "{name}: {reason}");
+            assert!(!reason.chars().any(char::is_control), "{name}: {reason:?}");
+            assert!(reason.len() <= 1024, "{name}: {} bytes", reason.len());
+            assert!(!error.to_string().chars().any(char::is_control), "{name}");
+        }
     }
 
     #[test]
