@@ -3,7 +3,7 @@
 //! transactions) with `Client::delete_many`, and prints the report as JSON.
 //!
 //! ```text
-//! batch_run BASE_URL CSV CONCURRENCY [RATE]
+//! batch_run BASE_URL CSV CONCURRENCY [RATE] [adaptive]
 //! ```
 //!
 //! It takes the emulator's default credentials and no journal: the harness
@@ -22,7 +22,7 @@ use idv_delete_blocking::{
 fn main() {
     let args: Vec<String> = env::args().skip(1).collect();
     let [base_url, csv, concurrency, rest @ ..] = args.as_slice() else {
-        eprintln!("usage: batch_run BASE_URL CSV CONCURRENCY [RATE]");
+        eprintln!("usage: batch_run BASE_URL CSV CONCURRENCY [RATE] [adaptive]");
         std::process::exit(2);
     };
     let client = Client::builder()
@@ -54,8 +54,11 @@ fn main() {
         });
     let mut options =
         BatchOptions::default().concurrency(concurrency.parse().expect("concurrency"));
-    if let Some(rate) = rest.first() {
-        options = options.rate(rate.parse().expect("rate"));
+    for arg in rest {
+        options = match arg.as_str() {
+            "adaptive" => options.adaptive_rate(true),
+            rate => options.rate(rate.parse().expect("rate")),
+        };
     }
     let report = client.delete_many(rows, options).expect("batch");
     println!(

@@ -4,7 +4,8 @@
 //! set of worker threads take items from it, so memory does not grow with
 //! the number of items. Before each attempt a worker waits for the shared
 //! pause (set by a 429 with `Retry-After`) and the shared pacer (the
-//! client-side rate limit). With a journal, a worker makes the item's
+//! caller's rate limit, lowered after a 429 when the rate adapts: see
+//! [`BatchOptions::adaptive_rate`]). With a journal, a worker makes the item's
 //! `sent` record durable before its first request, and writes its
 //! `outcome` after the last.
 
@@ -22,7 +23,7 @@ use idv_delete_core::{ConfirmedBy, DeleteError, DeleteIntent, Deleted, ErrorKind
 
 use crate::client::Client;
 use crate::journal::{self, ItemState, JournalOutcome, JournalWriter};
-use crate::throttle::{Pacer, Throttle};
+use crate::throttle::Throttle;
 
 /// Default number of worker threads.
 pub const DEFAULT_CONCURRENCY: usize = 8;
@@ -68,6 +69,17 @@ pub struct BatchOptions {
     /// Requests per second across all workers, retries included (default:
     /// no limit). Must be finite and positive.
     pub rate: Option<f64>,
+    /// Whether the vendor's first 429 makes the batch pace itself and
+    /// search for the highest rate the vendor accepts (slow start, then a
+    /// CUBIC curve as in the AWS SDKs' adaptive retry mode), never above
+    /// [`rate`](BatchOptions::rate), so that a limit the caller does not
+    /// know costs a few 429s, not one in every few requests (default off).
+    ///
+    /// Off, a 429 with `Retry-After` pauses every worker and the batch then
+    /// goes on at its former rate. Turn it on where the vendor's 429s mean
+    /// a rate limit; a vendor answering 429 at random, whatever the rate,
+    /// would make it slow the batch far more than the pauses do.
+    pub adaptive_rate: bool,
     /// The journal file: created if absent, resumed if present.
     pub journal: Option<PathBuf>,
     /// Validate and count only: nothing is sent and no journal is written
@@ -84,6 +96,7 @@ impl Default for BatchOptions {
         BatchOptions {
             concurrency: DEFAULT_CONCURRENCY,
             rate: None,
+            adaptive_rate: false,
             journal: None,
             dry_run: false,
             progress: None,
@@ -97,6 +110,7 @@ impl fmt::Debug for BatchOptions {
         f.debug_struct("BatchOptions")
             .field("concurrency", &self.concurrency)
             .field("rate", &self.rate)
+            .field("adaptive_rate", &self.adaptive_rate)
             .field("journal", &self.journal)
             .field("dry_run", &self.dry_run)
             .field("progress", &self.progress.is_some())
@@ -120,6 +134,12 @@ impl BatchOptions {
     /// Sets [`rate`](BatchOptions::rate) in requests per second.
     pub fn rate(mut self, per_second: f64) -> BatchOptions {
         self.rate = Some(per_second);
+        self
+    }
+
+    /// Sets [`adaptive_rate`](BatchOptions::adaptive_rate).
+    pub fn adaptive_rate(mut self, adaptive: bool) -> BatchOptions {
+        self.adaptive_rate = adaptive;
         self
     }
 
@@ -569,10 +589,7 @@ where
     let run = Run {
         client,
         options,
-        throttle: Throttle {
-            pacer: options.rate.map(Pacer::new),
-            pause: Default::default(),
-        },
+        throttle: Throttle::new(options.rate, options.adaptive_rate),
         journal,
         counters: Counters::default(),
         failures: Mutex::new((Vec::new(), 0, BTreeMap::new())),

@@ -374,7 +374,8 @@ impl Client {
 
     /// Runs `op` to its end: sends, sleeps on waits, spends the retry budget
     /// before each retry, and, in a batch, waits for the pacer and any pause
-    /// before each attempt and pauses everyone on a 429 with `Retry-After`.
+    /// before each attempt, pauses everyone on a 429 with `Retry-After` and
+    /// lets the batch's rate adapt to the vendor's answers.
     pub(crate) fn drive(
         &self,
         mut op: DeleteOp,
@@ -386,23 +387,29 @@ impl Client {
         loop {
             match op.poll_action() {
                 Action::Send(request) => {
-                    if let Some(throttle) = throttle {
-                        throttle.before_attempt();
-                    }
-                    match exchange(&self.inner.agent, request, self.inner.max_response_body) {
-                        Exchange::Answered(response) => op.handle_response(response),
-                        Exchange::Failed { error, sent } => op.handle_transport_error(error, sent),
-                    }
-                    if let (Some(throttle), Some(error)) = (throttle, op.last_error()) {
-                        if let (ErrorKind::RateLimited, Some(asked)) =
-                            (error.kind(), error.retry_after())
-                        {
-                            // Everyone waits, not only this worker; a vendor
-                            // asking for more than the policy honours still
-                            // pauses the batch, up to that cap.
-                            throttle
-                                .pause
-                                .pause_for(asked.min(self.inner.policy.max_retry_after));
+                    let epoch = throttle.map(Throttle::before_attempt);
+                    let answered =
+                        match exchange(&self.inner.agent, request, self.inner.max_response_body) {
+                            Exchange::Answered(response) => {
+                                op.handle_response(response);
+                                true
+                            }
+                            Exchange::Failed { error, sent } => {
+                                op.handle_transport_error(error, sent);
+                                false
+                            }
+                        };
+                    if let (Some(throttle), Some(epoch)) = (throttle, epoch) {
+                        match op.last_error() {
+                            Some(error) if error.kind() == ErrorKind::RateLimited => {
+                                // A vendor asking for more than the policy
+                                // honours still pauses the batch, up to that cap.
+                                let asked = error.retry_after();
+                                let cap = self.inner.policy.max_retry_after;
+                                throttle.throttled(epoch, asked.map(|asked| asked.min(cap)));
+                            }
+                            _ if answered => throttle.answered(epoch),
+                            _ => {}
                         }
                     }
                     if let Some(error) = op.pending_retry() {

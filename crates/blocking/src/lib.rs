@@ -64,6 +64,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod adaptive;
 mod batch;
 mod budget;
 mod client;

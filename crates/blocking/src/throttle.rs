@@ -1,14 +1,19 @@
-//! Batch-wide pacing: the client-side rate limit and the pause that follows
-//! a vendor's `429` with `Retry-After`. Both are shared by every worker, and
-//! both are consulted before every attempt, retries included.
+//! Batch-wide pacing: the request rate (the caller's, lowered by
+//! [`AdaptiveRate`] when the vendor answers 429 and the batch adapts) and
+//! the pause that follows a
+//! vendor's `429` with `Retry-After`. All are shared by every worker, and
+//! consulted before every attempt, retries included.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::adaptive::AdaptiveRate;
+
 /// Spreads requests evenly: consecutive requests leave at least `1 / rate`
 /// seconds apart, no burst, shared by all workers. Told 200/s, 100
-/// requests take about 0.5 s.
+/// requests take about 0.5 s. The rate may change at any time.
 ///
 /// The spacing is measured from the moment the previous request was
 /// actually released, not from its planned slot: a sleep that overshoots
@@ -16,26 +21,29 @@ use std::time::{Duration, Instant};
 /// since a vendor enforcing the same rate with a small burst would answer
 /// 429. The price is a rate a little under the one asked (the average
 /// overshoot, typically well under 1%).
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(crate) struct Pacer {
-    interval: Duration,
+    /// Nanoseconds between requests; 0 is unpaced. Atomic, so that a new
+    /// rate never waits for a worker sleeping until its slot.
+    interval_nanos: AtomicU64,
     /// When the last request was released. Held while a worker sleeps
     /// until its slot: workers are released one at a time.
     last: Mutex<Option<Instant>>,
 }
 
 impl Pacer {
-    /// `rate` in requests per second; must be finite and positive (checked
-    /// by the batch options).
-    pub(crate) fn new(rate: f64) -> Pacer {
-        Pacer {
-            interval: Duration::from_secs_f64(1.0 / rate),
-            last: Mutex::new(None),
-        }
+    /// `rate` in requests per second, finite and positive; `None` unpaced.
+    fn set_rate(&self, rate: Option<f64>) {
+        let nanos = rate.map_or(0, |rate| (1e9 / rate).max(1.0) as u64);
+        self.interval_nanos.store(nanos, Ordering::Relaxed);
     }
 
     /// Blocks until this caller may send.
-    pub(crate) fn acquire(&self) {
+    fn acquire(&self) {
+        let interval = self.interval_nanos.load(Ordering::Relaxed);
+        if interval == 0 {
+            return;
+        }
         let mut last = self
             .last
             .lock()
@@ -43,7 +51,7 @@ impl Pacer {
         // A slot not taken in time is lost rather than saved up, so an idle
         // period never turns into a burst.
         if let Some(previous) = *last {
-            sleep_until(previous + self.interval);
+            sleep_until(previous + Duration::from_nanos(interval));
         }
         *last = Some(Instant::now());
     }
@@ -57,8 +65,8 @@ pub(crate) struct Pause {
 }
 
 impl Pause {
-    /// Extends the pause to at least `now + delay`.
-    pub(crate) fn pause_for(&self, delay: Duration) {
+    /// Extends the pause to at least `now + delay`; returns when it ends.
+    fn pause_for(&self, delay: Duration) -> Instant {
         // The policy caps the delay at an hour; never overflow regardless.
         let now = Instant::now();
         let until = now.checked_add(delay).unwrap_or(now);
@@ -66,8 +74,12 @@ impl Pause {
             .until
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if current.is_none_or(|c| c < until) {
-            *current = Some(until);
+        match *current {
+            Some(current) if current >= until => current,
+            _ => {
+                *current = Some(until);
+                until
+            }
         }
     }
 
@@ -80,7 +92,7 @@ impl Pause {
     }
 
     /// Blocks while a pause is in force (it may be extended meanwhile).
-    pub(crate) fn wait(&self) {
+    fn wait(&self) {
         loop {
             let until = *self
                 .until
@@ -95,26 +107,71 @@ impl Pause {
 }
 
 /// What a batch puts in front of every attempt.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Throttle {
-    pub(crate) pacer: Option<Pacer>,
-    pub(crate) pause: Pause,
+    pacer: Pacer,
+    pause: Pause,
+    /// `None` when the rate does not adapt.
+    adaptive: Option<Mutex<AdaptiveRate>>,
 }
 
 impl Throttle {
-    /// Waits for the pause to end, then for a rate slot. A slot obtained
-    /// while a new pause began is given up: otherwise every worker holding
-    /// one would send at the instant the pause ends, a burst that the
-    /// vendor's limit answers with more 429s.
-    pub(crate) fn before_attempt(&self) {
+    /// `rate`: the caller's rate in requests per second, checked by the
+    /// batch options, or `None` for unpaced; `adaptive`: whether a 429
+    /// lowers it.
+    pub(crate) fn new(rate: Option<f64>, adaptive: bool) -> Throttle {
+        let throttle = Throttle {
+            pacer: Pacer::default(),
+            pause: Pause::default(),
+            adaptive: adaptive.then(|| Mutex::new(AdaptiveRate::new(rate, Instant::now()))),
+        };
+        throttle.pacer.set_rate(rate);
+        throttle
+    }
+
+    /// Waits for the pause to end, then for a rate slot; returns the rate's
+    /// epoch the attempt is sent in, for [`Throttle::throttled`]. A slot
+    /// obtained while a new pause began is given up: otherwise every worker
+    /// holding one would send at the instant the pause ends, a burst that
+    /// the vendor's limit answers with more 429s.
+    pub(crate) fn before_attempt(&self) -> u64 {
         loop {
             self.pause.wait();
-            let Some(pacer) = &self.pacer else { return };
-            pacer.acquire();
+            self.pacer.acquire();
             if !self.pause.active() {
-                return;
+                return self.adaptive().map_or(0, |adaptive| adaptive.epoch());
             }
         }
+    }
+
+    /// The vendor answered an attempt sent in `epoch`, and not with a 429.
+    pub(crate) fn answered(&self, epoch: u64) {
+        if let Some(mut adaptive) = self.adaptive() {
+            adaptive.accepted(epoch);
+            self.pacer.set_rate(adaptive.rate(Instant::now()));
+        }
+    }
+
+    /// The vendor answered 429 to an attempt sent in `epoch`, asking
+    /// everyone to wait `retry_after` (already capped by the policy): every
+    /// worker waits, not only the one that was told, and the rate adapts.
+    pub(crate) fn throttled(&self, epoch: u64, retry_after: Option<Duration>) {
+        let now = Instant::now();
+        let resumes = retry_after.map_or(now, |delay| self.pause.pause_for(delay));
+        if let Some(mut adaptive) = self.adaptive() {
+            if adaptive.throttled(epoch, now, resumes) {
+                self.pacer.set_rate(adaptive.rate(now));
+            }
+        }
+    }
+
+    fn adaptive(&self) -> Option<std::sync::MutexGuard<'_, AdaptiveRate>> {
+        let adaptive = self.adaptive.as_ref()?;
+        Some(
+            adaptive
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        )
     }
 }
 
@@ -131,7 +188,8 @@ mod tests {
 
     #[test]
     fn pacer_spaces_requests() {
-        let pacer = Pacer::new(1000.0);
+        let pacer = Pacer::default();
+        pacer.set_rate(Some(1000.0));
         let start = Instant::now();
         for _ in 0..21 {
             pacer.acquire();

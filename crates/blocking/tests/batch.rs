@@ -130,6 +130,37 @@ fn a_429_with_retry_after_pauses_every_worker() {
     );
 }
 
+/// A vendor limit the batch is not told (100/s, burst 5, `Retry-After: 1`):
+/// without adapting, every burst of 5 would meet a 429 and a second's
+/// pause, one request in six answered 429 and about 5 deletions a second.
+/// The adaptive rate finds the limit instead: few 429s, and the 400 items
+/// done in seconds, not the 80 s of the pauses alone.
+#[test]
+fn an_unknown_vendor_limit_is_found_with_few_429s() {
+    let emulator = emulator_with(Faults {
+        rate_limit: Some(100.0),
+        rate_burst: 5,
+        ..Faults::default()
+    });
+    let client = client(&emulator);
+    let items = mixed("adaptive", 400);
+    seed(&emulator, &items);
+    let started = Instant::now();
+    let report = client
+        .delete_many(
+            items,
+            BatchOptions::default().concurrency(8).adaptive_rate(true),
+        )
+        .unwrap();
+    let elapsed = started.elapsed();
+    let stats = emulator.stats();
+    assert_eq!(report.deleted(), 400);
+    assert_eq!(stats.deletes_applied, 400);
+    let limited = stats.faults.rate_limited;
+    assert!((1..=12).contains(&limited), "{limited} answered 429");
+    assert!(elapsed < Duration::from_secs(30), "{elapsed:?}");
+}
+
 #[test]
 fn cancellation_finishes_in_flight_and_resume_completes() {
     let dir = temp_dir("cancel");

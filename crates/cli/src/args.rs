@@ -182,6 +182,10 @@ pub struct BatchArgs {
     /// Most requests per second (all workers together).
     #[arg(long, value_name = "R")]
     pub rate: Option<f64>,
+    /// After the vendor's first 429, pace the batch and search for the highest rate
+    /// it accepts (never above --rate). For vendors whose 429s mean a rate limit.
+    #[arg(long)]
+    pub adaptive_rate: bool,
     /// Check every row and show what would be deleted; send nothing.
     #[arg(long)]
     pub dry_run: bool,

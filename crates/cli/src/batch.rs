@@ -83,6 +83,7 @@ pub fn run(args: &BatchArgs, input: &Input, scan: &Scan, setup: Setup<'_>) -> Re
     let mut options = BatchOptions::default()
         .concurrency(args.concurrency)
         .dry_run(args.dry_run)
+        .adaptive_rate(args.adaptive_rate)
         .cancel(setup.cancel.clone());
     if !args.dry_run {
         options = options.journal(&args.journal);

@@ -97,6 +97,7 @@ pub fn run(args: &DemoArgs) -> Result<u8, Failure> {
         journal: journal.clone(),
         concurrency: 16,
         rate: None,
+        adaptive_rate: false,
         dry_run: false,
         yes: true,
         skip_invalid: false,
