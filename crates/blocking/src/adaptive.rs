@@ -198,7 +198,9 @@ mod tests {
         throttled: u64,
     }
 
-    /// Sends `items` through `rate` against a vendor's token bucket.
+    /// Sends `items` through `rate` against a vendor's token bucket,
+    /// pausing a second on each `429` as the vendor asks, at most 50,000
+    /// requests per second.
     fn simulate(ceiling: Option<f64>, bucket_rate: f64, burst: f64, items: u64) -> Outcome {
         let start = Instant::now();
         let mut bucket = Bucket {
@@ -207,25 +209,13 @@ mod tests {
             tokens: burst,
             at: start,
         };
-        simulate_with(ceiling, items, start, |now| bucket.take(now))
-    }
-
-    /// Sends `items` through `rate` against `vendor` (true: accepted,
-    /// false: 429), pausing a second on each `429` as the vendor asks, at
-    /// most 50,000 requests per second.
-    fn simulate_with(
-        ceiling: Option<f64>,
-        items: u64,
-        start: Instant,
-        mut vendor: impl FnMut(Instant) -> bool,
-    ) -> Outcome {
         let mut rate = AdaptiveRate::new(ceiling, start);
         let (mut now, mut paused_until, mut done, mut throttled) = (start, start, 0, 0);
         while done < items {
             let gap = 1.0 / rate.rate(now).unwrap_or(50_000.0).min(50_000.0);
             now = (now + Duration::from_secs_f64(gap)).max(paused_until);
             let epoch = rate.epoch();
-            if vendor(now) {
+            if bucket.take(now) {
                 done += 1;
                 rate.accepted(epoch);
             } else {
@@ -250,7 +240,8 @@ mod tests {
     }
 
     /// Once found, a limit of any size is met about once per CUBIC
-    /// period (some 15 s), and the batch runs at over 80% of it (85-89% here).
+    /// period (some 15 s), and the batch runs at over 80% of it (85-89%
+    /// here).
     #[test]
     fn finds_limits_across_orders_of_magnitude() {
         for limit in [2.0, 20.0, 200.0, 2_000.0] {

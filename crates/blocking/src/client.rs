@@ -375,7 +375,7 @@ impl Client {
     /// Runs `op` to its end: sends, sleeps on waits, spends the retry budget
     /// before each retry, and, in a batch, waits for the pacer and any pause
     /// before each attempt, pauses everyone on a 429 with `Retry-After` and
-    /// lets the batch's rate adapt to the vendor's answers.
+    /// tells the batch's rate, which may adapt, how the vendor answered.
     pub(crate) fn drive(
         &self,
         mut op: DeleteOp,

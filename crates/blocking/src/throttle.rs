@@ -1,8 +1,8 @@
 //! Batch-wide pacing: the request rate (the caller's, lowered by
 //! [`AdaptiveRate`] when the vendor answers 429 and the batch adapts) and
-//! the pause that follows a
-//! vendor's `429` with `Retry-After`. All are shared by every worker, and
-//! consulted before every attempt, retries included.
+//! the pause that follows a vendor's `429` with `Retry-After`. Both are
+//! shared by every worker, and consulted before every attempt, retries
+//! included.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -154,7 +154,8 @@ impl Throttle {
 
     /// The vendor answered 429 to an attempt sent in `epoch`, asking
     /// everyone to wait `retry_after` (already capped by the policy): every
-    /// worker waits, not only the one that was told, and the rate adapts.
+    /// worker waits, not only the one that was told, and an adaptive rate
+    /// adapts.
     pub(crate) fn throttled(&self, epoch: u64, retry_after: Option<Duration>) {
         let now = Instant::now();
         let resumes = retry_after.map_or(now, |delay| self.pause.pause_for(delay));
