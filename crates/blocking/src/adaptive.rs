@@ -40,6 +40,8 @@
 
 use std::time::Instant;
 
+use crate::batch::MAX_RATE;
+
 /// The rate kept after a `429` at rate `W` is `BETA * W`.
 const BETA: f64 = 0.85;
 /// CUBIC's scale, as a fraction of `W` per second³: how fast the rate
@@ -55,9 +57,7 @@ const DOUBLING_SECS: f64 = 0.25;
 /// …and at least this many answers.
 const DOUBLING_MIN_ANSWERS: f64 = 2.0;
 /// The lowest rate ever used, in requests per second.
-pub(crate) const MIN_RATE: f64 = 0.5;
-/// The highest rate ever used: the largest rate a caller may set.
-pub(crate) const MAX_RATE: f64 = 1e6;
+const MIN_RATE: f64 = 0.5;
 
 /// The adaptive rate's state, behind the batch's lock.
 #[derive(Debug)]

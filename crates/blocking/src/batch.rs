@@ -29,6 +29,8 @@ use crate::throttle::Throttle;
 pub const DEFAULT_CONCURRENCY: usize = 8;
 /// Most worker threads a batch may use.
 pub const MAX_CONCURRENCY: usize = 256;
+/// Highest [`BatchOptions::rate`], in requests per second.
+pub const MAX_RATE: f64 = 1_000_000.0;
 /// Failed items kept in a [`BatchReport`]; the rest are only counted.
 pub const MAX_REPORTED_FAILURES: usize = 1000;
 
@@ -178,9 +180,9 @@ impl BatchOptions {
             )));
         }
         if let Some(rate) = self.rate {
-            if !(rate.is_finite() && rate > 0.0 && rate <= 1e6) {
+            if !(rate.is_finite() && rate > 0.0 && rate <= MAX_RATE) {
                 return Err(BatchError::InvalidOptions(format!(
-                    "rate is {rate}; use a number of requests per second above 0 and at most 1000000"
+                    "rate is {rate}; use a number of requests per second above 0 and at most {MAX_RATE}"
                 )));
             }
         }

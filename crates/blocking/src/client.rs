@@ -387,7 +387,7 @@ impl Client {
         loop {
             match op.poll_action() {
                 Action::Send(request) => {
-                    let epoch = throttle.map(Throttle::before_attempt);
+                    let attempt = throttle.map(Throttle::before_attempt);
                     let answered =
                         match exchange(&self.inner.agent, request, self.inner.max_response_body) {
                             Exchange::Answered(response) => {
@@ -399,18 +399,8 @@ impl Client {
                                 false
                             }
                         };
-                    if let (Some(throttle), Some(epoch)) = (throttle, epoch) {
-                        match op.last_error() {
-                            Some(error) if error.kind() == ErrorKind::RateLimited => {
-                                // A vendor asking for more than the policy
-                                // honours still pauses the batch, up to that cap.
-                                let asked = error.retry_after();
-                                let cap = self.inner.policy.max_retry_after;
-                                throttle.throttled(epoch, asked.map(|asked| asked.min(cap)));
-                            }
-                            _ if answered => throttle.answered(epoch),
-                            _ => {}
-                        }
+                    if let Some(attempt) = attempt {
+                        attempt.ended(answered, op.last_error(), self.inner.policy.max_retry_after);
                     }
                     if let Some(error) = op.pending_retry() {
                         let cost = if error.kind() == ErrorKind::Timeout {

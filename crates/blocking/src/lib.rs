@@ -81,7 +81,7 @@ pub use idv_delete_core::{
 
 pub use batch::{
     BatchError, BatchOptions, BatchReport, CancelToken, FailedItem, Progress, ProgressFn,
-    DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_REPORTED_FAILURES,
+    DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_RATE, MAX_REPORTED_FAILURES,
 };
 pub use budget::{RetryBudget, RETRY_COST, STANDARD_CAPACITY, SUCCESS_REFUND, TIMEOUT_RETRY_COST};
 pub use client::{

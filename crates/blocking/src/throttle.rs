@@ -9,6 +9,8 @@ use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use idv_delete_core::{DeleteError, ErrorKind};
+
 use crate::adaptive::AdaptiveRate;
 
 /// Spreads requests evenly: consecutive requests leave at least `1 / rate`
@@ -129,26 +131,21 @@ impl Throttle {
         throttle
     }
 
-    /// Waits for the pause to end, then for a rate slot; returns the rate's
-    /// epoch the attempt is sent in, for [`Throttle::throttled`]. A slot
-    /// obtained while a new pause began is given up: otherwise every worker
-    /// holding one would send at the instant the pause ends, a burst that
-    /// the vendor's limit answers with more 429s.
-    pub(crate) fn before_attempt(&self) -> u64 {
+    /// Waits for the pause to end, then for a rate slot. A slot obtained
+    /// while a new pause began is given up: otherwise every worker holding
+    /// one would send at the instant the pause ends, a burst that the
+    /// vendor's limit answers with more 429s.
+    pub(crate) fn before_attempt(&self) -> Attempt<'_> {
         loop {
             self.pause.wait();
             self.pacer.acquire();
             if !self.pause.active() {
-                return self.adaptive().map_or(0, |adaptive| adaptive.epoch());
+                let epoch = self.adaptive().map_or(0, |adaptive| adaptive.epoch());
+                return Attempt {
+                    throttle: self,
+                    epoch,
+                };
             }
-        }
-    }
-
-    /// The vendor answered an attempt sent in `epoch`, and not with a 429.
-    pub(crate) fn answered(&self, epoch: u64) {
-        if let Some(mut adaptive) = self.adaptive() {
-            adaptive.accepted(epoch);
-            self.pacer.set_rate(adaptive.rate(Instant::now()));
         }
     }
 
@@ -156,13 +153,21 @@ impl Throttle {
     /// everyone to wait `retry_after` (already capped by the policy): every
     /// worker waits, not only the one that was told, and an adaptive rate
     /// adapts.
-    pub(crate) fn throttled(&self, epoch: u64, retry_after: Option<Duration>) {
+    fn throttled(&self, epoch: u64, retry_after: Option<Duration>) {
         let now = Instant::now();
         let resumes = retry_after.map_or(now, |delay| self.pause.pause_for(delay));
         if let Some(mut adaptive) = self.adaptive() {
             if adaptive.throttled(epoch, now, resumes) {
                 self.pacer.set_rate(adaptive.rate(now));
             }
+        }
+    }
+
+    /// The vendor answered an attempt sent in `epoch`, and not with a 429.
+    fn accepted(&self, epoch: u64) {
+        if let Some(mut adaptive) = self.adaptive() {
+            adaptive.accepted(epoch);
+            self.pacer.set_rate(adaptive.rate(Instant::now()));
         }
     }
 
@@ -173,6 +178,35 @@ impl Throttle {
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner()),
         )
+    }
+}
+
+/// An attempt the throttle let through, sent in the rate's current epoch.
+#[must_use = "say how the attempt ended with `Attempt::ended`"]
+pub(crate) struct Attempt<'a> {
+    throttle: &'a Throttle,
+    epoch: u64,
+}
+
+impl Attempt<'_> {
+    /// How the attempt ended: `answered` when the vendor answered (not a
+    /// transport failure), with `error` the op's error, if any. A 429 asking
+    /// for longer than `max_retry_after` (the policy's cap) still pauses
+    /// the batch, up to that cap.
+    pub(crate) fn ended(
+        self,
+        answered: bool,
+        error: Option<&DeleteError>,
+        max_retry_after: Duration,
+    ) {
+        match error {
+            Some(error) if error.kind() == ErrorKind::RateLimited => {
+                let retry_after = error.retry_after().map(|asked| asked.min(max_retry_after));
+                self.throttle.throttled(self.epoch, retry_after);
+            }
+            _ if answered => self.throttle.accepted(self.epoch),
+            _ => {}
+        }
     }
 }
 
