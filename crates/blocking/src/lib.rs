@@ -68,6 +68,7 @@ mod adaptive;
 mod batch;
 mod budget;
 mod client;
+mod identity;
 pub mod journal;
 mod throttle;
 mod time;
@@ -88,4 +89,5 @@ pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT,
     MAX_RESPONSE_BODY_LIMIT,
 };
+pub use identity::{InputDigest, ItemKey};
 pub use journal::{JournalOutcome, JournalReader, Record};
