@@ -9,7 +9,7 @@
 //! `sent` record durable before its first request, and writes its
 //! `outcome` after the last.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -22,7 +22,12 @@ use std::time::{Duration, Instant};
 use idv_delete_core::{ConfirmedBy, DeleteError, DeleteIntent, Deleted, ErrorKind};
 
 use crate::client::Client;
-use crate::journal::{self, ItemState, JournalOutcome, JournalWriter};
+use crate::identity::{InputDigest, ItemKey};
+use crate::journal::{
+    self, DuplicateRecord, EndRecord, InputSummary, ItemStatus, JournalError, JournalLock,
+    JournalOutcome, JournalState, JournalWriter, OutcomeRecord, Record, RunEnd, RunRecord,
+    SentRecord,
+};
 use crate::throttle::Throttle;
 
 /// Default number of worker threads.
@@ -84,8 +89,18 @@ pub struct BatchOptions {
     pub adaptive_rate: bool,
     /// The journal file: created if absent, resumed if present.
     pub journal: Option<PathBuf>,
+    /// The input, declared before the run: the journal records it, a
+    /// resume refuses another input before sending anything, and `verify`
+    /// can tell a run that stopped early from a complete one even when
+    /// the run never ended (default: undeclared; the journal then learns
+    /// the input's length and digest only when a run reads it to its end).
+    pub input: Option<InputSummary>,
+    /// Whether a resume may send requests to another endpoint than the
+    /// journal's last run did (default false: refused, since a 404 at
+    /// another endpoint proves nothing about the first).
+    pub allow_endpoint_change: bool,
     /// Validate and count only: nothing is sent and no journal is written
-    /// (an existing journal is read, to count what a resume would skip).
+    /// (an existing journal is read, to count what a resume would send).
     pub dry_run: bool,
     /// Called after each finished item.
     pub progress: Option<ProgressFn>,
@@ -100,6 +115,8 @@ impl Default for BatchOptions {
             rate: None,
             adaptive_rate: false,
             journal: None,
+            input: None,
+            allow_endpoint_change: false,
             dry_run: false,
             progress: None,
             cancel: None,
@@ -114,6 +131,8 @@ impl fmt::Debug for BatchOptions {
             .field("rate", &self.rate)
             .field("adaptive_rate", &self.adaptive_rate)
             .field("journal", &self.journal)
+            .field("input", &self.input)
+            .field("allow_endpoint_change", &self.allow_endpoint_change)
             .field("dry_run", &self.dry_run)
             .field("progress", &self.progress.is_some())
             .field("cancel", &self.cancel)
@@ -148,6 +167,18 @@ impl BatchOptions {
     /// Sets [`journal`](BatchOptions::journal).
     pub fn journal(mut self, path: impl Into<PathBuf>) -> BatchOptions {
         self.journal = Some(path.into());
+        self
+    }
+
+    /// Sets [`input`](BatchOptions::input).
+    pub fn input(mut self, input: InputSummary) -> BatchOptions {
+        self.input = Some(input);
+        self
+    }
+
+    /// Sets [`allow_endpoint_change`](BatchOptions::allow_endpoint_change).
+    pub fn allow_endpoint_change(mut self, allow: bool) -> BatchOptions {
+        self.allow_endpoint_change = allow;
         self
     }
 
@@ -238,9 +269,16 @@ pub struct BatchReport {
     pub in_doubt: u64,
     /// Dry run: items that would have been sent.
     pub would_delete: u64,
-    /// Items skipped because the journal has their final outcome (deleted
-    /// or not found).
+    /// Items skipped because the journal has their final outcome (deleted,
+    /// not found, or a duplicate already recorded).
     pub skipped: u64,
+    /// Items that repeat an earlier item of the input (same vendor,
+    /// product, region and reference): not sent, journaled as duplicates;
+    /// the first occurrence's outcome is theirs.
+    pub duplicates: u64,
+    /// The run's number in its journal (1 for a new journal); 0 without a
+    /// journal or in a dry run.
+    pub run: u32,
     /// In-doubt items of a resumed journal that were re-run.
     pub resumed_in_doubt: u64,
     /// Failed items of a resumed journal that were run again.
@@ -258,7 +296,7 @@ pub struct BatchReport {
     /// True when the batch was cancelled before the input ended.
     pub cancelled: bool,
     /// Things to know about the journal (a torn last line that was cut
-    /// away, an input shorter than the journal).
+    /// away, an input shorter than the journal, a salvaged journal).
     pub journal_notes: Vec<String>,
 }
 
@@ -291,41 +329,14 @@ impl BatchReport {
 pub enum BatchError {
     /// The options are unusable; nothing was done.
     InvalidOptions(String),
-    /// Reading or writing the journal failed. Items already finished are
-    /// journaled; resume with the same journal once the cause is fixed.
-    Journal {
-        /// The journal file.
-        path: PathBuf,
-        /// The I/O error.
-        source: io::Error,
-    },
-    /// A journal line cannot be read (a torn last line is not an error: it
-    /// is cut away). Nothing was sent.
-    CorruptJournal {
-        /// The journal file.
-        path: PathBuf,
-        /// The line number, from 1.
-        line: u64,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// The input is not the one the journal was written for: at this
-    /// position the journal names another item. Items before it may have
-    /// run.
-    InputChanged {
-        /// The journal file.
-        path: PathBuf,
-        /// The input position, from 0.
-        position: u64,
-    },
+    /// The journal could not be read, written, locked or used for this
+    /// input; see [`JournalError`] for what was sent in each case.
+    Journal(JournalError),
 }
 
-impl BatchError {
-    pub(crate) fn journal_io(path: &Path, source: io::Error) -> BatchError {
-        BatchError::Journal {
-            path: path.to_path_buf(),
-            source,
-        }
+impl From<JournalError> for BatchError {
+    fn from(error: JournalError) -> BatchError {
+        BatchError::Journal(error)
     }
 }
 
@@ -333,21 +344,7 @@ impl fmt::Display for BatchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             BatchError::InvalidOptions(why) => write!(f, "invalid batch options: {why}"),
-            BatchError::Journal { path, source } => write!(
-                f,
-                "journal {}: {source}; fix the cause and run again with the same journal to resume",
-                path.display()
-            ),
-            BatchError::CorruptJournal { path, line, reason } => write!(
-                f,
-                "journal {} line {line}: {reason}; the journal is damaged, so nothing was sent (inspect or move the file)",
-                path.display()
-            ),
-            BatchError::InputChanged { path, position } => write!(
-                f,
-                "journal {} was written for another input: the item at position {position} (from 0) differs; resume with the same input in the same order, or use a new journal",
-                path.display()
-            ),
+            BatchError::Journal(error) => error.fmt(f),
         }
     }
 }
@@ -355,8 +352,8 @@ impl fmt::Display for BatchError {
 impl std::error::Error for BatchError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            BatchError::Journal { source, .. } => Some(source),
-            _ => None,
+            BatchError::InvalidOptions(_) => None,
+            BatchError::Journal(error) => Some(error),
         }
     }
 }
@@ -411,7 +408,7 @@ struct Run<'a> {
     failures: Mutex<(Vec<FailedItem>, u64, BTreeMap<ErrorKind, u64>)>,
     /// Set when the journal failed: stop everything.
     abort: AtomicBool,
-    journal_error: Mutex<Option<BatchError>>,
+    journal_error: Mutex<Option<JournalError>>,
 }
 
 impl Run<'_> {
@@ -424,7 +421,7 @@ impl Run<'_> {
                 .is_some_and(CancelToken::is_cancelled)
     }
 
-    fn journal_failed(&self, error: BatchError) {
+    fn journal_failed(&self, error: JournalError) {
         self.abort.store(true, Ordering::SeqCst);
         let mut slot = self
             .journal_error
@@ -483,13 +480,13 @@ impl Run<'_> {
                     return false;
                 }
                 if let Some(journal) = &self.journal {
-                    let line = journal::sent_line(
+                    let sent = Record::Sent(SentRecord {
                         position,
-                        &intent,
-                        &crate::time::now_rfc3339(),
-                        in_doubt,
-                    );
-                    if let Err(e) = journal.append_durable(&line) {
+                        intent: intent.clone(),
+                        at: crate::time::now_rfc3339(),
+                        resumed: in_doubt,
+                    });
+                    if let Err(e) = journal.append_durable(&sent) {
                         self.journal_failed(e);
                         return false;
                     }
@@ -501,10 +498,13 @@ impl Run<'_> {
             }
         };
         if let Some(journal) = &self.journal {
-            let outcome = JournalOutcome::from_result(&result);
-            let line =
-                journal::outcome_line(position, &intent, &crate::time::now_rfc3339(), &outcome);
-            if let Err(e) = journal.append(&line) {
+            let outcome = Record::Outcome(OutcomeRecord {
+                position,
+                intent: intent.clone(),
+                at: crate::time::now_rfc3339(),
+                outcome: JournalOutcome::from_result(&result),
+            });
+            if let Err(e) = journal.append(&outcome) {
                 self.journal_failed(e);
             }
         }
@@ -560,6 +560,183 @@ impl Run<'_> {
     }
 }
 
+/// The journal side of a run: its lock, what it held before, and the
+/// writer (none in a dry run).
+struct JournalRun {
+    earlier: Option<JournalState>,
+    writer: Option<JournalWriter>,
+    run: u32,
+    _lock: Option<JournalLock>,
+}
+
+impl JournalRun {
+    /// Locks and reads the journal, checks that this run may resume it,
+    /// and (unless a dry run) starts the run's records.
+    fn open(
+        client: &Client,
+        path: &Path,
+        options: &BatchOptions,
+        notes: &mut Vec<String>,
+    ) -> Result<JournalRun, BatchError> {
+        let lock = (!options.dry_run)
+            .then(|| JournalLock::acquire(path))
+            .transpose()?;
+        let earlier = read_earlier(path)?;
+        let endpoints = client.endpoints();
+        if let Some(state) = &earlier {
+            check_resume(state, path, options, &endpoints)?;
+            if let Some(torn) = state.torn_tail() {
+                notes.push(format!(
+                    "{}{}",
+                    torn.explain(),
+                    if options.dry_run {
+                        " (a real run cuts it away)"
+                    } else {
+                        "; it was cut away"
+                    }
+                ));
+            }
+            if state.salvaged() {
+                notes.push("the journal was salvaged after damage: items a lost line may have concerned are in doubt".into());
+            }
+        }
+        let run = earlier
+            .as_ref()
+            .and_then(|state| state.runs().last())
+            .map_or(1, |last| last.start.run + 1);
+        let writer = if options.dry_run {
+            None
+        } else {
+            let file = journal::open_file(path, earlier.as_ref().map(JournalState::complete_len))?;
+            let writer = JournalWriter::start(Box::new(file), path)?;
+            writer.append_durable(&Record::Run(RunRecord {
+                run,
+                at: crate::time::now_rfc3339(),
+                tool_version: env!("CARGO_PKG_VERSION").into(),
+                pid: std::process::id(),
+                input: options.input.clone(),
+                endpoints,
+            }))?;
+            Some(writer)
+        };
+        Ok(JournalRun {
+            earlier,
+            writer,
+            run,
+            _lock: lock,
+        })
+    }
+}
+
+/// The journal at `path` replayed, or `None` when there is none to resume:
+/// no file, an empty one, or one cut inside its header line (which a crash
+/// before the first record leaves).
+fn read_earlier(path: &Path) -> Result<Option<JournalState>, JournalError> {
+    let mut start = Vec::new();
+    match std::fs::File::open(path) {
+        Ok(file) => {
+            use std::io::Read;
+            file.take(512)
+                .read_to_end(&mut start)
+                .map_err(|e| JournalError::io(path, e))?;
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(JournalError::io(path, e)),
+    }
+    let header_start = format!(r#"{{"event":"header","format":"{}""#, journal::FORMAT);
+    let header_start = header_start.as_bytes();
+    let cut_in_header = !start.contains(&b'\n')
+        && (start.starts_with(header_start) || header_start.starts_with(&start));
+    if cut_in_header {
+        return Ok(None);
+    }
+    JournalState::read(path).map(Some)
+}
+
+/// Refuses a resume whose declared input or endpoints differ from the
+/// journal's last run's, before anything is sent.
+fn check_resume(
+    state: &JournalState,
+    path: &Path,
+    options: &BatchOptions,
+    endpoints: &BTreeMap<String, String>,
+) -> Result<(), JournalError> {
+    let Some(last) = state.runs().last() else {
+        return Ok(());
+    };
+    if let (Some(now), Some(before)) = (&options.input, &last.start.input) {
+        if now.items != before.items || now.sha256 != before.sha256 {
+            return Err(JournalError::InputChanged {
+                path: path.to_path_buf(),
+                position: None,
+            });
+        }
+    }
+    if !options.allow_endpoint_change {
+        for (vendor, now) in endpoints {
+            if let Some(journaled) = last.start.endpoints.get(vendor) {
+                if journaled != now {
+                    return Err(JournalError::EndpointChanged {
+                        path: path.to_path_buf(),
+                        vendor: vendor.clone(),
+                        journaled: journaled.clone(),
+                        now: now.clone(),
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What to do with the input item at `position`.
+enum Next {
+    /// Send it; `true` when in doubt (a 404 then confirms the deletion).
+    Send { in_doubt: bool, retried: bool },
+    /// Its final outcome is journaled.
+    Skip,
+    /// It repeats the item at this position: journal it as a duplicate.
+    Duplicate(u64),
+}
+
+fn next_for(
+    earlier: Option<&JournalState>,
+    seen: &mut HashMap<ItemKey, u64>,
+    position: u64,
+    intent: &DeleteIntent,
+    path: Option<&Path>,
+) -> Result<Next, JournalError> {
+    let status = match earlier {
+        Some(state) => {
+            if state.names(position, intent) == Some(false) {
+                return Err(JournalError::InputChanged {
+                    path: path.map(Path::to_path_buf).unwrap_or_default(),
+                    position: Some(position),
+                });
+            }
+            state.status(position)
+        }
+        None => ItemStatus::NotAttempted,
+    };
+    let first = *seen.entry(ItemKey::of(intent)).or_insert(position);
+    Ok(match status {
+        ItemStatus::Duplicate { .. } | ItemStatus::Deleted(_) | ItemStatus::NotFound => Next::Skip,
+        ItemStatus::NotAttempted if first != position => Next::Duplicate(first),
+        ItemStatus::NotAttempted => Next::Send {
+            in_doubt: false,
+            retried: false,
+        },
+        ItemStatus::Failed { in_doubt: false } => Next::Send {
+            in_doubt: false,
+            retried: true,
+        },
+        ItemStatus::InDoubt | ItemStatus::Failed { in_doubt: true } => Next::Send {
+            in_doubt: true,
+            retried: false,
+        },
+    })
+}
+
 /// The body of [`Client::delete_many`].
 pub(crate) fn run<I>(
     client: &Client,
@@ -572,35 +749,31 @@ where
     let started = Instant::now();
     options.validate()?;
     let mut notes = Vec::new();
-    let resume = match &options.journal {
-        Some(path) => journal::prepare_resume(path)?,
+    let journal = match &options.journal {
+        Some(path) => Some(JournalRun::open(client, path, options, &mut notes)?),
         None => None,
     };
-    if let Some(state) = &resume {
-        if state.torn {
-            notes.push(format!(
-                "the journal's last line was torn by a crash while it was written{}; it was never made durable, so its request never left",
-                if options.dry_run { " (a real run cuts it away)" } else { " and was cut away" }
-            ));
-        }
-    }
-    let journal = match (&options.journal, options.dry_run) {
-        (Some(path), false) => Some(JournalWriter::open(path, resume.as_ref())?),
-        _ => None,
+    let (earlier, writer, run_number) = match journal {
+        Some(j) => (j.earlier, j.writer, j.run),
+        None => (None, None, 0),
     };
+    let journal_path = options.journal.as_deref();
     let run = Run {
         client,
         options,
         throttle: Throttle::new(options.rate, options.adaptive_rate),
-        journal,
+        journal: writer,
         counters: Counters::default(),
         failures: Mutex::new((Vec::new(), 0, BTreeMap::new())),
         abort: AtomicBool::new(false),
         journal_error: Mutex::new(None),
     };
     let mut input_error = None;
-    let mut input_len = 0u64;
-    let mut cancelled = false;
+    let mut digest = InputDigest::new();
+    let mut input_ended = false;
+    let mut duplicates = 0u64;
+    // First position of every item read, to tell duplicates.
+    let mut seen: HashMap<ItemKey, u64> = HashMap::new();
     let (sender, receiver) = sync_channel::<Work>(options.concurrency * 2);
     let queue = Mutex::new(receiver);
     thread::scope(|scope| {
@@ -608,29 +781,46 @@ where
             let (run, queue) = (&run, &queue);
             scope.spawn(move || run.worker(queue));
         }
-        for (position, intent) in (0u64..).zip(items) {
+        let mut items = items.into_iter();
+        loop {
             if run.cancelled() {
-                cancelled = true;
                 break;
             }
-            input_len = position + 1;
-            let state = match &resume {
-                Some(state) => state.state_of(position, &intent),
-                None => Ok(ItemState::New),
+            let Some(intent) = items.next() else {
+                input_ended = true;
+                break;
             };
-            let in_doubt = match state {
-                Ok(ItemState::New) => false,
-                Ok(ItemState::Retry) => {
-                    run.counters.retried.fetch_add(1, Ordering::Relaxed);
-                    false
+            let position = digest.items();
+            digest.add(&intent);
+            let next = next_for(earlier.as_ref(), &mut seen, position, &intent, journal_path);
+            let in_doubt = match next {
+                Ok(Next::Send { in_doubt, retried }) => {
+                    if retried {
+                        run.counters.retried.fetch_add(1, Ordering::Relaxed);
+                    }
+                    in_doubt
                 }
-                Ok(ItemState::InDoubt) => true,
-                Ok(ItemState::Finished) => {
+                Ok(Next::Skip) => {
                     run.counters.skipped.fetch_add(1, Ordering::Relaxed);
                     continue;
                 }
-                Err(position) => {
-                    input_error = Some(position);
+                Ok(Next::Duplicate(of)) => {
+                    duplicates += 1;
+                    if let Some(journal) = &run.journal {
+                        let record = Record::Duplicate(DuplicateRecord {
+                            position,
+                            of,
+                            intent,
+                            at: crate::time::now_rfc3339(),
+                        });
+                        if let Err(e) = journal.append(&record) {
+                            run.journal_failed(e);
+                        }
+                    }
+                    continue;
+                }
+                Err(error) => {
+                    input_error = Some(error);
                     run.abort.store(true, Ordering::SeqCst);
                     break;
                 }
@@ -648,30 +838,55 @@ where
         drop(sender);
     });
     let Run {
-        journal,
+        journal: writer,
         counters,
         failures,
         journal_error,
         ..
     } = run;
-    let closed = journal.map(JournalWriter::close).transpose();
-    if let Some(error) = journal_error
+    let journal_error = journal_error
         .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-    {
-        return Err(error);
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let cancelled = !input_ended && input_error.is_none() && journal_error.is_none();
+    let declared_differs = options.input.as_ref().filter(|declared| {
+        input_ended && (declared.items != digest.items() || declared.sha256 != digest.hex())
+    });
+    let how = if let Some(error) = input_error.as_ref().or(journal_error.as_ref()) {
+        RunEnd::Failed(error.to_string())
+    } else if declared_differs.is_some() {
+        RunEnd::Failed("the input read differs from the input declared at the start".into())
+    } else if cancelled {
+        RunEnd::Cancelled
+    } else {
+        RunEnd::Finished
+    };
+    if let Some(writer) = writer {
+        if journal_error.is_none() {
+            let end = Record::End(EndRecord {
+                run: run_number,
+                at: crate::time::now_rfc3339(),
+                how,
+                items: digest.items(),
+                sha256: input_ended.then(|| digest.hex()),
+            });
+            writer.append(&end)?;
+        }
+        writer.close()?;
     }
-    closed?;
-    if let (Some(position), Some(path)) = (input_error, &options.journal) {
-        return Err(BatchError::InputChanged {
-            path: path.clone(),
-            position,
-        });
+    if let Some(error) = journal_error.or(input_error) {
+        return Err(error.into());
     }
-    if let Some(state) = &resume {
-        if !cancelled && input_len < state.positions() {
+    if declared_differs.is_some() {
+        return Err(BatchError::Journal(JournalError::InputChanged {
+            path: journal_path.map(Path::to_path_buf).unwrap_or_default(),
+            position: None,
+        }));
+    }
+    if let Some(state) = &earlier {
+        if input_ended && digest.items() < state.positions() {
             notes.push(format!(
-                "the input has {input_len} items but the journal has records up to position {}: was the input shortened?",
+                "the input has {} items but the journal has records up to position {}: was the input shortened?",
+                digest.items(),
                 state.positions() - 1
             ));
         }
@@ -688,6 +903,8 @@ where
         in_doubt: get(&counters.in_doubt),
         would_delete: get(&counters.would_delete),
         skipped: get(&counters.skipped),
+        duplicates,
+        run: if options.dry_run { 0 } else { run_number },
         resumed_in_doubt: get(&counters.resumed),
         retried_failures: get(&counters.retried),
         attempts: get(&counters.attempts),
@@ -695,11 +912,7 @@ where
         failures,
         failures_omitted,
         dry_run: options.dry_run,
-        cancelled: cancelled
-            || options
-                .cancel
-                .as_ref()
-                .is_some_and(CancelToken::is_cancelled),
+        cancelled,
         journal_notes: notes,
     })
 }

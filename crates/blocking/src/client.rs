@@ -3,6 +3,7 @@
 //! [`DeleteOp`] over ureq.
 
 use std::collections::hash_map::RandomState;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -320,6 +321,32 @@ impl Client {
     /// vendor), without any I/O.
     pub fn check(&self, intent: &DeleteIntent) -> Result<(), DeleteError> {
         self.credentials_for(intent.vendor()).map(|_| ())
+    }
+
+    /// Where each configured vendor's requests go, by vendor name:
+    /// `documented` (the vendor's documented hosts) or the base URL. A
+    /// journal records it per run, so that a resume against another
+    /// endpoint is noticed.
+    pub fn endpoints(&self) -> BTreeMap<String, String> {
+        let i = &self.inner;
+        [
+            (Vendor::Jumio, i.jumio.is_some(), &i.jumio_endpoint),
+            (
+                Vendor::HyperVerge,
+                i.hyperverge.is_some(),
+                &i.hyperverge_endpoint,
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, configured, _)| *configured)
+        .map(|(vendor, _, endpoint)| {
+            let place = match endpoint {
+                Endpoint::Documented => "documented".to_owned(),
+                Endpoint::Custom(base) => base.as_str().to_owned(),
+            };
+            (vendor.as_str().to_owned(), place)
+        })
+        .collect()
     }
 
     fn credentials_for(&self, vendor: Vendor) -> Result<(&Credentials, &Endpoint), DeleteError> {

@@ -3,7 +3,8 @@
 //! Two rows are the same item when vendor, product, region and reference
 //! are equal: deleting the second would only earn a 404 that contradicts
 //! the first's "deleted". A batch and the CLI tell duplicates apart by an
-//! [`ItemKey`], 16 bytes per item, so that remembering a million items
+//! [`ItemKey`], 16 bytes per item (byte-aligned, so a map from keys to
+//! positions packs 24-byte entries), so that remembering a million items
 //! costs tens of megabytes, not their strings. The key is the first half
 //! of a SHA-256: two different items share one with probability about
 //! 2^-128 per pair, which no input reaches.
@@ -20,7 +21,7 @@ use sha2::{Digest, Sha256};
 /// The identity of an item: equal keys mean the same vendor, product,
 /// region and reference.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ItemKey(u128);
+pub struct ItemKey([u8; 16]);
 
 impl ItemKey {
     /// The key of `intent`.
@@ -30,7 +31,7 @@ impl ItemKey {
         let digest = hasher.finalize();
         let mut half = [0u8; 16];
         half.copy_from_slice(&digest[..16]);
-        ItemKey(u128::from_be_bytes(half))
+        ItemKey(half)
     }
 }
 

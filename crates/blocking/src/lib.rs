@@ -90,4 +90,4 @@ pub use client::{
     MAX_RESPONSE_BODY_LIMIT,
 };
 pub use identity::{InputDigest, ItemKey};
-pub use journal::{JournalOutcome, JournalReader, Record};
+pub use journal::{JournalError, JournalOutcome, JournalReader, JournalState, Record};

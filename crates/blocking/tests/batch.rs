@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
-use idv_delete_blocking::journal::{JournalOutcome, JournalReader, Record};
+use idv_delete_blocking::journal::{JournalError, JournalOutcome, JournalReader, Record};
 use idv_delete_blocking::{
     BatchError, BatchOptions, CancelToken, Client, ConfirmedBy, DeleteIntent, ErrorKind,
     HyperVergeCredentials, JumioCredentials,
@@ -327,7 +327,7 @@ fn torn_last_line_is_cut_and_corrupt_lines_are_errors() {
         .delete_many(items.clone(), BatchOptions::default().journal(&journal))
         .unwrap_err();
     match &error {
-        BatchError::CorruptJournal { line, path, .. } => {
+        BatchError::Journal(JournalError::Corrupt { line, path, .. }) => {
             assert_eq!(*line, 4);
             assert_eq!(path, &journal);
         }
@@ -353,7 +353,13 @@ fn resume_refuses_another_input() {
         .delete_many(other, BatchOptions::default().journal(&journal))
         .unwrap_err();
     assert!(
-        matches!(error, BatchError::InputChanged { position: 2, .. }),
+        matches!(
+            error,
+            BatchError::Journal(JournalError::InputChanged {
+                position: Some(2),
+                ..
+            })
+        ),
         "{error}"
     );
 }
@@ -408,7 +414,10 @@ fn journal_records_outcomes_and_never_a_secret() {
     assert!(!shown.contains("CANARY"), "{shown}");
 
     let reader = JournalReader::open(&journal).unwrap();
-    assert_eq!(reader.header().version, 1);
+    assert_eq!(
+        reader.header().version,
+        idv_delete_blocking::journal::VERSION
+    );
     let outcomes = outcomes(&journal);
     assert_eq!(outcomes.len(), 60);
     let absent = outcomes

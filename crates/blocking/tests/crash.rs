@@ -73,7 +73,7 @@ fn in_doubt(journal: &Path) -> usize {
             Record::Outcome(o) => {
                 sent.insert(o.position, true);
             }
-            Record::Resumed { .. } => {}
+            _ => {}
         }
     }
     sent.values().filter(|done| !**done).count()

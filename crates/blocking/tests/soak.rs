@@ -220,10 +220,12 @@ fn ten_thousand_deletions_through_faults_agree_with_the_emulator() {
                     "two outcomes for position {p}"
                 );
             }
-            Record::Resumed { .. } => panic!("a single run has no resumed record"),
+            Record::Run(r) => assert_eq!(r.run, 1, "a single run has one run record"),
+            Record::End(e) => assert_eq!(e.items, items.len() as u64),
+            other => panic!("unexpected record in a single run: {other:?}"),
         }
     }
-    assert!(!reader.torn_tail());
+    assert!(reader.torn_tail().is_none());
     let outcomes: Vec<JournalOutcome> = outcomes
         .into_iter()
         .enumerate()

@@ -4,7 +4,9 @@
 use std::ffi::{c_char, c_uint, c_void};
 use std::path::PathBuf;
 
-use idv_delete_blocking::{BatchError, BatchOptions, BatchReport, CancelToken, Progress};
+use idv_delete_blocking::{
+    BatchError, BatchOptions, BatchReport, CancelToken, JournalError, Progress,
+};
 
 use crate::client::{delete_client, delete_product};
 use crate::ffi::{self, arg, arg_mut, guard, into_handle, slice_arg, str_arg, Out};
@@ -254,9 +256,15 @@ pub extern "C" fn delete_client_delete_many(
             .delete_many(intents, batch)
             .map_err(|error| match error {
                 BatchError::InvalidOptions(_) => DELETE_RESULT_INVALID_BATCH_OPTIONS,
-                BatchError::Journal { .. } => DELETE_RESULT_JOURNAL_IO,
-                BatchError::CorruptJournal { .. } => DELETE_RESULT_JOURNAL_CORRUPT,
-                BatchError::InputChanged { .. } => DELETE_RESULT_JOURNAL_INPUT_CHANGED,
+                BatchError::Journal(JournalError::Io { .. }) => DELETE_RESULT_JOURNAL_IO,
+                BatchError::Journal(JournalError::Corrupt { .. }) => DELETE_RESULT_JOURNAL_CORRUPT,
+                BatchError::Journal(JournalError::InputChanged { .. }) => {
+                    DELETE_RESULT_JOURNAL_INPUT_CHANGED
+                }
+                BatchError::Journal(JournalError::Locked { .. }) => DELETE_RESULT_JOURNAL_LOCKED,
+                BatchError::Journal(JournalError::EndpointChanged { .. }) => {
+                    DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED
+                }
                 _ => DELETE_RESULT_UNKNOWN_ERROR,
             })?;
         out.write(into_handle(delete_batch_report { report }));

@@ -80,12 +80,18 @@ pub enum delete_result {
     /// The journal was written for another input: the same position names
     /// another item. Resume with the same references in the same order.
     DELETE_RESULT_JOURNAL_INPUT_CHANGED = 203,
+    /// Another run holds the journal's lock (`<journal>.lock` names its
+    /// process id); nothing was sent.
+    DELETE_RESULT_JOURNAL_LOCKED = 204,
+    /// The journal's last run sent requests to another endpoint (base
+    /// URL); nothing was sent. Use the same endpoint.
+    DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED = 205,
 }
 
 use delete_result::*;
 
 /// Every code, for turning a number from C back into a code.
-const ALL: [delete_result; 25] = [
+const ALL: [delete_result; 27] = [
     DELETE_RESULT_OK,
     DELETE_RESULT_NULL_ARGUMENT,
     DELETE_RESULT_INVALID_UTF8,
@@ -111,6 +117,8 @@ const ALL: [delete_result; 25] = [
     DELETE_RESULT_JOURNAL_IO,
     DELETE_RESULT_JOURNAL_CORRUPT,
     DELETE_RESULT_JOURNAL_INPUT_CHANGED,
+    DELETE_RESULT_JOURNAL_LOCKED,
+    DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED,
 ];
 
 /// The one table from the core's error kinds to codes; a test walks
@@ -209,6 +217,12 @@ impl delete_result {
             DELETE_RESULT_JOURNAL_INPUT_CHANGED => {
                 c"the journal was written for another input; resume with the same references in the same order"
             }
+            DELETE_RESULT_JOURNAL_LOCKED => {
+                c"another run is using the journal (see <journal>.lock); nothing was sent"
+            }
+            DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED => {
+                c"the journal's last run sent requests to another endpoint; nothing was sent: use the same base URL"
+            }
         }
     }
 }
@@ -262,6 +276,7 @@ mod tests {
         assert_eq!(DELETE_RESULT_INVALID_REFERENCE as c_uint, 100);
         assert_eq!(DELETE_RESULT_IO as c_uint, 112);
         assert_eq!(DELETE_RESULT_JOURNAL_INPUT_CHANGED as c_uint, 203);
+        assert_eq!(DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED as c_uint, 205);
     }
 
     #[test]

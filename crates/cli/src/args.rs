@@ -67,11 +67,29 @@ Examples:
   cat erasures.csv | idv-delete batch - --journal erasures.journal --yes --output json"
     )]
     Batch(BatchArgs),
-    /// Report what a journal proves: deleted when, not found, failed, in doubt.
-    #[command(after_help = "Examples:
+    /// Report what a journal proves: deleted when, not found, failed, in doubt, never attempted.
+    #[command(
+        after_help = "Exit codes: 0 every item of the input deleted; 3 the rest not found; 4 some
+failed or in doubt; 6 incomplete (a run did not finish, items never attempted);
+1 the journal is damaged (see idv-delete salvage) or unreadable.
+
+Examples:
   idv-delete verify erasures.journal
-  idv-delete verify erasures.journal --output json")]
+  idv-delete verify erasures.journal --output json"
+    )]
     Verify(VerifyArgs),
+    /// Rewrite a damaged journal with its readable records, keeping the original.
+    #[command(
+        after_help = "Records that cannot be read, or that break the journal's rules, are dropped;
+every item a dropped line may have concerned is put in doubt, so the next run
+confirms it (a 404 then proves the deletion) instead of calling it not found.
+The original is kept as JOURNAL.damaged-TIME. A journal with nothing damaged is
+left as it is.
+
+Example:
+  idv-delete salvage erasures.journal && idv-delete verify erasures.journal"
+    )]
+    Salvage(SalvageArgs),
     /// Run the vendor emulator in the foreground (for testing erasure scripts).
     #[command(after_help = "Examples:
   idv-delete emulator --port 8080 --seed-random 100 --write-seeded seeded.csv
@@ -195,6 +213,10 @@ pub struct BatchArgs {
     /// Run the valid rows even if some rows are invalid (they are listed and skipped).
     #[arg(long)]
     pub skip_invalid: bool,
+    /// Resume a journal whose last run sent requests to another endpoint (base URL).
+    /// Refused by default: a 404 at another endpoint proves no erasure at the first.
+    #[arg(long)]
+    pub allow_endpoint_change: bool,
     /// Connection and output options.
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -209,6 +231,14 @@ pub struct VerifyArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Output::Text)]
     pub output: Output,
+}
+
+/// `idv-delete salvage`.
+#[derive(Debug, Args)]
+pub struct SalvageArgs {
+    /// The damaged journal.
+    #[arg(value_name = "JOURNAL")]
+    pub journal: PathBuf,
 }
 
 /// `idv-delete demo`.

@@ -5,6 +5,7 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use std::sync::Mutex;
 use std::time::Duration;
 
+use idv_delete_blocking::journal::InputSummary;
 use idv_delete_blocking::{BatchOptions, BatchReport, CancelToken, Client, Progress};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
@@ -85,9 +86,16 @@ pub fn run(args: &BatchArgs, input: &Input, scan: &Scan, setup: Setup<'_>) -> Re
         .dry_run(args.dry_run)
         .adaptive_rate(args.adaptive_rate)
         .cancel(setup.cancel.clone());
-    if !args.dry_run {
-        options = options.journal(&args.journal);
-    }
+    // A dry run reads the journal too (and writes nothing), so that it
+    // shows what a resume would send.
+    options = options
+        .journal(&args.journal)
+        .allow_endpoint_change(args.allow_endpoint_change)
+        .input(InputSummary {
+            source: input.name().to_owned(),
+            items: scan.valid,
+            sha256: scan.digest.hex(),
+        });
     if let Some(rate) = args.rate {
         options = options.rate(rate);
     }
@@ -201,6 +209,12 @@ pub fn print_summary(report: &BatchReport, journal: Option<&std::path::Path>) {
     for (kind, count) in &report.failed {
         println!("{:<36} {:>10}", format!("failed: {}", kind.as_str()), count);
     }
+    if report.duplicates > 0 {
+        println!(
+            "{:<36} {:>10}",
+            "duplicates (deleted once)", report.duplicates
+        );
+    }
     if report.skipped > 0 {
         println!(
             "{:<36} {:>10}",
@@ -270,6 +284,8 @@ pub fn summary_json(report: &BatchReport, journal: Option<&std::path::Path>) -> 
         "failed_total": report.failed_total(),
         "in_doubt": report.in_doubt,
         "skipped": report.skipped,
+        "duplicates": report.duplicates,
+        "run": report.run,
         "resumed_in_doubt": report.resumed_in_doubt,
         "retried_failures": report.retried_failures,
         "attempts": report.attempts,

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek};
 
-use idv_delete_blocking::{DeleteIntent, JumioProduct, Region, Target};
+use idv_delete_blocking::{DeleteIntent, InputDigest, JumioProduct, Region, Target};
 
 use crate::failure::Failure;
 
@@ -30,6 +30,9 @@ pub struct Scan {
     pub errors: Vec<(u64, String)>,
     /// All bad rows.
     pub invalid: u64,
+    /// The valid rows' identities in order: the journal records it, so a
+    /// resume with another CSV is refused before anything is sent.
+    pub digest: InputDigest,
 }
 
 /// A CSV source that can be read more than once.
@@ -90,6 +93,7 @@ impl Input {
                 Ok(false) => break,
                 Ok(true) => match columns.intent(&record) {
                     Ok(intent) => {
+                        scan.digest.add(&intent);
                         scan.valid += 1;
                         *scan.counts.entry(plan_key(&intent)).or_default() += 1;
                     }

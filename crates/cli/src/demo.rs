@@ -101,6 +101,7 @@ pub fn run(args: &DemoArgs) -> Result<u8, Failure> {
         dry_run: false,
         yes: true,
         skip_invalid: false,
+        allow_endpoint_change: false,
         connection: ConnectionArgs {
             base_url: Some(emulator.base_url()),
             config: None,

@@ -14,6 +14,10 @@ pub const EXIT_NOT_FOUND: u8 = 3;
 pub const EXIT_FAILED: u8 = 4;
 /// The confirmation was declined; nothing was sent.
 pub const EXIT_DECLINED: u8 = 5;
+/// `verify`: the journal does not prove a complete run (a run that did
+/// not finish, items never attempted, an input longer than the journal
+/// shows); run the batch again to finish it.
+pub const EXIT_INCOMPLETE: u8 = 6;
 /// Interrupted by Ctrl-C; the journal is consistent, run again to resume.
 pub const EXIT_INTERRUPTED: u8 = 130;
 
@@ -59,6 +63,12 @@ impl fmt::Display for Failure {
 
 impl From<idv_delete_blocking::BatchError> for Failure {
     fn from(error: idv_delete_blocking::BatchError) -> Failure {
+        Failure::runtime(error.to_string())
+    }
+}
+
+impl From<idv_delete_blocking::JournalError> for Failure {
+    fn from(error: idv_delete_blocking::JournalError) -> Failure {
         Failure::runtime(error.to_string())
     }
 }

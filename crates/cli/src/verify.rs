@@ -1,30 +1,40 @@
 //! `idv-delete verify`: the proof-of-erasure report of a journal.
 //!
-//! Streams the journal: one line per deleted or not-found item, in the
-//! order the outcomes were recorded (what was deleted when, and how it was
-//! confirmed), then the items whose last outcome is a failure (a resume runs
-//! failed items again, so a later outcome replaces an earlier failure), then
-//! the items sent without an outcome (in doubt), then the totals. Memory
-//! holds only the failed and in-doubt positions, never the whole journal.
+//! The journal is read twice. The first reading replays it
+//! ([`JournalState`], the same replay a resume uses), so every item has
+//! exactly one status, the runs are known, and any damage is found before
+//! anything is printed. The second streams the records: one line per item
+//! with a final outcome, in the order the outcomes were recorded (what was
+//! deleted when, and how it was confirmed); then the items whose status is
+//! a failure or in doubt, with their last record; then the items never
+//! attempted, the runs, the totals and the verdict. Memory holds the
+//! replayed state (17 bytes per item) and the failed and in-doubt items,
+//! never the whole journal.
+//!
+//! The exit code is the verdict: 0 when every item of the input is
+//! deleted; 3 when the rest were not found; 4 when some failed or are in
+//! doubt; 6 when the journal does not prove a complete run (a run that did
+//! not finish, items never attempted, an input longer than the journal
+//! shows); 1 when the journal is damaged or cannot be read.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::Path;
 
-use idv_delete_blocking::journal::{JournalOutcome, Record};
-use idv_delete_blocking::{ConfirmedBy, DeleteIntent, JournalReader};
-use serde_json::json;
+use idv_delete_blocking::journal::{
+    ItemStatus, JournalError, JournalOutcome, JournalState, Record, Run, RunEnd,
+};
+use idv_delete_blocking::{ConfirmedBy, JournalReader};
+use serde_json::{json, Value};
 
 use crate::args::Output;
-use crate::failure::{Failure, EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK};
+use crate::failure::{
+    Failure, EXIT_FAILED, EXIT_INCOMPLETE, EXIT_NOT_FOUND, EXIT_OK, EXIT_RUNTIME,
+};
 
-#[derive(Default)]
-struct Totals {
-    deleted_by_response: u64,
-    deleted_by_absence: u64,
-    not_found: u64,
-    runs: u64,
-}
+/// What "confirmed by absence" means, said wherever it is shown.
+const ABSENCE: &str =
+    "absent after an uncertain attempt: erased by that attempt, or never present at that endpoint";
 
 /// An item as the report shows it.
 struct Line {
@@ -35,7 +45,19 @@ struct Line {
     detail: String,
 }
 
-/// Writes report lines as text or as the elements of a JSON array.
+impl Line {
+    fn json(&self) -> Value {
+        json!({
+            "position": self.position,
+            "item": self.item,
+            "at": self.at,
+            "result": self.result,
+            "detail": self.detail,
+        })
+    }
+}
+
+/// Writes report lines as text, or as the elements of a JSON array.
 struct Writer<W: Write> {
     out: W,
     json: bool,
@@ -45,187 +67,350 @@ struct Writer<W: Write> {
 impl<W: Write> Writer<W> {
     fn line(&mut self, line: &Line) -> io::Result<()> {
         if self.json {
-            let item = json!({
-                "position": line.position,
-                "item": line.item,
-                "at": line.at,
-                "result": line.result,
-                "detail": line.detail,
-            });
-            write!(self.out, "{}{item}", if self.first { "" } else { "," })?;
+            let separator = if self.first { "" } else { "," };
             self.first = false;
-            Ok(())
+            write!(self.out, "{separator}{}", line.json())
         } else {
             writeln!(
                 self.out,
-                "{}  {:<9}  {}  ({})",
+                "{}  {:<10} {}  ({})",
                 line.at, line.result, line.item, line.detail
             )
         }
     }
 }
 
-/// Prints the report; the exit code says whether the journal proves that
-/// everything was erased (0), or lists not-found (3) or failed/in-doubt (4) items.
+/// Prints the report; the exit code is the verdict (see the module docs).
 pub fn run(path: &Path, output: Output) -> Result<u8, Failure> {
-    let reader = JournalReader::open(path)?;
-    let header = reader.header().clone();
     let json = output == Output::Json;
+    let state = match JournalState::read(path) {
+        Ok(state) => state,
+        Err(error) if json => {
+            let report = json!({
+                "journal": path.display().to_string(),
+                "valid": false,
+                "error": error_json(&error),
+            });
+            println!("{report}");
+            return Ok(EXIT_RUNTIME);
+        }
+        Err(error) => return Err(Failure::runtime(error.to_string())),
+    };
+    let stdout = io::stdout().lock();
     let mut out = Writer {
-        out: io::BufWriter::new(io::stdout().lock()),
+        out: io::BufWriter::new(stdout),
         json,
         first: true,
     };
     if json {
         write!(
             out.out,
-            "{{\"journal\":{},\"started_at\":{},\"tool_version\":{},\"items\":[",
+            "{{\"journal\":{},\"valid\":true,\"runs\":{},\"items\":[",
             json!(path.display().to_string()),
-            json!(header.started_at),
-            json!(header.tool_version)
+            Value::Array(state.runs().iter().map(run_json).collect())
         )?;
     } else {
         writeln!(out.out, "Proof of erasure: journal {}", path.display())?;
-        writeln!(
-            out.out,
-            "started {} by idv-delete {}",
-            header.started_at, header.tool_version
-        )?;
-        writeln!(out.out)?;
-    }
-    let mut totals = Totals {
-        runs: 1,
-        ..Totals::default()
-    };
-    // Sent without an outcome (yet), and last outcome a failure (so far).
-    let mut pending: BTreeMap<u64, (DeleteIntent, String)> = BTreeMap::new();
-    let mut failed: BTreeMap<u64, Line> = BTreeMap::new();
-    for record in reader {
-        let outcome = match record? {
-            Record::Resumed { .. } => {
-                totals.runs += 1;
-                continue;
-            }
-            Record::Sent(sent) => {
-                pending.insert(sent.position, (sent.intent, sent.at));
-                continue;
-            }
-            Record::Outcome(outcome) => outcome,
-        };
-        pending.remove(&outcome.position);
-        failed.remove(&outcome.position);
-        let (result, detail) = match outcome.outcome {
-            JournalOutcome::Deleted {
-                confirmed_by: ConfirmedBy::Response,
-                attempts,
-                ..
-            } => {
-                totals.deleted_by_response += 1;
-                (
-                    "deleted",
-                    format!("vendor confirmed, {attempts} attempt(s)"),
-                )
-            }
-            JournalOutcome::Deleted {
-                confirmed_by: ConfirmedBy::Absence,
-                attempts,
-                ..
-            } => {
-                totals.deleted_by_absence += 1;
-                (
-                    "deleted",
-                    format!(
-                        "confirmed by absence after an uncertain attempt, {attempts} attempt(s)"
-                    ),
-                )
-            }
-            JournalOutcome::NotFound { .. } => {
-                totals.not_found += 1;
-                (
-                    "not_found",
-                    "the vendor does not hold it: check region and reference".to_owned(),
-                )
-            }
-            JournalOutcome::Failed {
-                kind,
-                status,
-                in_doubt,
-                ..
-            } => {
-                let status = status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
-                let doubt = if in_doubt {
-                    ", may have been deleted"
-                } else {
-                    ""
-                };
-                (
-                    "failed",
-                    format!(
-                        "{}{status}{doubt}: run the batch again to retry it",
-                        kind.as_str()
-                    ),
-                )
-            }
-        };
-        let line = Line {
-            position: outcome.position,
-            item: outcome.intent.to_string(),
-            at: outcome.at,
-            result,
-            detail,
-        };
-        if result == "failed" {
-            failed.insert(line.position, line);
-        } else {
-            out.line(&line)?;
+        for run in state.runs() {
+            writeln!(out.out, "{}", run_text(run))?;
         }
-    }
-    for line in failed.values() {
-        out.line(line)?;
-    }
-    for (position, (intent, at)) in &pending {
-        out.line(&Line {
-            position: *position,
-            item: intent.to_string(),
-            at: at.clone(),
-            result: "in_doubt",
-            detail: "sent, no answer recorded: run the batch again to confirm".to_owned(),
-        })?;
-    }
-    let deleted = totals.deleted_by_response + totals.deleted_by_absence;
-    if json {
-        writeln!(
-            out.out,
-            "],\"summary\":{}}}",
-            json!({
-                "deleted": deleted,
-                "deleted_by_response": totals.deleted_by_response,
-                "deleted_by_absence": totals.deleted_by_absence,
-                "not_found": totals.not_found,
-                "failed": failed.len(),
-                "in_doubt": pending.len(),
-                "runs": totals.runs,
-            })
-        )?;
-    } else {
         writeln!(out.out)?;
-        writeln!(
-            out.out,
-            "{deleted} deleted ({} confirmed by the vendor, {} by absence), {} not found, {} failed, {} in doubt; {} run(s)",
-            totals.deleted_by_response,
-            totals.deleted_by_absence,
-            totals.not_found,
-            failed.len(),
-            pending.len(),
-            totals.runs
-        )?;
     }
-    out.out.flush()?;
-    Ok(if !failed.is_empty() || !pending.is_empty() {
+    let listed = list_items(path, &state, &mut out).err();
+    let totals = state.totals();
+    let gaps = state.gaps();
+    let notes = notes(&state);
+    let code = if !gaps.is_empty() || listed.is_some() {
+        EXIT_INCOMPLETE
+    } else if totals.failed + totals.in_doubt > 0 {
         EXIT_FAILED
     } else if totals.not_found > 0 {
         EXIT_NOT_FOUND
     } else {
         EXIT_OK
+    };
+    let deleted = totals.deleted_by_response + totals.deleted_by_absence;
+    if json {
+        let mut tail = json!({
+            "summary": {
+                "input_items": state.input_items(),
+                "deleted": deleted,
+                "deleted_by_response": totals.deleted_by_response,
+                "deleted_by_absence": totals.deleted_by_absence,
+                "not_found": totals.not_found,
+                "failed": totals.failed,
+                "in_doubt": totals.in_doubt,
+                "duplicates": totals.duplicates,
+                "not_attempted": totals.not_attempted,
+                "runs": state.runs().len(),
+            },
+            "complete": gaps.is_empty(),
+            "gaps": gaps,
+            "notes": notes,
+            "exit_code": code,
+        });
+        if let (Some(error), Some(tail)) = (&listed, tail.as_object_mut()) {
+            tail.insert("error".into(), error_json(error));
+        }
+        // The array is closed whatever happened, so the output stays JSON.
+        let tail = tail.to_string();
+        writeln!(out.out, "],{}", &tail[1..])?;
+    } else {
+        writeln!(out.out)?;
+        writeln!(
+            out.out,
+            "{deleted} deleted ({} confirmed by the vendor's answer, {} by absence: {ABSENCE}), {} not found, {} failed, {} in doubt, {} duplicates, {} never attempted; {} run(s)",
+            totals.deleted_by_response,
+            totals.deleted_by_absence,
+            totals.not_found,
+            totals.failed,
+            totals.in_doubt,
+            totals.duplicates,
+            totals.not_attempted,
+            state.runs().len()
+        )?;
+        for note in &notes {
+            writeln!(out.out, "note: {note}")?;
+        }
+        if let Some(error) = &listed {
+            writeln!(out.out, "error: {error}")?;
+        }
+        if gaps.is_empty() {
+            writeln!(
+                out.out,
+                "complete: every item of the input ({}) has its final outcome",
+                state.input_items().unwrap_or(0)
+            )?;
+        } else {
+            writeln!(
+                out.out,
+                "INCOMPLETE: this journal does not prove a complete run:"
+            )?;
+            for gap in &gaps {
+                writeln!(out.out, "  - {gap}")?;
+            }
+        }
+    }
+    out.out.flush()?;
+    Ok(code)
+}
+
+/// The second reading: final outcomes as they come, then the failed and
+/// in-doubt items, then the never-attempted ones.
+fn list_items<W: Write>(
+    path: &Path,
+    state: &JournalState,
+    out: &mut Writer<W>,
+) -> Result<(), JournalError> {
+    let io_error = |e| JournalError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    // The last record of each failed or in-doubt item.
+    let mut open: BTreeMap<u64, Line> = BTreeMap::new();
+    for record in JournalReader::open(path)? {
+        let line = match record? {
+            Record::Outcome(outcome) => {
+                let (result, detail) = describe(&outcome.outcome);
+                Line {
+                    position: outcome.position,
+                    item: outcome.intent.to_string(),
+                    at: outcome.at,
+                    result,
+                    detail,
+                }
+            }
+            Record::Sent(sent) => Line {
+                position: sent.position,
+                item: sent.intent.to_string(),
+                at: sent.at,
+                result: "in_doubt",
+                detail: "sent, no answer recorded: run the batch again to confirm (a 404 then confirms the deletion)".into(),
+            },
+            Record::Duplicate(duplicate) => Line {
+                position: duplicate.position,
+                item: duplicate.intent.to_string(),
+                at: duplicate.at,
+                result: "duplicate",
+                detail: format!(
+                    "repeats item {} of the input, whose outcome is its own; not sent",
+                    duplicate.of + 1
+                ),
+            },
+            Record::Run(_) | Record::End(_) | Record::Salvaged(_) => continue,
+        };
+        match state.status(line.position) {
+            ItemStatus::Failed { .. } | ItemStatus::InDoubt => {
+                open.insert(line.position, line);
+            }
+            // A final outcome is shown once, from its own record.
+            _ if line.result == "in_doubt" || line.result == "failed" => {}
+            _ => out.line(&line).map_err(io_error)?,
+        }
+    }
+    for (position, mut line) in open {
+        if state.status(position) == ItemStatus::InDoubt && line.result != "in_doubt" {
+            // Marked in doubt by a salvage after a failure.
+            line.result = "in_doubt";
+            line.detail = "a salvage put it in doubt: run the batch again to confirm".into();
+        }
+        out.line(&line).map_err(io_error)?;
+    }
+    Ok(())
+}
+
+fn describe(outcome: &JournalOutcome) -> (&'static str, String) {
+    match *outcome {
+        JournalOutcome::Deleted {
+            confirmed_by: ConfirmedBy::Response,
+            attempts,
+            ..
+        } => (
+            "deleted",
+            format!("confirmed by the vendor's answer, {attempts} attempt(s)"),
+        ),
+        JournalOutcome::Deleted {
+            confirmed_by: ConfirmedBy::Absence,
+            attempts,
+            ..
+        } => (
+            "deleted",
+            format!("confirmed by absence ({ABSENCE}), {attempts} attempt(s)"),
+        ),
+        JournalOutcome::NotFound { .. } => (
+            "not_found",
+            "the vendor does not hold it: check region and reference".into(),
+        ),
+        JournalOutcome::Failed {
+            kind,
+            status,
+            in_doubt,
+            ..
+        } => {
+            let status = status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
+            let doubt = if in_doubt {
+                ", may have been deleted"
+            } else {
+                ""
+            };
+            (
+                "failed",
+                format!(
+                    "{}{status}{doubt}: run the batch again to retry it",
+                    kind.as_str()
+                ),
+            )
+        }
+    }
+}
+
+fn run_text(run: &Run) -> String {
+    let start = &run.start;
+    let input = match &start.input {
+        Some(input) => format!(
+            "input {} ({} items, sha256 {})",
+            input.source, input.items, input.sha256
+        ),
+        None => "input not declared".into(),
+    };
+    let endpoints = start
+        .endpoints
+        .iter()
+        .map(|(vendor, place)| format!("{vendor} at {place}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let end = match &run.end {
+        None => "did not end (killed, or still running)".to_owned(),
+        Some(end) => {
+            let why = match &end.how {
+                RunEnd::Failed(why) => format!(": {why}"),
+                _ => String::new(),
+            };
+            format!(
+                "{} at {} after {} items{why}",
+                end.how.as_str(),
+                end.at,
+                end.items
+            )
+        }
+    };
+    format!(
+        "run {}: started {} by idv-delete {} (pid {}), {input}, {endpoints}; {end}",
+        start.run, start.at, start.tool_version, start.pid
+    )
+}
+
+fn run_json(run: &Run) -> Value {
+    let start = &run.start;
+    json!({
+        "run": start.run,
+        "started_at": start.at,
+        "tool_version": start.tool_version,
+        "pid": start.pid,
+        "input": start.input.as_ref().map(|i| json!({
+            "source": i.source, "items": i.items, "sha256": i.sha256,
+        })),
+        "endpoints": start.endpoints,
+        "end": run.end.as_ref().map(|end| json!({
+            "at": end.at,
+            "how": end.how.as_str(),
+            "why": match &end.how { RunEnd::Failed(why) => Some(why), _ => None },
+            "items": end.items,
+            "sha256": end.sha256,
+        })),
     })
+}
+
+fn notes(state: &JournalState) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(torn) = state.torn_tail() {
+        notes.push(torn.explain().to_owned());
+    }
+    if state.salvaged() {
+        notes.push(
+            "the journal was salvaged after damage; items a lost line may have concerned are in doubt"
+                .into(),
+        );
+    }
+    notes
+}
+
+fn error_json(error: &JournalError) -> Value {
+    match error {
+        JournalError::Corrupt { line, reason, .. } => json!({
+            "kind": "corrupt",
+            "line": line,
+            "reason": reason,
+            "message": error.to_string(),
+        }),
+        other => json!({ "kind": "io", "message": other.to_string() }),
+    }
+}
+
+/// `idv-delete salvage`: rewrites a damaged journal, says what it dropped.
+pub fn salvage(path: &Path) -> Result<u8, Failure> {
+    let report = idv_delete_blocking::journal::salvage(path)?;
+    let Some(original) = &report.original else {
+        println!(
+            "journal {}: nothing is damaged; it was left as it is",
+            path.display()
+        );
+        return Ok(EXIT_OK);
+    };
+    println!(
+        "journal {}: kept {} records, dropped {} lines; items at positions below {} without a final outcome are now in doubt",
+        path.display(),
+        report.kept,
+        report.dropped,
+        report.in_doubt_below
+    );
+    for (line, why) in &report.reasons {
+        println!("  dropped line {line}: {why}");
+    }
+    println!("the damaged original is kept as {}", original.display());
+    println!(
+        "run the batch again with this journal to finish it; `idv-delete verify {}` shows what it proves",
+        path.display()
+    );
+    Ok(EXIT_OK)
 }

@@ -394,7 +394,20 @@ fn batch_runs_resumes_and_verify_proves_it() {
 
     let (code, stdout, _) = run(idv_delete(&emulator).arg("verify").arg(&journal));
     assert_eq!(code, 3, "{stdout}");
-    assert!(stdout.contains("30 deleted (30 confirmed by the vendor, 0 by absence), 1 not found, 0 failed, 0 in doubt; 2 run(s)"), "{stdout}");
+    assert!(
+        stdout.contains("30 deleted (30 confirmed by the vendor's answer, 0 by absence"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "1 not found, 0 failed, 0 in doubt, 0 duplicates, 0 never attempted; 2 run(s)"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("complete: every item of the input (31)"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains("not_found  jumio/scan/eu/never-seeded"),
         "{stdout}"

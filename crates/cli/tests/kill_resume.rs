@@ -12,13 +12,15 @@
 //! The seed can be changed with `IDV_DELETE_KILL_SEED` to explore other
 //! kill points; the test prints the one it used.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use idv_delete_blocking::journal::{JournalOutcome, JournalReader, Record};
+use idv_delete_blocking::journal::{
+    ItemStatus, JournalOutcome, JournalReader, JournalState, Record,
+};
 use idv_delete_blocking::ConfirmedBy;
 use idv_delete_emulator::{Config, Emulator, Faults, SeedItem};
 
@@ -135,20 +137,12 @@ fn wait_until(child: &mut Child, deadline: Instant) -> std::process::ExitStatus 
 /// Positions sent without an outcome since their last one: in doubt.
 /// `None` while the journal has no complete header (a kill before it).
 fn in_doubt(journal: &Path) -> Option<usize> {
-    let mut reader = JournalReader::open(journal).ok()?;
-    let mut open: BTreeMap<u64, bool> = BTreeMap::new();
-    for record in &mut reader {
-        match record.expect("a killed run leaves a readable journal") {
-            Record::Sent(s) => {
-                open.insert(s.position, true);
-            }
-            Record::Outcome(o) => {
-                open.insert(o.position, false);
-            }
-            Record::Resumed { .. } => {}
-        }
-    }
-    Some(open.values().filter(|doubt| **doubt).count())
+    let state = JournalState::read(journal).ok()?;
+    Some(
+        (0..state.positions())
+            .filter(|&p| state.status(p) == ItemStatus::InDoubt)
+            .count(),
+    )
 }
 
 #[test]
@@ -269,10 +263,11 @@ fn sigkilled_batches_resume_to_exactly_once_erasure() {
     // The journal: exactly one final outcome per item, nothing after it.
     let mut finals_by_position: HashMap<usize, JournalOutcome> = HashMap::new();
     let mut resumed_sent = 0;
-    let mut runs = 1;
+    let mut runs = 0;
     for record in JournalReader::open(&journal).unwrap() {
         match record.unwrap() {
-            Record::Resumed { .. } => runs += 1,
+            Record::Run(_) => runs += 1,
+            Record::End(_) | Record::Duplicate(_) | Record::Salvaged(_) => {}
             Record::Sent(s) => {
                 let p = s.position as usize;
                 assert!(

@@ -1,0 +1,455 @@
+//! The record format: what each line of a journal holds, as Rust values,
+//! and the bytes written for them. Reading is in `reader`, the meaning of
+//! a sequence of records in `replay`.
+
+use std::collections::BTreeMap;
+
+use idv_delete_core::{ConfirmedBy, DeleteError, DeleteIntent, Deleted, ErrorKind, Region};
+use serde::{Deserialize, Serialize};
+
+/// The `format` of a journal header.
+pub const FORMAT: &str = "idv-delete-journal";
+/// The journal format version this crate writes and reads.
+pub const VERSION: u32 = 2;
+/// Longest line a reader accepts; real lines are a few hundred bytes.
+pub(crate) const MAX_LINE: usize = 16 * 1024;
+
+/// The first line of a journal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    /// Format version ([`VERSION`]).
+    pub version: u32,
+    /// When the journal was created (RFC 3339 UTC).
+    pub created_at: String,
+}
+
+/// One record after the header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Record {
+    /// A run (the first, or a resume) started.
+    Run(RunRecord),
+    /// An item was about to be sent (durable before its request left).
+    Sent(SentRecord),
+    /// An item repeats an earlier one of the same input: it is not sent.
+    Duplicate(DuplicateRecord),
+    /// An item finished.
+    Outcome(OutcomeRecord),
+    /// The current run ended.
+    End(EndRecord),
+    /// The journal was salvaged after damage.
+    Salvaged(SalvagedRecord),
+}
+
+/// The start of a run: who wrote what follows, for which input, and where
+/// its requests go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunRecord {
+    /// The run's number, from 1.
+    pub run: u32,
+    /// When it started (RFC 3339 UTC).
+    pub at: String,
+    /// The version of the tool that ran it.
+    pub tool_version: String,
+    /// The process id of the run.
+    pub pid: u32,
+    /// The input, when the caller declared it before the run (the CLI
+    /// does, from its check of the whole CSV).
+    pub input: Option<InputSummary>,
+    /// Where each configured vendor's requests go, by vendor name:
+    /// `documented` (the vendor's documented hosts) or a base URL.
+    pub endpoints: BTreeMap<String, String>,
+}
+
+/// An input as a journal records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputSummary {
+    /// Where the input came from (a file name, "standard input", a
+    /// caller's label).
+    pub source: String,
+    /// Its number of items.
+    pub items: u64,
+    /// SHA-256 of its items' identities in order (see
+    /// [`InputDigest`](crate::InputDigest)), lowercase hex.
+    pub sha256: String,
+}
+
+/// A `sent` record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SentRecord {
+    /// Position of the item in the input, from 0.
+    pub position: u64,
+    /// What was deleted.
+    pub intent: DeleteIntent,
+    /// When (RFC 3339 UTC).
+    pub at: String,
+    /// True for an in-doubt item re-run by a resume.
+    pub resumed: bool,
+}
+
+/// A `duplicate` record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DuplicateRecord {
+    /// Position of the repeated item in the input, from 0.
+    pub position: u64,
+    /// Position of its first occurrence; its outcome is this item's too.
+    pub of: u64,
+    /// The item.
+    pub intent: DeleteIntent,
+    /// When (RFC 3339 UTC).
+    pub at: String,
+}
+
+/// An `outcome` record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutcomeRecord {
+    /// Position of the item in the input, from 0.
+    pub position: u64,
+    /// What was deleted.
+    pub intent: DeleteIntent,
+    /// When (RFC 3339 UTC).
+    pub at: String,
+    /// How it ended.
+    pub outcome: JournalOutcome,
+}
+
+/// How a run ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunEnd {
+    /// The input was read to its end and every item sent finished.
+    Finished,
+    /// Stopped on request (Ctrl-C, SIGTERM, a cancel call) before the input
+    /// ended; items in flight finished or were journaled as cancelled.
+    Cancelled,
+    /// Stopped by an error, which it names.
+    Failed(String),
+}
+
+impl RunEnd {
+    /// The stable name: `finished`, `cancelled` or `failed`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            RunEnd::Finished => "finished",
+            RunEnd::Cancelled => "cancelled",
+            RunEnd::Failed(_) => "failed",
+        }
+    }
+}
+
+/// An `end` record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndRecord {
+    /// The run's number.
+    pub run: u32,
+    /// When (RFC 3339 UTC).
+    pub at: String,
+    /// How it ended.
+    pub how: RunEnd,
+    /// Items read from the input in this run.
+    pub items: u64,
+    /// SHA-256 of the items read (see [`InputSummary::sha256`]), when the
+    /// input was read to its end.
+    pub sha256: Option<String>,
+}
+
+/// A `salvaged` record: a damaged journal was rewritten with its readable
+/// records; the original was kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SalvagedRecord {
+    /// When (RFC 3339 UTC).
+    pub at: String,
+    /// Where the damaged original was kept.
+    pub original: String,
+    /// Lines of the original that were dropped.
+    pub dropped_lines: u64,
+    /// Every position below this one that has no final outcome is in doubt
+    /// from here on: a dropped line may have been its `sent` record.
+    pub in_doubt_below: u64,
+}
+
+/// How an item ended, as the journal keeps it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JournalOutcome {
+    /// The vendor no longer holds it.
+    Deleted {
+        /// How the deletion was confirmed.
+        confirmed_by: ConfirmedBy,
+        /// Audit ids the vendor reported deleted.
+        audits: u32,
+        /// Requests sent.
+        attempts: u32,
+    },
+    /// 404 with no earlier attempt that may have deleted it.
+    NotFound {
+        /// Requests sent.
+        attempts: u32,
+    },
+    /// Any other error.
+    Failed {
+        /// The error kind.
+        kind: ErrorKind,
+        /// The HTTP status of the last answer, if any.
+        status: Option<u16>,
+        /// Requests sent.
+        attempts: u32,
+        /// An attempt may have deleted it: run it again to confirm.
+        in_doubt: bool,
+    },
+}
+
+impl JournalOutcome {
+    /// The journal form of a deletion's result.
+    pub fn from_result(result: &Result<Deleted, DeleteError>) -> JournalOutcome {
+        match result {
+            Ok(deleted) => JournalOutcome::Deleted {
+                confirmed_by: deleted.confirmed_by,
+                audits: u32::try_from(deleted.audits.len()).unwrap_or(u32::MAX),
+                attempts: deleted.attempts,
+            },
+            Err(e) if e.kind() == ErrorKind::NotFound => JournalOutcome::NotFound {
+                attempts: e.attempts(),
+            },
+            Err(e) => JournalOutcome::Failed {
+                kind: e.kind(),
+                status: e.status(),
+                attempts: e.attempts(),
+                in_doubt: e.in_doubt(),
+            },
+        }
+    }
+}
+
+/// The declared input, as written.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct InputLine<S> {
+    pub(crate) source: S,
+    pub(crate) items: u64,
+    pub(crate) sha256: S,
+}
+
+/// One line as written and read. `S` is `&str` when writing, `String`
+/// when reading.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub(crate) enum Line<S: Ord> {
+    Header {
+        format: S,
+        version: u32,
+        created_at: S,
+    },
+    Run {
+        run: u32,
+        at: S,
+        tool_version: S,
+        pid: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        input: Option<InputLine<S>>,
+        endpoints: BTreeMap<S, S>,
+    },
+    Sent {
+        pos: u64,
+        vendor: S,
+        product: S,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        region: Option<S>,
+        #[serde(rename = "ref")]
+        reference: S,
+        at: S,
+        #[serde(default, skip_serializing_if = "is_false")]
+        resumed: bool,
+    },
+    Duplicate {
+        pos: u64,
+        of: u64,
+        vendor: S,
+        product: S,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        region: Option<S>,
+        #[serde(rename = "ref")]
+        reference: S,
+        at: S,
+    },
+    Outcome {
+        pos: u64,
+        vendor: S,
+        product: S,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        region: Option<S>,
+        #[serde(rename = "ref")]
+        reference: S,
+        at: S,
+        result: S,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        confirmed_by: Option<S>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        audits: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        error: Option<S>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        status: Option<u16>,
+        attempts: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        in_doubt: Option<bool>,
+    },
+    End {
+        run: u32,
+        at: S,
+        how: S,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        why: Option<S>,
+        items: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sha256: Option<S>,
+    },
+    Salvaged {
+        at: S,
+        original: S,
+        dropped_lines: u64,
+        in_doubt_below: u64,
+    },
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+fn line_bytes<S: Serialize + Ord>(line: &Line<S>) -> Vec<u8> {
+    // Serialising plain strings, numbers and string maps cannot fail.
+    let mut bytes = serde_json::to_vec(line).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// The identity fields of an item: vendor, product, region, reference.
+fn identity(intent: &DeleteIntent) -> (&'static str, &'static str, Option<&'static str>, &str) {
+    let target = intent.target();
+    (
+        target.vendor().as_str(),
+        target.product_name(),
+        target.region().map(Region::as_str),
+        intent.reference(),
+    )
+}
+
+/// The bytes of `record`, newline included.
+pub(crate) fn encode(record: &Record) -> Vec<u8> {
+    match record {
+        Record::Run(r) => line_bytes(&Line::Run {
+            run: r.run,
+            at: r.at.as_str(),
+            tool_version: r.tool_version.as_str(),
+            pid: r.pid,
+            input: r.input.as_ref().map(|i| InputLine {
+                source: i.source.as_str(),
+                items: i.items,
+                sha256: i.sha256.as_str(),
+            }),
+            endpoints: r
+                .endpoints
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+        }),
+        Record::Sent(r) => {
+            let (vendor, product, region, reference) = identity(&r.intent);
+            line_bytes(&Line::Sent {
+                pos: r.position,
+                vendor,
+                product,
+                region,
+                reference,
+                at: r.at.as_str(),
+                resumed: r.resumed,
+            })
+        }
+        Record::Duplicate(r) => {
+            let (vendor, product, region, reference) = identity(&r.intent);
+            line_bytes(&Line::Duplicate {
+                pos: r.position,
+                of: r.of,
+                vendor,
+                product,
+                region,
+                reference,
+                at: r.at.as_str(),
+            })
+        }
+        Record::Outcome(r) => outcome_bytes(r),
+        Record::End(r) => line_bytes(&Line::End {
+            run: r.run,
+            at: r.at.as_str(),
+            how: r.how.as_str(),
+            why: match &r.how {
+                RunEnd::Failed(why) => Some(why.as_str()),
+                _ => None,
+            },
+            items: r.items,
+            sha256: r.sha256.as_deref(),
+        }),
+        Record::Salvaged(r) => line_bytes(&Line::Salvaged {
+            at: r.at.as_str(),
+            original: r.original.as_str(),
+            dropped_lines: r.dropped_lines,
+            in_doubt_below: r.in_doubt_below,
+        }),
+    }
+}
+
+/// The bytes of the header line.
+pub(crate) fn encode_header(created_at: &str) -> Vec<u8> {
+    line_bytes(&Line::Header {
+        format: FORMAT,
+        version: VERSION,
+        created_at,
+    })
+}
+
+fn outcome_bytes(r: &OutcomeRecord) -> Vec<u8> {
+    let (vendor, product, region, reference) = identity(&r.intent);
+    let (result, confirmed_by, audits, error, status, attempts, in_doubt) = match r.outcome {
+        JournalOutcome::Deleted {
+            confirmed_by,
+            audits,
+            attempts,
+        } => (
+            "deleted",
+            Some(confirmed_by.as_str()),
+            Some(audits),
+            None,
+            None,
+            attempts,
+            None,
+        ),
+        JournalOutcome::NotFound { attempts } => {
+            ("not_found", None, None, None, Some(404), attempts, None)
+        }
+        JournalOutcome::Failed {
+            kind,
+            status,
+            attempts,
+            in_doubt,
+        } => (
+            "failed",
+            None,
+            None,
+            Some(kind.as_str()),
+            status,
+            attempts,
+            Some(in_doubt),
+        ),
+    };
+    line_bytes(&Line::Outcome {
+        pos: r.position,
+        vendor,
+        product,
+        region,
+        reference,
+        at: r.at.as_str(),
+        result,
+        confirmed_by,
+        audits,
+        error,
+        status,
+        attempts,
+        in_doubt,
+    })
+}

@@ -1,0 +1,226 @@
+//! The batch journal: JSON Lines, append-only, crash-safe, never holding a
+//! secret. It is the proof of erasure a company shows an auditor, so it
+//! records the input it was written for, where the requests went, every
+//! item's outcome and how each run ended.
+//!
+//! # Format (version 2)
+//!
+//! One JSON object per line, told apart by `event`:
+//!
+//! ```text
+//! {"event":"header","format":"idv-delete-journal","version":2,"created_at":"2025-06-01T09:00:00.000Z"}
+//! {"event":"run","run":1,"at":"2025-06-01T09:00:00.001Z","tool_version":"0.1.0","pid":4242,"input":{"source":"erasures.csv","items":3,"sha256":"9f86d0…"},"endpoints":{"hyperverge":"documented","jumio":"documented"}}
+//! {"event":"sent","pos":0,"vendor":"jumio","product":"scan","region":"eu","ref":"2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20","at":"2025-06-01T09:00:00.012Z"}
+//! {"event":"sent","pos":1,"vendor":"hyperverge","product":"transaction","ref":"HV-123","at":"2025-06-01T09:00:00.013Z"}
+//! {"event":"duplicate","pos":2,"of":0,"vendor":"jumio","product":"scan","region":"eu","ref":"2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20","at":"2025-06-01T09:00:00.013Z"}
+//! {"event":"outcome","pos":0,"vendor":"jumio","product":"scan","region":"eu","ref":"2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20","at":"2025-06-01T09:00:00.101Z","result":"deleted","confirmed_by":"response","audits":0,"attempts":1}
+//! {"event":"outcome","pos":1,"vendor":"hyperverge","product":"transaction","ref":"HV-123","at":"2025-06-01T09:00:00.250Z","result":"failed","error":"server","status":503,"attempts":4,"in_doubt":false}
+//! {"event":"end","run":1,"at":"2025-06-01T09:00:00.251Z","how":"finished","items":3,"sha256":"9f86d0…"}
+//! {"event":"run","run":2,"at":"2025-06-01T10:00:00.000Z","tool_version":"0.1.0","pid":4300,"input":{…},"endpoints":{…}}
+//! {"event":"sent","pos":1,"vendor":"hyperverge","product":"transaction","ref":"HV-123","at":"2025-06-01T10:00:00.004Z"}
+//! {"event":"outcome","pos":1,"vendor":"hyperverge","product":"transaction","ref":"HV-123","at":"2025-06-01T10:00:00.090Z","result":"not_found","status":404,"attempts":1}
+//! {"event":"end","run":2,"at":"2025-06-01T10:00:00.091Z","how":"finished","items":3,"sha256":"9f86d0…"}
+//! ```
+//!
+//! - `header` is the first line: the format name and its version (readers
+//!   refuse versions they do not know) and when the journal was created.
+//! - `run` starts each run, the first and every resume: its number, the
+//!   tool's version, the process id, the input when the caller declared it
+//!   (`source`, number of `items`, `sha256` of the items' identities in
+//!   order: see [`InputDigest`](crate::InputDigest)), and the `endpoints`
+//!   each configured vendor's requests go to (`documented` for the vendor's
+//!   documented hosts, else the base URL). A resume whose endpoints differ
+//!   from the last run's is refused unless the caller allows it: absence at
+//!   another endpoint proves nothing about the first.
+//! - `sent`: the item at input position `pos` (from 0), identified by
+//!   `vendor`, `product`, `region` (Jumio only) and `ref`, is about to be
+//!   sent. It is written and fsynced before its first request leaves.
+//!   `resumed: true` marks a re-run of an item in doubt.
+//! - `duplicate`: the item at `pos` repeats the one at `of`; it is not sent,
+//!   and `of`'s outcome is its own.
+//! - `outcome`: how the item ended. `result` is `deleted` (with
+//!   `confirmed_by`: `response`, or `absence`: a 404 after an uncertain
+//!   attempt, meaning that attempt erased it or it was never at that
+//!   endpoint; and the count of `audits` the vendor reported), `not_found`,
+//!   or `failed` (with the `error` kind as in [`ErrorKind::as_str`], the
+//!   HTTP `status` if any, and `in_doubt`: an attempt may have erased it).
+//!   Items that failed before anything was sent (no credentials for their
+//!   vendor) have an outcome and no `sent`. Every outcome carries the
+//!   number of `attempts`.
+//! - `end` closes a run: `how` it ended (`finished`: the input was read to
+//!   its end; `cancelled`; `failed`, with `why`), the `items` read from the
+//!   input in this run and, when it was read to its end, their `sha256`. A
+//!   run without an `end` was killed.
+//! - `salvaged` follows the records a salvage kept (see [`salvage`]).
+//! - Times are UTC, RFC 3339, millisecond precision.
+//!
+//! Credentials never appear: a record holds the identity of an item and
+//! what happened to it, and a run's endpoints are base URLs, which cannot
+//! hold credentials (see `Endpoint::custom`).
+//!
+//! # Crash safety
+//!
+//! Records are appended whole (see the writer). After a crash the last
+//! line may be torn: a resume cuts it away, and [`TornTail`] says what it
+//! was (a torn `sent` never left; a torn `outcome` leaves its item in
+//! doubt). Any other unreadable line is an error that names it; [`salvage`]
+//! keeps what can be kept.
+//!
+//! # One reading
+//!
+//! [`JournalState`] replays the records into one status per item; the
+//! batch's resume and `idv-delete verify` both use it. Resuming (passing
+//! the same journal with the same input) skips items deleted, not found
+//! or duplicated, re-runs items in doubt as uncertain (a 404 then confirms
+//! the deletion), runs items that failed otherwise again, and runs the
+//! rest. The input must be the same sequence: each position's identity is
+//! checked against the journal, and a declared input must have the digest
+//! the journal recorded.
+//!
+//! # One run at a time
+//!
+//! A run holds an advisory lock on `<journal>.lock` from start to end; a
+//! second run on the same journal fails at once naming the holder's pid.
+//!
+//! [`ErrorKind::as_str`]: idv_delete_core::ErrorKind::as_str
+
+mod format;
+mod lock;
+mod reader;
+mod replay;
+mod salvage;
+mod writer;
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+pub use format::{
+    DuplicateRecord, EndRecord, Header, InputSummary, JournalOutcome, OutcomeRecord, Record,
+    RunEnd, RunRecord, SalvagedRecord, SentRecord, FORMAT, VERSION,
+};
+pub(crate) use lock::JournalLock;
+pub use reader::{JournalReader, TornTail};
+pub use replay::{ItemStatus, JournalState, Run, Totals};
+pub use salvage::{salvage, SalvageReport};
+pub(crate) use writer::{open_file, JournalWriter};
+
+/// Why a journal could not be read, written or used.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum JournalError {
+    /// Reading or writing failed. Items already finished are journaled;
+    /// run again with the same journal once the cause is fixed.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: io::Error,
+    },
+    /// A line cannot be read or breaks the journal's rules (a torn last
+    /// line is not an error: it is cut away). Nothing was sent.
+    Corrupt {
+        /// The journal file.
+        path: PathBuf,
+        /// The line number, from 1.
+        line: u64,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Another run holds the journal's lock. Nothing was sent.
+    Locked {
+        /// The journal file.
+        path: PathBuf,
+        /// Who holds it ("pid 4242 on host"), as its lock file says.
+        holder: String,
+    },
+    /// The input is not the one the journal was written for. With a
+    /// position, items before it may have run; without, nothing was sent.
+    InputChanged {
+        /// The journal file.
+        path: PathBuf,
+        /// The input position (from 0) where the journal names another
+        /// item, or `None` when the declared input's digest differs.
+        position: Option<u64>,
+    },
+    /// The requests would go to another endpoint than the journal's last
+    /// run's. Nothing was sent.
+    EndpointChanged {
+        /// The journal file.
+        path: PathBuf,
+        /// The vendor.
+        vendor: String,
+        /// Where the journal's last run sent them.
+        journaled: String,
+        /// Where this run would send them.
+        now: String,
+    },
+}
+
+impl JournalError {
+    pub(crate) fn io(path: &Path, source: io::Error) -> JournalError {
+        JournalError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// The journal file the error is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            JournalError::Io { path, .. }
+            | JournalError::Corrupt { path, .. }
+            | JournalError::Locked { path, .. }
+            | JournalError::InputChanged { path, .. }
+            | JournalError::EndpointChanged { path, .. } => path,
+        }
+    }
+}
+
+impl fmt::Display for JournalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JournalError::Io { path, source } => write!(
+                f,
+                "journal {}: {source}; fix the cause and run again with the same journal to resume",
+                path.display()
+            ),
+            JournalError::Corrupt { path, line, reason } => write!(
+                f,
+                "journal {} line {line}: {reason}; the journal is damaged, so nothing was sent (`idv-delete salvage {}` keeps its readable records and the original)",
+                path.display(),
+                path.display()
+            ),
+            JournalError::Locked { path, holder } => write!(
+                f,
+                "journal {} is in use by another run ({}); nothing was sent: wait for it to end, or stop it",
+                path.display(),
+                if holder.is_empty() { "holder unknown" } else { holder }
+            ),
+            JournalError::InputChanged { path, position: Some(position) } => write!(
+                f,
+                "journal {} was written for another input: the item at position {position} (from 0) differs; resume with the same input in the same order, or use a new journal",
+                path.display()
+            ),
+            JournalError::InputChanged { path, position: None } => write!(
+                f,
+                "journal {} was written for another input (its items or their order differ); nothing was sent: resume with the same input, or use a new journal",
+                path.display()
+            ),
+            JournalError::EndpointChanged { path, vendor, journaled, now } => write!(
+                f,
+                "journal {}: its last run sent {vendor} requests to {journaled}, this run would send them to {now}; nothing was sent. A 404 there would not prove an erasure here: use the same endpoint, or allow the change explicitly (CLI: --allow-endpoint-change)",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for JournalError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            JournalError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}

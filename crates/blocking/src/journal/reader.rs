@@ -1,0 +1,468 @@
+//! Reading a journal record by record, streaming: memory does not grow
+//! with its size.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use idv_delete_core::{ConfirmedBy, DeleteIntent, ErrorKind, JumioProduct, Region, Target};
+
+use super::format::{
+    DuplicateRecord, EndRecord, Header, InputSummary, JournalOutcome, Line, OutcomeRecord, Record,
+    RunEnd, RunRecord, SalvagedRecord, SentRecord, FORMAT, MAX_LINE, VERSION,
+};
+use super::JournalError;
+
+/// What a torn last line (the process died while writing it) was, as far
+/// as its first bytes tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TornTail {
+    /// A `sent` record: never made durable, so its request never left.
+    Sent,
+    /// An `outcome` record: the item's answer is lost, so the item is in
+    /// doubt (its `sent` record is durable).
+    Outcome,
+    /// An `end` record: the run counts as unfinished.
+    End,
+    /// Another record, or too little of it to tell.
+    Other,
+}
+
+impl TornTail {
+    fn of(bytes: &[u8]) -> TornTail {
+        let starts = |event: &str| bytes.starts_with(format!(r#"{{"event":"{event}""#).as_bytes());
+        if starts("sent") {
+            TornTail::Sent
+        } else if starts("outcome") {
+            TornTail::Outcome
+        } else if starts("end") {
+            TornTail::End
+        } else {
+            TornTail::Other
+        }
+    }
+
+    /// What the torn line means, for people.
+    pub fn explain(self) -> &'static str {
+        match self {
+            TornTail::Sent => {
+                "the last line, a sent record, was torn by a crash while it was written; it was never made durable, so its request never left"
+            }
+            TornTail::Outcome => {
+                "the last line, an outcome record, was torn by a crash while it was written; the item's answer is lost, so the item is in doubt and a resume sends it again (a 404 then confirms the deletion)"
+            }
+            TornTail::End => {
+                "the last line, the run's end record, was torn by a crash while it was written; the run counts as unfinished"
+            }
+            TornTail::Other => {
+                "the last line was torn by a crash while it was written; it holds no item's record"
+            }
+        }
+    }
+}
+
+/// Reads a journal record by record.
+///
+/// A torn last line (no final newline) is not returned;
+/// [`JournalReader::torn_tail`] tells what it was. Any other line that
+/// cannot be read is an error naming its number, and ends the reading.
+///
+/// ```no_run
+/// use idv_delete_blocking::journal::{JournalOutcome, JournalReader, Record};
+///
+/// let mut reader = JournalReader::open("deletions.journal")?;
+/// println!("journal created at {}", reader.header().created_at);
+/// for record in &mut reader {
+///     if let Record::Outcome(outcome) = record? {
+///         if let JournalOutcome::Deleted { confirmed_by, .. } = outcome.outcome {
+///             println!("{} deleted at {} ({})", outcome.intent, outcome.at, confirmed_by.as_str());
+///         }
+///     }
+/// }
+/// # Ok::<(), idv_delete_blocking::journal::JournalError>(())
+/// ```
+#[derive(Debug)]
+pub struct JournalReader {
+    path: PathBuf,
+    reader: BufReader<File>,
+    header: Header,
+    line_number: u64,
+    /// Bytes of complete lines read so far.
+    complete_len: u64,
+    torn: Option<TornTail>,
+    failed: bool,
+    buffer: Vec<u8>,
+}
+
+/// What reading one line found.
+enum RawLine {
+    Line,
+    End,
+    Torn,
+}
+
+impl JournalReader {
+    /// Opens a journal and reads its header.
+    pub fn open(path: impl AsRef<Path>) -> Result<JournalReader, JournalError> {
+        let path = path.as_ref().to_path_buf();
+        let file = File::open(&path).map_err(|e| JournalError::io(&path, e))?;
+        let mut reader = JournalReader {
+            path,
+            reader: BufReader::new(file),
+            header: Header {
+                version: 0,
+                created_at: String::new(),
+            },
+            line_number: 0,
+            complete_len: 0,
+            torn: None,
+            failed: false,
+            buffer: Vec::with_capacity(512),
+        };
+        match reader.next_raw()? {
+            RawLine::Line => {}
+            RawLine::End | RawLine::Torn => {
+                return Err(reader.corrupt("the journal has no complete header line".into()))
+            }
+        }
+        reader.header = reader.parse_header()?;
+        Ok(reader)
+    }
+
+    fn parse_header(&self) -> Result<Header, JournalError> {
+        // The version is read before the rest, so that another version's
+        // header (other fields) gets the version message.
+        #[derive(serde::Deserialize)]
+        struct Identity {
+            event: String,
+            format: String,
+            version: u32,
+        }
+        match serde_json::from_slice::<Identity>(&self.buffer) {
+            Ok(id) if id.event == "header" && id.format == FORMAT => {
+                if id.version != VERSION {
+                    return Err(self.corrupt(format!(
+                        "the journal has format version {}, this tool reads version {VERSION}; use the tool version that wrote it",
+                        id.version
+                    )));
+                }
+            }
+            _ => {
+                return Err(self.corrupt(format!(
+                    "the first line is not an {FORMAT} header; is this a journal?"
+                )))
+            }
+        }
+        match serde_json::from_slice::<Line<String>>(&self.buffer) {
+            Ok(Line::Header {
+                version,
+                created_at,
+                ..
+            }) => Ok(Header {
+                version,
+                created_at,
+            }),
+            _ => Err(self.corrupt("the header line lacks created_at".into())),
+        }
+    }
+
+    /// The header line.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// What the torn last line was, once the reader met one (and did not
+    /// return it).
+    pub fn torn_tail(&self) -> Option<TornTail> {
+        self.torn
+    }
+
+    /// Bytes of the complete lines read so far: where a torn tail starts.
+    pub fn complete_len(&self) -> u64 {
+        self.complete_len
+    }
+
+    /// The number of the last line read, from 1 (the header).
+    pub fn line_number(&self) -> u64 {
+        self.line_number
+    }
+
+    /// The path being read.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// An error about the line last read.
+    pub(crate) fn corrupt(&self, reason: String) -> JournalError {
+        JournalError::Corrupt {
+            path: self.path.clone(),
+            line: self.line_number,
+            reason,
+        }
+    }
+
+    /// The next line, read even after a damaged one: salvage keeps going
+    /// where a normal reading stops. `None` at the end (or a torn tail).
+    pub(crate) fn next_lenient(&mut self) -> Option<Result<Record, JournalError>> {
+        match self.next_raw() {
+            Ok(RawLine::End | RawLine::Torn) => None,
+            Ok(RawLine::Line) => Some(self.parse()),
+            Err(e) => Some(Err(e)),
+        }
+    }
+
+    /// Reads the next line into `self.buffer`, without its newline.
+    fn next_raw(&mut self) -> Result<RawLine, JournalError> {
+        self.buffer.clear();
+        let limit = MAX_LINE as u64 + 1;
+        let n = (&mut self.reader)
+            .take(limit)
+            .read_until(b'\n', &mut self.buffer)
+            .map_err(|e| JournalError::io(&self.path, e))?;
+        if n == 0 {
+            return Ok(RawLine::End);
+        }
+        self.line_number += 1;
+        if self.buffer.last() != Some(&b'\n') {
+            if n as u64 >= limit {
+                // Skip the rest of the long line, so a lenient reading
+                // goes on at the next one.
+                let rest = self
+                    .reader
+                    .read_until(b'\n', &mut Vec::new())
+                    .map_err(|e| JournalError::io(&self.path, e))?;
+                if rest > 0 {
+                    self.complete_len += (n + rest) as u64;
+                }
+                return Err(self.corrupt(format!("the line is longer than {MAX_LINE} bytes")));
+            }
+            // No newline and nothing after it: the process died mid-write.
+            self.torn = Some(TornTail::of(&self.buffer));
+            return Ok(RawLine::Torn);
+        }
+        self.complete_len += n as u64;
+        self.buffer.pop();
+        Ok(RawLine::Line)
+    }
+
+    fn parse(&self) -> Result<Record, JournalError> {
+        let line: Line<String> = serde_json::from_slice(&self.buffer).map_err(|e| {
+            self.corrupt(format!(
+                "the line is not a journal record ({})",
+                printable(&e.to_string())
+            ))
+        })?;
+        Ok(match line {
+            Line::Header { .. } => return Err(self.corrupt("a second header line".into())),
+            Line::Run {
+                run,
+                at,
+                tool_version,
+                pid,
+                input,
+                endpoints,
+            } => Record::Run(RunRecord {
+                run,
+                at,
+                tool_version,
+                pid,
+                input: input.map(|i| InputSummary {
+                    source: i.source,
+                    items: i.items,
+                    sha256: i.sha256,
+                }),
+                endpoints: endpoints.into_iter().collect(),
+            }),
+            Line::Sent {
+                pos,
+                vendor,
+                product,
+                region,
+                reference,
+                at,
+                resumed,
+            } => Record::Sent(SentRecord {
+                position: pos,
+                intent: self.intent(&vendor, &product, region.as_deref(), &reference)?,
+                at,
+                resumed,
+            }),
+            Line::Duplicate {
+                pos,
+                of,
+                vendor,
+                product,
+                region,
+                reference,
+                at,
+            } => {
+                if of >= pos {
+                    return Err(self.corrupt(format!(
+                        "position {pos} is called a duplicate of the later position {of}"
+                    )));
+                }
+                Record::Duplicate(DuplicateRecord {
+                    position: pos,
+                    of,
+                    intent: self.intent(&vendor, &product, region.as_deref(), &reference)?,
+                    at,
+                })
+            }
+            Line::Outcome {
+                pos,
+                vendor,
+                product,
+                region,
+                reference,
+                at,
+                result,
+                confirmed_by,
+                audits,
+                error,
+                status,
+                attempts,
+                in_doubt,
+            } => {
+                let intent = self.intent(&vendor, &product, region.as_deref(), &reference)?;
+                let outcome = match result.as_str() {
+                    "deleted" => {
+                        JournalOutcome::Deleted {
+                            confirmed_by: match confirmed_by.as_deref() {
+                                Some("response") => ConfirmedBy::Response,
+                                Some("absence") => ConfirmedBy::Absence,
+                                _ => return Err(self.corrupt(
+                                    "a deleted outcome without confirmed_by response or absence"
+                                        .into(),
+                                )),
+                            },
+                            audits: audits.unwrap_or(0),
+                            attempts,
+                        }
+                    }
+                    "not_found" => JournalOutcome::NotFound { attempts },
+                    "failed" => JournalOutcome::Failed {
+                        kind: error
+                            .as_deref()
+                            .and_then(ErrorKind::from_name)
+                            .ok_or_else(|| {
+                                self.corrupt("a failed outcome without a known error kind".into())
+                            })?,
+                        status,
+                        attempts,
+                        in_doubt: in_doubt.unwrap_or(false),
+                    },
+                    other => {
+                        return Err(self.corrupt(format!("unknown result {:?}", bounded(other))))
+                    }
+                };
+                Record::Outcome(OutcomeRecord {
+                    position: pos,
+                    intent,
+                    at,
+                    outcome,
+                })
+            }
+            Line::End {
+                run,
+                at,
+                how,
+                why,
+                items,
+                sha256,
+            } => Record::End(EndRecord {
+                run,
+                at,
+                how: match how.as_str() {
+                    "finished" => RunEnd::Finished,
+                    "cancelled" => RunEnd::Cancelled,
+                    "failed" => RunEnd::Failed(why.map(|w| printable(&w)).unwrap_or_default()),
+                    other => {
+                        return Err(self.corrupt(format!("unknown run end {:?}", bounded(other))))
+                    }
+                },
+                items,
+                sha256,
+            }),
+            Line::Salvaged {
+                at,
+                original,
+                dropped_lines,
+                in_doubt_below,
+            } => Record::Salvaged(SalvagedRecord {
+                at,
+                original,
+                dropped_lines,
+                in_doubt_below,
+            }),
+        })
+    }
+
+    fn intent(
+        &self,
+        vendor: &str,
+        product: &str,
+        region: Option<&str>,
+        reference: &str,
+    ) -> Result<DeleteIntent, JournalError> {
+        let intent = match (vendor, region) {
+            ("jumio", Some(region)) => JumioProduct::from_str(product).and_then(|product| {
+                Region::from_str(region).and_then(|region| {
+                    DeleteIntent::new(Target::Jumio { product, region }, reference)
+                })
+            }),
+            ("hyperverge", None) if product == "transaction" => DeleteIntent::hyperverge(reference),
+            _ => {
+                return Err(self.corrupt(format!(
+                    "unknown vendor, product and region {:?}/{:?}/{:?}",
+                    bounded(vendor),
+                    bounded(product),
+                    region.map(bounded)
+                )))
+            }
+        };
+        intent.map_err(|e| self.corrupt(format!("an invalid item: {e}")))
+    }
+}
+
+impl Iterator for JournalReader {
+    type Item = Result<Record, JournalError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let result = self.next_lenient()?;
+        self.failed = result.is_err();
+        Some(result)
+    }
+}
+
+/// A parser's message made safe to show on one line: serde_json quotes
+/// values from the damaged line itself (an unknown `event`, for one), which
+/// may hold control characters or be as long as the line. Control
+/// characters are escaped and the text is cut at 256 characters.
+pub(crate) fn printable(message: &str) -> String {
+    const SHOWN: usize = 256;
+    let mut out = String::with_capacity(message.len().min(SHOWN + 16));
+    for (i, c) in message.chars().enumerate() {
+        if i == SHOWN {
+            out.push_str("...");
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn bounded(s: &str) -> Cow<'_, str> {
+    match s.char_indices().nth(64) {
+        Some((cut, _)) => Cow::Owned(format!("{}...", printable(&s[..cut]))),
+        None => Cow::Owned(printable(s)),
+    }
+}
