@@ -11,7 +11,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver};
@@ -26,7 +25,7 @@ use crate::identity::{InputDigest, ItemKey};
 use crate::journal::{
     self, DuplicateRecord, EndRecord, InputSummary, ItemStatus, JournalError, JournalLock,
     JournalOutcome, JournalState, JournalWriter, OutcomeRecord, Record, RunEnd, RunRecord,
-    SentRecord,
+    SentRecord, Sink, TornTail,
 };
 use crate::throttle::Throttle;
 
@@ -576,6 +575,7 @@ impl JournalRun {
         client: &Client,
         path: &Path,
         options: &BatchOptions,
+        sink: SinkOf<'_>,
         notes: &mut Vec<String>,
     ) -> Result<JournalRun, BatchError> {
         let lock = (!options.dry_run)
@@ -608,7 +608,7 @@ impl JournalRun {
             None
         } else {
             let file = journal::open_file(path, earlier.as_ref().map(JournalState::complete_len))?;
-            let writer = JournalWriter::start(Box::new(file), path)?;
+            let writer = JournalWriter::start(sink(file), path)?;
             writer.append_durable(&Record::Run(RunRecord {
                 run,
                 at: crate::time::now_rfc3339(),
@@ -632,25 +632,11 @@ impl JournalRun {
 /// no file, an empty one, or one cut inside its header line (which a crash
 /// before the first record leaves).
 fn read_earlier(path: &Path) -> Result<Option<JournalState>, JournalError> {
-    let mut start = Vec::new();
-    match std::fs::File::open(path) {
-        Ok(file) => {
-            use std::io::Read;
-            file.take(512)
-                .read_to_end(&mut start)
-                .map_err(|e| JournalError::io(path, e))?;
-        }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(JournalError::io(path, e)),
-    }
-    let header_start = format!(r#"{{"event":"header","format":"{}""#, journal::FORMAT);
-    let header_start = header_start.as_bytes();
-    let cut_in_header = !start.contains(&b'\n')
-        && (start.starts_with(header_start) || header_start.starts_with(&start));
-    if cut_in_header {
+    if !path.exists() {
         return Ok(None);
     }
-    JournalState::read(path).map(Some)
+    let state = JournalState::read(path)?;
+    Ok((state.torn_tail() != Some(TornTail::Header)).then_some(state))
 }
 
 /// Refuses a resume whose declared input or endpoints differ from the
@@ -737,11 +723,16 @@ fn next_for(
     })
 }
 
+/// What the journal's file is written through: the file itself, or in
+/// a test a recorder of writes and syncs around it.
+pub(crate) type SinkOf<'a> = &'a dyn Fn(std::fs::File) -> Box<dyn Sink>;
+
 /// The body of [`Client::delete_many`].
 pub(crate) fn run<I>(
     client: &Client,
     items: I,
     options: &BatchOptions,
+    sink: SinkOf<'_>,
 ) -> Result<BatchReport, BatchError>
 where
     I: IntoIterator<Item = DeleteIntent>,
@@ -750,7 +741,7 @@ where
     options.validate()?;
     let mut notes = Vec::new();
     let journal = match &options.journal {
-        Some(path) => Some(JournalRun::open(client, path, options, &mut notes)?),
+        Some(path) => Some(JournalRun::open(client, path, options, sink, &mut notes)?),
         None => None,
     };
     let (earlier, writer, run_number) = match journal {
@@ -928,6 +919,150 @@ impl Client {
     where
         I: IntoIterator<Item = DeleteIntent>,
     {
-        run(self, items, &options)
+        run(self, items, &options, &|file| Box::new(file))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The durability order, seen from outside: a recorder stands between
+    //! the journal writer and its file, a loopback server notes each
+    //! request as it arrives, both in one log.
+
+    use std::io::{self, BufRead, BufReader, Write};
+    use std::net::TcpListener;
+    use std::sync::{Arc, Mutex};
+
+    use idv_delete_core::{JumioCredentials, JumioProduct, Region};
+
+    use super::*;
+
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    enum Event {
+        /// The references whose `sent` records one write held.
+        Wrote(Vec<String>),
+        Synced,
+        /// A request for this reference reached the server.
+        Received(String),
+    }
+
+    type Log = Arc<Mutex<Vec<Event>>>;
+
+    struct Recorder {
+        file: std::fs::File,
+        log: Log,
+    }
+
+    impl Sink for Recorder {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+            let text = String::from_utf8_lossy(bytes);
+            let sent = text
+                .lines()
+                .filter(|l| l.starts_with(r#"{"event":"sent""#))
+                .filter_map(|l| l.split(r#""ref":""#).nth(1))
+                .filter_map(|rest| rest.split('"').next())
+                .map(str::to_owned)
+                .collect();
+            self.log.lock().unwrap().push(Event::Wrote(sent));
+            Sink::write(&mut self.file, bytes)
+        }
+
+        fn sync(&mut self) -> io::Result<()> {
+            Sink::sync(&mut self.file)?;
+            self.log.lock().unwrap().push(Event::Synced);
+            Ok(())
+        }
+    }
+
+    /// Answers every request 200 with an empty body, noting its reference.
+    fn server(log: Log) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { return };
+                let log = Arc::clone(&log);
+                thread::spawn(move || {
+                    let mut writer = stream.try_clone().unwrap();
+                    let mut reader = BufReader::new(stream);
+                    let mut line = String::new();
+                    while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+                        let reference = line.split_whitespace().nth(1).unwrap_or("");
+                        let reference = reference.rsplit('/').next().unwrap_or("").to_owned();
+                        // The rest of the head; these requests have no body.
+                        loop {
+                            let mut header = String::new();
+                            if reader.read_line(&mut header).map_or(true, |n| n == 0)
+                                || header == "\r\n"
+                            {
+                                break;
+                            }
+                        }
+                        log.lock().unwrap().push(Event::Received(reference));
+                        let answer = "HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n";
+                        if writer.write_all(answer.as_bytes()).is_err() {
+                            return;
+                        }
+                        line.clear();
+                    }
+                });
+            }
+        });
+        url
+    }
+
+    #[test]
+    fn a_sent_record_is_written_and_synced_before_its_request_leaves() {
+        let log: Log = Arc::default();
+        let url = server(Arc::clone(&log));
+        let client = Client::builder()
+            .jumio(JumioCredentials::new("token", "secret", "Acme KYC-Cleaner/1.0").unwrap())
+            .base_url(&url)
+            .build()
+            .unwrap();
+        let items: Vec<DeleteIntent> = (0..40)
+            .map(|i| {
+                DeleteIntent::jumio(
+                    JumioProduct::IdVerification,
+                    Region::Eu,
+                    &format!("ref-{i}"),
+                )
+                .unwrap()
+            })
+            .collect();
+        let dir = std::env::temp_dir().join(format!("idv-delete-order-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let journal = dir.join("order.journal");
+        let _ = std::fs::remove_file(&journal);
+        let recorder = |file| -> Box<dyn Sink> {
+            Box::new(Recorder {
+                file,
+                log: Arc::clone(&log),
+            })
+        };
+        let options = BatchOptions::default().concurrency(8).journal(&journal);
+        let report = run(&client, items, &options, &recorder).unwrap();
+        assert_eq!(report.deleted(), 40);
+
+        let log = log.lock().unwrap().clone();
+        let mut checked = 0;
+        for (at, event) in log.iter().enumerate() {
+            let Event::Received(reference) = event else {
+                continue;
+            };
+            let wrote = log[..at]
+                .iter()
+                .position(|e| matches!(e, Event::Wrote(refs) if refs.contains(reference)))
+                .unwrap_or_else(|| {
+                    panic!("{reference} arrived before its sent record was written: {log:?}")
+                });
+            assert!(
+                log[wrote..at].contains(&Event::Synced),
+                "{reference} arrived before its sent record was synced: {log:?}"
+            );
+            checked += 1;
+        }
+        assert_eq!(checked, 40, "{log:?}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -256,6 +256,18 @@ fn list_items<W: Write>(
         }
         out.line(&line).map_err(io_error)?;
     }
+    for position in 0..state.positions() {
+        if state.status(position) == ItemStatus::InDoubt && !state.has_record(position) {
+            out.line(&Line {
+                position,
+                item: format!("item {} of the input", position + 1),
+                at: String::new(),
+                result: "in_doubt",
+                detail: "its records were lost to damage and a salvage put it in doubt: run the batch again to confirm".into(),
+            })
+            .map_err(io_error)?;
+        }
+    }
     Ok(())
 }
 
@@ -275,7 +287,7 @@ fn describe(outcome: &JournalOutcome) -> (&'static str, String) {
             ..
         } => (
             "deleted",
-            format!("confirmed by absence ({ABSENCE}), {attempts} attempt(s)"),
+            format!("confirmed by absence after an uncertain attempt, {attempts} attempt(s)"),
         ),
         JournalOutcome::NotFound { .. } => (
             "not_found",

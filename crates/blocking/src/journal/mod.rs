@@ -103,7 +103,7 @@ pub(crate) use lock::JournalLock;
 pub use reader::{JournalReader, TornTail};
 pub use replay::{ItemStatus, JournalState, Run, Totals};
 pub use salvage::{salvage, SalvageReport};
-pub(crate) use writer::{open_file, JournalWriter};
+pub(crate) use writer::{open_file, JournalWriter, Sink};
 
 /// Why a journal could not be read, written or used.
 #[derive(Debug)]

@@ -26,6 +26,9 @@ pub enum TornTail {
     Outcome,
     /// An `end` record: the run counts as unfinished.
     End,
+    /// The header itself (or the file is empty): a crash while the journal
+    /// was created, before any run started.
+    Header,
     /// Another record, or too little of it to tell.
     Other,
 }
@@ -55,6 +58,9 @@ impl TornTail {
             }
             TornTail::End => {
                 "the last line, the run's end record, was torn by a crash while it was written; the run counts as unfinished"
+            }
+            TornTail::Header => {
+                "the journal was cut inside its header line by a crash while it was created; no run started and no request was sent"
             }
             TornTail::Other => {
                 "the last line was torn by a crash while it was written; it holds no item's record"
@@ -104,6 +110,19 @@ enum RawLine {
 }
 
 impl JournalReader {
+    /// Whether the file at `path` is empty or holds only the start of a
+    /// header line: a crash while the journal was created.
+    pub(crate) fn torn_in_header(path: &Path) -> Result<bool, JournalError> {
+        let mut start = Vec::new();
+        File::open(path)
+            .and_then(|file| file.take(512).read_to_end(&mut start))
+            .map_err(|e| JournalError::io(path, e))?;
+        let header_start = format!(r#"{{"event":"header","format":"{FORMAT}""#);
+        let header_start = header_start.as_bytes();
+        Ok(!start.contains(&b'\n')
+            && (start.starts_with(header_start) || header_start.starts_with(&start)))
+    }
+
     /// Opens a journal and reads its header.
     pub fn open(path: impl AsRef<Path>) -> Result<JournalReader, JournalError> {
         let path = path.as_ref().to_path_buf();

@@ -135,8 +135,17 @@ pub struct JournalState {
 }
 
 impl JournalState {
-    /// Reads and replays the whole journal at `path`.
+    /// Reads and replays the whole journal at `path`. A file cut inside
+    /// its header line (or empty) is a journal with no run, whose torn
+    /// tail is [`TornTail::Header`].
     pub fn read(path: impl AsRef<Path>) -> Result<JournalState, JournalError> {
+        let path = path.as_ref();
+        if JournalReader::torn_in_header(path)? {
+            return Ok(JournalState {
+                torn: Some(TornTail::Header),
+                ..JournalState::default()
+            });
+        }
         let mut reader = JournalReader::open(path)?;
         let mut state = JournalState::default();
         while let Some(record) = reader.next() {
@@ -303,6 +312,14 @@ impl JournalState {
             .copied()
             .flatten()
             .map(|key| key == ItemKey::of(intent))
+    }
+
+    /// Whether some record names the item at `position` (a salvage's mark
+    /// is not a record of the item).
+    pub fn has_record(&self, position: u64) -> bool {
+        self.keys
+            .get(position as usize)
+            .is_some_and(Option::is_some)
     }
 
     /// One past the highest position any record names.
