@@ -565,7 +565,7 @@ struct JournalRun {
     earlier: Option<JournalState>,
     writer: Option<JournalWriter>,
     run: u32,
-    _lock: Option<JournalLock>,
+    lock: Option<JournalLock>,
 }
 
 impl JournalRun {
@@ -623,7 +623,7 @@ impl JournalRun {
             earlier,
             writer,
             run,
-            _lock: lock,
+            lock,
         })
     }
 }
@@ -744,9 +744,10 @@ where
         Some(path) => Some(JournalRun::open(client, path, options, sink, &mut notes)?),
         None => None,
     };
-    let (earlier, writer, run_number) = match journal {
-        Some(j) => (j.earlier, j.writer, j.run),
-        None => (None, None, 0),
+    // The lock is held until this function returns, after the last record.
+    let (earlier, writer, run_number, _lock) = match journal {
+        Some(j) => (j.earlier, j.writer, j.run, j.lock),
+        None => (None, None, 0, None),
     };
     let journal_path = options.journal.as_deref();
     let run = Run {
