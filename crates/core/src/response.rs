@@ -82,14 +82,14 @@ pub fn parse_response(
     };
     match status {
         200..=299 if is_html(response.headers(), body) => not_proof(format!(
-            "{} answered HTTP {status} for {intent} with an HTML page, which the vendor's API never sends: a proxy, captive portal or TLS-intercepting gateway answered, or the base URL is wrong; check them. Nothing is known to be deleted; the request may have reached the vendor, so run it again once fixed (a 404 then confirms the deletion)",
+            "{} answered HTTP {status} for {intent} with an HTML page, which the vendor's API never sends: a proxy, captive portal or TLS-intercepting gateway answered, or the base URL is wrong; check them. Nothing is known to be deleted",
             answerer(intent)
         )),
         200..=299 => match intent.target() {
             Target::Jumio { .. } => match jumio_success_problem(response.headers(), body) {
                 None => Ok(deleted(Vec::new(), message.clone())),
                 Some(problem) => not_proof(format!(
-                    "the server behind the Jumio base URL answered HTTP {status} for {intent} with {problem}, not Jumio's empty or JSON answer: check for a proxy or a wrong base URL. Nothing is known to be deleted; the request may have reached Jumio, so run it again once fixed (a 404 then confirms the deletion)"
+                    "the server behind the Jumio base URL answered HTTP {status} for {intent} with {problem}, not Jumio's empty or JSON answer: check for a proxy or a wrong base URL. Nothing is known to be deleted"
                 )),
             },
             Target::HyperVerge => {
@@ -242,7 +242,7 @@ fn parse_hyperverge_success(
     let unconfirmed = |detail: String| unexpected(detail).map_err(|e| e.with_in_doubt(true));
     let Some(object) = json else {
         return unconfirmed(format!(
-            "the server behind the HyperVerge base URL answered HTTP {status} for {intent} without HyperVerge's documented JSON body: check for a proxy or a wrong base URL. Nothing is known to be deleted; the request may have reached HyperVerge, so run it again (a 404 then confirms the deletion)"
+            "the server behind the HyperVerge base URL answered HTTP {status} for {intent} without HyperVerge's documented JSON body: check for a proxy or a wrong base URL. Nothing is known to be deleted"
         ));
     };
     match object.get("status").and_then(|s| s.as_str()) {
@@ -255,7 +255,7 @@ fn parse_hyperverge_success(
         }
         None => {
             return unconfirmed(format!(
-                "HyperVerge answered HTTP {status} without a status in its body: nothing is known to be deleted; run it again (a 404 then confirms the deletion)"
+                "HyperVerge answered HTTP {status} without a status in its body: nothing is known to be deleted"
             ))
         }
     }
