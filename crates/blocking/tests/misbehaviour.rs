@@ -131,6 +131,9 @@ fn check_bounded(case: &str, error: &DeleteError) {
     );
 }
 
+/// Headers and body of a canned answer.
+type Answer = (&'static [(&'static str, &'static str)], &'static [u8]);
+
 fn html_page(status: &str) -> Vec<u8> {
     // An nginx-style page, padded past the message bound, with newlines.
     let mut page = format!(
@@ -182,26 +185,25 @@ fn html_error_pages_from_a_proxy_are_server_errors_with_bounded_messages() {
 /// 404 into a deletion confirmed by absence instead of "not found".
 #[test]
 fn html_200_is_unexpected_and_in_doubt_for_both_vendors() {
-    let answers: [(&str, &[(&str, &str)], &[u8]); 4] = [
+    let answers: [(&str, Answer); 4] = [
         (
             "text/html",
-            &[("content-type", "text/html")],
-            b"<html>Login</html>",
+            (&[("content-type", "text/html")], b"<html>Login</html>"),
         ),
         (
             "Text/HTML with parameters",
-            &[("content-type", "Text/HTML; charset=utf-8")],
-            b"",
+            (&[("content-type", "Text/HTML; charset=utf-8")], b""),
         ),
         (
             "an HTML body without Content-Type",
-            &[],
-            b"\n  <!DOCTYPE html><html>Sign in</html>",
+            (&[], b"\n  <!DOCTYPE html><html>Sign in</html>"),
         ),
         (
             "an HTML body behind a JSON Content-Type",
-            &[("content-type", "application/json")],
-            b"<HTML><body>Portal</body></HTML>",
+            (
+                &[("content-type", "application/json")],
+                b"<HTML><body>Portal</body></HTML>",
+            ),
         ),
     ];
     for intent in [
@@ -209,7 +211,7 @@ fn html_200_is_unexpected_and_in_doubt_for_both_vendors() {
         document("html-200"),
         hyperverge("html-200"),
     ] {
-        for (what, headers, body) in answers {
+        for (what, (headers, body)) in answers {
             let case = format!("{intent} 200 {what}");
             let (result, requests) =
                 delete_against(&intent, move |_| response("200 OK", headers, body));
@@ -262,7 +264,7 @@ fn html_200_is_unexpected_and_in_doubt_for_both_vendors() {
 /// Content-Type is its success answer, anything else is no proof.
 #[test]
 fn jumio_2xx_counts_only_with_an_empty_or_json_answer() {
-    let deletions: [(&[(&str, &str)], &[u8]); 4] = [
+    let deletions: [Answer; 4] = [
         (&[], b""),
         (&[("content-type", "application/json")], b""),
         (
@@ -279,7 +281,7 @@ fn jumio_2xx_counts_only_with_an_empty_or_json_answer() {
         assert_eq!(deleted.confirmed_by, ConfirmedBy::Response, "{case}");
         assert_eq!((deleted.attempts, requests), (1, 1), "{case}");
     }
-    let refusals: [(&[(&str, &str)], &[u8]); 4] = [
+    let refusals: [Answer; 4] = [
         (&[("content-type", "text/plain")], b"OK"),
         (&[("content-type", "text/plain")], b""),
         (&[], b"deleted"),
