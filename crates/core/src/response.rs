@@ -151,11 +151,12 @@ fn answerer(intent: &DeleteIntent) -> &'static str {
     }
 }
 
-/// The media type of `Content-Type`, lowercase, without parameters; `None`
-/// when absent, `Some("")` when unreadable.
+/// The media type of the (first) `Content-Type`, lowercase, without
+/// parameters; `None` when absent. Bytes that are not UTF-8 are decoded
+/// lossily, so odd bytes in a parameter cannot hide `text/html`.
 fn media_type(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(CONTENT_TYPE)?;
-    let text = value.to_str().unwrap_or("");
+    let text = String::from_utf8_lossy(value.as_bytes());
     let essence = text.split(';').next().unwrap_or("");
     Some(essence.trim().to_ascii_lowercase())
 }
