@@ -174,6 +174,29 @@ fn check(
         }
     }
 
+    // A 2xx is the vendor's own answer only when it is no HTML page and,
+    // for Jumio, has no or a JSON Content-Type and an empty or JSON body.
+    let media = headers.get(CONTENT_TYPE).map(|v| {
+        String::from_utf8_lossy(v.as_bytes())
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    });
+    let sniffed = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    let sniffed = String::from_utf8_lossy(sniffed)
+        .trim_start_matches(|c: char| c.is_ascii_whitespace())
+        .to_ascii_lowercase();
+    let html = matches!(
+        media.as_deref(),
+        Some("text/html" | "application/xhtml+xml")
+    ) || sniffed.starts_with("<html")
+        || sniffed.starts_with("<!doctype html");
+    let jumio_answer = media.as_deref().is_none_or(|m| {
+        m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+    }) && (body.iter().all(u8::is_ascii_whitespace)
+        || serde_json::from_slice::<Value>(body).is_ok());
     let expected = match status {
         200..=299 => None,
         404 => Some(ErrorKind::NotFound),
@@ -187,6 +210,10 @@ fn check(
     match result {
         Ok(deleted) => {
             assert_eq!(expected, None, "HTTP {status} reported as deleted");
+            assert!(!html, "an HTML 2xx reported as deleted");
+            if intent.target() != Target::HyperVerge {
+                assert!(jumio_answer, "a Jumio 2xx that is not its answer reported as deleted");
+            }
             assert_eq!(deleted.confirmed_by, ConfirmedBy::Response);
             assert_eq!(deleted.attempts, 1);
             match &json {
@@ -220,27 +247,33 @@ fn check(
         Err(error) => {
             let kind = expected.unwrap_or(ErrorKind::UnexpectedResponse);
             assert_eq!(error.kind(), kind, "HTTP {status}");
-            if expected.is_none() {
-                // Only a HyperVerge 2xx whose body does not say success.
-                assert_eq!(intent.target(), Target::HyperVerge);
-                assert_ne!(
-                    json.as_ref()
-                        .and_then(|o| o.get("status"))
-                        .and_then(Value::as_str),
-                    Some("success")
-                );
+            if expected.is_none() && !html {
+                // Otherwise only a Jumio 2xx that is not its answer, or a
+                // HyperVerge 2xx whose body does not say success.
+                if intent.target() == Target::HyperVerge {
+                    assert_ne!(
+                        json.as_ref()
+                            .and_then(|o| o.get("status"))
+                            .and_then(Value::as_str),
+                        Some("success")
+                    );
+                } else {
+                    assert!(!jumio_answer, "Jumio's own 2xx answer refused");
+                }
             }
             assert_eq!(error.status(), Some(status));
             assert_eq!(error.attempts(), 1);
-            // Only a HyperVerge 2xx that cannot be read (no JSON object, no
-            // status) may follow an applied deletion.
-            let unreadable = intent.target() == Target::HyperVerge
-                && (200..=299).contains(&status)
-                && json
-                    .as_ref()
-                    .and_then(|o| o.get("status"))
-                    .and_then(Value::as_str)
-                    .is_none();
+            // Only a 2xx that is no proof may follow an applied deletion: an
+            // HTML page, any refused Jumio 2xx, a HyperVerge 2xx that cannot
+            // be read (no JSON object, no status).
+            let unreadable = (200..=299).contains(&status)
+                && (html
+                    || intent.target() != Target::HyperVerge
+                    || json
+                        .as_ref()
+                        .and_then(|o| o.get("status"))
+                        .and_then(Value::as_str)
+                        .is_none());
             assert_eq!(error.in_doubt(), unreadable, "in doubt after HTTP {status}");
             let wanted = if status == 429 || status == 503 {
                 retry_after(headers)

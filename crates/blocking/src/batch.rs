@@ -257,7 +257,9 @@ pub struct BatchReport {
     /// Deleted, confirmed by a 2xx answer.
     pub deleted_by_response: u64,
     /// Deleted, confirmed by a 404 after an attempt that may have been
-    /// applied (including in-doubt items of a resumed journal).
+    /// applied (including in-doubt items of a resumed journal): absent after
+    /// an uncertain attempt, so erased by it or never present at that
+    /// endpoint.
     pub deleted_by_absence: u64,
     /// Not found at the vendor (never reported as deleted).
     pub not_found: u64,

@@ -300,8 +300,10 @@ impl Client {
 
     /// Deletes an item that an earlier run may already have deleted (a
     /// journal entry sent without outcome, or an error whose
-    /// [`DeleteError::in_doubt`] is true): a 404 then confirms the deletion
-    /// ([`ConfirmedBy::Absence`](crate::ConfirmedBy::Absence)).
+    /// [`DeleteError::in_doubt`] is true): a 404 then counts as deleted,
+    /// confirmed by absence
+    /// ([`ConfirmedBy::Absence`](crate::ConfirmedBy::Absence): erased by the
+    /// earlier attempt, or never present at that endpoint).
     pub fn delete_resumed(&self, intent: &DeleteIntent) -> Result<Deleted, DeleteError> {
         let op = self.new_op(intent, true)?;
         self.drive(op, None)

@@ -4,8 +4,9 @@
 //! "Sent" decides whether a later 404 may confirm a deletion
 //! ([`ConfirmedBy::Absence`](crate::ConfirmedBy::Absence)), so when ureq
 //! cannot tell, we say "sent": calling an unsent request "sent" can at worst
-//! turn a later 404 into a deletion confirmed by absence (the data is absent
-//! either way), while calling a sent request "unsent" could report data we
+//! turn a later 404 into a deletion confirmed by absence (absent after an
+//! uncertain attempt: erased by it, or never present at that endpoint; the
+//! data is not there either way), while calling a sent request "unsent" could report data we
 //! erased as never found.
 //!
 //! | ureq error | kind | sent |

@@ -1,7 +1,7 @@
 //! Vendor (and proxy) misbehaviour, through the blocking [`Client`] against
 //! the hand-written [`RawServer`]: HTML error pages, empty bodies for every
 //! status class, huge and endless bodies, answers slower than the timeout,
-//! a 2xx that says failure, malformed JSON, `Retry-After` of garbage or of a
+//! a 2xx that says failure or is an HTML page, malformed JSON, `Retry-After` of garbage or of a
 //! year, `Content-Length` mismatches and connections closed mid-answer.
 //!
 //! Each case must get a typed answer (kind, status, attempts, in doubt)
@@ -131,6 +131,9 @@ fn check_bounded(case: &str, error: &DeleteError) {
     );
 }
 
+/// Headers and body of a canned answer.
+type Answer = (&'static [(&'static str, &'static str)], &'static [u8]);
+
 fn html_page(status: &str) -> Vec<u8> {
     // An nginx-style page, padded past the message bound, with newlines.
     let mut page = format!(
@@ -173,43 +176,129 @@ fn html_error_pages_from_a_proxy_are_server_errors_with_bounded_messages() {
     }
 }
 
-/// A 200 with an HTML page in front of HyperVerge (a captive portal, a
-/// maintenance page) does not confirm the deletion and is not retried. The
-/// request may have reached HyperVerge, so the error is in doubt: running
-/// it again with `delete_resumed` (or resuming a journal) turns a 404 into
-/// a deletion confirmed by absence instead of "not found".
+/// A 200 with an HTML page (a captive portal, a TLS-intercepting gateway's
+/// login page, a wrong base URL) is no proof of deletion, for either
+/// vendor, whether the page says so by its `Content-Type` (any case, any
+/// parameters) or only by its body. It is not retried. The request may
+/// have reached the vendor behind the proxy, so the error is in doubt:
+/// running it again with `delete_resumed` (or resuming a journal) turns a
+/// 404 into a deletion confirmed by absence instead of "not found".
 #[test]
-fn html_200_for_hyperverge_is_unexpected_and_in_doubt() {
-    let intent = hyperverge("html-200");
-    let (result, requests) = delete_against(&intent, |_| {
+fn html_200_is_unexpected_and_in_doubt_for_both_vendors() {
+    let answers: [(&str, Answer); 4] = [
+        (
+            "text/html",
+            (&[("content-type", "text/html")], b"<html>Login</html>"),
+        ),
+        (
+            "Text/HTML with parameters",
+            (&[("content-type", "Text/HTML; charset=utf-8")], b""),
+        ),
+        (
+            "an HTML body without Content-Type",
+            (&[], b"\n  <!DOCTYPE html><html>Sign in</html>"),
+        ),
+        (
+            "an HTML body behind a JSON Content-Type",
+            (
+                &[("content-type", "application/json")],
+                b"<HTML><body>Portal</body></HTML>",
+            ),
+        ),
+    ];
+    for intent in [
+        scan("html-200"),
+        document("html-200"),
+        hyperverge("html-200"),
+    ] {
+        for (what, (headers, body)) in answers {
+            let case = format!("{intent} 200 {what}");
+            let (result, requests) =
+                delete_against(&intent, move |_| response("200 OK", headers, body));
+            let error = expect_error(
+                &case,
+                &result,
+                requests,
+                expect(ErrorKind::UnexpectedResponse, Some(200), 1, true),
+            );
+            let text = error.to_string();
+            assert!(
+                text.contains("HTML page") && text.contains("proxy") && text.contains("base URL"),
+                "{case}: says what to check: {text}"
+            );
+            assert!(
+                text.contains("Nothing is known to be deleted"),
+                "{case}: {text}"
+            );
+        }
+        // The page came from a proxy: running it again in doubt against the
+        // vendor, which answers 404, confirms the deletion by absence.
+        let vendor = RawServer::start(|_| response("404 Not Found", &[], b""));
+        let deleted = client_for(&vendor)
+            .delete_resumed(&intent)
+            .expect("a 404 after an in-doubt attempt");
+        assert_eq!(deleted.confirmed_by, ConfirmedBy::Absence, "{intent}");
+    }
+
+    // The full nginx-style page is kept only up to the bound.
+    let (result, requests) = delete_against(&scan("html-200"), |_| {
         response(
             "200 OK",
             &[("content-type", "text/html")],
             &html_page("Welcome"),
         )
     });
-    check_error(
-        "HyperVerge 200 text/html",
+    let error = expect_error(
+        "Jumio 200 long page",
         &result,
         requests,
         expect(ErrorKind::UnexpectedResponse, Some(200), 1, true),
     );
+    assert_eq!(
+        error.vendor_message().map(str::len),
+        Some(MAX_VENDOR_MESSAGE)
+    );
+}
 
-    // Jumio documents no success body: any 2xx is its success answer.
-    let intent = scan("html-200");
-    let (result, requests) = delete_against(&intent, |_| {
-        response(
-            "200 OK",
-            &[("content-type", "text/html")],
-            &html_page("Welcome"),
-        )
-    });
-    let deleted = result.expect("a Jumio 2xx is a deletion");
-    assert_eq!(deleted.confirmed_by, ConfirmedBy::Response);
-    assert_eq!((deleted.attempts, requests), (1, 1));
-    assert!(deleted
-        .vendor_message
-        .is_some_and(|m| m.len() <= MAX_VENDOR_MESSAGE));
+/// Jumio documents 200 with no body; an empty or JSON body with no or a JSON
+/// Content-Type is its success answer, anything else is no proof.
+#[test]
+fn jumio_2xx_counts_only_with_an_empty_or_json_answer() {
+    let deletions: [Answer; 4] = [
+        (&[], b""),
+        (&[("content-type", "application/json")], b""),
+        (
+            &[("content-type", "application/json; charset=utf-8")],
+            b"{\"ok\":true}",
+        ),
+        (&[], b"  {}  "),
+    ];
+    for (headers, body) in deletions {
+        let case = format!("Jumio 200 {headers:?} {:?}", String::from_utf8_lossy(body));
+        let (result, requests) =
+            delete_against(&scan("ok"), move |_| response("200 OK", headers, body));
+        let deleted = result.unwrap_or_else(|e| panic!("{case}: {e}"));
+        assert_eq!(deleted.confirmed_by, ConfirmedBy::Response, "{case}");
+        assert_eq!((deleted.attempts, requests), (1, 1), "{case}");
+    }
+    let refusals: [Answer; 4] = [
+        (&[("content-type", "text/plain")], b"OK"),
+        (&[("content-type", "text/plain")], b""),
+        (&[], b"deleted"),
+        (&[("content-type", "application/xml")], b"<ok/>"),
+    ];
+    for (headers, body) in refusals {
+        let case = format!("Jumio 200 {headers:?} {:?}", String::from_utf8_lossy(body));
+        let (result, requests) =
+            delete_against(&scan("odd"), move |_| response("200 OK", headers, body));
+        let error = expect_error(
+            &case,
+            &result,
+            requests,
+            expect(ErrorKind::UnexpectedResponse, Some(200), 1, true),
+        );
+        assert!(error.to_string().contains("proxy"), "{case}: {error}");
+    }
 }
 
 #[test]
@@ -414,12 +503,7 @@ fn huge_bodies_are_cut_at_the_cap_not_read_to_the_end() {
         let requests = server.seen().len();
         drop(server);
         match (case, &result) {
-            (c, Ok(deleted)) if c.starts_with("Jumio 200") => {
-                assert_eq!(deleted.confirmed_by, ConfirmedBy::Response);
-                let message = deleted.vendor_message.as_deref().unwrap_or_default();
-                assert_eq!(message.len(), MAX_VENDOR_MESSAGE, "{case}");
-            }
-            (c, _) if c.starts_with("HyperVerge 200") => {
+            (c, _) if c.starts_with("Jumio 200") || c.starts_with("HyperVerge 200") => {
                 // 64 KiB of "xxx" is no JSON: unconfirmed, maybe applied.
                 check_error(
                     case,

@@ -38,6 +38,7 @@ const CANARY: [&str; 4] = [
 ];
 /// The bad-input catalogue shared by the CLI, Python and C tests.
 const BAD_INPUTS: &str = "tests/vectors/bad_inputs.json";
+const RESPONSE_VECTORS: &str = "tests/vectors/responses.json";
 
 struct Paths {
     root: PathBuf,
@@ -443,6 +444,7 @@ fn c_and_cpp_tests_pass_under_valgrind() {
     }
     assert!(programs.len() >= 13, "the C tests are missing");
     let (bad_inputs, count) = write_bad_inputs(&paths);
+    let (responses, response_count) = write_response_vectors(&paths);
     in_parallel(&programs, |program| compile(&paths, program));
     in_parallel(&programs, |program| {
         let name = program
@@ -455,6 +457,14 @@ fn c_and_cpp_tests_pass_under_valgrind() {
             vec![
                 ("DELETE_TEST_BAD_INPUTS", bad_inputs.display().to_string()),
                 ("DELETE_TEST_BAD_INPUT_COUNT", count.to_string()),
+                (
+                    "DELETE_TEST_RESPONSE_VECTORS",
+                    responses.display().to_string(),
+                ),
+                (
+                    "DELETE_TEST_RESPONSE_VECTOR_COUNT",
+                    response_count.to_string(),
+                ),
             ]
         });
     });
@@ -502,6 +512,118 @@ fn write_bad_inputs(paths: &Paths) -> (PathBuf, usize) {
     let path = paths.out_dir.join("bad_inputs.txt");
     fs::write(&path, lines).expect("the bad-input file is written");
     (path, count)
+}
+
+/// `text` as the C readers' hex form: `x` and its bytes in hex (`x`
+/// alone for the empty string).
+fn hex(text: &str) -> String {
+    assert!(!text.contains('\0'), "a C string cannot hold NUL: {text:?}");
+    format!(
+        "x{}",
+        text.bytes().map(|b| format!("{b:02x}")).collect::<String>()
+    )
+}
+
+/// The response vectors as a text file that
+/// `tests/c/test_response_vectors.c` reads without a JSON parser. Each
+/// case's one-attempt reading (`one_attempt` over `expected`: what
+/// `delete_parse_response` alone can show) becomes one line of
+/// tab-separated tokens, strings in the [`hex`] form and `-` for "absent":
+/// `name product region reference status code in_doubt confirmed_by
+/// retry_after_ms vendor_message header_count (name value)... audit_count
+/// audit... body`, where `region` is 0 for HyperVerge, `confirmed_by` 0
+/// for a failure and `audit_count` `-` when the vector lists none.
+/// Generating it here keeps the vectors in one JSON file and the C test
+/// free of JSON parsing. Returns the path and the number of cases.
+fn write_response_vectors(paths: &Paths) -> (PathBuf, usize) {
+    let text =
+        fs::read_to_string(paths.root.join(RESPONSE_VECTORS)).expect("the vectors are readable");
+    let vectors: serde_json::Value = serde_json::from_str(&text).expect("the vectors are JSON");
+    let mut lines = String::new();
+    let cases = vectors["cases"].as_array().expect("cases");
+    for case in cases {
+        let name = case["name"].as_str().expect("a name");
+        let mut want = case["expected"].clone();
+        if let Some(one_attempt) = case["one_attempt"].as_object() {
+            for (key, value) in one_attempt {
+                want[key] = value.clone();
+            }
+        }
+        let (product, region) = match (case["vendor"].as_str(), case["product"].as_str()) {
+            (Some("hyperverge"), _) => (4, 0),
+            (Some("jumio"), Some(product)) => {
+                let product = match product {
+                    "scan" => 1,
+                    "authentication" => 2,
+                    "document" => 3,
+                    other => panic!("{name}: no DELETE_PRODUCT_* for {other}"),
+                };
+                let region = match case["region"].as_str() {
+                    Some("us") => 1,
+                    Some("eu") => 2,
+                    Some("sgp") => 3,
+                    other => panic!("{name}: no DELETE_REGION_* for {other:?}"),
+                };
+                (product, region)
+            }
+            other => panic!("{name}: unknown vendor {other:?}"),
+        };
+        let (code, confirmed_by) = match want["outcome"].as_str() {
+            Some("deleted") => match want["confirmed_by"].as_str() {
+                Some("response") => (0, 1),
+                Some("absence") => (0, 2),
+                other => panic!("{name}: confirmed_by {other:?}"),
+            },
+            Some("error") => {
+                let code = match want["kind"].as_str().expect("a kind") {
+                    "not_found" => 102,
+                    "unauthorized" => 103,
+                    "forbidden" => 104,
+                    "invalid_input" => 105,
+                    "rate_limited" => 106,
+                    "server" => 107,
+                    "unexpected_response" => 108,
+                    other => panic!("{name}: no delete_result for the kind {other}"),
+                };
+                (code, 0)
+            }
+            other => panic!("{name}: outcome {other:?}"),
+        };
+        let mut tokens = vec![
+            hex(name),
+            product.to_string(),
+            region.to_string(),
+            hex(case["reference"].as_str().expect("a reference")),
+            case["status"].as_u64().expect("a status").to_string(),
+            code.to_string(),
+            u8::from(want["in_doubt"].as_bool().expect("in_doubt")).to_string(),
+            confirmed_by.to_string(),
+            want["retry_after_secs"]
+                .as_u64()
+                .map_or("-".to_owned(), |s| (s * 1000).to_string()),
+            want["vendor_message"].as_str().map_or("-".to_owned(), hex),
+        ];
+        let headers = case["headers"].as_object().expect("headers");
+        tokens.push(headers.len().to_string());
+        for (header, value) in headers {
+            tokens.push(hex(header));
+            tokens.push(hex(value.as_str().expect("a header value")));
+        }
+        match want["audits"].as_array() {
+            None => tokens.push("-".to_owned()),
+            Some(audits) => {
+                tokens.push(audits.len().to_string());
+                tokens.extend(audits.iter().map(|a| hex(a.as_str().expect("an audit"))));
+            }
+        }
+        tokens.push(hex(case["body"].as_str().expect("a body")));
+        lines.push_str(&tokens.join("\t"));
+        lines.push('\n');
+    }
+    assert!(cases.len() >= 40, "only {} response vectors", cases.len());
+    let path = paths.out_dir.join("response_vectors.txt");
+    fs::write(&path, lines).expect("the response-vector file is written");
+    (path, cases.len())
 }
 
 // The codes of include/delete.h the catalogue's kinds map to.

@@ -35,8 +35,9 @@ pub enum ErrorKind {
     RateLimited,
     /// 5xx: the vendor failed; see [`DeleteError::status`].
     Server,
-    /// Any other answer: a 3xx, an undocumented status, or a 2xx whose body
-    /// says the deletion failed or cannot be read.
+    /// Any other answer: a 3xx, an undocumented status, or a 2xx that is no
+    /// proof of deletion: its body says the deletion failed, cannot be read,
+    /// or is not the vendor's (an HTML page from a proxy or a wrong base URL).
     UnexpectedResponse,
     /// The vendor did not answer in time.
     Timeout,
@@ -211,8 +212,11 @@ impl DeleteError {
 
     /// True when an attempt may have deleted the data although this error
     /// ends the op (a timeout or reset after sending, a 500, 502 or 504, or
-    /// a HyperVerge 2xx whose body cannot be read). Re-run it
-    /// with [`crate::DeleteOp::resume_in_doubt`]: a 404 then confirms it.
+    /// a 2xx that is no proof: an HTML page, a Jumio body that is not JSON,
+    /// a HyperVerge body that cannot be read). Re-run it with
+    /// [`crate::DeleteOp::resume_in_doubt`]: a 404 then counts as deleted,
+    /// confirmed by absence (erased by the earlier attempt, or never present
+    /// at that endpoint).
     pub fn in_doubt(&self) -> bool {
         self.in_doubt
     }

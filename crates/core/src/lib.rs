@@ -59,7 +59,13 @@
 //!   typed answer, never a panic; vendor text is bounded to
 //!   [`MAX_VENDOR_MESSAGE`] bytes.
 //! - A 404 is [`ErrorKind::NotFound`], never a deletion, unless an earlier
-//!   attempt of the same op may have been applied ([`ConfirmedBy::Absence`]).
+//!   attempt of the same op may have been applied ([`ConfirmedBy::Absence`]:
+//!   absent after an uncertain attempt, so erased by that attempt or never
+//!   present at that endpoint).
+//! - A 2xx is a deletion only when it is the vendor's own answer: an HTML
+//!   page (a proxy, a captive portal, a wrong base URL) or, for Jumio, a
+//!   body that is neither empty nor JSON is [`ErrorKind::UnexpectedResponse`]
+//!   in doubt (see [`parse_response`]).
 //! - No `Debug`, `Display` or error text contains a credential.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

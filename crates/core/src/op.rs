@@ -154,7 +154,9 @@ enum State {
 /// requests, never asks to wait longer than [`RetryPolicy::longest_wait`],
 /// always ends, never retries 400/401/403/404/422 or TLS failures, and
 /// reports a 404 as [`Deleted`] (confirmed by [`ConfirmedBy::Absence`]) only
-/// after an attempt that may have been applied.
+/// after an attempt that may have been applied. Such a deletion means
+/// "absent after an uncertain attempt": erased by that attempt, or never
+/// present at that endpoint; the op cannot tell the two apart.
 #[derive(Debug)]
 pub struct DeleteOp {
     intent: DeleteIntent,
@@ -190,7 +192,9 @@ impl DeleteOp {
 
     /// Resumes a deletion whose earlier request may have been applied (a
     /// journal entry sent without an outcome, or an error whose
-    /// [`DeleteError::in_doubt`] is true): a 404 then confirms the deletion.
+    /// [`DeleteError::in_doubt`] is true): a 404 then counts as deleted,
+    /// confirmed by absence (erased by the earlier attempt, or never present
+    /// at that endpoint; use it only for items known to have existed there).
     pub fn resume_in_doubt(
         intent: &DeleteIntent,
         endpoint: &Endpoint,

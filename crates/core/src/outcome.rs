@@ -6,9 +6,12 @@ pub enum ConfirmedBy {
     /// The vendor answered 2xx to our request.
     Response,
     /// The vendor answered 404 after an earlier attempt of the same deletion
-    /// may have been applied (a timeout, a reset or a 5xx after the request
-    /// was sent, or an in-doubt item resumed from a journal): the data is
-    /// absent, most likely because that attempt erased it.
+    /// may have been applied (a timeout, a reset or a 500/502/504 after the
+    /// request was sent, a 2xx that was no proof, or an in-doubt item resumed
+    /// from a journal). It means: absent after an uncertain attempt. The data
+    /// is not at that endpoint now, either because that attempt erased it or
+    /// because it was never there (a wrong reference, region or host looks
+    /// the same); it is not proof that the uncertain attempt deleted it.
     Absence,
 }
 
@@ -22,7 +25,11 @@ impl ConfirmedBy {
     }
 }
 
-/// The vendor no longer holds the transaction.
+/// The vendor no longer holds the transaction at the endpoint asked:
+/// it said so with a 2xx that is its own answer
+/// ([`ConfirmedBy::Response`]), or a 404 followed an uncertain attempt
+/// ([`ConfirmedBy::Absence`]: erased by that attempt, or never present at
+/// that endpoint).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[must_use]
 pub struct Deleted {

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use http::header::{DATE, RETRY_AFTER};
+use http::header::{CONTENT_TYPE, DATE, RETRY_AFTER};
 use http::HeaderMap;
 
 use crate::error::{DeleteError, ErrorKind};
@@ -16,12 +16,44 @@ const MAX_AUDITS: usize = 1024;
 
 /// Reads one answer to one attempt of `intent`'s deletion.
 ///
-/// 2xx is [`Deleted`] (for HyperVerge only when the body says
-/// `"status":"success"`); every other answer is a [`DeleteError`] whose kind
-/// follows DESIGN.md §3. A 404 here is always [`ErrorKind::NotFound`]:
-/// turning it into a deletion confirmed by absence needs the history of
-/// earlier attempts, which [`crate::DeleteOp`] keeps. The result records one
-/// attempt.
+/// Every non-2xx answer is a [`DeleteError`] whose kind follows DESIGN.md §3
+/// (by status, whatever the body). A 404 here is always
+/// [`ErrorKind::NotFound`]: turning it into a deletion confirmed by absence
+/// (absent after an uncertain attempt: erased by that attempt, or never
+/// present at that endpoint) needs the history of earlier attempts, which
+/// [`crate::DeleteOp`] keeps.
+/// The result records one attempt.
+///
+/// # When a 2xx is proof of deletion
+///
+/// A 2xx is only proof when its body is what the vendor sends, because
+/// something other than the vendor can answer 2xx: a captive portal, a
+/// TLS-intercepting gateway's login page, or whatever server a wrong base
+/// URL points at. Reporting such an answer as deleted is the worst failure
+/// this crate can have, so the rule is strict and the cost of strictness is
+/// small: every 2xx refused below is [`ErrorKind::UnexpectedResponse`] **in
+/// doubt** (the request may have reached the vendor through the proxy and
+/// been applied), never retried, and running it again in doubt
+/// ([`crate::DeleteOp::resume_in_doubt`], a journal resume) turns a later
+/// 404 into a deletion confirmed by absence.
+///
+/// - **HTML is never proof, for both vendors.** The answer is HTML when its
+///   `Content-Type` media type is `text/html` or `application/xhtml+xml`
+///   (any case, any parameters), or when its body, after leading
+///   whitespace and a UTF-8 byte order mark, starts with `<!doctype html`
+///   or `<html` (ASCII case-insensitive). No other sniffing is done: neither
+///   vendor sends markup, and the Jumio rule below refuses every other
+///   non-JSON body anyway.
+/// - **Jumio** documents 200 with no body (it is asked for
+///   `application/json`). A Jumio 2xx is a deletion when its `Content-Type`
+///   is absent or JSON (`application/json` or `application/*+json`) *and*
+///   its body is empty (whitespace only) or one JSON document. Anything else
+///   (`text/plain`, XML, a body that is not JSON, a body cut short) was not
+///   written by Jumio's API or cannot be read, so it is not proof.
+/// - **HyperVerge** is a deletion only when its body is its documented
+///   success object (`"status":"success"`), whatever the `Content-Type`
+///   (short of HTML). A body saying another status is HyperVerge refusing:
+///   not in doubt. A body without a readable status is in doubt.
 pub fn parse_response(
     intent: &DeleteIntent,
     response: http::Response<&[u8]>,
@@ -43,9 +75,23 @@ pub fn parse_response(
             .with_vendor_message(message.clone())
             .with_attempts(1))
     };
+    // A 2xx that is not the vendor's own answer: possibly applied behind a
+    // proxy, so in doubt, and never a deletion.
+    let not_proof = |detail: String| {
+        error(ErrorKind::UnexpectedResponse, detail).map_err(|e| e.with_in_doubt(true))
+    };
     match status {
+        200..=299 if is_html(response.headers(), body) => not_proof(format!(
+            "{} answered HTTP {status} for {intent} with an HTML page, which the vendor's API never sends: a proxy, captive portal or TLS-intercepting gateway answered, or the base URL is wrong; check them. Nothing is known to be deleted",
+            answerer(intent)
+        )),
         200..=299 => match intent.target() {
-            Target::Jumio { .. } => Ok(deleted(Vec::new(), message.clone())),
+            Target::Jumio { .. } => match jumio_success_problem(response.headers(), body) {
+                None => Ok(deleted(Vec::new(), message.clone())),
+                Some(problem) => not_proof(format!(
+                    "the server behind the Jumio base URL answered HTTP {status} for {intent} with {problem}, not Jumio's empty or JSON answer: check for a proxy or a wrong base URL. Nothing is known to be deleted"
+                )),
+            },
             Target::HyperVerge => {
                 parse_hyperverge_success(intent, status, json.as_ref(), message.clone())
             }
@@ -97,6 +143,64 @@ pub fn parse_response(
     }
 }
 
+/// Who answered, as far as we know: the vendor's name for the error text.
+fn answerer(intent: &DeleteIntent) -> &'static str {
+    match intent.target() {
+        Target::Jumio { .. } => "the server behind the Jumio base URL",
+        Target::HyperVerge => "the server behind the HyperVerge base URL",
+    }
+}
+
+/// The media type of the (first) `Content-Type`, lowercase, without
+/// parameters; `None` when absent. Bytes that are not UTF-8 are decoded
+/// lossily, so odd bytes in a parameter cannot hide `text/html`.
+fn media_type(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(CONTENT_TYPE)?;
+    let text = String::from_utf8_lossy(value.as_bytes());
+    let essence = text.split(';').next().unwrap_or("");
+    Some(essence.trim().to_ascii_lowercase())
+}
+
+/// True when the answer is an HTML page: by its `Content-Type`, or by a
+/// body that starts like an HTML document (see [`parse_response`]).
+fn is_html(headers: &HeaderMap, body: &[u8]) -> bool {
+    if matches!(
+        media_type(headers).as_deref(),
+        Some("text/html" | "application/xhtml+xml")
+    ) {
+        return true;
+    }
+    let body = body
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(body);
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(body.len());
+    let body = &body[start..];
+    [&b"<!doctype html"[..], b"<html"].iter().any(|prefix| {
+        body.len() >= prefix.len() && body[..prefix.len()].eq_ignore_ascii_case(prefix)
+    })
+}
+
+/// Why a (non-HTML) Jumio 2xx is not Jumio's success answer, or `None`
+/// when it is: a JSON or absent `Content-Type` and an empty or JSON body.
+fn jumio_success_problem(headers: &HeaderMap, body: &[u8]) -> Option<String> {
+    if let Some(media) = media_type(headers) {
+        let json = media == "application/json"
+            || (media.starts_with("application/") && media.ends_with("+json"));
+        if !json {
+            return Some(format!("the content type {:?}", bound(&media)));
+        }
+    }
+    if body.iter().all(u8::is_ascii_whitespace)
+        || serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
+    {
+        return None;
+    }
+    Some("a body that is not JSON".to_owned())
+}
+
 fn deleted(audits: Vec<String>, vendor_message: Option<String>) -> Deleted {
     Deleted {
         audits,
@@ -139,7 +243,7 @@ fn parse_hyperverge_success(
     let unconfirmed = |detail: String| unexpected(detail).map_err(|e| e.with_in_doubt(true));
     let Some(object) = json else {
         return unconfirmed(format!(
-            "HyperVerge answered HTTP {status} for {intent} without its documented JSON body, so the deletion is not confirmed; run it again (a 404 then confirms it)"
+            "the server behind the HyperVerge base URL answered HTTP {status} for {intent} without HyperVerge's documented JSON body: check for a proxy or a wrong base URL. Nothing is known to be deleted"
         ));
     };
     match object.get("status").and_then(|s| s.as_str()) {
@@ -152,7 +256,7 @@ fn parse_hyperverge_success(
         }
         None => {
             return unconfirmed(format!(
-                "HyperVerge answered HTTP {status} without a status in its body, so the deletion is not confirmed; run it again (a 404 then confirms it)"
+                "HyperVerge answered HTTP {status} without a status in its body: nothing is known to be deleted"
             ))
         }
     }

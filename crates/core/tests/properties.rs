@@ -78,6 +78,8 @@ fn arbitrary_response() -> impl Strategy<Value = http::Response<Vec<u8>>> {
         Just("Sun, 22 Nov 2026 10:00:30 GMT".to_owned()),
         Just("Sun, 22 Nov 2026 10:00:00 GMT".to_owned()),
         "[ -~]{0,40}",
+        Just("Text/HTML; charset=utf-8".to_owned()),
+        Just("application/json".to_owned()),
     ];
     let header_name = prop::sample::select(vec!["retry-after", "date", "content-type", "x-other"]);
     let body = prop_oneof![
@@ -90,6 +92,8 @@ fn arbitrary_response() -> impl Strategy<Value = http::Response<Vec<u8>>> {
             br#"{"status":"failure","statusCode":"500","error":"Internal Server Error"}"#.to_vec()
         ),
         "[ -~]{0,80}".prop_map(String::into_bytes),
+        "[ \t\r\n]{0,3}<(?i:html|!doctype html)[ -~]{0,40}".prop_map(String::into_bytes),
+        Just(Vec::new()),
     ];
     (
         100u16..1000,
@@ -248,22 +252,34 @@ proptest! {
     }
 
     /// Law 3: parse_response is total (this test would fail on a panic), its
-    /// vendor text bounded and control-free, and 2xx from Jumio is Deleted.
+    /// vendor text bounded and control-free; a 2xx is either Deleted or an
+    /// UnexpectedResponse, and never Deleted when it is HTML (by its
+    /// Content-Type or its body); a Jumio 2xx that is not a deletion is in
+    /// doubt, and so is every HTML 2xx.
     #[test]
     fn parse_response_is_total_and_bounded(intent in intent(), response in arbitrary_response()) {
         let status = response.status().as_u16();
+        let html_type = response.headers().get_all("content-type").iter().next().is_some_and(|v| {
+            v.to_str().is_ok_and(|v| v.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("text/html"))
+        });
         let (parts, body) = response.into_parts();
+        let text = String::from_utf8_lossy(&body).trim_start_matches(|c: char| c.is_ascii_whitespace()).to_ascii_lowercase();
+        let html = html_type || text.starts_with("<html") || text.starts_with("<!doctype html");
         let result = parse_response(&intent, http::Response::from_parts(parts, &body[..]));
         let message = match &result {
             Ok(deleted) => {
                 prop_assert!((200..300).contains(&status));
+                prop_assert!(!html, "an HTML 2xx is no proof");
                 prop_assert_eq!(deleted.confirmed_by, ConfirmedBy::Response);
                 deleted.vendor_message.clone()
             }
             Err(error) => {
                 prop_assert_eq!(error.status(), Some(status));
-                if intent.vendor() == idv_delete_core::Vendor::Jumio {
-                    prop_assert!(!(200..300).contains(&status));
+                if (200..300).contains(&status) {
+                    prop_assert_eq!(error.kind(), ErrorKind::UnexpectedResponse);
+                    if html || intent.vendor() == idv_delete_core::Vendor::Jumio {
+                        prop_assert!(error.in_doubt());
+                    }
                 }
                 error.vendor_message().map(str::to_owned)
             }

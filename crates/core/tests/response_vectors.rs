@@ -1,0 +1,216 @@
+//! Vendor answers and what they mean, checked against
+//! `tests/vectors/responses.json` (shared with the Python and C tests; its
+//! `_comment` says how each case is read).
+//!
+//! Every case runs twice: through a [`DeleteOp`] with two attempts (fresh,
+//! or resumed in doubt when an earlier attempt may have been applied), which
+//! gives the outcome and whether it is retried; and through
+//! [`parse_response`] alone, which is what the Python and C sans-IO pair
+//! expose, so the three languages are held to the same reading.
+
+use std::time::Duration;
+
+use idv_delete_core::{
+    parse_response, Action, Credentials, DeleteError, DeleteIntent, DeleteOp, Deleted, Endpoint,
+    HyperVergeCredentials, JumioCredentials, JumioProduct, Region, RetryPolicy,
+};
+use serde_json::Value;
+
+const VECTORS: &str = include_str!("../../../tests/vectors/responses.json");
+
+/// The op's view: the result or the error about to be retried, and whether
+/// the next action is a retry (with its wait).
+struct OpView {
+    result: Result<Deleted, DeleteError>,
+    retry_wait: Option<Duration>,
+}
+
+fn intent_of(name: &str, case: &Value) -> DeleteIntent {
+    let reference = case["reference"].as_str().unwrap();
+    match case["vendor"].as_str().unwrap() {
+        "jumio" => {
+            let product: JumioProduct = case["product"].as_str().unwrap().parse().unwrap();
+            let region: Region = case["region"].as_str().unwrap().parse().unwrap();
+            DeleteIntent::jumio(product, region, reference).unwrap()
+        }
+        "hyperverge" => DeleteIntent::hyperverge(reference).unwrap(),
+        other => panic!("{name}: unknown vendor {other}"),
+    }
+}
+
+fn credentials_for(intent: &DeleteIntent) -> Credentials {
+    match intent.vendor() {
+        idv_delete_core::Vendor::Jumio => {
+            JumioCredentials::new("token", "secret", "Acme KYC-Cleaner/1.0")
+                .unwrap()
+                .into()
+        }
+        _ => HyperVergeCredentials::new("app-id", "app-key")
+            .unwrap()
+            .into(),
+    }
+}
+
+fn response_of(case: &Value) -> http::Response<Vec<u8>> {
+    let mut builder = http::Response::builder().status(case["status"].as_u64().unwrap() as u16);
+    for (name, value) in case["headers"].as_object().unwrap() {
+        builder = builder.header(name.as_str(), value.as_str().unwrap());
+    }
+    builder
+        .body(case["body"].as_str().unwrap().as_bytes().to_vec())
+        .unwrap()
+}
+
+fn run_op(name: &str, intent: &DeleteIntent, uncertain: bool, case: &Value) -> OpView {
+    let policy = RetryPolicy {
+        max_attempts: 2,
+        ..RetryPolicy::default()
+    };
+    let credentials = credentials_for(intent);
+    let mut op = if uncertain {
+        DeleteOp::resume_in_doubt(intent, &Endpoint::Documented, &credentials, policy, 0)
+    } else {
+        DeleteOp::new(intent, &Endpoint::Documented, &credentials, policy, 0)
+    }
+    .unwrap();
+    let Action::Send(_) = op.poll_action() else {
+        panic!("{name}: a fresh op sends first")
+    };
+    op.handle_response(response_of(case));
+    // The error to be retried is readable until the wait is handed out.
+    let pending = op.pending_retry().cloned();
+    match (op.poll_action(), pending) {
+        (Action::Done(result), None) => OpView {
+            result,
+            retry_wait: None,
+        },
+        (Action::Wait(wait), Some(error)) => OpView {
+            result: Err(error),
+            retry_wait: Some(wait),
+        },
+        (action, pending) => panic!("{name}: {action:?} with pending retry {pending:?}"),
+    }
+}
+
+/// Checks `result` against the fields of `expected` (outcome, kind,
+/// in_doubt, confirmed_by, audits, vendor_message, retry_after_secs).
+fn check(name: &str, status: u16, result: &Result<Deleted, DeleteError>, expected: &Value) {
+    let outcome = expected["outcome"].as_str().unwrap();
+    match result {
+        Ok(deleted) => {
+            assert_eq!(outcome, "deleted", "{name}: got {deleted:?}");
+            assert_eq!(
+                deleted.confirmed_by.as_str(),
+                expected["confirmed_by"].as_str().unwrap(),
+                "{name}"
+            );
+            assert!(!expected["in_doubt"].as_bool().unwrap(), "{name}");
+            assert_eq!(deleted.attempts, 1, "{name}");
+            if let Some(audits) = expected.get("audits") {
+                let audits: Vec<&str> = audits
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|a| a.as_str().unwrap())
+                    .collect();
+                assert_eq!(deleted.audits, audits, "{name}");
+            }
+            assert_eq!(
+                deleted.vendor_message.as_deref(),
+                expected["vendor_message"].as_str(),
+                "{name}"
+            );
+        }
+        Err(error) => {
+            assert_eq!(outcome, "error", "{name}: got {error}");
+            assert_eq!(
+                error.kind().as_str(),
+                expected["kind"].as_str().unwrap(),
+                "{name}: {error}"
+            );
+            assert_eq!(
+                error.in_doubt(),
+                expected["in_doubt"].as_bool().unwrap(),
+                "{name}: {error}"
+            );
+            assert_eq!(error.status(), Some(status), "{name}");
+            assert_eq!(error.attempts(), 1, "{name}");
+            assert_eq!(
+                error.retry_after(),
+                expected
+                    .get("retry_after_secs")
+                    .map(|s| Duration::from_secs(s.as_u64().unwrap())),
+                "{name}"
+            );
+            assert_eq!(
+                error.vendor_message(),
+                expected["vendor_message"].as_str(),
+                "{name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_response_vector_gives_its_expected_outcome() {
+    let vectors: Value = serde_json::from_str(VECTORS).unwrap();
+    let cases = vectors["cases"].as_array().unwrap();
+    assert!(cases.len() >= 40, "only {} response vectors", cases.len());
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let status = case["status"].as_u64().unwrap() as u16;
+        let uncertain = case["uncertain_before"].as_bool().unwrap();
+        let expected = &case["expected"];
+        let intent = intent_of(name, case);
+
+        // The op: outcome, and whether it retries.
+        let view = run_op(name, &intent, uncertain, case);
+        check(name, status, &view.result, expected);
+        let retry = expected["retry"].as_bool().unwrap();
+        assert_eq!(view.retry_wait.is_some(), retry, "{name}: retry");
+        if let (Some(wait), Some(asked)) = (view.retry_wait, expected.get("retry_after_secs")) {
+            assert_eq!(wait, Duration::from_secs(asked.as_u64().unwrap()), "{name}");
+        }
+
+        // One attempt alone: what the Python and C sans-IO pair see.
+        let (parts, body) = response_of(case).into_parts();
+        let parsed = parse_response(&intent, http::Response::from_parts(parts, &body[..]));
+        let mut one_attempt = expected.clone();
+        if let Some(differs) = case.get("one_attempt") {
+            let fields = differs.as_object().unwrap();
+            let mut same = true;
+            for (key, value) in fields {
+                same &= expected.get(key) == Some(value);
+                one_attempt[key] = value.clone();
+            }
+            assert!(!same, "{name}: one_attempt repeats expected; drop it");
+            if one_attempt["outcome"] == "error" {
+                one_attempt.as_object_mut().unwrap().remove("confirmed_by");
+            }
+        }
+        check(name, status, &parsed, &one_attempt);
+    }
+}
+
+/// Retry-After, as the vectors state it, is whole seconds: a sanity check
+/// on the file itself so the Python and C readers can rely on it.
+#[test]
+fn response_vectors_are_well_formed() {
+    let vectors: Value = serde_json::from_str(VECTORS).unwrap();
+    let mut names = std::collections::BTreeSet::new();
+    for case in vectors["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        assert!(names.insert(name), "{name}: a duplicate name");
+        let expected = &case["expected"];
+        for key in ["outcome", "in_doubt", "retry"] {
+            assert!(expected.get(key).is_some(), "{name}: no {key}");
+        }
+        if let Some(secs) = expected.get("retry_after_secs") {
+            assert!(secs.is_u64(), "{name}: retry_after_secs in whole seconds");
+        }
+        assert!(
+            !case["body"].as_str().unwrap().contains('\0'),
+            "{name}: a C reader gets the body as a string"
+        );
+    }
+}

@@ -1,0 +1,68 @@
+"""Every answer of tests/vectors/responses.json through the sans-IO pair.
+
+``idv_delete.parse_response`` reads one attempt, without the history of
+earlier ones and without retry decisions, so each case is checked against
+its one-attempt reading: ``one_attempt`` where the vector gives one, else
+``expected`` (see the vector file's ``_comment``). ``retry``,
+``uncertain_before`` and ``confirmed_by == "absence"`` belong to the
+multi-attempt op, which Python does not expose; the Rust test checks them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+
+import idv_delete
+
+VECTORS = Path(__file__).resolve().parents[1] / "vectors" / "responses.json"
+CASES: List[Dict[str, Any]] = json.loads(VECTORS.read_text(encoding="utf-8"))["cases"]
+
+
+def one_attempt(case: Dict[str, Any]) -> Dict[str, Any]:
+    """What parse_response alone must give for `case`."""
+    reading = dict(case["expected"])
+    reading.update(case.get("one_attempt", {}))
+    return reading
+
+
+def request_for(case: Dict[str, Any]) -> idv_delete.Request:
+    if case["vendor"] == "jumio":
+        client = idv_delete.Jumio(
+            "token", "secret", user_agent="Acme KYC-Cleaner/1.0", region=case["region"]
+        )
+        return client.build_request(case["reference"], product=case["product"])
+    assert case["vendor"] == "hyperverge", case["name"]
+    return idv_delete.HyperVerge("app-id", "app-key").build_request(case["reference"])
+
+
+def test_there_are_enough_vectors() -> None:
+    assert len(CASES) >= 40
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_response_vector(case: Dict[str, Any]) -> None:
+    want = one_attempt(case)
+    request = request_for(case)
+    headers = list(case["headers"].items())
+    body = case["body"].encode("utf-8")
+    if want["outcome"] == "deleted":
+        deleted = idv_delete.parse_response(request, case["status"], headers, body)
+        assert deleted.confirmed_by == want["confirmed_by"]
+        assert deleted.attempts == 1
+        assert deleted.vendor_message == want["vendor_message"]
+        if "audits" in want:
+            assert list(deleted.audits) == want["audits"]
+        return
+    with pytest.raises(idv_delete.Error) as caught:
+        idv_delete.parse_response(request, case["status"], headers, body)
+    error = caught.value
+    assert error.kind == want["kind"], str(error)
+    assert error.in_doubt == want["in_doubt"], str(error)
+    assert error.status == case["status"]
+    assert error.attempts == 1
+    assert error.vendor_message == want["vendor_message"]
+    assert error.retry_after == want.get("retry_after_secs")
