@@ -325,6 +325,42 @@ fn row_errors_name_the_physical_line_of_the_file() {
 }
 
 #[test]
+fn skip_invalid_runs_past_rows_csv_refuses() {
+    let emulator = Emulator::start(Config::default()).unwrap();
+    let dir = scratch("skip-invalid");
+    emulator
+        .seed(&[
+            SeedItem::new("jumio", "scan", "ok-1"),
+            SeedItem::new("jumio", "scan", "ok-2"),
+        ])
+        .unwrap();
+    let input = dir.join("in.csv");
+    let mut csv =
+        format!("{HEADER}jumio,scan,eu,ok-1\njumio,scan\njumio,scan,eu,x,y\n").into_bytes();
+    csv.extend_from_slice(b"jumio,scan,eu,r\xff\njumio,scan,eu,ok-2\n");
+    std::fs::write(&input, csv).unwrap();
+    let (code, stdout, stderr) = run(&mut batch(
+        &dir,
+        &input,
+        &dir.join("j"),
+        &emulator.base_url(),
+        &["--yes", "--skip-invalid", "--output", "json"],
+    ));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    for expected in [
+        "has 3 invalid rows",
+        "line 3: has 2 fields",
+        "line 4: has 5 fields",
+        "line 5: is not valid UTF-8",
+    ] {
+        assert_contains(&stderr, expected);
+    }
+    let summary: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(summary["deleted"], 2, "{stdout}");
+    assert_eq!(applied(&emulator, "jumio", "scan", "ok-2"), 1);
+}
+
+#[test]
 fn a_dry_run_counts_what_a_resume_would_send_and_leaves_the_journal_alone() {
     let emulator = Emulator::start(Config::default()).unwrap();
     let dir = scratch("dry-run");
