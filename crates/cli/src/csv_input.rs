@@ -27,8 +27,10 @@
 //!   [`LineEnds`]).
 //!
 //! Memory does not grow with the file's size, except for the duplicate
-//! check of the first pass: 16 bytes of [`ItemKey`] and a line number per
-//! distinct item (about 40 MB for a million rows), freed when the pass ends.
+//! check of the first pass: a 16-byte [`ItemKey`] and a line number per
+//! distinct item, 32 bytes a slot in the hash table (measured: about
+//! 100 MB more at the peak for a million distinct rows, while the table
+//! doubles), freed when the pass ends.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fs::File;
