@@ -31,7 +31,8 @@ fn valid_reference(target: Target, reference: &str) -> bool {
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         }
         Target::HyperVerge => {
-            !reference.trim().is_empty()
+            !reference.is_empty()
+                && reference.trim() == reference
                 && reference.chars().count() <= MAX_HYPERVERGE_ID
                 && !reference.chars().any(char::is_control)
         }

@@ -60,7 +60,8 @@ class InvalidReferenceError(Error, ValueError):
     """The reference or transaction id is malformed; nothing was sent.
 
     A Jumio reference is 1-36 ASCII letters, digits or ``-``; a HyperVerge id
-    is 1-256 characters, not only whitespace, without control characters.
+    is 1-256 characters, without control characters or whitespace at either
+    end (``" HV-7"`` is refused, not trimmed).
     Also a ``ValueError``.
     """
 

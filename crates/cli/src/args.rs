@@ -55,11 +55,17 @@ pub enum Command {
         after_help = "The CSV has the header vendor,product,region,reference (other columns are
 ignored). vendor is jumio or hyperverge; product is scan, authentication or
 document for Jumio and transaction (or empty) for HyperVerge; region is us, eu
-or sgp for Jumio and empty for HyperVerge.
+or sgp for Jumio and empty for HyperVerge. Spaces and tabs around every field,
+the reference included, quoted or not, are removed (` HV-7` deletes HV-7);
+other whitespace around a reference is refused.
 
 Every row is checked before anything is sent; bad rows are listed with their
-line numbers. Running the same command with the same journal resumes: finished
-rows are skipped, rows sent without an answer are confirmed.
+line numbers (the file's lines, the header being line 1). Rows that repeat an
+earlier row's vendor, product, region and reference are listed as duplicates
+and deleted once. Running the same command with the same journal resumes:
+finished rows are skipped, rows sent without an answer are confirmed.
+--dry-run reads an existing journal (and never writes it) to show how many
+rows a resume would send.
 
 Examples:
   idv-delete batch erasures.csv --journal erasures.journal
@@ -204,7 +210,7 @@ pub struct BatchArgs {
     /// it accepts (never above --rate). For vendors whose 429s mean a rate limit.
     #[arg(long)]
     pub adaptive_rate: bool,
-    /// Check every row and show what would be deleted; send nothing.
+    /// Check every row and show what would be sent (reading, never writing, an existing journal); send nothing.
     #[arg(long)]
     pub dry_run: bool,
     /// Do not ask for confirmation (required without a terminal).

@@ -47,10 +47,33 @@ pub fn check_input(input: &Input, skip_invalid: bool) -> Result<Scan, Failure> {
         }
         eprint!("{message}these rows are skipped (--skip-invalid)\n\n");
     }
+    if scan.duplicates > 0 {
+        eprint!("{}", duplicates_message(input.name(), &scan));
+    }
     Ok(scan)
 }
 
-/// Prints what would be deleted, per vendor, product and region.
+/// The duplicate rows, listed with both line numbers (the first ones) and
+/// counted: shown before anything is sent, but not an error.
+fn duplicates_message(name: &str, scan: &Scan) -> String {
+    let mut message = format!(
+        "{name} has {} duplicate row{} (same vendor, product, region and reference as an earlier row):\n",
+        scan.duplicates,
+        if scan.duplicates == 1 { "" } else { "s" }
+    );
+    for repeat in &scan.repeats {
+        message.push_str(&format!("  {repeat}\n"));
+    }
+    let listed = scan.repeats.len() as u64;
+    if scan.duplicates > listed {
+        message.push_str(&format!("  ... and {} more\n", scan.duplicates - listed));
+    }
+    message.push('\n');
+    message
+}
+
+/// Prints what would be deleted, per vendor, product and region: distinct
+/// items, then how many rows repeat one.
 pub fn print_plan(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
@@ -60,7 +83,15 @@ pub fn print_plan(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
     for ((vendor, product, region), count) in &scan.counts {
         writeln!(out, "{vendor:<12} {product:<16} {region:<7} {count:>10}")?;
     }
-    writeln!(out, "{:<37} {:>10}", "total", scan.valid)
+    writeln!(out, "{:<37} {:>10}", "total", scan.unique())?;
+    if scan.duplicates > 0 {
+        writeln!(
+            out,
+            "{:<37} {:>10}",
+            "duplicate rows (deleted once)", scan.duplicates
+        )?;
+    }
+    Ok(())
 }
 
 /// Runs the batch command; returns the exit code.
@@ -68,14 +99,21 @@ pub fn run(args: &BatchArgs, input: &Input, scan: &Scan, setup: Setup<'_>) -> Re
     let output = args.connection.output;
     let mut stderr = io::stderr();
     print_plan(scan, &mut stderr)?;
-    if args.journal.exists() && !args.dry_run {
-        eprintln!(
-            "resuming the journal {}: finished rows are skipped",
-            args.journal.display()
-        );
+    if args.journal.exists() {
+        if args.dry_run {
+            eprintln!(
+                "reading the journal {}: the dry run counts what a resume would send, and writes nothing",
+                args.journal.display()
+            );
+        } else {
+            eprintln!(
+                "resuming the journal {}: finished rows are skipped",
+                args.journal.display()
+            );
+        }
     }
     if !args.dry_run && !args.yes {
-        confirm(scan.valid, args.input == "-")?;
+        confirm(scan, args.input == "-")?;
     }
 
     let changed = Mutex::new(None);
@@ -138,14 +176,20 @@ pub fn exit_code(report: &BatchReport) -> u8 {
 }
 
 /// Asks on the terminal before an irreversible run; refuses without one.
-fn confirm(items: u64, input_is_stdin: bool) -> Result<(), Failure> {
+fn confirm(scan: &Scan, input_is_stdin: bool) -> Result<(), Failure> {
     if input_is_stdin || !io::stdin().is_terminal() {
         return Err(Failure::config(
             "refusing to delete without confirmation: there is no terminal to ask on; pass --yes to confirm on the command line",
         ));
     }
+    let duplicates = match scan.duplicates {
+        0 => String::new(),
+        1 => " (1 duplicate row is deleted once)".to_owned(),
+        n => format!(" ({n} duplicate rows are deleted once)"),
+    };
     eprint!(
-        "Erase these {items} records at the vendors? This cannot be undone. Type yes to go on: "
+        "Erase these {} records at the vendors{duplicates}? This cannot be undone. Type yes to go on: ",
+        scan.unique()
     );
     io::stderr().flush()?;
     let mut answer = String::new();
@@ -191,8 +235,8 @@ pub fn print_summary(report: &BatchReport, journal: Option<&std::path::Path>) {
     let rate = report.done() as f64 / report.elapsed.as_secs_f64().max(1e-9);
     if report.dry_run {
         println!(
-            "dry run: {} rows would be deleted; nothing was sent",
-            report.would_delete
+            "dry run: {} rows would be sent, {} are finished in the journal; nothing was sent",
+            report.would_delete, report.skipped
         );
         return;
     }

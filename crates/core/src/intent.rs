@@ -203,9 +203,15 @@ impl DeleteIntent {
         })
     }
 
-    /// A HyperVerge deletion. `transaction_id` must be non-empty, not only
-    /// whitespace, at most 256 characters, without control characters; it is
-    /// sent JSON-escaped in the body, so any other character is safe.
+    /// A HyperVerge deletion. `transaction_id` must be non-empty, at most
+    /// 256 characters, without control characters, and without whitespace
+    /// at either end; it is sent JSON-escaped in the body, so any other
+    /// character is safe.
+    ///
+    /// Surrounding whitespace is refused rather than trimmed: HyperVerge
+    /// would look up `" HV-7"` verbatim, answer 404 and leave `HV-7` in
+    /// place, and silently trimming here would make the id sent differ from
+    /// the one the caller journals and reports. Jumio's rule refuses it too.
     pub fn hyperverge(transaction_id: &str) -> Result<DeleteIntent, DeleteError> {
         validate_hyperverge_id(transaction_id)?;
         Ok(DeleteIntent {
@@ -294,7 +300,7 @@ fn validate_hyperverge_id(id: &str) -> Result<(), DeleteError> {
         DeleteError::new(
             ErrorKind::InvalidReference,
             format!(
-                "HyperVerge transaction id {:?} {why}; a transaction id is 1-{MAX_HYPERVERGE_ID} characters without control characters",
+                "HyperVerge transaction id {:?} {why}; a transaction id is 1-{MAX_HYPERVERGE_ID} characters without control characters or surrounding whitespace",
                 bounded_for_display(id)
             ),
         )
@@ -309,6 +315,20 @@ fn validate_hyperverge_id(id: &str) -> Result<(), DeleteError> {
     if let Some((position, c)) = id.chars().enumerate().find(|(_, c)| c.is_control()) {
         return Err(invalid(format!(
             "has the control character U+{:04X} at position {position}",
+            c as u32
+        )));
+    }
+    // A stray space copied with the id is never part of it (see
+    // `DeleteIntent::hyperverge`).
+    if let Some(c) = id.chars().next().filter(|c| c.is_whitespace()) {
+        return Err(invalid(format!(
+            "starts with whitespace (U+{:04X}); remove the whitespace around the id",
+            c as u32
+        )));
+    }
+    if let Some(c) = id.chars().next_back().filter(|c| c.is_whitespace()) {
+        return Err(invalid(format!(
+            "ends with whitespace (U+{:04X}); remove the whitespace around the id",
             c as u32
         )));
     }

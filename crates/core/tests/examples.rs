@@ -80,11 +80,33 @@ fn hyperverge_ids_are_escaped_into_the_body() {
         r#"{"transactionId":"a\"b\\c/d#?é"}"#.as_bytes()
     );
     assert_eq!(request.uri().path(), "/api/v2/transaction/id");
-    for bad in ["", "a\nb", "a\u{7f}", &"x".repeat(257)] {
+    for bad in [
+        "",
+        "a\nb",
+        "a\u{7f}",
+        &"x".repeat(257),
+        " HV-7",
+        "HV-7 ",
+        "\u{a0}HV-7",
+    ] {
         let error = DeleteIntent::hyperverge(bad).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidReference, "{bad:?}");
     }
     assert!(DeleteIntent::hyperverge(&"é".repeat(256)).is_ok());
+    assert!(
+        DeleteIntent::hyperverge("HV 7").is_ok(),
+        "inner spaces are the id's"
+    );
+    let error = DeleteIntent::hyperverge(" HV-7").unwrap_err();
+    assert!(
+        error.detail().contains("starts with whitespace (U+0020)"),
+        "{error}"
+    );
+    let error = DeleteIntent::hyperverge("HV-7\u{3000}").unwrap_err();
+    assert!(
+        error.detail().contains("ends with whitespace (U+3000)"),
+        "{error}"
+    );
 }
 
 #[test]

@@ -24,7 +24,8 @@ pub struct Args {
     #[arg(long, default_value_t = 0)]
     pub port: u16,
 
-    /// CSV file of transactions to create, with the header `vendor,product,reference`.
+    /// CSV file of transactions to create, with the header `vendor,product,region,reference`
+    /// (the region is ignored; `vendor,product,reference` is read too).
     #[arg(long, value_name = "FILE", help_heading = "Seeding")]
     pub seed: Option<PathBuf>,
 
@@ -32,7 +33,8 @@ pub struct Args {
     #[arg(long, value_name = "N", help_heading = "Seeding")]
     pub seed_random: Option<u64>,
 
-    /// Write the references made by --seed-random to FILE, as a seed CSV.
+    /// Write the references made by --seed-random to FILE, as a CSV that `idv-delete batch`
+    /// reads as is (`vendor,product,region,reference`; Jumio rows name region us).
     #[arg(
         long,
         value_name = "FILE",

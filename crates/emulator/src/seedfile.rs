@@ -1,5 +1,12 @@
-//! Seed files: CSV with the header `vendor,product,reference`, one
+//! Seed files: CSV with the header `vendor,product,region,reference`, one
 //! transaction per line, for `--seed` and `--write-seeded`.
+//!
+//! The format is the one `idv-delete batch` reads, so that a file written
+//! by `--write-seeded` can be erased as is. The emulator keeps no regions
+//! (it answers every host on one port), so reading ignores the region and
+//! writing names `us`, Jumio's first data centre, for Jumio rows and leaves
+//! it empty for HyperVerge rows, as `batch` requires. The older header
+//! `vendor,product,reference` is still read.
 //!
 //! Deliberately minimal CSV: fields are split on `,` and trimmed, with no
 //! quoting (references never contain commas); blank lines are skipped.
@@ -13,7 +20,13 @@ use crate::rng::SplitMix64;
 use crate::SeedItem;
 
 /// The header line of a seed file.
-pub(crate) const HEADER: &str = "vendor,product,reference";
+pub(crate) const HEADER: &str = "vendor,product,region,reference";
+
+/// The header of seed files without a region column, still read.
+const HEADER_WITHOUT_REGION: &str = "vendor,product,reference";
+
+/// The region written for Jumio rows (see the module docs).
+const JUMIO_REGION: &str = "us";
 
 /// How many items [`for_each_chunk`] hands over at a time.
 const CHUNK: usize = 10_000;
@@ -25,11 +38,20 @@ pub(crate) fn for_each_chunk(
     mut each: impl FnMut(&[SeedItem]) -> Result<(), String>,
 ) -> Result<(), String> {
     let mut lines = reader.lines().enumerate();
-    match lines.next() {
-        Some((_, Ok(header))) if header.trim_start_matches('\u{feff}').trim() == HEADER => {}
+    let has_region = match lines.next() {
+        Some((_, Ok(header))) => match header.trim_start_matches('\u{feff}').trim() {
+            HEADER => true,
+            HEADER_WITHOUT_REGION => false,
+            _ => return Err(format!("line 1: the header must be `{HEADER}`")),
+        },
         Some((_, Err(e))) => return Err(format!("line 1: {e}")),
-        _ => return Err(format!("line 1: the header must be `{HEADER}`")),
-    }
+        None => return Err(format!("line 1: the header must be `{HEADER}`")),
+    };
+    let header = if has_region {
+        HEADER
+    } else {
+        HEADER_WITHOUT_REGION
+    };
     let mut chunk = Vec::with_capacity(CHUNK);
     for (index, line) in lines {
         let line = line.map_err(|e| format!("line {}: {e}", index + 1))?;
@@ -37,12 +59,17 @@ pub(crate) fn for_each_chunk(
             continue;
         }
         let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        let [vendor, product, reference] = fields[..] else {
-            return Err(format!(
-                "line {}: expected 3 fields `{HEADER}`, got {}",
-                index + 1,
-                fields.len()
-            ));
+        let (vendor, product, reference) = match (has_region, &fields[..]) {
+            (true, &[vendor, product, _region, reference]) => (vendor, product, reference),
+            (false, &[vendor, product, reference]) => (vendor, product, reference),
+            _ => {
+                return Err(format!(
+                    "line {}: expected {} fields `{header}`, got {}",
+                    index + 1,
+                    header.split(',').count(),
+                    fields.len()
+                ))
+            }
         };
         chunk.push(SeedItem::new(vendor, product, reference));
         if chunk.len() == CHUNK {
@@ -84,10 +111,20 @@ pub(crate) fn random_chunks(
     }
 }
 
-/// Writes items as seed-file lines (without the header).
+/// Writes items as seed-file lines (without the header), in the format of
+/// [`HEADER`].
 pub(crate) fn write_items(mut out: impl Write, items: &[SeedItem]) -> io::Result<()> {
     for item in items {
-        writeln!(out, "{},{},{}", item.vendor, item.product, item.reference)?;
+        let region = if item.vendor == "jumio" {
+            JUMIO_REGION
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "{},{},{region},{}",
+            item.vendor, item.product, item.reference
+        )?;
     }
     Ok(())
 }
@@ -130,8 +167,37 @@ mod tests {
             Ok(())
         });
         assert!(err.expect_err("two fields").starts_with("line 2:"));
+        let err = for_each_chunk(
+            "vendor,product,region,reference\njumio,scan,x\n".as_bytes(),
+            |_| Ok(()),
+        );
+        assert_eq!(
+            err.expect_err("three fields"),
+            "line 2: expected 4 fields `vendor,product,region,reference`, got 3"
+        );
         assert!(for_each_chunk("ref\n".as_bytes(), |_| Ok(())).is_err());
         assert!(for_each_chunk("".as_bytes(), |_| Ok(())).is_err());
+    }
+
+    #[test]
+    fn written_files_have_a_region_column_and_read_back() {
+        let items = [
+            SeedItem::new("jumio", "document", "a-1"),
+            SeedItem::new("hyperverge", "transaction", "b-2"),
+        ];
+        let mut file = format!("{HEADER}\n").into_bytes();
+        write_items(&mut file, &items).expect("in memory");
+        assert_eq!(
+            String::from_utf8(file.clone()).expect("UTF-8"),
+            "vendor,product,region,reference\njumio,document,us,a-1\nhyperverge,transaction,,b-2\n"
+        );
+        let mut read = Vec::new();
+        for_each_chunk(&file[..], |c| {
+            read.extend_from_slice(c);
+            Ok(())
+        })
+        .expect("reads what it writes");
+        assert_eq!(read, items);
     }
 
     #[test]

@@ -45,15 +45,19 @@ fn binary_prints_its_url_first_and_serves_seeded_references() {
 
         let seeded = std::fs::read_to_string(&csv).expect("seeded CSV");
         let mut lines = seeded.lines();
-        assert_eq!(lines.next(), Some("vendor,product,reference"));
+        assert_eq!(lines.next(), Some("vendor,product,region,reference"));
         let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
         assert_eq!(rows.len(), 8, "2 per vendor and product");
+        for row in &rows {
+            let region = if row[0] == "jumio" { "us" } else { "" };
+            assert_eq!(row[2], region, "{row:?}");
+        }
         let scan = rows.iter().find(|r| r[1] == "scan").expect("a scan");
 
         let addr = ([127, 0, 0, 1], port).into();
         let mut conn = Conn::open(addr);
         let auth = basic("tok", "emulator-secret");
-        let path = format!("DELETE /api/netverify/v2/scans/{}", scan[2]);
+        let path = format!("DELETE /api/netverify/v2/scans/{}", scan[3]);
         let headers = [
             ("User-Agent", "Test/1"),
             ("Accept", "application/json"),
