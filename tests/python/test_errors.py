@@ -20,7 +20,7 @@ from conftest import USER_AGENT, closed_url, fast_jumio, refs
 
 def test_one_class_per_core_kind() -> None:
     """Walks the Rust core's ErrorKind::ALL against the one table."""
-    assert len(idv_delete.ERROR_KINDS) == 13
+    assert len(idv_delete.ERROR_KINDS) == 14
     assert set(_errors._CLASSES) == set(idv_delete.ERROR_KINDS) | {"journal"}
     for kind in idv_delete.ERROR_KINDS:
         cls = _errors._CLASSES[kind]
