@@ -133,6 +133,11 @@ typedef enum delete_result {
      */
     DELETE_RESULT_IO = 112,
     /**
+     * The deletion was stopped with `delete_cancel_cancel` before it
+     * finished (see `delete_outcome_in_doubt`); run it again to finish it.
+     */
+    DELETE_RESULT_CANCELLED = 113,
+    /**
      * The batch options are unusable (concurrency outside 1-256, a rate
      * that is not a positive number); nothing was done.
      */
@@ -152,6 +157,16 @@ typedef enum delete_result {
      * another item. Resume with the same references in the same order.
      */
     DELETE_RESULT_JOURNAL_INPUT_CHANGED = 203,
+    /**
+     * Another run holds the journal's lock (`<journal>.lock` names its
+     * process id); nothing was sent.
+     */
+    DELETE_RESULT_JOURNAL_LOCKED = 204,
+    /**
+     * The journal's last run sent requests to another endpoint (base
+     * URL); nothing was sent. Use the same endpoint.
+     */
+    DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED = 205,
 } delete_result;
 
 /**
@@ -183,6 +198,18 @@ typedef struct delete_batch_options delete_batch_options;
  * `delete_batch_report_free`.
  */
 typedef struct delete_batch_report delete_batch_report;
+
+/**
+ * A cancel switch: pass it to `delete_client_delete_cancellable` or set it
+ * on batch options with `delete_batch_options_set_cancel`, then call
+ * `delete_cancel_cancel` from any thread (a signal-handling thread, a UI)
+ * to stop them. Waits end at once and no new request is sent; a request
+ * already on the wire finishes within the client's timeout. A deletion cut
+ * short ends with `DELETE_RESULT_CANCELLED` (see `delete_outcome_in_doubt`).
+ * Thread-safe; cancelling cannot be undone. Free it with
+ * `delete_cancel_free` once no other thread uses it.
+ */
+typedef struct delete_cancel delete_cancel;
 
 /**
  * A client of the Jumio and HyperVerge delete APIs: credentials, endpoints,
@@ -542,6 +569,21 @@ enum delete_result delete_client_delete_resumed(const struct delete_client *clie
                                                 struct delete_outcome **outcome_out);
 
 /**
+ * As `delete_client_delete`, stoppable with `cancel` (see `delete_cancel`)
+ * from another thread: a wait (backoff, `Retry-After` pause) ends at once
+ * and the outcome's error is then `DELETE_RESULT_CANCELLED`, with
+ * `delete_outcome_in_doubt` true if an earlier attempt may have deleted it
+ * (confirm with `delete_client_delete_resumed`). A request on the wire
+ * finishes first, within the client's timeout, and its answer counts.
+ */
+DELETE_MUST_USE
+enum delete_result delete_client_delete_cancellable(const struct delete_client *client,
+                                                    delete_product product,
+                                                    const char *reference,
+                                                    const struct delete_cancel *cancel,
+                                                    struct delete_outcome **outcome_out);
+
+/**
  * Frees an outcome and the strings it handed out. NULL does nothing.
  */
 void delete_outcome_free(struct delete_outcome *outcome);
@@ -696,6 +738,20 @@ enum delete_result delete_batch_options_set_progress(struct delete_batch_options
                                                      void *user_data);
 
 /**
+ * Lets `cancel` stop the batch (see `delete_cancel`): once
+ * `delete_cancel_cancel` is called, from any thread, no new item starts,
+ * pauses and backoffs end at once, and items cut short are journaled as
+ * failed with `DELETE_RESULT_CANCELLED` so that running the batch again
+ * with the same journal finishes them; `delete_batch_report_cancelled` is
+ * then true. The options keep their own reference: `cancel` may be freed
+ * before them. NULL removes it. A progress callback returning false
+ * cancels `cancel` too.
+ */
+DELETE_MUST_USE
+enum delete_result delete_batch_options_set_cancel(struct delete_batch_options *options,
+                                                   const struct delete_cancel *cancel);
+
+/**
  * Deletes `count` references of `product` (a `DELETE_PRODUCT_*` constant;
  * Jumio references in the client's region) with bounded concurrency,
  * retries, the rate limit, the journal and the progress callback of
@@ -770,6 +826,34 @@ enum delete_result delete_batch_report_failure(const struct delete_batch_report 
                                                size_t index,
                                                uint64_t *position_out,
                                                enum delete_result *error_out);
+
+/**
+ * Makes a cancel switch, not yet cancelled.
+ */
+DELETE_MUST_USE
+enum delete_result delete_cancel_new(struct delete_cancel **cancel_out);
+
+/**
+ * Cancels: every deletion and batch using `cancel` stops as soon as it can
+ * (waits end at once). Callable from any thread, any number of times.
+ * It is not async-signal-safe: from a signal handler, set a flag and call
+ * this from a thread instead.
+ */
+DELETE_MUST_USE
+enum delete_result delete_cancel_cancel(const struct delete_cancel *cancel);
+
+/**
+ * Writes whether `delete_cancel_cancel` was called on `cancel`.
+ */
+DELETE_MUST_USE
+enum delete_result delete_cancel_is_cancelled(const struct delete_cancel *cancel,
+                                              bool *cancelled_out);
+
+/**
+ * Frees a cancel switch. NULL does nothing. Batch options it was set on
+ * keep working (they hold their own reference).
+ */
+void delete_cancel_free(struct delete_cancel *cancel);
 
 /**
  * Builds the request that deletes `reference` of `product` (a

@@ -21,9 +21,16 @@ and releases the GIL while waiting on the network. Every failure is an
 For asyncio, build the request with ``client.build_request(...)``, send it
 with your own client, and read the answer with :func:`parse_response`.
 To test scripts offline, see :mod:`idv_delete.testing`.
+
+Ctrl-C raises ``KeyboardInterrupt`` within a fraction of a second, even
+while a deletion waits out a vendor's ``Retry-After``. From ``delete_many``
+the exception carries the partial :class:`BatchReport` as its ``report``
+attribute (``None`` if the batch could not start), and the journal has every
+item that finished or was cut short, so running the batch again resumes it.
 """
 
 from ._errors import (
+    CancelledError,
     ConnectError,
     Error,
     ForbiddenError,
@@ -56,6 +63,7 @@ from ._native import (
 __all__ = [
     "ERROR_KINDS",
     "BatchReport",
+    "CancelledError",
     "ConnectError",
     "Deleted",
     "Error",

@@ -156,6 +156,18 @@ class IoError(Error):
     kind = "io"
 
 
+class CancelledError(Error):
+    """The deletion was stopped before it finished (Ctrl-C during a batch).
+
+    Found on the items of a batch cut short: ``in_doubt`` says whether an
+    earlier attempt may have deleted the data. Run the batch again with the
+    same journal to finish them. (A single deletion stopped by Ctrl-C
+    raises ``KeyboardInterrupt`` instead.)
+    """
+
+    kind = "cancelled"
+
+
 class JournalError(Error):
     """A batch could not use its journal: nothing is wrong with a deletion.
 
@@ -184,6 +196,7 @@ _CLASSES: Dict[str, Type[Error]] = {
         ConnectError,
         TlsError,
         IoError,
+        CancelledError,
         JournalError,
     )
 }

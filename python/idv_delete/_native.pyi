@@ -168,7 +168,14 @@ class Jumio:
         rate: Optional[float] = None,
         progress: _ProgressArg = None,
         dry_run: bool = False,
-    ) -> BatchReport: ...
+    ) -> BatchReport:
+        """Deletes every reference, journaled and resumable.
+
+        Ctrl-C raises ``KeyboardInterrupt`` within a fraction of a second,
+        even during a ``Retry-After`` pause; its ``report`` attribute is the
+        partial ``BatchReport`` (``None`` if the batch could not start), and
+        the journal lets a second run resume.
+        """
     def build_request(self, reference: str, *, product: str = "scan") -> Request: ...
 
 @final
@@ -196,7 +203,9 @@ class HyperVerge:
         rate: Optional[float] = None,
         progress: _ProgressArg = None,
         dry_run: bool = False,
-    ) -> BatchReport: ...
+    ) -> BatchReport:
+        """Deletes every transaction id; Ctrl-C as in ``Jumio.delete_many``
+        (``KeyboardInterrupt`` with the partial report as ``report``)."""
     def build_request(self, transaction_id: str) -> Request: ...
 
 @final

@@ -8,6 +8,7 @@
  *   DELETE_TEST_SERVER_ERROR_URL  every vendor request gets 500
  *   DELETE_TEST_SLOW_URL          every vendor request waits 2 s first
  *   DELETE_TEST_RESET_URL         every connection is reset after the delete is applied
+ *   DELETE_TEST_PAUSED_URL        every vendor request gets 429, Retry-After: 60
  *   DELETE_TEST_CLOSED_URL        a loopback port nobody listens on
  *   DELETE_TEST_NOT_TLS_URL       https:// URL of a loopback server answering plain HTTP
  *   DELETE_TEST_CANARY_URL        seeded like DELETE_TEST_URL, accepting the CANARY_* credentials

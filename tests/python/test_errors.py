@@ -5,9 +5,11 @@ correct client, through parse_response)."""
 from __future__ import annotations
 
 import pickle
+import signal
 import re
 import socket
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -20,7 +22,7 @@ from conftest import USER_AGENT, closed_url, fast_jumio, refs
 
 def test_one_class_per_core_kind() -> None:
     """Walks the Rust core's ErrorKind::ALL against the one table."""
-    assert len(idv_delete.ERROR_KINDS) == 13
+    assert len(idv_delete.ERROR_KINDS) == 14
     assert set(_errors._CLASSES) == set(idv_delete.ERROR_KINDS) | {"journal"}
     for kind in idv_delete.ERROR_KINDS:
         cls = _errors._CLASSES[kind]
@@ -253,3 +255,34 @@ def test_every_kind_is_driven() -> None:
     for kind in idv_delete.ERROR_KINDS:
         cls = _errors._CLASSES[kind].__name__
         assert re.search(rf"pytest\.raises\(idv_delete\.{cls}\)", source), cls
+
+
+class _Stop(Exception):
+    """Raised by a SIGALRM handler to stop a batch paused by a 429."""
+
+
+def test_cancelled(emulator: Emulator, jumio: idv_delete.Jumio, tmp_path: Path) -> None:
+    # Any exception from a signal handler stops a batch at once, as Ctrl-C
+    # does; the items cut short are CancelledError, not in doubt (a 429).
+    emulator.seed("scan", ["cut-1"])
+    emulator.set_faults(p429=1.0, retry_after_secs=60)
+
+    def stop(signum: int, frame: object) -> None:
+        raise _Stop()
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, 0.5)
+    try:
+        with pytest.raises(_Stop) as stopped:
+            jumio.delete_many(["cut-1"], journal=tmp_path / "cut.journal")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    report = stopped.value.report  # type: ignore[attr-defined]
+    assert report.cancelled
+    assert report.failed == {"cancelled": 1}
+    with pytest.raises(idv_delete.CancelledError) as caught:
+        raise report.failures[0].error
+    assert caught.value.kind == "cancelled"
+    assert caught.value.in_doubt is False
+    assert caught.value.attempts == 1

@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use idv_delete_core::{ConfirmedBy, DeleteError, DeleteIntent, Deleted, ErrorKind};
 
+use crate::cancel::CancelToken;
 use crate::client::Client;
 use crate::identity::{InputDigest, ItemKey};
 use crate::journal::{
@@ -41,29 +42,6 @@ pub const MAX_REPORTED_FAILURES: usize = 1000;
 /// A progress callback: called from worker threads after each finished
 /// item. It must be quick and must not panic.
 pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
-
-/// Stops a batch: no new item is taken, items in flight finish and are
-/// journaled. Clones share one flag.
-#[derive(Clone, Debug, Default)]
-pub struct CancelToken(Arc<AtomicBool>);
-
-impl CancelToken {
-    /// A token not yet cancelled.
-    pub fn new() -> CancelToken {
-        CancelToken::default()
-    }
-
-    /// Asks the batch to stop (from any thread, a signal handler's thread,
-    /// or a progress callback).
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-
-    /// Whether [`cancel`](CancelToken::cancel) was called.
-    pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
-    }
-}
 
 /// How to run a batch. `BatchOptions::default()`: 8 workers, no rate limit,
 /// no journal, not a dry run.
@@ -103,7 +81,11 @@ pub struct BatchOptions {
     pub dry_run: bool,
     /// Called after each finished item.
     pub progress: Option<ProgressFn>,
-    /// Cancels the batch.
+    /// Cancels the batch: no new item is taken, pauses and backoffs end at
+    /// once, and an item cut short is journaled as failed with
+    /// [`ErrorKind::Cancelled`] (in doubt if an attempt may have been
+    /// applied), so a resume runs it again. Requests on the wire finish,
+    /// within the client's timeout.
     pub cancel: Option<CancelToken>,
 }
 
@@ -403,6 +385,8 @@ impl Counters {
 struct Run<'a> {
     client: &'a Client,
     options: &'a BatchOptions,
+    /// The caller's token, or one of our own: every wait sleeps on it.
+    cancel: CancelToken,
     throttle: Throttle,
     journal: Option<JournalWriter>,
     counters: Counters,
@@ -414,12 +398,7 @@ struct Run<'a> {
 
 impl Run<'_> {
     fn cancelled(&self) -> bool {
-        self.abort.load(Ordering::SeqCst)
-            || self
-                .options
-                .cancel
-                .as_ref()
-                .is_some_and(CancelToken::is_cancelled)
+        self.abort.load(Ordering::SeqCst) || self.cancel.is_cancelled()
     }
 
     fn journal_failed(&self, error: JournalError) {
@@ -495,7 +474,8 @@ impl Run<'_> {
                 if in_doubt {
                     self.counters.resumed.fetch_add(1, Ordering::Relaxed);
                 }
-                self.client.drive(op, Some(&self.throttle))
+                self.client
+                    .drive(op, Some(&self.throttle), Some(&self.cancel))
             }
         };
         if let Some(journal) = &self.journal {
@@ -755,6 +735,7 @@ where
     let run = Run {
         client,
         options,
+        cancel: options.cancel.clone().unwrap_or_default(),
         throttle: Throttle::new(options.rate, options.adaptive_rate),
         journal: writer,
         counters: Counters::default(),

@@ -8,7 +8,6 @@ use std::fmt;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use idv_delete_core::{
@@ -17,6 +16,7 @@ use idv_delete_core::{
 };
 
 use crate::budget::{RetryBudget, RETRY_COST, SUCCESS_REFUND, TIMEOUT_RETRY_COST};
+use crate::cancel::CancelToken;
 use crate::throttle::Throttle;
 use crate::transport::{exchange, Exchange};
 
@@ -295,7 +295,30 @@ impl Client {
     /// allow. Blocks, sleeping between attempts.
     pub fn delete(&self, intent: &DeleteIntent) -> Result<Deleted, DeleteError> {
         let op = self.new_op(intent, false)?;
-        self.drive(op, None)
+        self.drive(op, None, None)
+    }
+
+    /// [`delete`](Client::delete), stoppable from another thread with
+    /// `cancel` (a signal handler's thread, a UI, a deadline).
+    ///
+    /// A cancel wakes the deletion at once if it is waiting (a backoff, a
+    /// `Retry-After` pause) and it ends with
+    /// [`ErrorKind::Cancelled`], whose [`DeleteError::in_doubt`] says
+    /// whether an earlier attempt may have deleted the data (run it again
+    /// with [`delete_resumed`](Client::delete_resumed) to confirm). A
+    /// request already on the wire is not cut off: it finishes (within the
+    /// [`timeout`](ClientBuilder::timeout)) and its answer counts, so a
+    /// cancelled deletion may still end deleted.
+    ///
+    /// A token rather than a per-call options struct: it is the same
+    /// [`CancelToken`] a batch takes, and one token can stop many calls.
+    pub fn delete_cancellable(
+        &self,
+        intent: &DeleteIntent,
+        cancel: &CancelToken,
+    ) -> Result<Deleted, DeleteError> {
+        let op = self.new_op(intent, false)?;
+        self.drive(op, None, Some(cancel))
     }
 
     /// Deletes an item that an earlier run may already have deleted (a
@@ -306,7 +329,7 @@ impl Client {
     /// earlier attempt, or never present at that endpoint).
     pub fn delete_resumed(&self, intent: &DeleteIntent) -> Result<Deleted, DeleteError> {
         let op = self.new_op(intent, true)?;
-        self.drive(op, None)
+        self.drive(op, None, None)
     }
 
     /// The retry policy in use.
@@ -405,18 +428,37 @@ impl Client {
     /// before each retry, and, in a batch, waits for the pacer and any pause
     /// before each attempt, pauses everyone on a 429 with `Retry-After` and
     /// tells the batch's rate, which may adapt, how the vendor answered.
+    ///
+    /// Every wait sleeps on `cancel`: once it is cancelled, no request is
+    /// sent and the op ends with [`ErrorKind::Cancelled`] at once, unless an
+    /// exchange is under way, which finishes first (bounded by the timeout).
     pub(crate) fn drive(
         &self,
         mut op: DeleteOp,
         throttle: Option<&Throttle>,
+        cancel: Option<&CancelToken>,
     ) -> Result<Deleted, DeleteError> {
+        let never = CancelToken::new();
+        let cancel = cancel.unwrap_or(&never);
         let budget = &self.inner.budget;
         // The cost of the retry in progress, refunded if it succeeds.
         let mut retry_cost = None;
         loop {
+            // The turn to send is awaited before the op hands out its
+            // request, so a cancel meanwhile leaves no attempt counted.
+            let mut attempt = None;
+            if op.is_ready_to_send() {
+                if cancel.is_cancelled() {
+                    op.cancel();
+                } else if let Some(throttle) = throttle {
+                    match throttle.before_attempt(cancel) {
+                        Some(admitted) => attempt = Some(admitted),
+                        None => op.cancel(),
+                    }
+                }
+            }
             match op.poll_action() {
                 Action::Send(request) => {
-                    let attempt = throttle.map(Throttle::before_attempt);
                     let answered =
                         match exchange(&self.inner.agent, request, self.inner.max_response_body) {
                             Exchange::Answered(response) => {
@@ -444,7 +486,11 @@ impl Client {
                         }
                     }
                 }
-                Action::Wait(delay) => thread::sleep(delay),
+                Action::Wait(delay) => {
+                    if !cancel.sleep(delay) {
+                        op.cancel();
+                    }
+                }
                 Action::Done(result) => {
                     if result.is_ok() {
                         budget.refund(retry_cost.unwrap_or(SUCCESS_REFUND));

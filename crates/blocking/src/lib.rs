@@ -5,7 +5,8 @@
 //! It drives the sans-IO [`core`] over [ureq](https://docs.rs/ureq): one
 //! [`Client`] holds the credentials of one or both vendors and one
 //! connection pool; [`Client::delete`] deletes one transaction with
-//! retries; [`Client::delete_many`] deletes a stream of them with bounded
+//! retries ([`Client::delete_cancellable`] to stop it from another
+//! thread); [`Client::delete_many`] deletes a stream of them with bounded
 //! concurrency, a rate limit, a crash-safe [`journal`], progress and
 //! cancellation.
 //!
@@ -67,6 +68,7 @@
 mod adaptive;
 mod batch;
 mod budget;
+mod cancel;
 mod client;
 mod identity;
 pub mod journal;
@@ -81,10 +83,11 @@ pub use idv_delete_core::{
 };
 
 pub use batch::{
-    BatchError, BatchOptions, BatchReport, CancelToken, FailedItem, Progress, ProgressFn,
-    DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_RATE, MAX_REPORTED_FAILURES,
+    BatchError, BatchOptions, BatchReport, FailedItem, Progress, ProgressFn, DEFAULT_CONCURRENCY,
+    MAX_CONCURRENCY, MAX_RATE, MAX_REPORTED_FAILURES,
 };
 pub use budget::{RetryBudget, RETRY_COST, STANDARD_CAPACITY, SUCCESS_REFUND, TIMEOUT_RETRY_COST};
+pub use cancel::CancelToken;
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT,
     MAX_RESPONSE_BODY_LIMIT,

@@ -6,12 +6,12 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
-use std::thread;
 use std::time::{Duration, Instant};
 
 use idv_delete_core::{DeleteError, ErrorKind};
 
 use crate::adaptive::AdaptiveRate;
+use crate::cancel::CancelToken;
 
 /// Spreads requests evenly: consecutive requests leave at least `1 / rate`
 /// seconds apart, no burst, shared by all workers. Told 200/s, 100
@@ -40,11 +40,12 @@ impl Pacer {
         self.interval_nanos.store(nanos, Ordering::Relaxed);
     }
 
-    /// Blocks until this caller may send.
-    fn acquire(&self) {
+    /// Blocks until this caller may send; false (at once) when `cancel`
+    /// is cancelled meanwhile, and then no slot is taken.
+    fn acquire(&self, cancel: &CancelToken) -> bool {
         let interval = self.interval_nanos.load(Ordering::Relaxed);
         if interval == 0 {
-            return;
+            return true;
         }
         let mut last = self
             .last
@@ -52,10 +53,15 @@ impl Pacer {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         // A slot not taken in time is lost rather than saved up, so an idle
         // period never turns into a burst.
+        // Workers queued on the lock behind a cancelled sleeper get it
+        // at once and return at once too.
         if let Some(previous) = *last {
-            sleep_until(previous + Duration::from_nanos(interval));
+            if !cancel.sleep_until(previous + Duration::from_nanos(interval)) {
+                return false;
+            }
         }
         *last = Some(Instant::now());
+        true
     }
 }
 
@@ -93,16 +99,21 @@ impl Pause {
             .is_some_and(|until| until > Instant::now())
     }
 
-    /// Blocks while a pause is in force (it may be extended meanwhile).
-    fn wait(&self) {
+    /// Blocks while a pause is in force (it may be extended meanwhile);
+    /// false (at once) when `cancel` is cancelled meanwhile.
+    fn wait(&self, cancel: &CancelToken) -> bool {
         loop {
             let until = *self
                 .until
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             match until {
-                Some(until) if until > Instant::now() => sleep_until(until),
-                _ => return,
+                Some(until) if until > Instant::now() => {
+                    if !cancel.sleep_until(until) {
+                        return false;
+                    }
+                }
+                _ => return !cancel.is_cancelled(),
             }
         }
     }
@@ -135,16 +146,20 @@ impl Throttle {
     /// while a new pause began is given up: otherwise every worker holding
     /// one would send at the instant the pause ends, a burst that the
     /// vendor's limit answers with more 429s.
-    pub(crate) fn before_attempt(&self) -> Attempt<'_> {
+    ///
+    /// `None`, at once, when `cancel` is cancelled before or during the
+    /// wait: nothing may be sent.
+    pub(crate) fn before_attempt(&self, cancel: &CancelToken) -> Option<Attempt<'_>> {
         loop {
-            self.pause.wait();
-            self.pacer.acquire();
+            if !self.pause.wait(cancel) || !self.pacer.acquire(cancel) {
+                return None;
+            }
             if !self.pause.active() {
                 let epoch = self.adaptive().map_or(0, |adaptive| adaptive.epoch());
-                return Attempt {
+                return Some(Attempt {
                     throttle: self,
                     epoch,
-                };
+                });
             }
         }
     }
@@ -210,13 +225,6 @@ impl Attempt<'_> {
     }
 }
 
-fn sleep_until(instant: Instant) {
-    let now = Instant::now();
-    if instant > now {
-        thread::sleep(instant - now);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,9 +233,10 @@ mod tests {
     fn pacer_spaces_requests() {
         let pacer = Pacer::default();
         pacer.set_rate(Some(1000.0));
+        let cancel = CancelToken::new();
         let start = Instant::now();
         for _ in 0..21 {
-            pacer.acquire();
+            assert!(pacer.acquire(&cancel));
         }
         assert!(start.elapsed() >= Duration::from_millis(19));
     }
@@ -238,7 +247,43 @@ mod tests {
         pause.pause_for(Duration::from_millis(30));
         pause.pause_for(Duration::from_millis(1));
         let start = Instant::now();
-        pause.wait();
+        assert!(pause.wait(&CancelToken::new()));
         assert!(start.elapsed() >= Duration::from_millis(25));
+    }
+
+    #[test]
+    fn a_cancel_ends_a_long_pause_and_a_slow_pacer_at_once() {
+        let throttle = Throttle::new(Some(0.01), false);
+        let cancel = CancelToken::new();
+        // The first slot is free; the next one is 100 s away.
+        throttle
+            .before_attempt(&cancel)
+            .expect("the first attempt goes at once")
+            .ended(true, None, Duration::from_secs(120));
+        throttle.pause.pause_for(Duration::from_secs(60));
+        let waiter = {
+            let cancel = cancel.clone();
+            std::thread::spawn(move || {
+                let start = Instant::now();
+                let let_through = throttle.before_attempt(&cancel).is_some();
+                (let_through, start.elapsed())
+            })
+        };
+        std::thread::sleep(Duration::from_millis(100));
+        cancel.cancel();
+        let (let_through, waited) = waiter.join().unwrap();
+        assert!(
+            !let_through,
+            "a cancelled wait must not let an attempt through"
+        );
+        assert!(waited < Duration::from_secs(10), "took {waited:?}");
+
+        // The pacer alone, with no pause: the cancelled token ends it too.
+        let pacer = Pacer::default();
+        pacer.set_rate(Some(0.01));
+        assert!(pacer.acquire(&CancelToken::new()));
+        let start = Instant::now();
+        assert!(!pacer.acquire(&cancel));
+        assert!(start.elapsed() < Duration::from_secs(10));
     }
 }

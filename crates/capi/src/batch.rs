@@ -8,6 +8,7 @@ use idv_delete_blocking::{
     BatchError, BatchOptions, BatchReport, CancelToken, JournalError, Progress,
 };
 
+use crate::cancel::delete_cancel;
 use crate::client::{delete_client, delete_product};
 use crate::ffi::{self, arg, arg_mut, guard, into_handle, slice_arg, str_arg, Out};
 use crate::result::delete_result::{self, *};
@@ -71,6 +72,7 @@ pub struct delete_batch_options {
     rate: Option<f64>,
     journal: Option<PathBuf>,
     progress: Option<Callback>,
+    cancel: Option<CancelToken>,
 }
 
 /// The caller's progress callback and its user data.
@@ -121,6 +123,7 @@ pub extern "C" fn delete_batch_options_new(
             rate: None,
             journal: None,
             progress: None,
+            cancel: None,
         }));
         Ok(())
     })
@@ -200,6 +203,31 @@ pub extern "C" fn delete_batch_options_set_progress(
     })
 }
 
+/// Lets `cancel` stop the batch (see `delete_cancel`): once
+/// `delete_cancel_cancel` is called, from any thread, no new item starts,
+/// pauses and backoffs end at once, and items cut short are journaled as
+/// failed with `DELETE_RESULT_CANCELLED` so that running the batch again
+/// with the same journal finishes them; `delete_batch_report_cancelled` is
+/// then true. The options keep their own reference: `cancel` may be freed
+/// before them. NULL removes it. A progress callback returning false
+/// cancels `cancel` too.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_options_set_cancel(
+    options: *mut delete_batch_options,
+    cancel: *const delete_cancel,
+) -> delete_result {
+    guard(|| {
+        let options = arg_mut(options)?;
+        options.cancel = if cancel.is_null() {
+            None
+        } else {
+            Some(arg(cancel)?.token.clone())
+        };
+        Ok(())
+    })
+}
+
 /// Deletes `count` references of `product` (a `DELETE_PRODUCT_*` constant;
 /// Jumio references in the client's region) with bounded concurrency,
 /// retries, the rate limit, the journal and the progress callback of
@@ -242,9 +270,10 @@ pub extern "C" fn delete_client_delete_many(
             if let Some(journal) = &options.journal {
                 batch = batch.journal(journal);
             }
+            let cancel = options.cancel.clone().unwrap_or_default();
+            batch = batch.cancel(cancel.clone());
             if let Some(callback) = options.progress {
-                let cancel = CancelToken::new();
-                batch = batch.cancel(cancel.clone()).progress(move |progress| {
+                batch = batch.progress(move |progress| {
                     if !callback.call(progress) {
                         cancel.cancel();
                     }

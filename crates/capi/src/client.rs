@@ -10,6 +10,7 @@ use idv_delete_blocking::{
     JumioProduct, Region, RetryPolicy, Target,
 };
 
+use crate::cancel::delete_cancel;
 use crate::ffi::{self, arg, arg_mut, guard, into_handle, str_arg, Out, Result};
 use crate::outcome::delete_outcome;
 use crate::result::delete_result::{self, *};
@@ -400,13 +401,37 @@ pub extern "C" fn delete_client_delete_resumed(
     )
 }
 
-/// The body of `delete_client_delete` and `delete_client_delete_resumed`.
+/// As `delete_client_delete`, stoppable with `cancel` (see `delete_cancel`)
+/// from another thread: a wait (backoff, `Retry-After` pause) ends at once
+/// and the outcome's error is then `DELETE_RESULT_CANCELLED`, with
+/// `delete_outcome_in_doubt` true if an earlier attempt may have deleted it
+/// (confirm with `delete_client_delete_resumed`). A request on the wire
+/// finishes first, within the client's timeout, and its answer counts.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_client_delete_cancellable(
+    client: *const delete_client,
+    product: delete_product,
+    reference: *const c_char,
+    cancel: *const delete_cancel,
+    outcome_out: *mut *mut delete_outcome,
+) -> delete_result {
+    let cancel = match arg(cancel) {
+        Ok(cancel) => cancel,
+        Err(code) => return code,
+    };
+    delete(client, product, reference, outcome_out, |client, intent| {
+        client.delete_cancellable(intent, &cancel.token)
+    })
+}
+
+/// The body of the `delete_client_delete*` functions.
 fn delete(
     client: *const delete_client,
     product: delete_product,
     reference: *const c_char,
     outcome_out: *mut *mut delete_outcome,
-    run: fn(&Client, &DeleteIntent) -> std::result::Result<Deleted, DeleteError>,
+    run: impl FnOnce(&Client, &DeleteIntent) -> std::result::Result<Deleted, DeleteError>,
 ) -> delete_result {
     guard(|| {
         let client = arg(client)?;

@@ -42,6 +42,9 @@ pub use outcome::*;
 mod batch;
 pub use batch::*;
 
+mod cancel;
+pub use cancel::*;
+
 mod sansio;
 pub use sansio::*;
 

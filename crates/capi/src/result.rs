@@ -68,6 +68,9 @@ pub enum delete_result {
     DELETE_RESULT_TLS = 111,
     /// The connection broke (reset, truncated answer, other I/O failure).
     DELETE_RESULT_IO = 112,
+    /// The deletion was stopped with `delete_cancel_cancel` before it
+    /// finished (see `delete_outcome_in_doubt`); run it again to finish it.
+    DELETE_RESULT_CANCELLED = 113,
     /// The batch options are unusable (concurrency outside 1-256, a rate
     /// that is not a positive number); nothing was done.
     DELETE_RESULT_INVALID_BATCH_OPTIONS = 200,
@@ -91,7 +94,7 @@ pub enum delete_result {
 use delete_result::*;
 
 /// Every code, for turning a number from C back into a code.
-const ALL: [delete_result; 27] = [
+const ALL: [delete_result; 28] = [
     DELETE_RESULT_OK,
     DELETE_RESULT_NULL_ARGUMENT,
     DELETE_RESULT_INVALID_UTF8,
@@ -113,6 +116,7 @@ const ALL: [delete_result; 27] = [
     DELETE_RESULT_CONNECT,
     DELETE_RESULT_TLS,
     DELETE_RESULT_IO,
+    DELETE_RESULT_CANCELLED,
     DELETE_RESULT_INVALID_BATCH_OPTIONS,
     DELETE_RESULT_JOURNAL_IO,
     DELETE_RESULT_JOURNAL_CORRUPT,
@@ -123,7 +127,7 @@ const ALL: [delete_result; 27] = [
 
 /// The one table from the core's error kinds to codes; a test walks
 /// `ErrorKind::ALL` through it.
-const KINDS: [(ErrorKind, delete_result); 13] = [
+const KINDS: [(ErrorKind, delete_result); 14] = [
     (ErrorKind::InvalidReference, DELETE_RESULT_INVALID_REFERENCE),
     (ErrorKind::InvalidConfig, DELETE_RESULT_INVALID_CONFIG),
     (ErrorKind::NotFound, DELETE_RESULT_NOT_FOUND),
@@ -140,6 +144,7 @@ const KINDS: [(ErrorKind, delete_result); 13] = [
     (ErrorKind::Connect, DELETE_RESULT_CONNECT),
     (ErrorKind::Tls, DELETE_RESULT_TLS),
     (ErrorKind::Io, DELETE_RESULT_IO),
+    (ErrorKind::Cancelled, DELETE_RESULT_CANCELLED),
 ];
 
 impl delete_result {
@@ -205,6 +210,9 @@ impl delete_result {
             DELETE_RESULT_CONNECT => c"could not connect to the vendor",
             DELETE_RESULT_TLS => c"TLS failure (certificate or handshake)",
             DELETE_RESULT_IO => c"the connection broke",
+            DELETE_RESULT_CANCELLED => {
+                c"cancelled before it finished (delete_cancel_cancel); run it again to finish it"
+            }
             DELETE_RESULT_INVALID_BATCH_OPTIONS => {
                 c"invalid batch options (concurrency 1-256, rate above 0); nothing was done"
             }

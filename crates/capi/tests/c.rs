@@ -258,6 +258,11 @@ impl Emulators {
                 p_reset_after: 1.0,
                 ..Faults::default()
             })),
+            start(faults(Faults {
+                p429: 1.0,
+                retry_after_secs: 60,
+                ..Faults::default()
+            })),
         ];
         let canary = start(Config {
             jumio_token: CANARY[0].into(),
@@ -289,6 +294,7 @@ impl Emulators {
             "DELETE_TEST_SERVER_ERROR_URL",
             "DELETE_TEST_SLOW_URL",
             "DELETE_TEST_RESET_URL",
+            "DELETE_TEST_PAUSED_URL",
         ];
         let mut environment: Vec<(&'static str, String)> = names
             .into_iter()

@@ -66,12 +66,14 @@ fn header_has_the_workspace_version_and_every_function() {
         "#define DELETE_VERSION_STRING \"{}\"",
         env!("CARGO_PKG_VERSION")
     )));
-    let sources = ["lib", "client", "outcome", "batch", "sansio", "result"]
-        .map(|module| {
-            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("src/{module}.rs"));
-            std::fs::read_to_string(path).expect("source is readable")
-        })
-        .concat();
+    let sources = [
+        "lib", "client", "outcome", "batch", "sansio", "result", "cancel",
+    ]
+    .map(|module| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("src/{module}.rs"));
+        std::fs::read_to_string(path).expect("source is readable")
+    })
+    .concat();
     let exported: Vec<&str> = sources
         .split("pub extern \"C\" fn ")
         .skip(1)

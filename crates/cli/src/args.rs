@@ -18,7 +18,9 @@ Exit codes:
   3    some items were not found at the vendor (none failed)
   4    some items failed (see the report; they can be retried)
   5    confirmation declined; nothing was sent
-  130  interrupted (Ctrl-C); run the same command again to resume
+  130  stopped by Ctrl-C (SIGINT), 143 stopped by SIGTERM: waits end at once,
+       requests on the wire finish, the summary is printed; run the same
+       command again to resume (a second signal exits at once)
 
 Examples:
   idv-delete demo

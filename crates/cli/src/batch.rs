@@ -12,13 +12,14 @@ use serde_json::json;
 
 use crate::args::{BatchArgs, Output};
 use crate::csv_input::{Input, Scan};
-use crate::failure::{Failure, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_OK};
+use crate::failure::{Failure, EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK};
+use crate::signals;
 
 /// What the batch command needs besides its arguments.
 pub struct Setup<'a> {
     /// The client (credentials of the vendors the CSV names).
     pub client: &'a Client,
-    /// Set on Ctrl-C.
+    /// Cancelled by SIGINT or SIGTERM (see `signals`).
     pub cancel: CancelToken,
 }
 
@@ -156,10 +157,11 @@ pub fn run(args: &BatchArgs, input: &Input, scan: &Scan, setup: Setup<'_>) -> Re
     }
     if report.cancelled {
         eprintln!(
-            "interrupted: requests in flight were finished and journaled; run the same command again to resume from {}",
+            "stopped by {}: items cut short are journaled as cancelled; run the same command again to resume from {}",
+            signals::stopped_by(),
             args.journal.display()
         );
-        return Ok(EXIT_INTERRUPTED);
+        return Ok(signals::exit_code());
     }
     Ok(exit_code(&report))
 }
@@ -345,19 +347,4 @@ pub fn summary_json(report: &BatchReport, journal: Option<&std::path::Path>) -> 
         }).collect::<Vec<_>>(),
         "failures_omitted": report.failures_omitted,
     })
-}
-
-/// Makes Ctrl-C cancel the batch cleanly; a second Ctrl-C exits at once
-/// (in-flight items are then in doubt, which a resume confirms).
-pub fn install_ctrl_c(cancel: &CancelToken) {
-    let token = cancel.clone();
-    // A second handler cannot be installed; the first one is enough.
-    let _ = ctrlc::set_handler(move || {
-        if token.is_cancelled() {
-            eprintln!("\ninterrupted again: exiting now; the journal stays consistent, resume with the same command");
-            std::process::exit(EXIT_INTERRUPTED.into());
-        }
-        eprintln!("\nstopping: finishing the requests in flight (Ctrl-C again to exit now)");
-        token.cancel();
-    });
 }

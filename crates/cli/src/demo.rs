@@ -113,7 +113,7 @@ pub fn run(args: &DemoArgs) -> Result<u8, Failure> {
     let input = Input::open(&batch_args.input)?;
     let scan = batch::check_input(&input, false)?;
     let cancel = CancelToken::new();
-    batch::install_ctrl_c(&cancel);
+    crate::signals::install(&cancel)?;
     let code = batch::run(
         &batch_args,
         &input,

@@ -18,8 +18,13 @@ pub const EXIT_DECLINED: u8 = 5;
 /// not finish, items never attempted, an input longer than the journal
 /// shows); run the batch again to finish it.
 pub const EXIT_INCOMPLETE: u8 = 6;
-/// Interrupted by Ctrl-C; the journal is consistent, run again to resume.
+/// Stopped by Ctrl-C (SIGINT, 128 + 2): waits ended at once, requests on
+/// the wire finished, the summary was printed; the journal is consistent,
+/// run again to resume.
 pub const EXIT_INTERRUPTED: u8 = 130;
+/// Stopped by SIGTERM (128 + 15; how systemd and Kubernetes stop a job),
+/// in the same orderly way as [`EXIT_INTERRUPTED`].
+pub const EXIT_TERMINATED: u8 = 143;
 
 /// A command that stopped early: a message for stderr and an exit code.
 #[derive(Debug)]

@@ -9,6 +9,7 @@ mod config;
 mod csv_input;
 mod demo;
 mod failure;
+mod signals;
 mod single;
 mod verify;
 
@@ -60,7 +61,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 .iter()
                 .map(|r| DeleteIntent::jumio(product, region, r))
                 .collect();
-            single::run(&client, intents, args.connection.output)
+            single::run(&client, intents, args.connection.output, &stoppable()?)
         }
         Command::Hyperverge(args) => {
             let config = Config::load(args.connection.config.as_deref())?;
@@ -79,7 +80,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 .iter()
                 .map(|t| DeleteIntent::hyperverge(t))
                 .collect();
-            single::run(&client, intents, args.connection.output)
+            single::run(&client, intents, args.connection.output, &stoppable()?)
         }
         Command::Batch(args) => {
             let config = Config::load(args.connection.config.as_deref())?;
@@ -94,8 +95,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             };
             // A dry run checks the credentials too: it is the rehearsal.
             let client = client(&config, &args.connection, vendors, config.hyperverge_host())?;
-            let cancel = CancelToken::new();
-            batch::install_ctrl_c(&cancel);
+            let cancel = stoppable()?;
             batch::run(
                 &args,
                 &input,
@@ -114,6 +114,13 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         },
         Command::Demo(args) => demo::run(&args),
     }
+}
+
+/// A token that SIGINT and SIGTERM cancel (see `signals`).
+fn stoppable() -> Result<CancelToken, Failure> {
+    let cancel = CancelToken::new();
+    signals::install(&cancel)?;
+    Ok(cancel)
 }
 
 /// Which vendors' credentials a command needs.

@@ -1,18 +1,24 @@
 //! `idv-delete jumio ...` and `idv-delete hyperverge ...`: a few deletions,
 //! one after the other, each reported on its own line.
 
-use idv_delete_blocking::{Client, DeleteError, DeleteIntent, Deleted, ErrorKind};
+use idv_delete_blocking::{CancelToken, Client, DeleteError, DeleteIntent, Deleted, ErrorKind};
 use serde_json::json;
 
 use crate::args::Output;
 use crate::failure::{Failure, EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK};
+use crate::signals;
 
 /// Validates every intent first (nothing is sent if one is bad), then
 /// deletes them in order. Returns the exit code.
+///
+/// `cancel` (SIGINT, SIGTERM) ends the deletion under way at once if it is
+/// waiting (its request, if on the wire, finishes) and leaves the rest
+/// unsent; what was done is still reported, then how to go on.
 pub fn run(
     client: &Client,
     intents: Result<Vec<DeleteIntent>, DeleteError>,
     output: Output,
+    cancel: &CancelToken,
 ) -> Result<u8, Failure> {
     let intents = intents.map_err(|e| Failure::config(e.to_string()))?;
     for intent in &intents {
@@ -22,7 +28,10 @@ pub fn run(
     }
     let mut results = Vec::with_capacity(intents.len());
     for intent in &intents {
-        let result = client.delete(intent);
+        if cancel.is_cancelled() {
+            break;
+        }
+        let result = client.delete_cancellable(intent, cancel);
         if output == Output::Text {
             println!("{}", describe(intent, &result));
         }
@@ -34,6 +43,29 @@ pub fn run(
             "{}",
             serde_json::to_string_pretty(&items).unwrap_or_default()
         );
+    }
+    if cancel.is_cancelled() {
+        let unfinished: Vec<String> = intents
+            .iter()
+            .zip(
+                results
+                    .iter()
+                    .map(|(_, r)| Some(r))
+                    .chain(std::iter::repeat(None)),
+            )
+            .filter(|(_, result)| {
+                result.is_none_or(|r| r.as_ref().is_err_and(|e| e.kind() == ErrorKind::Cancelled))
+            })
+            .map(|(intent, _)| intent.reference().to_owned())
+            .collect();
+        eprintln!(
+            "stopped by {}: {} of {} finished; to finish, run the command again for: {}",
+            signals::stopped_by(),
+            intents.len() - unfinished.len(),
+            intents.len(),
+            unfinished.join(" ")
+        );
+        return Ok(signals::exit_code());
     }
     let results = results.iter().map(|(_, r)| r);
     Ok(exit_code(results))

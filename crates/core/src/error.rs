@@ -47,12 +47,16 @@ pub enum ErrorKind {
     Tls,
     /// The connection broke (reset, truncated body, other I/O failure).
     Io,
+    /// The caller stopped the deletion (a cancel token, Ctrl-C, SIGTERM)
+    /// before it finished; see [`DeleteError::in_doubt`] for whether an
+    /// earlier attempt may have been applied. Run it again to finish it.
+    Cancelled,
 }
 
 impl ErrorKind {
     /// Every kind, in declaration order: bindings walk this in a test to
     /// prove their mapping table is complete.
-    pub const ALL: [ErrorKind; 13] = [
+    pub const ALL: [ErrorKind; 14] = [
         ErrorKind::InvalidReference,
         ErrorKind::InvalidConfig,
         ErrorKind::NotFound,
@@ -66,6 +70,7 @@ impl ErrorKind {
         ErrorKind::Connect,
         ErrorKind::Tls,
         ErrorKind::Io,
+        ErrorKind::Cancelled,
     ];
 
     /// The stable snake_case name of the kind, e.g. `"not_found"`.
@@ -84,6 +89,7 @@ impl ErrorKind {
             ErrorKind::Connect => "connect",
             ErrorKind::Tls => "tls",
             ErrorKind::Io => "io",
+            ErrorKind::Cancelled => "cancelled",
         }
     }
 
@@ -108,6 +114,7 @@ impl ErrorKind {
             ErrorKind::Connect => "could not connect",
             ErrorKind::Tls => "TLS failure",
             ErrorKind::Io => "connection failed",
+            ErrorKind::Cancelled => "cancelled",
         }
     }
 }

@@ -244,6 +244,36 @@ impl DeleteOp {
         }
     }
 
+    /// Whether the next [`poll_action`](DeleteOp::poll_action) hands out a
+    /// request. A driver that must wait for its turn before sending (a rate
+    /// limit, a batch-wide pause) waits before polling, so that a cancel
+    /// during that wait ends the op with no request counted as sent.
+    pub fn is_ready_to_send(&self) -> bool {
+        matches!(self.state, State::Ready)
+    }
+
+    /// Ends the op now with [`ErrorKind::Cancelled`]: the next
+    /// [`poll_action`](DeleteOp::poll_action) is `Done(Err(..))`, whose
+    /// [`DeleteError::in_doubt`] is true iff an earlier attempt may have been
+    /// applied (an answer awaited now counts as such an attempt, since the
+    /// request may have arrived). A driver calls it when its caller stops
+    /// (a cancel token, a signal) during a wait or before a send. Does
+    /// nothing once the op is finished.
+    pub fn cancel(&mut self) {
+        match &self.state {
+            State::Finished(_) => return,
+            State::AwaitingAnswer => self.may_have_been_applied = true,
+            State::Ready | State::Backoff { .. } => {}
+        }
+        let error = DeleteError::new(
+            ErrorKind::Cancelled,
+            "stopped before it finished; run it again to finish it",
+        )
+        .with_attempts(self.sent)
+        .with_in_doubt(self.may_have_been_applied);
+        self.state = State::Finished(Err(error));
+    }
+
     /// The next thing to do.
     ///
     /// Polling again while an answer is awaited means the driver abandoned

@@ -561,3 +561,64 @@ fn pending_retry_shows_the_error_about_to_be_retried_and_can_be_refused() {
     };
     assert_eq!((error.kind(), error.attempts()), (ErrorKind::Server, 1));
 }
+
+#[test]
+fn a_cancelled_op_ends_with_cancelled_and_is_in_doubt_only_after_an_uncertain_attempt() {
+    // Before anything was sent: not in doubt, no attempts.
+    let mut op = scan_op(1);
+    op.cancel();
+    let Action::Done(Err(error)) = op.poll_action() else {
+        panic!("a cancelled op must be done");
+    };
+    assert_eq!(error.kind(), ErrorKind::Cancelled);
+    assert_eq!(error.attempts(), 0);
+    assert!(!error.in_doubt(), "{error}");
+
+    // During the wait after a 429 (never applied): not in doubt.
+    let mut op = scan_op(2);
+    let Action::Send(_) = op.poll_action() else {
+        panic!("expected a send");
+    };
+    op.handle_response(response(429, &[("retry-after", "60")], b""));
+    assert!(matches!(op.poll_action(), Action::Wait(d) if d == Duration::from_secs(60)));
+    op.cancel();
+    let Action::Done(Err(error)) = op.poll_action() else {
+        panic!("a cancelled op must be done");
+    };
+    assert_eq!(error.kind(), ErrorKind::Cancelled);
+    assert_eq!(error.attempts(), 1);
+    assert!(!error.in_doubt(), "{error}");
+
+    // During the backoff after a 502 (may have been applied): in doubt.
+    let mut op = scan_op(3);
+    let Action::Send(_) = op.poll_action() else {
+        panic!("expected a send");
+    };
+    op.handle_response(response(502, &[], b""));
+    op.cancel();
+    let Action::Done(Err(error)) = op.poll_action() else {
+        panic!("a cancelled op must be done");
+    };
+    assert_eq!(error.kind(), ErrorKind::Cancelled);
+    assert!(error.in_doubt(), "{error}");
+
+    // While an answer is awaited, the request may have arrived: in doubt.
+    let mut op = scan_op(4);
+    let Action::Send(_) = op.poll_action() else {
+        panic!("expected a send");
+    };
+    op.cancel();
+    let Action::Done(Err(error)) = op.poll_action() else {
+        panic!("a cancelled op must be done");
+    };
+    assert!(error.in_doubt(), "{error}");
+
+    // A finished op stays as it ended.
+    let mut op = scan_op(5);
+    let Action::Send(_) = op.poll_action() else {
+        panic!("expected a send");
+    };
+    op.handle_response(response(200, &[], b""));
+    op.cancel();
+    assert!(matches!(op.poll_action(), Action::Done(Ok(_))));
+}

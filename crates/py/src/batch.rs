@@ -1,17 +1,23 @@
 //! `delete_many` for both clients: a Python iterable in, a [`BatchReport`]
 //! out, run by the Rust batch runner with the GIL released.
 //!
-//! The runner reads its input on the calling thread and calls the progress
-//! callback from its worker threads; both hold the GIL only while they touch
-//! Python (one `next()`, one callback call). Python exceptions cannot cross
-//! the runner, so the first one is kept and raised once the batch has
-//! drained (resume with the same journal after fixing the cause):
+//! The runner runs on a Rust thread of its own (see `interrupt`): it reads
+//! its input there and calls the progress callback from its worker threads;
+//! both hold the GIL only while they touch Python (one `next()`, one
+//! callback call). The calling thread waits with the GIL released and runs
+//! Python's signal handlers every 50 ms. Python exceptions cannot cross the
+//! runner, so the first one is kept and raised once the batch has drained
+//! (resume with the same journal after fixing the cause):
 //!
 //! - the input raising, or yielding a non-`str` or an invalid reference,
 //!   ends the input there: every item read before it is still deleted;
-//! - the progress callback raising, or Ctrl-C (noticed when the next item
-//!   is read), cancels the batch: items in flight finish and are journaled,
-//!   items not yet started are left for a resume.
+//! - the progress callback raising cancels the batch: items in flight
+//!   finish and are journaled, items not yet started are left for a resume;
+//! - Ctrl-C (or any exception from a signal handler) cancels the batch at
+//!   once, pauses included: items cut short are journaled as `cancelled`,
+//!   and the exception is raised within a fraction of a second with the
+//!   partial report as its `report` attribute (`None` if the batch could
+//!   not start).
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -24,6 +30,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyIterator, PyString};
 
 use crate::errors;
+use crate::interrupt;
 use crate::outcome::{BatchReport, Progress};
 
 /// The Python-side options of `delete_many`, shared by both clients.
@@ -88,7 +95,12 @@ where
         intent,
         stop: Arc::clone(&stop),
     };
-    let result = py.detach(|| client.delete_many(input, options));
+    let cancel = stop.cancel.clone();
+    let (result, interrupt) =
+        interrupt::run(py, &cancel, move || client.delete_many(input, options));
+    if let Some(interrupt) = interrupt {
+        return Err(with_report(py, interrupt, result, bar)?);
+    }
     let report = result.map_err(|e| errors::batch_to_py(py, e))?;
     if let Some(error) = stop.take() {
         return Err(error);
@@ -98,6 +110,25 @@ where
         bar.call_method1(py, "close", (report.clone_ref(py),))?;
     }
     Ok(report)
+}
+
+/// `interrupt` with the batch's partial report as its `report` attribute
+/// (`None` when the batch failed as a whole), the progress bar closed.
+fn with_report(
+    py: Python<'_>,
+    interrupt: PyErr,
+    result: Result<blocking::BatchReport, blocking::BatchError>,
+    bar: Option<Py<PyAny>>,
+) -> PyResult<PyErr> {
+    let report = match result {
+        Ok(report) => Some(Py::new(py, BatchReport::new(py, report)?)?),
+        Err(_) => None,
+    };
+    if let (Some(bar), Some(report)) = (bar, &report) {
+        bar.call_method1(py, "close", (report.clone_ref(py),))?;
+    }
+    interrupt.value(py).setattr("report", report)?;
+    Ok(interrupt)
 }
 
 /// The first Python exception of a batch, and the token that cancels it.
@@ -159,8 +190,8 @@ fn progress_bar(py: Python<'_>, references: &Bound<'_, PyAny>) -> PyResult<Py<Py
 }
 
 /// The batch's input: the Python iterator, read one item at a time on the
-/// calling thread, each turned into a validated intent. The first failure
-/// ends the input; Ctrl-C also cancels the batch.
+/// runner's thread, each turned into a validated intent. The first failure
+/// ends the input.
 struct Input<F> {
     items: Py<PyIterator>,
     intent: F,
@@ -201,12 +232,6 @@ where
             return None;
         }
         Python::attach(|py| {
-            // The calling thread holds the GIL here only, so this is where
-            // Ctrl-C (a KeyboardInterrupt from the signal handler) is seen.
-            if let Err(interrupt) = py.check_signals() {
-                self.stop.fail(interrupt, true);
-                return None;
-            }
             self.next_intent(py).unwrap_or_else(|error| {
                 self.stop.fail(error, false);
                 None

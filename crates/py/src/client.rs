@@ -11,15 +11,16 @@ use std::time::Duration;
 
 use idv_delete_blocking::core::{to_request, Credentials};
 use idv_delete_blocking::{
-    Client, ClientBuilder, DeleteError, DeleteIntent, Endpoint, ErrorKind, HyperVergeCredentials,
-    JumioCredentials, JumioProduct, Region, RetryPolicy, DEFAULT_CONCURRENCY,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    CancelToken, Client, ClientBuilder, DeleteError, DeleteIntent, Endpoint, ErrorKind,
+    HyperVergeCredentials, JumioCredentials, JumioProduct, Region, RetryPolicy,
+    DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
 };
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 
 use crate::batch::{self, BatchArgs};
 use crate::errors;
+use crate::interrupt;
 use crate::outcome::{BatchReport, Deleted};
 use crate::repr::py_repr;
 use crate::sansio::Request;
@@ -122,9 +123,12 @@ impl Jumio {
     /// item (from worker threads), or ``True`` for a progress line on stderr.
     /// If the input raises or yields an invalid reference, the input ends
     /// there (items read before it are still deleted); if the callback
-    /// raises, or on Ctrl-C, the batch is cancelled (items in flight finish
-    /// and are journaled). Either way the exception is raised once the batch
-    /// has drained. ``dry_run=True`` validates and counts only.
+    /// raises, the batch is cancelled (items in flight finish and are
+    /// journaled). Either way the exception is raised once the batch has
+    /// drained. Ctrl-C raises ``KeyboardInterrupt`` within a fraction of a
+    /// second, pauses included: items cut short are journaled as cancelled
+    /// (a resume runs them again) and the exception's ``report`` attribute is
+    /// the partial ``BatchReport``. ``dry_run=True`` validates and counts only.
     #[pyo3(signature = (
         references,
         *,
@@ -192,8 +196,7 @@ impl Jumio {
     fn delete(&self, py: Python<'_>, product: JumioProduct, reference: &str) -> PyResult<Deleted> {
         let intent = DeleteIntent::jumio(product, self.region, reference)
             .map_err(|e| errors::to_py(py, e))?;
-        let result = py.detach(|| self.client.delete(&intent));
-        result.map(Deleted).map_err(|e| errors::to_py(py, e))
+        delete_interruptibly(py, &self.client, &intent)
     }
 }
 
@@ -270,8 +273,7 @@ impl HyperVerge {
     /// raises an ``idv_delete.Error`` subclass otherwise.
     fn delete_transaction(&self, py: Python<'_>, transaction_id: PyBackedStr) -> PyResult<Deleted> {
         let intent = DeleteIntent::hyperverge(&transaction_id).map_err(|e| errors::to_py(py, e))?;
-        let result = py.detach(|| self.client.delete(&intent));
-        result.map(Deleted).map_err(|e| errors::to_py(py, e))
+        delete_interruptibly(py, &self.client, &intent)
     }
 
     /// Deletes every transaction id of ``transaction_ids`` (any iterable of
@@ -331,6 +333,23 @@ impl HyperVerge {
             py_repr(py, base_url(&self.endpoint))?
         ))
     }
+}
+
+/// One deletion with the GIL released, which Ctrl-C stops within a
+/// fraction of a second, waits included: it then raises `KeyboardInterrupt`
+/// (see `interrupt`), whatever the deletion's own end.
+fn delete_interruptibly(
+    py: Python<'_>,
+    client: &Client,
+    intent: &DeleteIntent,
+) -> PyResult<Deleted> {
+    let cancel = CancelToken::new();
+    let (result, interrupt) =
+        interrupt::run(py, &cancel, || client.delete_cancellable(intent, &cancel));
+    if let Some(interrupt) = interrupt {
+        return Err(interrupt);
+    }
+    result.map(Deleted).map_err(|e| errors::to_py(py, e))
 }
 
 /// The custom base URL of `endpoint`, or `None` for the documented hosts.

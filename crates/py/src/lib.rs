@@ -12,6 +12,7 @@ mod batch;
 mod client;
 mod emulator;
 mod errors;
+mod interrupt;
 mod outcome;
 mod repr;
 mod sansio;
