@@ -19,11 +19,38 @@ static double now_seconds(void) {
 struct canceller {
     const delete_cancel *cancel;
     double cancelled_at;
+    /* With a journal: wait until it holds this many sent records (the
+     * batch's workers are in flight) before the second's wait. */
+    const char *journal;
+    int sent_wanted;
 };
 
-/* Waits one second (the first request meets its 429), then cancels. */
+static int sent_records(const char *journal) {
+    FILE *file = fopen(journal, "r");
+    if (file == NULL) {
+        return 0;
+    }
+    char line[1024];
+    int sent = 0;
+    while (fgets(line, sizeof line, file) != NULL) {
+        sent += strstr(line, "\"event\":\"sent\"") != NULL;
+    }
+    fclose(file);
+    return sent;
+}
+
+/* Waits for the batch's sent records, if asked (valgrind makes start-up
+ * slow), then one second (the first request meets its 429), then
+ * cancels. */
 static void *cancel_later(void *arg) {
     struct canceller *canceller = arg;
+    struct timespec tick = {0, 50 * 1000 * 1000};
+    for (int i = 0; canceller->journal != NULL && i < 600; i++) {
+        if (sent_records(canceller->journal) >= canceller->sent_wanted) {
+            break;
+        }
+        nanosleep(&tick, NULL);
+    }
     struct timespec second = {1, 0};
     nanosleep(&second, NULL);
     canceller->cancelled_at = now_seconds();
@@ -57,7 +84,7 @@ static void test_single(const char *paused_url) {
                                             &outcome),
            DELETE_RESULT_NULL_ARGUMENT);
 
-    struct canceller canceller = {cancel, 0.0};
+    struct canceller canceller = {cancel, 0.0, NULL, 0};
     pthread_t thread;
     CHECK(pthread_create(&thread, NULL, cancel_later, &canceller) == 0);
     OK(delete_client_delete_cancellable(client, DELETE_PRODUCT_JUMIO_SCAN, "scan-1", cancel,
@@ -102,7 +129,7 @@ static void test_batch(const char *paused_url) {
     OK(delete_batch_options_set_concurrency(options, 2));
     OK(delete_batch_options_set_journal(options, journal));
 
-    struct canceller canceller = {cancel, 0.0};
+    struct canceller canceller = {cancel, 0.0, journal, 2};
     pthread_t thread;
     CHECK(pthread_create(&thread, NULL, cancel_later, &canceller) == 0);
     OK(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_SCAN, references, 6, options,

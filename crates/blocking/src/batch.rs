@@ -812,6 +812,9 @@ where
         // Closing the queue lets the workers end once it is drained.
         drop(sender);
     });
+    // Asked to stop: before the input ended, or while its last items were
+    // in flight (they end as cancelled, to be run again).
+    let stop_asked = run.cancel.is_cancelled();
     let Run {
         journal: writer,
         counters,
@@ -822,7 +825,8 @@ where
     let journal_error = journal_error
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let cancelled = !input_ended && input_error.is_none() && journal_error.is_none();
+    let cancelled =
+        (stop_asked || !input_ended) && input_error.is_none() && journal_error.is_none();
     let declared_differs = options.input.as_ref().filter(|declared| {
         input_ended && (declared.items != digest.items() || declared.sha256 != digest.hex())
     });
