@@ -91,8 +91,11 @@ def test_journal_resume_confirms_in_doubt_items(
     jumio.delete_scan(items[1])
     journal = tmp_path / "crashed.journal"
     lines = [
-        {"event": "header", "format": "idv-delete-journal", "version": 1,
-         "tool_version": idv_delete.__version__, "started_at": "2025-06-01T09:00:00.000Z"},
+        {"event": "header", "format": "idv-delete-journal", "version": 2,
+         "created_at": "2025-06-01T09:00:00.000Z"},
+        {"event": "run", "run": 1, "at": "2025-06-01T09:00:00.001Z",
+         "tool_version": idv_delete.__version__, "pid": 1,
+         "endpoints": {"jumio": emulator.base_url}},
     ] + [
         {"event": "sent", "pos": pos, "vendor": "jumio", "product": "scan", "region": "us",
          "ref": ref, "at": "2025-06-01T09:00:00.012Z"}
