@@ -212,7 +212,10 @@ fn check(
             assert_eq!(expected, None, "HTTP {status} reported as deleted");
             assert!(!html, "an HTML 2xx reported as deleted");
             if intent.target() != Target::HyperVerge {
-                assert!(jumio_answer, "a Jumio 2xx that is not its answer reported as deleted");
+                assert!(
+                    jumio_answer,
+                    "a Jumio 2xx that is not its answer reported as deleted"
+                );
             }
             assert_eq!(deleted.confirmed_by, ConfirmedBy::Response);
             assert_eq!(deleted.attempts, 1);

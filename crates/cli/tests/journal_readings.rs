@@ -182,8 +182,13 @@ fn resume_and_verify_read_every_journal_alike() {
         // again, would send the rest; writes nothing.
         let input = input_of(&journal, &state);
         let len = input.len() as u64;
+        // (A resume elsewhere is refused: journal_proof.rs tests that.)
+        let options = BatchOptions::default()
+            .journal(&copy)
+            .dry_run(true)
+            .allow_endpoint_change(true);
         let resumed = client
-            .delete_many(input, BatchOptions::default().journal(&copy).dry_run(true))
+            .delete_many(input, options)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(std::fs::read(&copy).unwrap(), bytes, "{name}: written");
         let final_items = (0..len).filter(|&p| state.status(p).is_final()).count() as u64;
