@@ -594,7 +594,7 @@ impl JournalRun {
             writer.append_durable(&Record::Run(RunRecord {
                 run,
                 at: crate::time::now_rfc3339(),
-                tool_version: env!("CARGO_PKG_VERSION").into(),
+                tool_version: crate::VERSION.into(),
                 pid: std::process::id(),
                 input: options.input.clone(),
                 endpoints,
