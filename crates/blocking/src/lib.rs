@@ -10,6 +10,10 @@
 //! concurrency, a rate limit, a crash-safe [`journal`], progress and
 //! cancellation.
 //!
+//! How the pieces fit (retry budget, rate limits, the journal's format and
+//! replay rules, cancellation) is in `docs/ARCHITECTURE.md` of the
+//! repository.
+//!
 //! # Example
 //!
 //! ```no_run
