@@ -112,8 +112,10 @@ typedef enum delete_result {
      */
     DELETE_RESULT_SERVER = 107,
     /**
-     * Another answer: a 3xx, an undocumented status, or a 2xx whose body
-     * says the deletion failed or cannot be read.
+     * Another answer: a 3xx, an undocumented status, or a 2xx that is no
+     * proof of deletion: its body says the deletion failed, cannot be
+     * read, or is not the vendor's (an HTML page from a proxy or a wrong
+     * base URL; see `delete_outcome_in_doubt`).
      */
     DELETE_RESULT_UNEXPECTED_RESPONSE = 108,
     /**
@@ -179,9 +181,11 @@ typedef enum delete_confirmed_by {
     DELETE_CONFIRMED_BY_RESPONSE = 1,
     /**
      * The vendor answered 404 after an earlier attempt of the same deletion
-     * may have been applied (a timeout, reset or 5xx after the request was
-     * sent, or an in-doubt journal item): the data is gone, most likely
-     * erased by that attempt.
+     * may have been applied (a timeout or reset after the request was sent,
+     * a 500, 502 or 504, a 2xx that was no proof, or an in-doubt item):
+     * absent after an uncertain attempt. The data is not at that endpoint
+     * now, either because that attempt erased it or because it was never
+     * there (a wrong reference, region or host looks the same).
      */
     DELETE_CONFIRMED_BY_ABSENCE = 2,
 } delete_confirmed_by;
@@ -369,7 +373,8 @@ typedef struct delete_header {
 
 /**
  * Items deleted, confirmed by a 404 after an attempt that may have been
- * applied (including in-doubt items of a resumed journal).
+ * applied (including in-doubt items of a resumed journal): absent after
+ * an uncertain attempt, so erased by it or never present at that endpoint.
  */
 #define DELETE_BATCH_COUNT_DELETED_BY_ABSENCE 3
 
@@ -677,10 +682,14 @@ enum delete_result delete_outcome_confirmed_by(const struct delete_outcome *outc
                                                enum delete_confirmed_by *confirmed_by_out);
 
 /**
- * Writes whether a failed deletion may nevertheless have been applied (a
- * timeout or reset after the request was sent, or a 5xx): delete it again
- * again with `delete_client_delete_resumed` to find out: a 404 then
- * confirms the deletion. False for deletions.
+ * Writes whether a failed deletion may nevertheless have been applied: a
+ * timeout or reset after the request was sent, a 500, 502 or 504, a 2xx
+ * that is no proof (an HTML page, a Jumio body that is not JSON, a
+ * HyperVerge body that cannot be read); a cancelled deletion is in doubt
+ * when such an attempt came before the cancel. Delete it again with `delete_client_delete_resumed` (or
+ * run the batch again with the same journal): a 404 then counts as
+ * deleted, `DELETE_CONFIRMED_BY_ABSENCE` (erased by the earlier attempt,
+ * or never present at that endpoint). False for deletions.
  */
 DELETE_MUST_USE
 enum delete_result delete_outcome_in_doubt(const struct delete_outcome *outcome,

@@ -1,7 +1,8 @@
 //! The `DeleteOp` state machine under any sequence of answers, transport
 //! failures and abandoned attempts: it sends the one documented request,
 //! never more than `max_attempts` times, never waits longer than the
-//! policy allows, retries only what DESIGN.md §3 says, always ends, and
+//! policy allows, retries only what `docs/ARCHITECTURE.md#retries`
+//! says, always ends, and
 //! reports a 404 as a deletion only after an attempt that may have been
 //! applied.
 #![no_main]

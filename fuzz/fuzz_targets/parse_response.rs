@@ -1,5 +1,6 @@
 //! `parse_response` for both vendors: any status, headers (Retry-After and
-//! Date included) and body give the typed answer DESIGN.md §3 prescribes,
+//! Date included) and body give the typed answer `docs/ARCHITECTURE.md#outcomes`
+//! prescribes,
 //! with bounded vendor text, and a `DeleteOp` fed the same answer agrees.
 #![no_main]
 

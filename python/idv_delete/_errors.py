@@ -31,7 +31,11 @@ class Error(Exception):
     - ``retry_after``: seconds the vendor asked us to wait, or ``None``;
     - ``attempts``: requests sent (0 when nothing was sent);
     - ``in_doubt``: true when an attempt may have deleted the data although
-      the deletion failed: run it again, and a "not found" then confirms it.
+      the deletion failed (a timeout or reset after sending, a 500, 502 or
+      504, a 2xx that is no proof). Run the batch again with the same
+      journal: a 404 then counts as deleted by absence (erased by that
+      attempt, or never present at that endpoint). A plain ``delete_*``
+      call cannot know the earlier attempt, so it raises ``NotFoundError``.
 
     The library raises only subclasses; pickling keeps every attribute.
     """
@@ -123,8 +127,9 @@ class ServerError(Error):
 
 
 class UnexpectedResponseError(Error):
-    """Any other answer: a 3xx, an undocumented status, or a 2xx whose body
-    says the deletion failed or cannot be read."""
+    """Any other answer: a 3xx, an undocumented status, or a 2xx that is no
+    proof of deletion: its body says the deletion failed, cannot be read, or
+    is not the vendor's (an HTML page from a proxy or a wrong base URL)."""
 
     kind = "unexpected_response"
 

@@ -76,8 +76,12 @@ pub struct BatchOptions {
     /// journal's last run did (default false: refused, since a 404 at
     /// another endpoint proves nothing about the first).
     pub allow_endpoint_change: bool,
-    /// Validate and count only: nothing is sent and no journal is written
-    /// (an existing journal is read, to count what a resume would send).
+    /// Read, never write: every item is checked (credentials for its
+    /// vendor) and counted as [`BatchReport::would_delete`]; an existing
+    /// journal is read and replayed as a resume would, so its finished
+    /// items are counted as skipped and a changed input or endpoint is
+    /// refused. Nothing is sent, and no journal, record or lock file is
+    /// written (default false).
     pub dry_run: bool,
     /// Called after each finished item.
     pub progress: Option<ProgressFn>,
@@ -594,7 +598,7 @@ impl JournalRun {
             writer.append_durable(&Record::Run(RunRecord {
                 run,
                 at: crate::time::now_rfc3339(),
-                tool_version: env!("CARGO_PKG_VERSION").into(),
+                tool_version: crate::VERSION.into(),
                 pid: std::process::id(),
                 input: options.input.clone(),
                 endpoints,

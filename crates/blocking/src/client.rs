@@ -202,7 +202,7 @@ impl ClientBuilder {
     }
 }
 
-/// The ureq agent as DESIGN.md §4 says: statuses are answers, redirects are
+/// The ureq agent as `docs/ARCHITECTURE.md#the-blocking-client` says: statuses are answers, redirects are
 /// never followed (a DELETE and its credentials must not go elsewhere),
 /// per-phase timeouts, no compression, TCP_NODELAY.
 ///

@@ -10,6 +10,10 @@
 //! concurrency, a rate limit, a crash-safe [`journal`], progress and
 //! cancellation.
 //!
+//! How the pieces fit (retry budget, rate limits, the journal's format and
+//! replay rules, cancellation) is in `docs/ARCHITECTURE.md` of the
+//! repository.
+//!
 //! # Example
 //!
 //! ```no_run
@@ -94,3 +98,28 @@ pub use client::{
 };
 pub use identity::{InputDigest, ItemKey};
 pub use journal::{JournalError, JournalOutcome, JournalReader, JournalState, Record};
+
+/// The version of idv-delete, `"MAJOR.MINOR.PATCH"`: the workspace's one
+/// version, the same as Python's `idv_delete.__version__` and C's
+/// `delete_version()`. (`env!("CARGO_PKG_VERSION")` in a caller's crate
+/// would give the caller's own version, not this one.)
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[cfg(test)]
+mod tests {
+    /// The constant is the workspace version, which Python and C are
+    /// checked against too.
+    #[test]
+    fn version_is_the_workspace_version() {
+        let manifest = include_str!("../../../Cargo.toml");
+        let section = manifest
+            .split("[workspace.package]")
+            .nth(1)
+            .expect("the workspace manifest has [workspace.package]");
+        let line = section
+            .lines()
+            .find(|line| line.trim_start().starts_with("version"))
+            .expect("[workspace.package] has a version");
+        assert_eq!(line.split('"').nth(1), Some(super::VERSION));
+    }
+}

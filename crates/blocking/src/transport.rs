@@ -6,18 +6,20 @@
 //! cannot tell, we say "sent": calling an unsent request "sent" can at worst
 //! turn a later 404 into a deletion confirmed by absence (absent after an
 //! uncertain attempt: erased by it, or never present at that endpoint; the
-//! data is not there either way), while calling a sent request "unsent" could report data we
-//! erased as never found.
+//! data is not there either way), while calling a sent request "unsent"
+//! could report data we erased as never found.
 //!
 //! | ureq error | kind | sent |
 //! |---|---|---|
 //! | `Timeout(Resolve \| Connect)` | Timeout | no |
 //! | `Timeout(any other phase)` | Timeout | yes |
 //! | `HostNotFound`, `ConnectionFailed`, `ConnectProxyFailed` | Connect | no |
-//! | `Io` refused / unreachable / address not available | Connect | no |
+//! | `BadUri`, `InvalidProxyUrl`, `RequireHttpsOnly`, `Http` (ureq refused to make the request: nothing left) | Connect | no |
+//! | `Tls`, `TlsRequired`; `Rustls`, `Pem` (feature `rustls`); `NativeTls`, `Der` (feature `native-tls`) | Tls | no |
+//! | `Io` wrapping a rustls error | Tls | no |
+//! | `Io` connection refused, address not available, address in use, network unreachable, host unreachable, network down | Connect | no |
 //! | `Io` timed out | Timeout | yes |
-//! | `Io` wrapping a rustls error, `Tls`, `Rustls`, `NativeTls`, `Pem`, `Der`, `TlsRequired` | Tls | no |
-//! | any other `Io` (reset, broken pipe, EOF), `Protocol`, anything else | Io | yes |
+//! | any other `Io` (reset, broken pipe, EOF), `Protocol`, any other ureq error | Io | yes |
 //! | an error while reading the body (truncated, reset) | Io (Timeout if timed out) | yes |
 //!
 //! TLS failures count as "not sent" because the handshake precedes the

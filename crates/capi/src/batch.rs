@@ -48,7 +48,8 @@ pub const DELETE_BATCH_COUNT_DELETED: delete_batch_count = 1;
 /// Items deleted, confirmed by a 2xx answer.
 pub const DELETE_BATCH_COUNT_DELETED_BY_RESPONSE: delete_batch_count = 2;
 /// Items deleted, confirmed by a 404 after an attempt that may have been
-/// applied (including in-doubt items of a resumed journal).
+/// applied (including in-doubt items of a resumed journal): absent after
+/// an uncertain attempt, so erased by it or never present at that endpoint.
 pub const DELETE_BATCH_COUNT_DELETED_BY_ABSENCE: delete_batch_count = 3;
 /// Items not found at the vendor (never counted as deleted).
 pub const DELETE_BATCH_COUNT_NOT_FOUND: delete_batch_count = 4;

@@ -14,9 +14,11 @@ pub enum delete_confirmed_by {
     /// The vendor answered 2xx to the request.
     DELETE_CONFIRMED_BY_RESPONSE = 1,
     /// The vendor answered 404 after an earlier attempt of the same deletion
-    /// may have been applied (a timeout, reset or 5xx after the request was
-    /// sent, or an in-doubt journal item): the data is gone, most likely
-    /// erased by that attempt.
+    /// may have been applied (a timeout or reset after the request was sent,
+    /// a 500, 502 or 504, a 2xx that was no proof, or an in-doubt item):
+    /// absent after an uncertain attempt. The data is not at that endpoint
+    /// now, either because that attempt erased it or because it was never
+    /// there (a wrong reference, region or host looks the same).
     DELETE_CONFIRMED_BY_ABSENCE = 2,
 }
 
@@ -249,10 +251,14 @@ pub extern "C" fn delete_outcome_confirmed_by(
     })
 }
 
-/// Writes whether a failed deletion may nevertheless have been applied (a
-/// timeout or reset after the request was sent, or a 5xx): delete it again
-/// again with `delete_client_delete_resumed` to find out: a 404 then
-/// confirms the deletion. False for deletions.
+/// Writes whether a failed deletion may nevertheless have been applied: a
+/// timeout or reset after the request was sent, a 500, 502 or 504, a 2xx
+/// that is no proof (an HTML page, a Jumio body that is not JSON, a
+/// HyperVerge body that cannot be read); a cancelled deletion is in doubt
+/// when such an attempt came before the cancel. Delete it again with `delete_client_delete_resumed` (or
+/// run the batch again with the same journal): a 404 then counts as
+/// deleted, `DELETE_CONFIRMED_BY_ABSENCE` (erased by the earlier attempt,
+/// or never present at that endpoint). False for deletions.
 #[must_use]
 #[no_mangle]
 pub extern "C" fn delete_outcome_in_doubt(

@@ -57,8 +57,10 @@ pub enum delete_result {
     DELETE_RESULT_RATE_LIMITED = 106,
     /// 5xx: the vendor failed (see `delete_outcome_http_status`).
     DELETE_RESULT_SERVER = 107,
-    /// Another answer: a 3xx, an undocumented status, or a 2xx whose body
-    /// says the deletion failed or cannot be read.
+    /// Another answer: a 3xx, an undocumented status, or a 2xx that is no
+    /// proof of deletion: its body says the deletion failed, cannot be
+    /// read, or is not the vendor's (an HTML page from a proxy or a wrong
+    /// base URL; see `delete_outcome_in_doubt`).
     DELETE_RESULT_UNEXPECTED_RESPONSE = 108,
     /// The vendor did not answer in time.
     DELETE_RESULT_TIMEOUT = 109,

@@ -27,7 +27,8 @@ Examples:
   idv-delete jumio scan 2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20 --region eu
   idv-delete hyperverge acme-customer-42
   idv-delete batch erasures.csv --journal erasures.journal --concurrency 16 --rate 50
-  idv-delete verify erasures.journal";
+  idv-delete verify erasures.journal
+  idv-delete salvage erasures.journal";
 
 /// Erase identity-verification data held by Jumio and HyperVerge.
 #[derive(Debug, Parser)]

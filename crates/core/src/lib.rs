@@ -6,6 +6,10 @@
 //! [`DeleteOp`] hand out `http::Request`s, feed back the `http::Response`s,
 //! and read the [`Deleted`] or [`DeleteError`] it ends with.
 //!
+//! The rules this crate keeps (outcomes, what counts as proof, retries) and
+//! the vendor facts behind them are in `docs/ARCHITECTURE.md` of the
+//! repository.
+//!
 //! # Example: one deletion over your own HTTP client
 //!
 //! ```

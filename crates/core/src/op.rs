@@ -23,7 +23,8 @@ pub const MAX_ATTEMPTS_LIMIT: u32 = 100;
 /// these to its clock, so they must stay far from overflow.
 pub const MAX_WAIT_LIMIT: Duration = Duration::from_secs(3600);
 
-/// When and how long to retry. The defaults are DESIGN.md §3's.
+/// When and how long to retry. The defaults are those of
+/// `docs/ARCHITECTURE.md#retries`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Most requests sent for one deletion, the first included (default 4).

@@ -16,8 +16,8 @@ const MAX_AUDITS: usize = 1024;
 
 /// Reads one answer to one attempt of `intent`'s deletion.
 ///
-/// Every non-2xx answer is a [`DeleteError`] whose kind follows DESIGN.md §3
-/// (by status, whatever the body). A 404 here is always
+/// Every non-2xx answer is a [`DeleteError`] whose kind follows its status,
+/// whatever the body (the table in `docs/ARCHITECTURE.md#error-kinds`). A 404 here is always
 /// [`ErrorKind::NotFound`]: turning it into a deletion confirmed by absence
 /// (absent after an uncertain attempt: erased by that attempt, or never
 /// present at that endpoint) needs the history of earlier attempts, which
@@ -117,7 +117,7 @@ pub fn parse_response(
         ),
         429 => Err(DeleteError::new(
             ErrorKind::RateLimited,
-            "the vendor is rate limiting; slow down (see --rate) and retry later",
+            "the vendor is rate limiting; lower the request rate (the batch option `rate`) and retry later",
         )
         .with_status(status)
         .with_vendor_message(message)

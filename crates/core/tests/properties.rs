@@ -1,4 +1,4 @@
-//! The core's specification, as proptest laws (DESIGN.md §3, issue 2).
+//! The core's specification, as proptest laws (`docs/ARCHITECTURE.md#the-core`, issue 2).
 //! Run more cases with `PROPTEST_CASES=2000 cargo test -p idv-delete-core`.
 
 use std::time::Duration;

@@ -2,7 +2,8 @@
 //!
 //! Every response carries `Date`; a `Retry-After` given as an HTTP-date is
 //! computed from the same second, so a client can turn it into a delay
-//! without a clock of its own (as DESIGN.md §3 asks of the core).
+//! without a clock of its own (as `docs/ARCHITECTURE.md#the-core` asks of
+//! the core).
 
 use std::cell::RefCell;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

@@ -1,6 +1,6 @@
-//! HyperVerge's delete API (DESIGN.md §1), as the crate docs describe it:
-//! allow-list (403), credentials (401), body (422), then 200 or 404, every
-//! answer in the documented JSON shapes.
+//! HyperVerge's delete API (`docs/ARCHITECTURE.md#hyperverge`), as the crate
+//! docs describe it: allow-list (403), credentials (401), body (422), then
+//! 200 or 404, every answer in the documented JSON shapes.
 //!
 //! Unless `content-type` is `application/json` the body is not parsed, as a
 //! JSON body parser in front of the vendor's validation would skip it, so it

@@ -1,5 +1,7 @@
-//! Jumio's Netverify delete API (DESIGN.md §1), as the crate docs describe
-//! it: header checks (403), Basic credentials (401), then 200 or 404.
+//! Jumio's Netverify delete API
+//! (`docs/ARCHITECTURE.md#jumio-netverify-v2-legacy-delete-api`), as the
+//! crate docs describe it: header checks (403), Basic credentials (401),
+//! then 200 or 404.
 //!
 //! The `Accept` check follows Jumio's docs, which require
 //! `Accept: application/json` and answer 403 to missing or suspicious

@@ -2,7 +2,7 @@
 //! `idv_delete._native`, built by maturin from the root `pyproject.toml`
 //! into one abi3 wheel for CPython 3.9 and later.
 //!
-//! It is thin by design (DESIGN.md §5): it converts Python values, calls the
+//! It is thin by design (`docs/ARCHITECTURE.md#bindings`): it converts Python values, calls the
 //! Rust core and blocking client, and converts results back. Every request,
 //! status reading and retry decision is the core's. The Python side
 //! (`python/idv_delete/`) adds the exception classes, the progress bar and

@@ -12,9 +12,10 @@ use crate::repr::py_repr;
 
 /// A deletion that happened: the vendor no longer holds the transaction.
 ///
-/// ``confirmed_by`` is ``"response"`` (the vendor answered 2xx) or
-/// ``"absence"`` (a 404 after an earlier attempt of the same deletion may have
-/// been applied, so the data is gone). ``audits`` are the audit ids
+/// ``confirmed_by`` is ``"response"`` (the vendor answered 2xx with its own
+/// answer) or ``"absence"`` (a 404 after an earlier attempt of the same
+/// deletion may have been applied: absent after an uncertain attempt, so
+/// erased by it or never present at that endpoint). ``audits`` are the audit ids
 /// HyperVerge reported deleted (empty for Jumio); ``vendor_message`` the
 /// vendor's message, if any; ``attempts`` the requests sent, retries included.
 #[pyclass(frozen, module = "idv_delete")]
@@ -131,9 +132,10 @@ impl FailedItem {
 /// ``deleted_by_response`` or ``deleted_by_absence``), ``not_found`` or in
 /// ``failed`` (a dict from error kind to count). ``failures`` keeps the first
 /// 1,000 failed items. ``in_doubt`` counts failed items whose attempt may
-/// have deleted them (a timeout, a reset or a 5xx after sending): check them
-/// again, and a ``NotFoundError`` then most likely means that attempt
-/// deleted the data.
+/// have deleted them (a timeout or reset after sending, a 500, 502 or 504, a
+/// 2xx that is no proof): run the batch again with the same journal, where
+/// a 404 then counts as deleted by absence (erased by that attempt, or never
+/// present at that endpoint).
 #[pyclass(frozen, module = "idv_delete")]
 pub struct BatchReport {
     report: blocking::BatchReport,
@@ -216,9 +218,9 @@ impl BatchReport {
         self.report.failures_omitted
     }
 
-    /// Failed items whose attempt may have deleted them (a timeout, a reset
-    /// or a 5xx after sending): running the batch again with the same journal
-    /// confirms them.
+    /// Failed items whose attempt may have deleted them (a timeout or reset
+    /// after sending, a 500, 502 or 504, a 2xx that is no proof): running the
+    /// batch again with the same journal confirms them.
     #[getter]
     fn in_doubt(&self) -> u64 {
         self.report.in_doubt
