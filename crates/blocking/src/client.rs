@@ -373,25 +373,23 @@ impl Client {
     /// journal records it per run, so that a resume against another
     /// endpoint is noticed.
     pub fn endpoints(&self) -> BTreeMap<String, String> {
-        let i = &self.inner;
-        [
-            (Vendor::Jumio, i.jumio.is_some(), &i.jumio_endpoint),
-            (
-                Vendor::HyperVerge,
-                i.hyperverge.is_some(),
-                &i.hyperverge_endpoint,
-            ),
-        ]
-        .into_iter()
-        .filter(|(_, configured, _)| *configured)
-        .map(|(vendor, _, endpoint)| {
-            let place = match endpoint {
-                Endpoint::Documented => "documented".to_owned(),
-                Endpoint::Custom(base) => base.as_str().to_owned(),
-            };
-            (vendor.as_str().to_owned(), place)
-        })
-        .collect()
+        [Vendor::Jumio, Vendor::HyperVerge]
+            .into_iter()
+            .filter_map(|vendor| {
+                let place = match self.endpoint(vendor)? {
+                    Endpoint::Documented => "documented".to_owned(),
+                    Endpoint::Custom(base) => base.as_str().to_owned(),
+                };
+                Some((vendor.as_str().to_owned(), place))
+            })
+            .collect()
+    }
+
+    /// Where `vendor`'s requests go, or `None` without credentials for it.
+    pub fn endpoint(&self, vendor: Vendor) -> Option<&Endpoint> {
+        self.credentials_for(vendor)
+            .ok()
+            .map(|(_, endpoint)| endpoint)
     }
 
     fn credentials_for(&self, vendor: Vendor) -> Result<(&Credentials, &Endpoint), DeleteError> {
