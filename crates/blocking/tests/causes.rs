@@ -5,30 +5,11 @@
 mod common;
 
 use std::error::Error as _;
-use std::io::{Read, Write};
 use std::net::TcpListener;
 
-use common::{builder, emulator, hyperverge, scan, seed};
+use common::{builder, emulator, hyperverge, plain_http_server, scan, seed};
 use idv_delete_blocking::core::parse_response;
 use idv_delete_blocking::{Client, ErrorKind, RetryPolicy};
-
-/// A plain-http server on a loopback port that answers anything (a TLS
-/// ClientHello included) with a plain-text 400, as most HTTP servers do.
-fn plain_http_server() -> std::net::SocketAddr {
-    let plain = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
-    let addr = plain.local_addr().expect("its address");
-    std::thread::spawn(move || {
-        for stream in plain.incoming() {
-            let Ok(mut stream) = stream else { return };
-            let mut hello = [0u8; 512];
-            let _ = stream.read(&mut hello);
-            let _ = stream.write_all(
-                b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
-            );
-        }
-    });
-    addr
-}
 
 #[test]
 fn a_tls_failure_keeps_its_cause() {

@@ -2,7 +2,7 @@
 //! failure (the TLS problem, the refused connection) and say the attempts
 //! once; `--help` lists the core's products and regions.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::TcpListener;
 
 mod common;
@@ -10,28 +10,23 @@ mod common;
 use common::*;
 use idv_delete_emulator::Faults;
 
-/// A plain-http server on a loopback port that answers a TLS ClientHello
-/// with a plain-text 400.
-fn plain_http_server() -> String {
-    let plain = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = plain.local_addr().unwrap();
+/// An `https://` base URL whose server speaks no TLS: it answers every
+/// connection with a line of plain text, which fails the handshake.
+fn not_tls() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("https://{}", listener.local_addr().unwrap());
     std::thread::spawn(move || {
-        for stream in plain.incoming() {
-            let Ok(mut stream) = stream else { return };
-            let mut hello = [0u8; 512];
-            let _ = stream.read(&mut hello);
-            let _ = stream.write_all(
-                b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
-            );
+        for mut stream in listener.incoming().flatten() {
+            let _ = stream.write_all(b"plain text, not TLS\r\n");
         }
     });
-    format!("https://{addr}")
+    base
 }
 
 #[test]
 fn a_tls_failure_names_its_cause() {
     let emulator = emulator();
-    let base = plain_http_server();
+    let base = not_tls();
     let (code, stdout, _) = run(idv_delete(&emulator).args([
         "jumio",
         "scan",
