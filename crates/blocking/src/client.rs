@@ -27,6 +27,9 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default cap on the bytes of a response body that are read.
 pub const DEFAULT_MAX_RESPONSE_BODY: usize = 64 * 1024;
+/// Longest accepted connect timeout and timeout: a vendor that has not
+/// answered in an hour will not.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(3600);
 /// Largest accepted response-body cap.
 pub const MAX_RESPONSE_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
@@ -166,7 +169,7 @@ impl ClientBuilder {
             ("connect timeout", self.connect_timeout),
             ("timeout", self.timeout),
         ] {
-            if value.is_zero() || value > Duration::from_secs(3600) {
+            if value.is_zero() || value > MAX_TIMEOUT {
                 return invalid(format!(
                     "the {name} is {value:?}; use more than zero and at most one hour"
                 ));
@@ -348,30 +351,45 @@ impl Client {
         self.credentials_for(intent.vendor()).map(|_| ())
     }
 
+    /// The one request that deletes `intent`, with this client's
+    /// credentials and endpoint, for callers who send it with their own
+    /// HTTP client (the Python and C sans-IO pairs): they then read the
+    /// answer with [`core::parse_response`](idv_delete_core::parse_response).
+    /// No I/O, no retries. The request's headers hold the credentials in
+    /// clear (marked sensitive): never log them.
+    ///
+    /// The bindings go through this rather than keep their own copy of the
+    /// credentials and endpoint, so that the client owns them alone.
+    ///
+    /// Errors: [`ErrorKind::InvalidConfig`] when this client has no
+    /// credentials for the intent's vendor.
+    pub fn to_request(&self, intent: &DeleteIntent) -> Result<http::Request<Vec<u8>>, DeleteError> {
+        let (credentials, endpoint) = self.credentials_for(intent.vendor())?;
+        idv_delete_core::to_request(intent, endpoint, credentials)
+    }
+
     /// Where each configured vendor's requests go, by vendor name:
     /// `documented` (the vendor's documented hosts) or the base URL. A
     /// journal records it per run, so that a resume against another
     /// endpoint is noticed.
     pub fn endpoints(&self) -> BTreeMap<String, String> {
-        let i = &self.inner;
-        [
-            (Vendor::Jumio, i.jumio.is_some(), &i.jumio_endpoint),
-            (
-                Vendor::HyperVerge,
-                i.hyperverge.is_some(),
-                &i.hyperverge_endpoint,
-            ),
-        ]
-        .into_iter()
-        .filter(|(_, configured, _)| *configured)
-        .map(|(vendor, _, endpoint)| {
-            let place = match endpoint {
-                Endpoint::Documented => "documented".to_owned(),
-                Endpoint::Custom(base) => base.as_str().to_owned(),
-            };
-            (vendor.as_str().to_owned(), place)
-        })
-        .collect()
+        [Vendor::Jumio, Vendor::HyperVerge]
+            .into_iter()
+            .filter_map(|vendor| {
+                let place = match self.endpoint(vendor)? {
+                    Endpoint::Documented => "documented".to_owned(),
+                    Endpoint::Custom(base) => base.as_str().to_owned(),
+                };
+                Some((vendor.as_str().to_owned(), place))
+            })
+            .collect()
+    }
+
+    /// Where `vendor`'s requests go, or `None` without credentials for it.
+    pub fn endpoint(&self, vendor: Vendor) -> Option<&Endpoint> {
+        self.credentials_for(vendor)
+            .ok()
+            .map(|(_, endpoint)| endpoint)
     }
 
     fn credentials_for(&self, vendor: Vendor) -> Result<(&Credentials, &Endpoint), DeleteError> {
@@ -443,6 +461,9 @@ impl Client {
         let budget = &self.inner.budget;
         // The cost of the retry in progress, refunded if it succeeds.
         let mut retry_cost = None;
+        // ureq's error when the last attempt failed in transport: the cause
+        // of the op's error if that attempt ends it.
+        let mut cause = None;
         loop {
             // The turn to send is awaited before the op hands out its
             // request, so a cancel meanwhile leaves no attempt counted.
@@ -462,10 +483,16 @@ impl Client {
                     let answered =
                         match exchange(&self.inner.agent, request, self.inner.max_response_body) {
                             Exchange::Answered(response) => {
+                                cause = None;
                                 op.handle_response(response);
                                 true
                             }
-                            Exchange::Failed { error, sent } => {
+                            Exchange::Failed {
+                                error,
+                                sent,
+                                cause: failure,
+                            } => {
+                                cause = Some(failure);
                                 op.handle_transport_error(error, sent);
                                 false
                             }
@@ -495,9 +522,23 @@ impl Client {
                     if result.is_ok() {
                         budget.refund(retry_cost.unwrap_or(SUCCESS_REFUND));
                     }
-                    return result;
+                    return result.map_err(|error| with_cause(error, cause));
                 }
             }
         }
+    }
+}
+
+/// `error` with `cause` (ureq's error of the last attempt) as its source,
+/// when that attempt's transport failure is what `error` reports; a
+/// cancellation or an answer's error keeps none.
+fn with_cause(error: DeleteError, cause: Option<ureq::Error>) -> DeleteError {
+    let transport = matches!(
+        error.kind(),
+        ErrorKind::Timeout | ErrorKind::Connect | ErrorKind::Tls | ErrorKind::Io
+    );
+    match cause {
+        Some(cause) if transport => error.with_source(cause),
+        _ => error,
     }
 }

@@ -94,7 +94,7 @@ pub use budget::{RetryBudget, RETRY_COST, STANDARD_CAPACITY, SUCCESS_REFUND, TIM
 pub use cancel::CancelToken;
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT,
-    MAX_RESPONSE_BODY_LIMIT,
+    MAX_RESPONSE_BODY_LIMIT, MAX_TIMEOUT,
 };
 pub use identity::{InputDigest, ItemKey};
 pub use journal::{JournalError, JournalOutcome, JournalReader, JournalState, Record};

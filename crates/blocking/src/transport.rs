@@ -37,8 +37,15 @@ pub(crate) enum Exchange {
     /// An answer, with at most the body cap's bytes of its body.
     Answered(http::Response<Vec<u8>>),
     /// A transport failure; `sent` is true when the vendor may have received
-    /// the request.
-    Failed { error: TransportError, sent: bool },
+    /// the request. `cause` is ureq's own error, kept so that the
+    /// [`DeleteError`](idv_delete_core::DeleteError) can name it (which TLS
+    /// alert, which I/O error): its text names at most the URL, which never
+    /// holds a credential (see `Endpoint::custom`).
+    Failed {
+        error: TransportError,
+        sent: bool,
+        cause: ureq::Error,
+    },
 }
 
 /// Sends `request` on `agent` and reads at most `max_body` bytes of the
@@ -60,21 +67,22 @@ pub(crate) fn exchange(
     };
     let response = match result {
         Ok(response) => response,
-        Err(error) => {
-            let (error, sent) = classify(&error);
-            return Exchange::Failed { error, sent };
+        Err(cause) => {
+            let (error, sent) = classify(&cause);
+            return Exchange::Failed { error, sent, cause };
         }
     };
     let (parts, mut body) = response.into_parts();
     match read_bounded(body.as_reader(), max_body) {
         Ok(bytes) => Exchange::Answered(http::Response::from_parts(parts, bytes)),
-        Err(error) => Exchange::Failed {
-            error: if is_timeout(&error) {
+        Err(cause) => Exchange::Failed {
+            error: if is_timeout(&cause) {
                 TransportError::Timeout
             } else {
                 TransportError::Io
             },
             sent: true,
+            cause: ureq::Error::Io(cause),
         },
     }
 }

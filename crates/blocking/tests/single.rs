@@ -239,19 +239,7 @@ fn reset_and_truncated_body_are_io_errors() {
 /// so the handshake times out: `Timeout` in the connect phase, not sent.
 #[test]
 fn https_to_plain_http_is_tls_error_or_handshake_timeout() {
-    let plain = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = plain.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for stream in plain.incoming() {
-            let Ok(mut stream) = stream else { return };
-            let mut hello = [0u8; 512];
-            let _ = std::io::Read::read(&mut stream, &mut hello);
-            let _ = std::io::Write::write_all(
-                &mut stream,
-                b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
-            );
-        }
-    });
+    let addr = plain_http_server();
     let client = builder(&format!("https://{addr}")).build().unwrap();
     let error = client.delete(&scan("tls")).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Tls, "{error}");

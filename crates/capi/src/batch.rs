@@ -257,7 +257,7 @@ pub extern "C" fn delete_client_delete_many(
         let out = Out::new(report_out)?;
         let intents = references
             .iter()
-            .map(|reference| Ok(client.resolve(product, str_arg(*reference)?)?.0))
+            .map(|reference| client.resolve(product, str_arg(*reference)?))
             .collect::<ffi::Result<Vec<_>>>()?;
         let mut batch = BatchOptions::default();
         if !options.is_null() {

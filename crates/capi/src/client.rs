@@ -4,7 +4,6 @@
 use std::ffi::c_char;
 use std::time::Duration;
 
-use idv_delete_blocking::core::Credentials;
 use idv_delete_blocking::{
     Client, DeleteError, DeleteIntent, Deleted, Endpoint, HyperVergeCredentials, JumioCredentials,
     JumioProduct, Region, RetryPolicy, Target,
@@ -57,15 +56,12 @@ pub struct delete_client_builder {
 /// function taking a `const delete_client *` may run concurrently). Free it
 /// with `delete_client_free` once no call uses it.
 pub struct delete_client {
+    /// The one owner of the credentials and endpoints, the sans-IO
+    /// requests included (`Client::to_request`).
     client: Client,
-    jumio: Option<(Vendor, Region)>,
-    hyperverge: Option<Vendor>,
-}
-
-/// One vendor's credentials and endpoint, kept for the sans-IO calls.
-struct Vendor {
-    credentials: Credentials,
-    endpoint: Endpoint,
+    /// The region of every Jumio reference (`None` without Jumio
+    /// credentials): the C API takes it once, with the credentials.
+    jumio_region: Option<Region>,
 }
 
 /// The `delete_region` as a core region.
@@ -89,21 +85,11 @@ impl delete_client {
         &self.client
     }
 
-    /// The validated intent for `reference` of `product`, with the
-    /// credentials and endpoint that serve it.
-    pub(crate) fn resolve(
-        &self,
-        product: delete_product,
-        reference: &str,
-    ) -> Result<(DeleteIntent, &Credentials, &Endpoint)> {
-        let (target, vendor) = match product {
-            DELETE_PRODUCT_HYPERVERGE_TRANSACTION => {
-                let vendor = self.hyperverge.as_ref();
-                (
-                    Target::HyperVerge,
-                    vendor.ok_or(DELETE_RESULT_INVALID_CONFIG)?,
-                )
-            }
+    /// The validated intent for `reference` of `product`, which this
+    /// client has the credentials to delete.
+    pub(crate) fn resolve(&self, product: delete_product, reference: &str) -> Result<DeleteIntent> {
+        let target = match product {
+            DELETE_PRODUCT_HYPERVERGE_TRANSACTION => Target::HyperVerge,
             _ => {
                 let product = match product {
                     DELETE_PRODUCT_JUMIO_SCAN => JumioProduct::IdVerification,
@@ -111,14 +97,14 @@ impl delete_client {
                     DELETE_PRODUCT_JUMIO_DOCUMENT => JumioProduct::DocumentVerification,
                     _ => return Err(DELETE_RESULT_INVALID_ARGUMENT),
                 };
-                let (vendor, region) = self.jumio.as_ref().ok_or(DELETE_RESULT_INVALID_CONFIG)?;
-                let region = *region;
-                (Target::Jumio { product, region }, vendor)
+                let region = self.jumio_region.ok_or(DELETE_RESULT_INVALID_CONFIG)?;
+                Target::Jumio { product, region }
             }
         };
-        let intent =
-            DeleteIntent::new(target, reference).map_err(|e| delete_result::from_kind(e.kind()))?;
-        Ok((intent, &vendor.credentials, &vendor.endpoint))
+        let code = |e: DeleteError| delete_result::from_kind(e.kind());
+        let intent = DeleteIntent::new(target, reference).map_err(code)?;
+        self.client.check(&intent).map_err(code)?;
+        Ok(intent)
     }
 }
 
@@ -303,28 +289,20 @@ pub extern "C" fn delete_client_builder_build(
     guard(|| {
         let builder = arg(builder)?;
         let out = Out::new(client_out)?;
-        let shared = builder.base_url.clone().unwrap_or_default();
-        let jumio = builder.jumio.as_ref().map(|(credentials, region)| {
-            let vendor = Vendor {
-                credentials: Credentials::from(credentials.clone()),
-                endpoint: shared.clone(),
-            };
-            (vendor, *region)
-        });
-        let hyperverge = builder.hyperverge.as_ref().map(|credentials| Vendor {
-            credentials: Credentials::from(credentials.clone()),
-            endpoint: builder.hyperverge_host.clone().unwrap_or(shared.clone()),
-        });
         let mut rust = Client::builder();
-        if let Some((credentials, _)) = &builder.jumio {
+        if let Some(endpoint) = &builder.base_url {
             rust = rust
-                .jumio(credentials.clone())
-                .jumio_endpoint(shared.clone());
+                .jumio_endpoint(endpoint.clone())
+                .hyperverge_endpoint(endpoint.clone());
         }
-        if let (Some(credentials), Some(vendor)) = (&builder.hyperverge, &hyperverge) {
-            rust = rust
-                .hyperverge(credentials.clone())
-                .hyperverge_endpoint(vendor.endpoint.clone());
+        if let Some(endpoint) = &builder.hyperverge_host {
+            rust = rust.hyperverge_endpoint(endpoint.clone());
+        }
+        if let Some((credentials, _)) = &builder.jumio {
+            rust = rust.jumio(credentials.clone());
+        }
+        if let Some(credentials) = &builder.hyperverge {
+            rust = rust.hyperverge(credentials.clone());
         }
         if let Some(timeout) = builder.connect_timeout {
             rust = rust.connect_timeout(timeout);
@@ -341,8 +319,7 @@ pub extern "C" fn delete_client_builder_build(
         let client = rust.build().map_err(config_error)?;
         out.write(into_handle(delete_client {
             client,
-            jumio,
-            hyperverge,
+            jumio_region: builder.jumio.as_ref().map(|(_, region)| *region),
         }));
         Ok(())
     })
@@ -437,7 +414,7 @@ fn delete(
         let client = arg(client)?;
         let reference = str_arg(reference)?;
         let out = Out::new(outcome_out)?;
-        let (intent, _, _) = client.resolve(product, reference)?;
+        let intent = client.resolve(product, reference)?;
         let result = run(&client.client, &intent);
         out.write(into_handle(delete_outcome::new(result)));
         Ok(())

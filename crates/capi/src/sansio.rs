@@ -3,7 +3,7 @@
 
 use std::ffi::{c_char, CString};
 
-use idv_delete_blocking::core::{parse_response, to_request};
+use idv_delete_blocking::core::parse_response;
 use idv_delete_blocking::DeleteIntent;
 use zeroize::Zeroizing;
 
@@ -59,8 +59,10 @@ pub extern "C" fn delete_to_request(
         let client = arg(client)?;
         let reference = str_arg(reference)?;
         let out = Out::new(request_out)?;
-        let (intent, credentials, endpoint) = client.resolve(product, reference)?;
-        let request = to_request(&intent, endpoint, credentials)
+        let intent = client.resolve(product, reference)?;
+        let request = client
+            .rust()
+            .to_request(&intent)
             .map_err(|e| delete_result::from_kind(e.kind()))?;
         let (parts, body) = request.into_parts();
         let headers = parts

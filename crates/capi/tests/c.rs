@@ -6,7 +6,12 @@
 //! emulators (in-process, the same server as the `idv-delete-emulator`
 //! binary), requiring zero errors and zero leaks.
 //!
-//! Needs gcc, g++ and valgrind: `scripts/test-c` installs them.
+//! Needs a C compiler (`$CC`, default gcc), a C++ compiler (`$CXX`,
+//! default g++), valgrind and a built libdelete (`cargo build -p
+//! idv-delete-capi`). Without them each test says what is missing and
+//! skips, so that plain `cargo test` works on any machine, unless
+//! `IDV_DELETE_REQUIRE_C=1` (set by `scripts/test`, which installs the
+//! tools and builds libdelete first): then a missing one is a failure.
 
 use std::env;
 use std::fs;
@@ -47,18 +52,32 @@ struct Paths {
 }
 
 impl Paths {
+    /// The libraries a test links, by path, that are not built yet.
+    fn missing_libraries() -> Vec<String> {
+        let lib_dir = Paths::lib_dir();
+        ["libdelete.a", "libdelete.so"]
+            .iter()
+            .map(|lib| lib_dir.join(lib))
+            .filter(|lib| !lib.is_file())
+            .map(|lib| lib.display().to_string())
+            .collect()
+    }
+
+    fn lib_dir() -> PathBuf {
+        let exe = env::current_exe().expect("the test knows its path");
+        exe.parent()
+            .and_then(Path::parent)
+            .expect("the test runs from <target>/<profile>/deps")
+            .to_path_buf()
+    }
+
     fn new() -> Paths {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         // This test runs from <target>/<profile>/deps/; `cargo build -p
         // idv-delete-capi` puts libdelete.{a,so} in <target>/<profile>/
         // (`cargo test -p idv-delete-capi` does too, but `cargo test
         // --workspace` does not, so scripts/test builds it first).
-        let exe = env::current_exe().expect("the test knows its path");
-        let lib_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("the test runs from <target>/<profile>/deps")
-            .to_path_buf();
+        let lib_dir = Paths::lib_dir();
         for lib in ["libdelete.a", "libdelete.so"] {
             assert!(
                 lib_dir.join(lib).is_file(),
@@ -100,22 +119,74 @@ struct Program {
     binary: PathBuf,
 }
 
-fn require_tool(tool: &str) {
-    let found = Command::new(tool)
+/// Set to `1` to make a missing compiler, valgrind or libdelete fail the
+/// C tests instead of skipping them (`scripts/test` does).
+const REQUIRE_C: &str = "IDV_DELETE_REQUIRE_C";
+
+/// The C compiler: `$CC`, else gcc.
+fn cc() -> String {
+    env::var("CC").unwrap_or_else(|_| "gcc".to_owned())
+}
+
+/// The C++ compiler: `$CXX`, else g++.
+fn cxx() -> String {
+    env::var("CXX").unwrap_or_else(|_| "g++".to_owned())
+}
+
+fn tool_runs(tool: &str) -> bool {
+    Command::new(tool)
         .arg("--version")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
-        .is_ok_and(|status| status.success());
-    assert!(
-        found,
-        "{tool} is needed by the C tests of libdelete: run scripts/test-c, which installs it"
+        .is_ok_and(|status| status.success())
+}
+
+/// The C compiler, named for messages.
+fn c_compiler() -> (&'static str, String) {
+    ("the C compiler ($CC)", cc())
+}
+
+/// The C++ compiler, named for messages.
+fn cxx_compiler() -> (&'static str, String) {
+    ("the C++ compiler ($CXX)", cxx())
+}
+
+fn valgrind() -> (&'static str, String) {
+    ("valgrind", "valgrind".to_owned())
+}
+
+/// The paths of a C suite that can run: its `tools` (what, command) run
+/// and libdelete is built. Otherwise the suite skips, saying what is
+/// missing and how to run it, or fails if `IDV_DELETE_REQUIRE_C=1`.
+fn ready(suite: &str, tools: &[(&str, String)]) -> Option<Paths> {
+    let mut missing: Vec<String> = tools
+        .iter()
+        .filter(|(_, command)| !tool_runs(command))
+        .map(|(what, command)| format!("{what} `{command}` (not found or not runnable)"))
+        .collect();
+    missing.extend(
+        Paths::missing_libraries()
+            .into_iter()
+            .map(|lib| format!("{lib} (run `cargo build -p idv-delete-capi` first)")),
     );
+    if missing.is_empty() {
+        return Some(Paths::new());
+    }
+    let why = format!(
+        "{suite}: missing {}. Run `scripts/test`, which installs the tools, builds libdelete \
+         and runs these tests with {REQUIRE_C}=1",
+        missing.join(", ")
+    );
+    assert!(env::var(REQUIRE_C).as_deref() != Ok("1"), "{why}");
+    // Straight to stderr: libtest would swallow eprintln! of a passing test.
+    let _ = writeln!(std::io::stderr(), "SKIPPED {why}");
+    None
 }
 
 fn compile(paths: &Paths, program: &Program) {
     let cpp = program.source.extension().is_some_and(|e| e == "cpp");
-    let mut command = Command::new(if cpp { "g++" } else { "gcc" });
+    let mut command = Command::new(if cpp { cxx() } else { cc() });
     if cpp {
         command.args(["-std=c++17", "-Wall", "-Wextra", "-Werror"]);
     } else {
@@ -421,10 +492,10 @@ fn in_parallel<T: Sync>(jobs: &[T], job: impl Fn(&T) + Sync) {
 
 #[test]
 fn c_and_cpp_tests_pass_under_valgrind() {
-    for tool in ["gcc", "g++", "valgrind"] {
-        require_tool(tool);
-    }
-    let paths = Paths::new();
+    let tools = [c_compiler(), cxx_compiler(), valgrind()];
+    let Some(paths) = ready("the C and C++ tests of libdelete", &tools) else {
+        return;
+    };
     let mut programs = Vec::new();
     for source in paths.sources("tests/c", "c") {
         for link in [Link::Static, Link::Shared] {
@@ -640,10 +711,10 @@ const DELETE_RESULT_INVALID_CONFIG: u32 = 101;
 
 #[test]
 fn the_example_builds_and_deletes_against_the_emulator() {
-    for tool in ["gcc", "valgrind"] {
-        require_tool(tool);
-    }
-    let paths = Paths::new();
+    let tools = [c_compiler(), valgrind()];
+    let Some(paths) = ready("the C example of libdelete", &tools) else {
+        return;
+    };
     let sources = paths.sources("bindings/c/examples", "c");
     assert!(!sources.is_empty(), "bindings/c/examples has no example");
     for source in sources {

@@ -1,9 +1,13 @@
 //! The command line, as clap types. Secrets are never arguments: they come
 //! from the environment or the config file (see `config`).
 
+use std::ffi::OsStr;
 use std::path::PathBuf;
+use std::str::FromStr;
 
+use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use idv_delete_blocking::{DeleteError, JumioProduct, Region, RetryPolicy, DEFAULT_TIMEOUT};
 
 const AFTER_HELP: &str = "\
 Credentials come from the environment (JUMIO_API_TOKEN, JUMIO_API_SECRET,
@@ -110,26 +114,66 @@ Example:
     Demo(DemoArgs),
 }
 
-/// A Jumio product, as named on the command line.
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum JumioProductArg {
-    /// ID Verification.
-    Scan,
-    /// Authentication.
-    Authentication,
-    /// Document Verification.
-    Document,
+/// Reads a value of a core type (a Jumio product, a region) with the
+/// core's own `FromStr`, and lists the core's names (`ALL` and `as_str`)
+/// in `--help`: the CLI keeps no table of its own, so it accepts exactly
+/// what CSV files and the bindings accept.
+#[derive(Clone, Copy)]
+pub struct CoreValue<T: 'static> {
+    all: &'static [T],
+    name: fn(T) -> &'static str,
 }
 
-/// A Jumio region, as named on the command line.
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum RegionArg {
-    /// United States.
-    Us,
-    /// European Union.
-    Eu,
-    /// Singapore.
-    Sgp,
+/// The parser of Jumio products (`scan`, `authentication`, `document`).
+pub fn product_parser() -> CoreValue<JumioProduct> {
+    CoreValue {
+        all: &JumioProduct::ALL,
+        name: JumioProduct::as_str,
+    }
+}
+
+/// The parser of Jumio regions (`us`, `eu`, `sgp`).
+pub fn region_parser() -> CoreValue<Region> {
+    CoreValue {
+        all: &Region::ALL,
+        name: Region::as_str,
+    }
+}
+
+impl<T> TypedValueParser for CoreValue<T>
+where
+    T: Copy + FromStr<Err = DeleteError> + Send + Sync + 'static,
+{
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<T, clap::Error> {
+        let what = arg.map_or_else(|| "the value".to_owned(), |a| format!("'{a}'"));
+        let text = value.to_str().ok_or_else(|| {
+            clap::Error::raw(
+                clap::error::ErrorKind::InvalidUtf8,
+                format!("{what} is not UTF-8\n"),
+            )
+            .with_cmd(cmd)
+        })?;
+        text.parse().map_err(|e: DeleteError| {
+            clap::Error::raw(
+                clap::error::ErrorKind::InvalidValue,
+                format!("invalid value for {what}: {}\n", e.detail()),
+            )
+            .with_cmd(cmd)
+        })
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            self.all.iter().map(|v| PossibleValue::new((self.name)(*v))),
+        ))
+    }
 }
 
 /// How results are printed.
@@ -153,10 +197,10 @@ pub struct ConnectionArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Seconds to wait for each answer.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_TIMEOUT.as_secs_f64())]
     pub timeout: f64,
     /// Most requests per deletion, the first included.
-    #[arg(long, value_name = "N", default_value_t = 4)]
+    #[arg(long, value_name = "N", default_value_t = RetryPolicy::default().max_attempts)]
     pub max_attempts: u32,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Output::Text)]
@@ -167,14 +211,14 @@ pub struct ConnectionArgs {
 #[derive(Debug, Args)]
 pub struct JumioArgs {
     /// The product whose transactions are deleted.
-    #[arg(value_enum)]
-    pub product: JumioProductArg,
+    #[arg(value_parser = product_parser())]
+    pub product: JumioProduct,
     /// Transaction references (UUIDs).
     #[arg(required = true, value_name = "REF")]
     pub references: Vec<String>,
     /// The region holding the data (default: `region` in the config file).
-    #[arg(long, value_enum)]
-    pub region: Option<RegionArg>,
+    #[arg(long, value_parser = region_parser())]
+    pub region: Option<Region>,
     /// Connection and output options.
     #[command(flatten)]
     pub connection: ConnectionArgs,

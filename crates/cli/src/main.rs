@@ -17,11 +17,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use idv_delete_blocking::{
-    CancelToken, Client, DeleteIntent, Endpoint, JumioProduct, Region, RetryPolicy,
-};
+use idv_delete_blocking::{CancelToken, Client, DeleteIntent, Endpoint, RetryPolicy, MAX_TIMEOUT};
 
-use crate::args::{Cli, Command, ConnectionArgs, JumioProductArg, RegionArg};
+use crate::args::{Cli, Command, ConnectionArgs};
 use crate::config::Config;
 use crate::failure::Failure;
 
@@ -41,12 +39,12 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Jumio(args) => {
             let config = Config::load(args.connection.config.as_deref())?;
             let region = match args.region {
-                Some(region) => region_of(region),
+                Some(region) => region,
                 None => config.jumio_region()?.ok_or_else(|| {
                     Failure::config("which region holds these transactions? pass --region us, eu or sgp (or set region under [jumio] in the config file)")
                 })?,
             };
-            let product = product_of(args.product);
+            let product = args.product;
             let client = client(
                 &config,
                 &args.connection,
@@ -136,15 +134,18 @@ fn client(
     vendors: Vendors,
     hyperverge_host: Option<&str>,
 ) -> Result<Client, Failure> {
-    if !(connection.timeout.is_finite() && connection.timeout > 0.0 && connection.timeout <= 3600.0)
-    {
-        return Err(Failure::config(format!(
-            "--timeout {} is not usable: give seconds between 0 and 3600",
-            connection.timeout
-        )));
-    }
+    let longest = MAX_TIMEOUT.as_secs_f64();
+    let timeout = Duration::try_from_secs_f64(connection.timeout)
+        .ok()
+        .filter(|t| !t.is_zero() && *t <= MAX_TIMEOUT)
+        .ok_or_else(|| {
+            Failure::config(format!(
+                "--timeout {} is not usable: give seconds above 0, at most {longest}",
+                connection.timeout
+            ))
+        })?;
     let mut builder = Client::builder()
-        .timeout(Duration::from_secs_f64(connection.timeout))
+        .timeout(timeout)
         .retry_policy(RetryPolicy {
             max_attempts: connection.max_attempts,
             ..RetryPolicy::default()
@@ -164,20 +165,4 @@ fn client(
         builder = builder.base_url(&url);
     }
     builder.build().map_err(|e| Failure::config(e.to_string()))
-}
-
-fn product_of(product: JumioProductArg) -> JumioProduct {
-    match product {
-        JumioProductArg::Scan => JumioProduct::IdVerification,
-        JumioProductArg::Authentication => JumioProduct::Authentication,
-        JumioProductArg::Document => JumioProduct::DocumentVerification,
-    }
-}
-
-fn region_of(region: RegionArg) -> Region {
-    match region {
-        RegionArg::Us => Region::Us,
-        RegionArg::Eu => Region::Eu,
-        RegionArg::Sgp => Region::Sgp,
-    }
 }

@@ -5,7 +5,9 @@
 //! [`ErrorKind::ALL`] in a test); the data that some kinds carry (the HTTP
 //! status, a `Retry-After`) lives on [`DeleteError`] instead.
 
+use std::error::Error as StdError;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// What went wrong, as one of a fixed set of kinds.
@@ -129,8 +131,13 @@ impl fmt::Display for ErrorKind {
 ///
 /// Carries what is known: the HTTP status, the vendor's own message (bounded
 /// to [`crate::MAX_VENDOR_MESSAGE`] bytes of valid UTF-8), a `Retry-After`,
-/// and how many requests were sent. It never contains a credential.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// and how many requests were sent, and, for a transport failure, its cause
+/// ([`std::error::Error::source`]: the HTTP client's own error, set by the
+/// driver, since the core does no I/O). It never contains a credential.
+///
+/// Two errors are equal when they say the same: the same fields and the
+/// same cause text (a cause has no equality of its own).
+#[derive(Clone, Debug)]
 #[must_use]
 pub struct DeleteError {
     kind: ErrorKind,
@@ -140,7 +147,11 @@ pub struct DeleteError {
     retry_after: Option<Duration>,
     attempts: u32,
     in_doubt: bool,
+    source: Option<Cause>,
 }
+
+/// The error behind a [`DeleteError`], shared so the error stays `Clone`.
+type Cause = Arc<dyn StdError + Send + Sync + 'static>;
 
 impl DeleteError {
     /// A new error of `kind` with our own explanation `detail` (what was
@@ -154,7 +165,18 @@ impl DeleteError {
             retry_after: None,
             attempts: 0,
             in_doubt: false,
+            source: None,
         }
+    }
+
+    /// Sets the cause: the error of the HTTP client that made this a
+    /// transport failure (a TLS alert, a refused connection), so that
+    /// [`std::error::Error::source`] and the message name it. Its text must
+    /// hold no credential: drivers give the client's error, which names at
+    /// most the URL, and URLs never hold credentials here.
+    pub fn with_source(mut self, source: impl StdError + Send + Sync + 'static) -> DeleteError {
+        self.source = Some(Arc::new(source));
+        self
     }
 
     pub(crate) fn with_status(mut self, status: u16) -> DeleteError {
@@ -232,6 +254,9 @@ impl DeleteError {
 impl fmt::Display for DeleteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.kind.describe(), self.detail)?;
+        if let Some(source) = &self.source {
+            write!(f, "; cause: {source}")?;
+        }
         if let Some(status) = self.status {
             write!(f, " (HTTP {status})")?;
         }
@@ -251,4 +276,66 @@ impl fmt::Display for DeleteError {
     }
 }
 
-impl std::error::Error for DeleteError {}
+impl PartialEq for DeleteError {
+    fn eq(&self, other: &DeleteError) -> bool {
+        let cause = |e: &DeleteError| e.source.as_ref().map(|s| s.to_string());
+        self.kind == other.kind
+            && self.detail == other.detail
+            && self.status == other.status
+            && self.vendor_message == other.vendor_message
+            && self.retry_after == other.retry_after
+            && self.attempts == other.attempts
+            && self.in_doubt == other.in_doubt
+            && cause(self) == cause(other)
+    }
+}
+
+impl Eq for DeleteError {}
+
+impl StdError for DeleteError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|source| source as &(dyn StdError + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cause_is_the_source_and_is_named_once() {
+        let cause = std::io::Error::other("invalid peer certificate: UnknownIssuer");
+        let error = DeleteError::new(ErrorKind::Tls, "the TLS handshake failed")
+            .with_attempts(1)
+            .with_source(cause);
+        let source = StdError::source(&error).map(ToString::to_string);
+        assert_eq!(
+            source.as_deref(),
+            Some("invalid peer certificate: UnknownIssuer")
+        );
+        let text = error.to_string();
+        assert_eq!(
+            text,
+            "TLS failure: the TLS handshake failed; cause: invalid peer certificate: UnknownIssuer"
+        );
+        assert_eq!(error.clone(), error);
+    }
+
+    #[test]
+    fn errors_with_other_causes_differ() {
+        let plain = DeleteError::new(ErrorKind::Io, "the connection broke");
+        let reset = plain
+            .clone()
+            .with_source(std::io::Error::other("connection reset"));
+        let eof = plain.clone().with_source(std::io::Error::other("eof"));
+        assert!(StdError::source(&plain).is_none());
+        assert_ne!(plain, reset);
+        assert_ne!(reset, eof);
+        assert_eq!(
+            reset,
+            plain.with_source(std::io::Error::other("connection reset"))
+        );
+    }
+}

@@ -1,6 +1,6 @@
 //! The two clients, `Jumio` and `HyperVerge`: thin shells over one Rust
-//! [`Client`] each, plus the credentials and endpoint they were built with,
-//! which the sans-IO `build_request` needs too.
+//! [`Client`] each, which alone holds the credentials and the endpoint
+//! (the sans-IO `build_request` asks it too).
 //!
 //! Every network call runs with the GIL released (`py.detach`), so threads
 //! sharing a client delete in parallel; the Rust client is `Sync` and
@@ -9,10 +9,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use idv_delete_blocking::core::{to_request, Credentials};
 use idv_delete_blocking::{
     CancelToken, Client, ClientBuilder, DeleteError, DeleteIntent, Endpoint, ErrorKind,
-    HyperVergeCredentials, JumioCredentials, JumioProduct, Region, RetryPolicy,
+    HyperVergeCredentials, JumioCredentials, JumioProduct, Region, RetryPolicy, Vendor,
     DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
 };
 use pyo3::prelude::*;
@@ -24,9 +23,6 @@ use crate::interrupt;
 use crate::outcome::{BatchReport, Deleted};
 use crate::repr::py_repr;
 use crate::sansio::Request;
-
-/// Default of `max_attempts`: the core's retry policy.
-const DEFAULT_MAX_ATTEMPTS: i64 = 4;
 
 /// A client of Jumio's delete API (ID Verification, Authentication and
 /// Document Verification transactions).
@@ -45,9 +41,8 @@ const DEFAULT_MAX_ATTEMPTS: i64 = 4;
 #[pyclass(frozen, module = "idv_delete")]
 pub struct Jumio {
     client: Client,
-    credentials: Credentials,
-    endpoint: Endpoint,
     region: Region,
+    /// For the repr only: the client sends its own copy.
     user_agent: String,
 }
 
@@ -63,7 +58,7 @@ impl Jumio {
         base_url = None,
         connect_timeout = DEFAULT_CONNECT_TIMEOUT.as_secs_f64(),
         timeout = DEFAULT_TIMEOUT.as_secs_f64(),
-        max_attempts = DEFAULT_MAX_ATTEMPTS,
+        max_attempts = i64::from(RetryPolicy::default().max_attempts),
     ))]
     #[allow(clippy::too_many_arguments)] // Python keyword arguments
     fn new(
@@ -80,14 +75,13 @@ impl Jumio {
         let build = || -> Result<Jumio, DeleteError> {
             let credentials = JumioCredentials::new(&api_token, &api_secret, &user_agent)?;
             let endpoint = base_url.map_or(Ok(Endpoint::Documented), Endpoint::custom)?;
+            let user_agent = credentials.user_agent().as_str().to_owned();
             let builder = Client::builder()
-                .jumio(credentials.clone())
-                .jumio_endpoint(endpoint.clone());
+                .jumio(credentials)
+                .jumio_endpoint(endpoint);
             Ok(Jumio {
                 client: build_client(builder, connect_timeout, timeout, max_attempts)?,
-                user_agent: credentials.user_agent().as_str().to_owned(),
-                credentials: credentials.into(),
-                endpoint,
+                user_agent,
                 region: region.parse()?,
             })
         };
@@ -174,12 +168,10 @@ impl Jumio {
     /// Read its answer with ``idv_delete.parse_response``. No retries.
     #[pyo3(signature = (reference, *, product = "scan"))]
     fn build_request(&self, py: Python<'_>, reference: &str, product: &str) -> PyResult<Request> {
-        let build = || -> Result<Request, DeleteError> {
-            let intent = DeleteIntent::jumio(product.parse()?, self.region, reference)?;
-            let request = to_request(&intent, &self.endpoint, &self.credentials)?;
-            Ok(Request::new(intent, request))
-        };
-        build().map_err(|e| errors::to_py(py, e))
+        let intent = product
+            .parse()
+            .and_then(|product| DeleteIntent::jumio(product, self.region, reference));
+        Request::build(py, &self.client, intent)
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
@@ -187,7 +179,7 @@ impl Jumio {
             "Jumio(region={}, user_agent={}, base_url={})",
             py_repr(py, self.region.as_str())?,
             py_repr(py, &self.user_agent)?,
-            py_repr(py, base_url(&self.endpoint))?,
+            py_repr(py, base_url(&self.client, Vendor::Jumio))?,
         ))
     }
 }
@@ -214,8 +206,6 @@ impl Jumio {
 #[pyclass(frozen, module = "idv_delete")]
 pub struct HyperVerge {
     client: Client,
-    credentials: Credentials,
-    endpoint: Endpoint,
 }
 
 #[pymethods]
@@ -229,7 +219,7 @@ impl HyperVerge {
         host = None,
         connect_timeout = DEFAULT_CONNECT_TIMEOUT.as_secs_f64(),
         timeout = DEFAULT_TIMEOUT.as_secs_f64(),
-        max_attempts = DEFAULT_MAX_ATTEMPTS,
+        max_attempts = i64::from(RetryPolicy::default().max_attempts),
     ))]
     #[allow(clippy::too_many_arguments)] // Python keyword arguments
     fn new(
@@ -256,12 +246,10 @@ impl HyperVerge {
                 (None, None) => Endpoint::Documented,
             };
             let builder = Client::builder()
-                .hyperverge(credentials.clone())
-                .hyperverge_endpoint(endpoint.clone());
+                .hyperverge(credentials)
+                .hyperverge_endpoint(endpoint);
             Ok(HyperVerge {
                 client: build_client(builder, connect_timeout, timeout, max_attempts)?,
-                credentials: credentials.into(),
-                endpoint,
             })
         };
         build().map_err(|e| errors::to_py(py, e))
@@ -319,18 +307,13 @@ impl HyperVerge {
     /// ``transaction_id``, sent by you. Read its answer with
     /// ``idv_delete.parse_response``. No retries.
     fn build_request(&self, py: Python<'_>, transaction_id: &str) -> PyResult<Request> {
-        let build = || -> Result<Request, DeleteError> {
-            let intent = DeleteIntent::hyperverge(transaction_id)?;
-            let request = to_request(&intent, &self.endpoint, &self.credentials)?;
-            Ok(Request::new(intent, request))
-        };
-        build().map_err(|e| errors::to_py(py, e))
+        Request::build(py, &self.client, DeleteIntent::hyperverge(transaction_id))
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!(
             "HyperVerge(base_url={})",
-            py_repr(py, base_url(&self.endpoint))?
+            py_repr(py, base_url(&self.client, Vendor::HyperVerge))?
         ))
     }
 }
@@ -352,9 +335,10 @@ fn delete_interruptibly(
     result.map(Deleted).map_err(|e| errors::to_py(py, e))
 }
 
-/// The custom base URL of `endpoint`, or `None` for the documented hosts.
-fn base_url(endpoint: &Endpoint) -> Option<&str> {
-    match endpoint {
+/// The custom base URL of `vendor`'s requests, or `None` for the
+/// documented hosts.
+fn base_url(client: &Client, vendor: Vendor) -> Option<&str> {
+    match client.endpoint(vendor)? {
         Endpoint::Documented => None,
         Endpoint::Custom(url) => Some(url.as_str()),
     }

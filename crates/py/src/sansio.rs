@@ -6,7 +6,7 @@
 
 use http::header::HeaderValue;
 use idv_delete_blocking::core::parse_response as core_parse_response;
-use idv_delete_blocking::DeleteIntent;
+use idv_delete_blocking::{Client, DeleteError, DeleteIntent};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyMapping, PyTuple};
@@ -32,7 +32,23 @@ pub struct Request {
 }
 
 impl Request {
-    pub(crate) fn new(intent: DeleteIntent, request: http::Request<Vec<u8>>) -> Request {
+    /// The request `client` builds for `intent` (the client owns the
+    /// credentials and the endpoint), or the error of either as the
+    /// `idv_delete.Error` subclass.
+    pub(crate) fn build(
+        py: Python<'_>,
+        client: &Client,
+        intent: Result<DeleteIntent, DeleteError>,
+    ) -> PyResult<Request> {
+        intent
+            .and_then(|intent| {
+                let request = client.to_request(&intent)?;
+                Ok(Request::new(intent, request))
+            })
+            .map_err(|e| errors::to_py(py, e))
+    }
+
+    fn new(intent: DeleteIntent, request: http::Request<Vec<u8>>) -> Request {
         let (parts, body) = request.into_parts();
         Request {
             intent,

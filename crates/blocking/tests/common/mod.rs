@@ -137,6 +137,25 @@ pub struct Seen {
     pub head: String,
 }
 
+/// A plain-http server on a loopback port that answers anything, a TLS
+/// ClientHello included, with a plain-text 400 (as most HTTP servers do):
+/// `https://` to it fails the TLS handshake.
+pub fn plain_http_server() -> SocketAddr {
+    let plain = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let addr = plain.local_addr().expect("its address");
+    thread::spawn(move || {
+        for stream in plain.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut hello = [0u8; 512];
+            let _ = stream.read(&mut hello);
+            let _ = stream.write_all(
+                b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+            );
+        }
+    });
+    addr
+}
+
 /// A hand-written HTTP/1.1 server: answers request number `n` (from 0)
 /// with `answer(n)`, a complete raw response, and closes the connection.
 /// Dropping it stops accepting and joins the accept thread; connection
