@@ -14,8 +14,9 @@
 use std::cell::RefCell;
 use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr::NonNull;
 
-use crate::ffi::c_string;
+use crate::ffi::{c_string, Out};
 use crate::result::delete_result::{self, *};
 
 thread_local! {
@@ -78,9 +79,9 @@ pub extern "C" fn delete_last_error_message(
 ) -> delete_result {
     // Not through `guard`, which would clear the message it reads.
     let body = || {
-        if buf.is_null() || out_n.is_null() {
+        let (Some(buf), Ok(out_n)) = (NonNull::new(buf), Out::new(out_n)) else {
             return DELETE_RESULT_NULL_ARGUMENT;
-        }
+        };
         if len == 0 {
             return DELETE_RESULT_INVALID_ARGUMENT;
         }
@@ -93,10 +94,10 @@ pub extern "C" fn delete_last_error_message(
             // SAFETY: `buf` is non-NULL and writable for `len` bytes (the
             // header's rule), and `n < len`; `message` is our own buffer.
             unsafe {
-                std::ptr::copy_nonoverlapping(message.as_ptr(), buf.cast::<u8>(), n);
-                buf.add(n).write(0);
-                out_n.write(n);
+                std::ptr::copy_nonoverlapping(message.as_ptr(), buf.as_ptr().cast::<u8>(), n);
+                buf.as_ptr().add(n).write(0);
             }
+            out_n.write(n);
             DELETE_RESULT_OK
         })
     };
