@@ -951,6 +951,32 @@ enum delete_result delete_parse_response(const struct delete_request *request,
                                          size_t body_length,
                                          struct delete_outcome **outcome_out);
 
+/**
+ * Copies the message of this thread's last failed call into `buf`, as
+ * NUL-terminated UTF-8 of at most `len - 1` bytes (a longer message is cut
+ * at a character boundary), and writes its length without the NUL to
+ * `*out_n`, as `rustls_error` does. The message names what was wrong and
+ * what to do: the setter and the value refused (never a credential), the
+ * journal's path and line, the vendor's answer. 512 bytes hold every
+ * message except ones quoting long paths or URLs.
+ *
+ * Which call it describes: every function returning a `delete_result`
+ * (except this one, which changes nothing) clears the calling thread's
+ * message and, when it returns a code other than `DELETE_RESULT_OK`,
+ * leaves one, the code's `delete_result_message` at least. So read it
+ * right after the failing call, on the same thread; other threads' calls
+ * do not touch it. Returns `DELETE_RESULT_ABSENT` (writing nothing) when
+ * the thread's last call succeeded or there was none,
+ * `DELETE_RESULT_INVALID_ARGUMENT` when `len` is 0.
+ *
+ * A deletion that ran is `DELETE_RESULT_OK` whatever its outcome: ask the
+ * outcome (`delete_outcome_message`) how it ended.
+ */
+DELETE_MUST_USE
+enum delete_result delete_last_error_message(char *buf,
+                                             size_t len,
+                                             size_t *out_n);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

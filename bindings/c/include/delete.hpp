@@ -16,6 +16,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -27,11 +28,14 @@
 
 namespace idv_delete {
 
-/// A call failed: code() is its delete_result, what() its message.
+/// A call failed: code() is its delete_result, what() its message: what
+/// delete_last_error_message said (which setting or value was refused, the
+/// journal's path and line), never a credential.
 class Error : public std::runtime_error {
 public:
-    explicit Error(delete_result code)
-        : std::runtime_error(delete_result_message(code)), code_(code) {}
+    explicit Error(delete_result code) : Error(code, delete_result_message(code)) {}
+    Error(delete_result code, const std::string &message)
+        : std::runtime_error(message), code_(code) {}
     delete_result code() const noexcept { return code_; }
 
 private:
@@ -39,8 +43,17 @@ private:
 };
 
 namespace detail {
+/// The calling thread's detail of the call that just failed with `code`.
+inline std::string last_error(delete_result code) {
+    char message[1024];
+    std::size_t length = 0;
+    if (delete_last_error_message(message, sizeof message, &length) == DELETE_RESULT_OK)
+        return std::string(message, length);
+    return delete_result_message(code);
+}
+
 inline void check(delete_result code) {
-    if (code != DELETE_RESULT_OK) throw Error(code);
+    if (code != DELETE_RESULT_OK) throw Error(code, last_error(code));
 }
 
 template <class T, void (*Free)(T *)>
@@ -252,14 +265,14 @@ public:
         if (options.rate) detail::check(delete_batch_options_set_rate(handle.get(), *options.rate));
         if (options.journal)
             detail::check(delete_batch_options_set_journal(handle.get(), options.journal->c_str()));
-        Progress progress{&options.progress, {}};
+        Progress progress(options.progress);
         if (options.progress)
             detail::check(delete_batch_options_set_progress(handle.get(), &Progress::call, &progress));
         delete_batch_report *report = nullptr;
         delete_result code = delete_client_delete_many(get(), product, raw.data(), raw.size(),
                                                        handle.get(), &report);
         BatchReport owned(code == DELETE_RESULT_OK ? report : nullptr);
-        if (progress.error) std::rethrow_exception(progress.error);
+        if (auto error = progress.first_error()) std::rethrow_exception(error);
         detail::check(code);
         return owned;
     }
@@ -275,20 +288,33 @@ private:
     friend class ClientBuilder;
     explicit Client(delete_client *handle) : handle_(handle) {}
 
-    struct Progress {
-        const std::function<bool(const delete_progress &)> *function;
-        std::exception_ptr error;
+    // The progress callback's state. call() runs on several worker
+    // threads at once, so the exception it keeps is guarded by a mutex:
+    // the first one wins (enough to rethrow), later ones are dropped.
+    class Progress {
+    public:
+        explicit Progress(const std::function<bool(const delete_progress &)> &function)
+            : function_(function) {}
         static bool call(void *user_data, const delete_progress *snapshot) {
             auto *self = static_cast<Progress *>(user_data);
             try {
-                return (*self->function)(*snapshot);
+                return self->function_(*snapshot);
             } catch (...) {
-                // One exception is kept (the first is enough to rethrow);
-                // the batch is cancelled.
-                if (!self->error) self->error = std::current_exception();
+                // The batch is cancelled; delete_many rethrows it.
+                std::lock_guard<std::mutex> lock(self->mutex_);
+                if (!self->error_) self->error_ = std::current_exception();
                 return false;
             }
         }
+        std::exception_ptr first_error() {
+            std::lock_guard<std::mutex> lock(mutex_);
+            return error_;
+        }
+
+    private:
+        const std::function<bool(const delete_progress &)> &function_;
+        std::mutex mutex_;
+        std::exception_ptr error_;
     };
 
     detail::Handle<delete_client, delete_client_free> handle_;

@@ -10,7 +10,8 @@ use idv_delete_blocking::{
 
 use crate::cancel::delete_cancel;
 use crate::client::{delete_client, delete_product};
-use crate::ffi::{self, arg, arg_mut, guard, into_handle, slice_arg, str_arg, Out};
+use crate::ffi::{self, arg, arg_mut, guard, into_handle, named_str_arg, slice_arg, Out};
+use crate::last_error::detailed;
 use crate::result::delete_result::{self, *};
 
 /// Counts so far, given to a `delete_progress_callback`. Filled by
@@ -180,7 +181,8 @@ pub extern "C" fn delete_batch_options_set_journal(
 ) -> delete_result {
     guard(|| {
         let options = arg_mut(options)?;
-        options.journal = Some(PathBuf::from(str_arg(path)?));
+        let path = named_str_arg("delete_batch_options_set_journal", "path", path)?;
+        options.journal = Some(PathBuf::from(path));
         Ok(())
     })
 }
@@ -257,7 +259,17 @@ pub extern "C" fn delete_client_delete_many(
         let out = Out::new(report_out)?;
         let intents = references
             .iter()
-            .map(|reference| client.resolve(product, str_arg(*reference)?))
+            .enumerate()
+            .map(|(index, reference)| {
+                let name = format!("references[{index}]");
+                let reference = named_str_arg("delete_client_delete_many", &name, *reference)?;
+                let resolved = client.resolve(product, reference).inspect_err(|&code| {
+                    // Say which of the references it is.
+                    let why = crate::last_error::take().unwrap_or_default();
+                    detailed(code, format!("delete_client_delete_many: {name}: {why}"));
+                })?;
+                Ok(resolved)
+            })
             .collect::<ffi::Result<Vec<_>>>()?;
         let mut batch = BatchOptions::default();
         if !options.is_null() {
@@ -284,22 +296,29 @@ pub extern "C" fn delete_client_delete_many(
         let report = client
             .rust()
             .delete_many(intents, batch)
-            .map_err(|error| match error {
-                BatchError::InvalidOptions(_) => DELETE_RESULT_INVALID_BATCH_OPTIONS,
-                BatchError::Journal(JournalError::Io { .. }) => DELETE_RESULT_JOURNAL_IO,
-                BatchError::Journal(JournalError::Corrupt { .. }) => DELETE_RESULT_JOURNAL_CORRUPT,
-                BatchError::Journal(JournalError::InputChanged { .. }) => {
-                    DELETE_RESULT_JOURNAL_INPUT_CHANGED
-                }
-                BatchError::Journal(JournalError::Locked { .. }) => DELETE_RESULT_JOURNAL_LOCKED,
-                BatchError::Journal(JournalError::EndpointChanged { .. }) => {
-                    DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED
-                }
-                _ => DELETE_RESULT_UNKNOWN_ERROR,
-            })?;
+            .map_err(|error| batch_error(&error))?;
         out.write(into_handle(delete_batch_report { report }));
         Ok(())
     })
+}
+
+/// The code of a batch that could not run, its message (the journal's path
+/// and line, the lock's holder, both endpoints) the last error.
+fn batch_error(error: &BatchError) -> delete_result {
+    let code = match error {
+        BatchError::InvalidOptions(_) => DELETE_RESULT_INVALID_BATCH_OPTIONS,
+        BatchError::Journal(JournalError::Io { .. }) => DELETE_RESULT_JOURNAL_IO,
+        BatchError::Journal(JournalError::Corrupt { .. }) => DELETE_RESULT_JOURNAL_CORRUPT,
+        BatchError::Journal(JournalError::InputChanged { .. }) => {
+            DELETE_RESULT_JOURNAL_INPUT_CHANGED
+        }
+        BatchError::Journal(JournalError::Locked { .. }) => DELETE_RESULT_JOURNAL_LOCKED,
+        BatchError::Journal(JournalError::EndpointChanged { .. }) => {
+            DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED
+        }
+        _ => DELETE_RESULT_UNKNOWN_ERROR,
+    };
+    detailed(code, format!("delete_client_delete_many: {error}"))
 }
 
 /// Frees a batch report. NULL does nothing.

@@ -10,7 +10,8 @@ use idv_delete_blocking::{
 };
 
 use crate::cancel::delete_cancel;
-use crate::ffi::{self, arg, arg_mut, guard, into_handle, str_arg, Out, Result};
+use crate::ffi::{self, arg, arg_mut, guard, into_handle, named_str_arg, Out, Result};
+use crate::last_error::detailed;
 use crate::outcome::delete_outcome;
 use crate::result::delete_result::{self, *};
 
@@ -70,13 +71,23 @@ fn region(region: delete_region) -> Result<Region> {
         DELETE_REGION_US => Ok(Region::Us),
         DELETE_REGION_EU => Ok(Region::Eu),
         DELETE_REGION_SGP => Ok(Region::Sgp),
-        _ => Err(DELETE_RESULT_INVALID_ARGUMENT),
+        _ => Err(detailed(
+            DELETE_RESULT_INVALID_ARGUMENT,
+            format!("delete_client_builder_set_jumio: region {region} is not a DELETE_REGION_* constant (DELETE_REGION_US 1, DELETE_REGION_EU 2, DELETE_REGION_SGP 3)"),
+        )),
     }
 }
 
-/// The code of a configuration error (always `DELETE_RESULT_INVALID_CONFIG`).
-fn config_error(error: DeleteError) -> delete_result {
-    delete_result::from_kind(error.kind())
+/// The code of a configuration error refused by `call` (always
+/// `DELETE_RESULT_INVALID_CONFIG`), its message the last error. The core's
+/// messages name the part and why, never a credential's value.
+fn config_error(call: &'static str) -> impl Fn(DeleteError) -> delete_result {
+    move |error| {
+        detailed(
+            delete_result::from_kind(error.kind()),
+            format!("{call}: {error}"),
+        )
+    }
 }
 
 impl delete_client {
@@ -95,15 +106,33 @@ impl delete_client {
                     DELETE_PRODUCT_JUMIO_SCAN => JumioProduct::IdVerification,
                     DELETE_PRODUCT_JUMIO_AUTHENTICATION => JumioProduct::Authentication,
                     DELETE_PRODUCT_JUMIO_DOCUMENT => JumioProduct::DocumentVerification,
-                    _ => return Err(DELETE_RESULT_INVALID_ARGUMENT),
+                    _ => {
+                        return Err(detailed(
+                            DELETE_RESULT_INVALID_ARGUMENT,
+                            format!(
+                                "product {product} is not a DELETE_PRODUCT_* constant (1 to 4)"
+                            ),
+                        ))
+                    }
                 };
-                let region = self.jumio_region.ok_or(DELETE_RESULT_INVALID_CONFIG)?;
+                let region = self.jumio_region.ok_or_else(|| {
+                    detailed(
+                        DELETE_RESULT_INVALID_CONFIG,
+                        "this client has no Jumio credentials: set them with delete_client_builder_set_jumio; nothing was sent",
+                    )
+                })?;
                 Target::Jumio { product, region }
             }
         };
-        let code = |e: DeleteError| delete_result::from_kind(e.kind());
-        let intent = DeleteIntent::new(target, reference).map_err(code)?;
-        self.client.check(&intent).map_err(code)?;
+        let intent = DeleteIntent::new(target, reference)
+            .map_err(|e| detailed(delete_result::from_kind(e.kind()), e.to_string()))?;
+        self.client.check(&intent).map_err(|_| {
+            let vendor = intent.vendor().as_str();
+            detailed(
+                DELETE_RESULT_INVALID_CONFIG,
+                format!("this client has no {vendor} credentials: set them with delete_client_builder_set_{vendor}; nothing was sent"),
+            )
+        })?;
         Ok(intent)
     }
 }
@@ -160,13 +189,15 @@ pub extern "C" fn delete_client_builder_set_jumio(
 ) -> delete_result {
     guard(|| {
         let builder = arg_mut(builder)?;
+        const CALL: &str = "delete_client_builder_set_jumio";
         let (token, secret, user_agent) = (
-            str_arg(api_token)?,
-            str_arg(api_secret)?,
-            str_arg(user_agent)?,
+            named_str_arg(CALL, "api_token", api_token)?,
+            named_str_arg(CALL, "api_secret", api_secret)?,
+            named_str_arg(CALL, "user_agent", user_agent)?,
         );
         let region = self::region(region)?;
-        let credentials = JumioCredentials::new(token, secret, user_agent).map_err(config_error)?;
+        let credentials =
+            JumioCredentials::new(token, secret, user_agent).map_err(config_error(CALL))?;
         builder.jumio = Some((credentials, region));
         Ok(())
     })
@@ -185,8 +216,13 @@ pub extern "C" fn delete_client_builder_set_hyperverge(
 ) -> delete_result {
     guard(|| {
         let builder = arg_mut(builder)?;
-        let (app_id, app_key) = (str_arg(app_id)?, str_arg(app_key)?);
-        let credentials = HyperVergeCredentials::new(app_id, app_key).map_err(config_error)?;
+        const CALL: &str = "delete_client_builder_set_hyperverge";
+        let (app_id, app_key) = (
+            named_str_arg(CALL, "app_id", app_id)?,
+            named_str_arg(CALL, "app_key", app_key)?,
+        );
+        let credentials =
+            HyperVergeCredentials::new(app_id, app_key).map_err(config_error(CALL))?;
         builder.hyperverge = Some(credentials);
         Ok(())
     })
@@ -205,7 +241,9 @@ pub extern "C" fn delete_client_builder_set_base_url(
 ) -> delete_result {
     guard(|| {
         let builder = arg_mut(builder)?;
-        let endpoint = Endpoint::custom(str_arg(base_url)?).map_err(config_error)?;
+        const CALL: &str = "delete_client_builder_set_base_url";
+        let endpoint = Endpoint::custom(named_str_arg(CALL, "base_url", base_url)?)
+            .map_err(config_error(CALL))?;
         builder.base_url = Some(endpoint);
         Ok(())
     })
@@ -224,7 +262,9 @@ pub extern "C" fn delete_client_builder_set_hyperverge_host(
 ) -> delete_result {
     guard(|| {
         let builder = arg_mut(builder)?;
-        let endpoint = Endpoint::hyperverge_host(str_arg(host)?).map_err(config_error)?;
+        const CALL: &str = "delete_client_builder_set_hyperverge_host";
+        let endpoint = Endpoint::hyperverge_host(named_str_arg(CALL, "host", host)?)
+            .map_err(config_error(CALL))?;
         builder.hyperverge_host = Some(endpoint);
         Ok(())
     })
@@ -316,7 +356,9 @@ pub extern "C" fn delete_client_builder_build(
                 ..RetryPolicy::default()
             });
         }
-        let client = rust.build().map_err(config_error)?;
+        let client = rust
+            .build()
+            .map_err(config_error("delete_client_builder_build"))?;
         out.write(into_handle(delete_client {
             client,
             jumio_region: builder.jumio.as_ref().map(|(_, region)| *region),
@@ -352,7 +394,15 @@ pub extern "C" fn delete_client_delete(
     reference: *const c_char,
     outcome_out: *mut *mut delete_outcome,
 ) -> delete_result {
-    delete(client, product, reference, outcome_out, Client::delete)
+    const CALL: &str = "delete_client_delete";
+    delete(
+        CALL,
+        client,
+        product,
+        reference,
+        outcome_out,
+        |client, intent| Ok(client.delete(intent)),
+    )
 }
 
 /// Deletes one transaction that an earlier attempt may already have
@@ -369,12 +419,14 @@ pub extern "C" fn delete_client_delete_resumed(
     reference: *const c_char,
     outcome_out: *mut *mut delete_outcome,
 ) -> delete_result {
+    const CALL: &str = "delete_client_delete_resumed";
     delete(
+        CALL,
         client,
         product,
         reference,
         outcome_out,
-        Client::delete_resumed,
+        |client, intent| Ok(client.delete_resumed(intent)),
     )
 }
 
@@ -393,29 +445,37 @@ pub extern "C" fn delete_client_delete_cancellable(
     cancel: *const delete_cancel,
     outcome_out: *mut *mut delete_outcome,
 ) -> delete_result {
-    let cancel = match arg(cancel) {
-        Ok(cancel) => cancel,
-        Err(code) => return code,
-    };
-    delete(client, product, reference, outcome_out, |client, intent| {
-        client.delete_cancellable(intent, &cancel.token)
-    })
+    // NULL is checked inside `delete`'s guard, so that it sets the last
+    // error like every other argument.
+    const CALL: &str = "delete_client_delete_cancellable";
+    delete(
+        CALL,
+        client,
+        product,
+        reference,
+        outcome_out,
+        |client, intent| {
+            let cancel = arg(cancel)?;
+            Ok(client.delete_cancellable(intent, &cancel.token))
+        },
+    )
 }
 
 /// The body of the `delete_client_delete*` functions.
 fn delete(
+    call: &'static str,
     client: *const delete_client,
     product: delete_product,
     reference: *const c_char,
     outcome_out: *mut *mut delete_outcome,
-    run: impl FnOnce(&Client, &DeleteIntent) -> std::result::Result<Deleted, DeleteError>,
+    run: impl FnOnce(&Client, &DeleteIntent) -> Result<std::result::Result<Deleted, DeleteError>>,
 ) -> delete_result {
     guard(|| {
         let client = arg(client)?;
-        let reference = str_arg(reference)?;
+        let reference = named_str_arg(call, "reference", reference)?;
         let out = Out::new(outcome_out)?;
         let intent = client.resolve(product, reference)?;
-        let result = run(&client.client, &intent);
+        let result = run(&client.client, &intent)?;
         out.write(into_handle(delete_outcome::new(result)));
         Ok(())
     })

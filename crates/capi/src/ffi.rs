@@ -5,19 +5,27 @@ use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr::NonNull;
 
+use crate::last_error;
 use crate::result::delete_result::{self, *};
 
 /// A call's result inside the boundary: `Err` carries the code returned.
 pub(crate) type Result<T> = std::result::Result<T, delete_result>;
 
 /// Runs an entry point's body: its `Err` code, `DELETE_RESULT_OK`, or
-/// `DELETE_RESULT_PANIC` if it panicked (the panic stops here).
+/// `DELETE_RESULT_PANIC` if it panicked (the panic stops here). Applies the
+/// last-error rule: the thread's message is cleared, and a failure leaves
+/// the body's detail or the code's message (see [`last_error`]).
 pub(crate) fn guard(body: impl FnOnce() -> Result<()>) -> delete_result {
-    match catch_unwind(AssertUnwindSafe(body)) {
+    last_error::clear();
+    let code = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => DELETE_RESULT_OK,
         Ok(Err(code)) => code,
         Err(_) => DELETE_RESULT_PANIC,
+    };
+    if code != DELETE_RESULT_OK {
+        last_error::set_default(code);
     }
+    code
 }
 
 /// A required handle or input pointer.
@@ -40,6 +48,18 @@ pub(crate) fn str_arg<'a>(pointer: *const c_char) -> Result<&'a str> {
     // SAFETY: non-NULL, and the caller passes a NUL-terminated string.
     let bytes = unsafe { CStr::from_ptr(pointer) };
     bytes.to_str().map_err(|_| DELETE_RESULT_INVALID_UTF8)
+}
+
+/// A required string argument of `call`, named `name` in the last error
+/// message when it is NULL or not UTF-8.
+pub(crate) fn named_str_arg<'a>(call: &str, name: &str, pointer: *const c_char) -> Result<&'a str> {
+    str_arg(pointer).map_err(|code| {
+        let why = match code {
+            DELETE_RESULT_NULL_ARGUMENT => "is NULL",
+            _ => "is not valid UTF-8",
+        };
+        last_error::detailed(code, format!("{call}: {name} {why}"))
+    })
 }
 
 /// `count` elements at `pointer`, which may be NULL only when `count` is 0.

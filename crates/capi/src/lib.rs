@@ -12,7 +12,9 @@
 //! - every entry point returns a [`delete_result`], except
 //!   [`delete_version`], [`delete_result_message`] and the `*_free`
 //!   functions; out-parameters come last and are written only when it is
-//!   [`delete_result::DELETE_RESULT_OK`];
+//!   [`delete_result::DELETE_RESULT_OK`]; after a failure,
+//!   [`delete_last_error_message`] says what was wrong, in more detail than
+//!   the code;
 //! - a NULL required pointer is `DELETE_RESULT_NULL_ARGUMENT`, a string that
 //!   is not UTF-8 `DELETE_RESULT_INVALID_UTF8`; no panic crosses the
 //!   boundary (`DELETE_RESULT_PANIC`);
@@ -47,6 +49,9 @@ pub use cancel::*;
 
 mod sansio;
 pub use sansio::*;
+
+mod last_error;
+pub use last_error::*;
 
 mod ffi;
 

@@ -171,7 +171,8 @@ impl delete_result {
             .map(|(kind, _)| *kind)
     }
 
-    fn message(self) -> &'static CStr {
+    /// The static message of this code (`delete_result_message`).
+    pub(crate) fn message(self) -> &'static CStr {
         match self {
             DELETE_RESULT_OK => c"ok",
             DELETE_RESULT_NULL_ARGUMENT => c"a required pointer argument is NULL",

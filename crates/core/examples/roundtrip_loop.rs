@@ -1,9 +1,13 @@
 //! `to_request` + `parse_response` in a loop, for counting instructions:
 //!
 //! ```text
-//! cargo build --release -p idv-delete-core --example roundtrip_loop
-//! valgrind --tool=callgrind target/release/examples/roundtrip_loop jumio 10000
+//! cargo build --profile profiling -p idv-delete-core --example roundtrip_loop
+//! valgrind --tool=callgrind target/profiling/examples/roundtrip_loop jumio 10000
+//! callgrind_annotate callgrind.out.*
 //! ```
+//!
+//! The `profiling` profile is the release build with symbols (release
+//! ships without them): the same code, so the same counts, with names.
 //!
 //! Divide the total by the iteration count; run it with 0 iterations too and
 //! subtract, so start-up is not counted.
