@@ -22,6 +22,14 @@ For asyncio, build the request with ``client.build_request(...)``, send it
 with your own client, and read the answer with :func:`parse_response`.
 To test scripts offline, see :mod:`idv_delete.testing`.
 
+Results (:class:`Deleted`, :class:`BatchReport`...) and exceptions compare
+by value and pickle, so ``multiprocessing`` workers can return them. Closed
+sets of strings (a region, a product, ``confirmed_by``, an error kind) are
+``Literal`` types: :data:`Region`, :data:`JumioProduct`, :data:`Product`,
+:data:`ConfirmedBy`, :data:`ErrorKind`. No name of ``__all__`` shadows a
+builtin: the timeout error is :class:`RequestTimeoutError` (also the
+builtin ``TimeoutError``; ``idv_delete.TimeoutError`` is its former name).
+
 Ctrl-C raises ``KeyboardInterrupt`` within a fraction of a second, even
 while a deletion waits out a vendor's ``Retry-After``. From ``delete_many``
 the exception carries the partial :class:`BatchReport` as its ``report``
@@ -41,8 +49,9 @@ from ._errors import (
     JournalError,
     NotFoundError,
     RateLimitedError,
+    RequestTimeoutError,
     ServerError,
-    TimeoutError,
+    TimeoutError,  # the former name of RequestTimeoutError: not in __all__
     TlsError,
     UnauthorizedError,
     UnexpectedResponseError,
@@ -59,14 +68,17 @@ from ._native import (
     __version__,
     parse_response,
 )
+from ._types import ConfirmedBy, ErrorKind, JumioProduct, Product, Region
 
 __all__ = [
     "ERROR_KINDS",
     "BatchReport",
     "CancelledError",
+    "ConfirmedBy",
     "ConnectError",
     "Deleted",
     "Error",
+    "ErrorKind",
     "FailedItem",
     "ForbiddenError",
     "HyperVerge",
@@ -76,12 +88,15 @@ __all__ = [
     "IoError",
     "JournalError",
     "Jumio",
+    "JumioProduct",
     "NotFoundError",
+    "Product",
     "Progress",
     "RateLimitedError",
+    "Region",
     "Request",
+    "RequestTimeoutError",
     "ServerError",
-    "TimeoutError",
     "TlsError",
     "UnauthorizedError",
     "UnexpectedResponseError",

@@ -6,7 +6,8 @@ everything and ``except idv_delete.NotFoundError`` picks one case.
 
 The classes are written in Python, not created by the native module, because
 :class:`InvalidReferenceError` and :class:`InvalidConfigError` must also be
-``ValueError``\\ s and pyo3 cannot yet create an exception with two bases
+``ValueError``\\ s (and :class:`RequestTimeoutError` the builtin
+``TimeoutError``), and pyo3 cannot yet create an exception with two bases
 without unsafe code (PyO3 issue #4979). The native module builds every error
 through :func:`_from_native`, so :data:`_CLASSES` is the one table from a kind
 name to its class; a test walks ``idv_delete.ERROR_KINDS`` (the Rust core's
@@ -15,7 +16,10 @@ name to its class; a test walks ``idv_delete.ERROR_KINDS`` (the Rust core's
 
 from __future__ import annotations
 
-from typing import ClassVar, Dict, Optional, Type
+import builtins
+from typing import ClassVar, Dict, Literal, Optional, Type, Union
+
+from ._types import ErrorKind
 
 
 class Error(Exception):
@@ -24,8 +28,9 @@ class Error(Exception):
     ``str(error)`` explains what went wrong and what to do; it never contains
     a credential. The attributes carry what is known:
 
-    - ``kind``: the stable snake_case name of the failure (one of
-      ``idv_delete.ERROR_KINDS``, or ``"journal"`` for :class:`JournalError`);
+    - ``kind``: the stable snake_case name of the failure (an
+      :data:`idv_delete.ErrorKind`, one of ``idv_delete.ERROR_KINDS``, or
+      ``"journal"`` for :class:`JournalError`);
     - ``status``: the HTTP status of the last answer, or ``None`` if none came;
     - ``vendor_message``: the vendor's own words (bounded), or ``None``;
     - ``retry_after``: seconds the vendor asked us to wait, or ``None``;
@@ -37,10 +42,11 @@ class Error(Exception):
       attempt, or never present at that endpoint). A plain ``delete_*``
       call cannot know the earlier attempt, so it raises ``NotFoundError``.
 
-    The library raises only subclasses; pickling keeps every attribute.
+    The library raises only subclasses; pickling keeps every attribute
+    (a ``multiprocessing`` worker can raise one to its parent).
     """
 
-    kind: ClassVar[str]
+    kind: ClassVar[Union[ErrorKind, Literal["journal"]]]
 
     def __init__(
         self,
@@ -134,13 +140,22 @@ class UnexpectedResponseError(Error):
     kind = "unexpected_response"
 
 
-class TimeoutError(Error):  # noqa: A001 - named after its kind, like the others
+class RequestTimeoutError(Error, builtins.TimeoutError):
     """The vendor did not answer in time.
 
-    Not the builtin ``TimeoutError``: catch ``idv_delete.TimeoutError``.
+    Also the builtin ``TimeoutError`` (an ``OSError``), so code that
+    catches timeouts in general catches this one too. Named
+    ``RequestTimeoutError``, not after its kind like the others, so that
+    ``from idv_delete import *`` never shadows the builtin; the old name
+    ``idv_delete.TimeoutError`` still works when imported explicitly.
     """
 
     kind = "timeout"
+
+
+#: The former name of :class:`RequestTimeoutError`, importable explicitly
+#: (``from idv_delete import TimeoutError``) but not by ``import *``.
+TimeoutError = RequestTimeoutError  # noqa: A001
 
 
 class ConnectError(Error):
@@ -185,7 +200,7 @@ class JournalError(Error):
 
 
 #: The one table from a kind name to its class.
-_CLASSES: Dict[str, Type[Error]] = {
+_CLASSES: Dict[Union[ErrorKind, Literal["journal"]], Type[Error]] = {
     cls.kind: cls
     for cls in (
         InvalidReferenceError,
@@ -197,7 +212,7 @@ _CLASSES: Dict[str, Type[Error]] = {
         RateLimitedError,
         ServerError,
         UnexpectedResponseError,
-        TimeoutError,
+        RequestTimeoutError,
         ConnectError,
         TlsError,
         IoError,
@@ -208,7 +223,7 @@ _CLASSES: Dict[str, Type[Error]] = {
 
 
 def _from_native(
-    kind: str,
+    kind: Union[ErrorKind, Literal["journal"]],
     message: str,
     status: Optional[int],
     vendor_message: Optional[str],

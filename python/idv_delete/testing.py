@@ -29,6 +29,7 @@ from ._native import (
     ReferenceStats,
     Stats,
 )
+from ._types import RetryAfterFormat
 
 #: The Jumio API token the emulator accepts by default.
 JUMIO_TOKEN: str = EMULATOR_JUMIO_TOKEN
@@ -46,5 +47,6 @@ __all__ = [
     "JUMIO_TOKEN",
     "Emulator",
     "ReferenceStats",
+    "RetryAfterFormat",
     "Stats",
 ]

@@ -187,7 +187,7 @@ def test_timeouts_and_refused_connections() -> None:
     with canary_emulator() as emulator:
         emulator.set_faults(latency_ms=1500)
         errors = delete_both("timeout", emulator.base_url, max_attempts=2, timeout=0.2)
-        assert {type(e) for e in errors} == {idv_delete.TimeoutError}
+        assert {type(e) for e in errors} == {idv_delete.RequestTimeoutError}
     errors = delete_both("connect", closed_url(), max_attempts=2)
     assert {type(e) for e in errors} == {idv_delete.ConnectError}
 

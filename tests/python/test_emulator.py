@@ -35,7 +35,7 @@ def test_seed_stats_reset(emulator: Emulator, jumio: idv_delete.Jumio) -> None:
 
 def test_seed_is_validated(emulator: Emulator) -> None:
     with pytest.raises(ValueError, match="unknown vendor/product"):
-        emulator.seed("selfie", ["r"])
+        emulator.seed("selfie", ["r"])  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="invalid reference"):
         emulator.seed("scan", ["ok", "a/b"])
     assert emulator.stats().transactions_present == 0  # all or nothing

@@ -3,9 +3,11 @@ shows in a repr, a str or an exception."""
 
 from __future__ import annotations
 
+import builtins
 import importlib.metadata
 import inspect
 import re
+import typing
 from pathlib import Path
 
 import pytest
@@ -29,7 +31,32 @@ def test_version_is_the_workspace_version() -> None:
 
 
 def _public(module: object) -> list[tuple[str, object]]:
-    return [(name, getattr(module, name)) for name in module.__all__ if name != "__version__"]  # type: ignore[attr-defined]
+    """The public names of `module` but `__version__` and the `Literal`
+    aliases (a type alias has no docstring: `_types.py` documents them)."""
+    return [
+        (name, getattr(module, name))
+        for name in module.__all__  # type: ignore[attr-defined]
+        if name != "__version__" and typing.get_origin(getattr(module, name)) is not typing.Literal
+    ]
+
+
+@pytest.mark.parametrize("module", [idv_delete, idv_delete.testing])
+def test_import_star_shadows_no_builtin(module: object) -> None:
+    exported = set(module.__all__)  # type: ignore[attr-defined]
+    assert exported & set(dir(builtins)) == set()
+    assert all(hasattr(module, name) for name in exported)
+    namespace: dict[str, object] = {}
+    exec(f"from {module.__name__} import *\nafter = TimeoutError", namespace)  # type: ignore[attr-defined]
+    assert namespace["after"] is builtins.TimeoutError
+
+
+def test_the_timeout_error_keeps_its_old_name() -> None:
+    from idv_delete import TimeoutError as OldName  # explicit imports still work
+
+    assert OldName is idv_delete.RequestTimeoutError
+    assert "TimeoutError" not in idv_delete.__all__
+    assert issubclass(OldName, idv_delete.Error) and issubclass(OldName, builtins.TimeoutError)
+    assert OldName.kind == "timeout"
 
 
 def test_every_public_name_has_a_docstring() -> None:

@@ -19,7 +19,7 @@ from conftest import refs
     ],
 )
 def test_jumio_methods_delete_once(
-    emulator: Emulator, jumio: idv_delete.Jumio, method: str, product: str
+    emulator: Emulator, jumio: idv_delete.Jumio, method: str, product: idv_delete.JumioProduct
 ) -> None:
     [ref] = refs(1)
     emulator.seed(product, [ref])
@@ -79,7 +79,10 @@ def test_hyperverge_host_goes_over_https() -> None:
 
 
 def test_regions_pick_documented_hosts() -> None:
-    for region, host in [("us", "netverify.com"), ("eu", "lon.netverify.com"), ("sgp", "core-sgp.jumio.com")]:
+    hosts: list[tuple[idv_delete.Region, str]] = [
+        ("us", "netverify.com"), ("eu", "lon.netverify.com"), ("sgp", "core-sgp.jumio.com")
+    ]
+    for region, host in hosts:
         client = idv_delete.Jumio("t", "s", user_agent="A/1", region=region)
         assert client.build_request("r").url == f"https://{host}/api/netverify/v2/scans/r"
     client = idv_delete.Jumio("t", "s", user_agent="A/1", region="eu")

@@ -2,7 +2,13 @@
 with the sans-IO pair: ``build_request`` makes the exact request, you send
 it, ``parse_response`` reads the answer.
 
-    JUMIO_API_TOKEN=... JUMIO_API_SECRET=... python async_httpx.py REF [REF...]
+    JUMIO_API_TOKEN=... JUMIO_API_SECRET=... JUMIO_USER_AGENT="Acme KYC-Cleaner/1.0" \\
+        python async_httpx.py REF [REF...]
+
+The environment is that of ``delete_one.py`` (and of the ``idv-delete``
+command). Each reference gets its own outcome line, ``REF: deleted`` or
+``REF: <error kind>``: a malformed reference or a failed request never stops
+the others. Exit status 0 when every reference was deleted, 1 otherwise.
 
 One attempt per reference: retrying (``RateLimitedError.retry_after``,
 ``ServerError``...) is yours to decide here. The blocking clients retry for
@@ -14,17 +20,22 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from typing import cast
 
 import httpx
 
 import idv_delete
 
+CREDENTIALS = ("JUMIO_API_TOKEN", "JUMIO_API_SECRET", "JUMIO_USER_AGENT")
+
 
 async def delete(
     jumio: idv_delete.Jumio, http: httpx.AsyncClient, reference: str
 ) -> tuple[str, str]:
-    request = jumio.build_request(reference, product="scan")
     try:
+        # Inside the try: a malformed reference is this item's failure
+        # (invalid_reference), not the end of the run.
+        request = jumio.build_request(reference, product="scan")
         response = await http.request(
             request.method, request.url, headers=request.headers, content=request.body
         )
@@ -37,12 +48,21 @@ async def delete(
 
 
 async def main(references: list[str]) -> int:
-    jumio = idv_delete.Jumio(
-        os.environ["JUMIO_API_TOKEN"],
-        os.environ["JUMIO_API_SECRET"],
-        user_agent="Acme KYC-Cleaner/1.0",
-        base_url=os.environ.get("IDV_DELETE_BASE_URL"),
-    )
+    missing = [name for name in CREDENTIALS if not os.environ.get(name)]
+    if missing:
+        print(f"set {', '.join(missing)} in the environment (see this script's docstring)", file=sys.stderr)
+        return 1
+    try:
+        jumio = idv_delete.Jumio(
+            os.environ["JUMIO_API_TOKEN"],
+            os.environ["JUMIO_API_SECRET"],
+            user_agent=os.environ["JUMIO_USER_AGENT"],
+            region=cast(idv_delete.Region, os.environ.get("JUMIO_REGION", "us")),  # checked by the client
+            base_url=os.environ.get("IDV_DELETE_BASE_URL"),
+        )
+    except idv_delete.InvalidConfigError as e:
+        print(f"configuration: {e}", file=sys.stderr)
+        return 1
     # Never follow redirects: a DELETE and its credentials must not go elsewhere.
     async with httpx.AsyncClient(follow_redirects=False, timeout=30.0) as http:
         results = await asyncio.gather(*(delete(jumio, http, r) for r in references))

@@ -1,37 +1,57 @@
 """Delete one Jumio ID Verification transaction (a GDPR erasure request).
 
-    JUMIO_API_TOKEN=... JUMIO_API_SECRET=... python delete_one.py REFERENCE
+    JUMIO_API_TOKEN=... JUMIO_API_SECRET=... JUMIO_USER_AGENT="Acme KYC-Cleaner/1.0" \\
+        python delete_one.py REFERENCE
 
-Use Jumio's dedicated "transaction administration" credentials for deletion.
-JUMIO_REGION (us, eu, sgp) picks the data centre; IDV_DELETE_BASE_URL sends
+The environment is the ``idv-delete`` command's: JUMIO_API_TOKEN and
+JUMIO_API_SECRET (Jumio's dedicated "transaction administration" pair) and
+JUMIO_USER_AGENT (Jumio requires one that names your business). JUMIO_REGION
+(us, eu, sgp; default us) picks the data centre; IDV_DELETE_BASE_URL sends
 the request elsewhere (the emulator, in tests).
+
+Exit status: 0 deleted, 2 not found, 1 anything else (the message says what
+went wrong and what to do).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from typing import cast
 
 import idv_delete
 
+CREDENTIALS = ("JUMIO_API_TOKEN", "JUMIO_API_SECRET", "JUMIO_USER_AGENT")
 
-def main(reference: str) -> int:
-    jumio = idv_delete.Jumio(
-        os.environ["JUMIO_API_TOKEN"],
-        os.environ["JUMIO_API_SECRET"],
-        user_agent="Acme KYC-Cleaner/1.0",
-        region=os.environ.get("JUMIO_REGION", "us"),
-        base_url=os.environ.get("IDV_DELETE_BASE_URL"),
-    )
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage: python delete_one.py REFERENCE", file=sys.stderr)
+        return 1
+    [reference] = argv
+    missing = [name for name in CREDENTIALS if not os.environ.get(name)]
+    if missing:
+        print(f"set {', '.join(missing)} in the environment (see this script's docstring)", file=sys.stderr)
+        return 1
     try:
+        jumio = idv_delete.Jumio(
+            os.environ["JUMIO_API_TOKEN"],
+            os.environ["JUMIO_API_SECRET"],
+            user_agent=os.environ["JUMIO_USER_AGENT"],
+            # The client checks it: anything but us, eu or sgp raises an
+            # InvalidConfigError that names the choices.
+            region=cast(idv_delete.Region, os.environ.get("JUMIO_REGION", "us")),
+            base_url=os.environ.get("IDV_DELETE_BASE_URL"),
+        )
         deleted = jumio.delete_scan(reference)
     except idv_delete.NotFoundError as e:
         # Never reported as deleted: a wrong region, a typo, or long gone.
         print(f"not found: {e}", file=sys.stderr)
         return 2
     except idv_delete.Error as e:
-        # e.kind names the failure; e.in_doubt says an attempt may have
-        # deleted it anyway, so run it again to confirm.
+        # e.kind names the failure (invalid_reference, invalid_config,
+        # unauthorized...); e.in_doubt says an attempt may have deleted it
+        # anyway, so run it again to confirm.
         print(f"failed ({e.kind}, in doubt: {e.in_doubt}): {e}", file=sys.stderr)
         return 1
     print(f"deleted {reference} (confirmed by {deleted.confirmed_by}, {deleted.attempts} attempt(s))")
@@ -39,4 +59,4 @@ def main(reference: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(sys.argv[1:]))

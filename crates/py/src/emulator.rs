@@ -12,10 +12,11 @@ use std::sync::Mutex;
 use idv_delete_emulator::{self as emulator, Config, Faults, SeedItem};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::{PyDict, PyString, PyType};
 
 use crate::errors::emulator_to_py;
 use crate::repr::py_repr;
+use crate::value::{hash_of, reduce, Reduced};
 
 /// The emulator's vendor for a product name.
 fn vendor_of(product: &str) -> &'static str {
@@ -264,6 +265,38 @@ impl Stats {
             })
     }
 
+    fn __eq__(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+
+    /// The scalar counters' hash: equal snapshots have equal counters.
+    fn __hash__(&self) -> u64 {
+        let s = &self.0;
+        hash_of(&(
+            s.total_requests,
+            s.connections_accepted,
+            s.transactions_present,
+            s.deletes_applied,
+            s.deletes_not_found,
+        ))
+    }
+
+    /// Pickles as the snapshot's JSON, the form of `GET /__emulator/stats`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py>> {
+        let json = serde_json::to_string(&slf.get().0)
+            .map_err(|e| emulator_to_py(format!("cannot pickle Stats: {e}")))?;
+        reduce(slf, (json,))
+    }
+
+    /// Rebuilds a pickled ``Stats`` from its JSON.
+    #[classmethod]
+    #[pyo3(name = "_restore")]
+    fn restore(_cls: &Bound<'_, PyType>, json: &str) -> PyResult<Stats> {
+        serde_json::from_str(json)
+            .map(Stats)
+            .map_err(|e| emulator_to_py(format!("not a pickled Stats: {e}")))
+    }
+
     fn __repr__(&self) -> String {
         let s = &self.0;
         format!(
@@ -274,7 +307,8 @@ impl Stats {
 }
 
 /// How many deletes of one reference were applied and how many got 404.
-#[pyclass(frozen, get_all, module = "idv_delete.testing")]
+#[pyclass(frozen, eq, hash, get_all, module = "idv_delete.testing")]
+#[derive(PartialEq, Eq, Hash)]
 pub struct ReferenceStats {
     /// ``scan``, ``authentication``, ``document`` or ``transaction``.
     product: String,
@@ -288,6 +322,35 @@ pub struct ReferenceStats {
 
 #[pymethods]
 impl ReferenceStats {
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py>> {
+        let r = slf.get();
+        let fields = (
+            r.product.clone(),
+            r.reference.clone(),
+            r.applied,
+            r.not_found,
+        );
+        reduce(slf, fields)
+    }
+
+    /// Rebuilds a pickled ``ReferenceStats``.
+    #[classmethod]
+    #[pyo3(name = "_restore")]
+    fn restore(
+        _cls: &Bound<'_, PyType>,
+        product: String,
+        reference: String,
+        applied: u64,
+        not_found: u64,
+    ) -> ReferenceStats {
+        ReferenceStats {
+            product,
+            reference,
+            applied,
+            not_found,
+        }
+    }
+
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!(
             "ReferenceStats(product={}, reference={}, applied={}, not_found={})",

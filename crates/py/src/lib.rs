@@ -16,6 +16,7 @@ mod interrupt;
 mod outcome;
 mod repr;
 mod sansio;
+mod value;
 
 use idv_delete_blocking::ErrorKind;
 use idv_delete_emulator as emu;

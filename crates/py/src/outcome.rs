@@ -1,14 +1,19 @@
 //! What deletions return: [`Deleted`] for one, [`BatchReport`] (with its
 //! [`FailedItem`]s) for a batch, and the [`Progress`] a batch reports.
 //!
-//! All are frozen snapshots: they copy the Rust values once and never change.
+//! All are frozen snapshots: they copy the Rust values once and never
+//! change, so they compare and hash by value and pickle (see `value`).
 
-use idv_delete_blocking as blocking;
+use std::time::Duration;
+
+use idv_delete_blocking::{self as blocking, ConfirmedBy, ErrorKind};
+use pyo3::exceptions::{PyBaseException, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::{PyDict, PyTuple, PyType};
 
 use crate::errors;
 use crate::repr::py_repr;
+use crate::value::{hash_of, reduce, same_exception, Reduced};
 
 /// A deletion that happened: the vendor no longer holds the transaction.
 ///
@@ -47,6 +52,53 @@ impl Deleted {
         self.0.attempts
     }
 
+    fn __eq__(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+
+    fn __hash__(&self) -> u64 {
+        let d = &self.0;
+        hash_of(&(&d.audits, &d.vendor_message, d.confirmed_by, d.attempts))
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py>> {
+        let d = &slf.get().0;
+        let audits = PyTuple::new(slf.py(), &d.audits)?;
+        let fields = (
+            audits,
+            d.vendor_message.clone(),
+            d.confirmed_by.as_str(),
+            d.attempts,
+        );
+        reduce(slf, fields)
+    }
+
+    /// Rebuilds a pickled ``Deleted``.
+    #[classmethod]
+    #[pyo3(name = "_restore")]
+    fn restore(
+        _cls: &Bound<'_, PyType>,
+        audits: Vec<String>,
+        vendor_message: Option<String>,
+        confirmed_by: &str,
+        attempts: u32,
+    ) -> PyResult<Deleted> {
+        let confirmed_by = [ConfirmedBy::Response, ConfirmedBy::Absence]
+            .into_iter()
+            .find(|c| c.as_str() == confirmed_by)
+            .ok_or_else(|| {
+                PyValueError::new_err(format!(
+                    "confirmed_by must be \"response\" or \"absence\", not {confirmed_by:?}"
+                ))
+            })?;
+        Ok(Deleted(blocking::Deleted {
+            audits,
+            vendor_message,
+            confirmed_by,
+            attempts,
+        }))
+    }
+
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!(
             "Deleted(confirmed_by={}, attempts={}, audits={}, vendor_message={})",
@@ -63,7 +115,8 @@ impl Deleted {
 /// ``done`` items finished in this run (``deleted`` + ``not_found`` +
 /// ``failed``), ``in_flight`` being deleted now, ``skipped`` because the
 /// journal already has their outcome.
-#[pyclass(frozen, get_all, module = "idv_delete")]
+#[pyclass(frozen, eq, hash, get_all, module = "idv_delete")]
+#[derive(PartialEq, Eq, Hash)]
 pub struct Progress {
     /// Items finished in this run.
     done: u64,
@@ -94,6 +147,41 @@ impl From<&blocking::Progress> for Progress {
 
 #[pymethods]
 impl Progress {
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py>> {
+        let p = slf.get();
+        let fields = (
+            p.done,
+            p.deleted,
+            p.not_found,
+            p.failed,
+            p.in_flight,
+            p.skipped,
+        );
+        reduce(slf, fields)
+    }
+
+    /// Rebuilds a pickled ``Progress``.
+    #[classmethod]
+    #[pyo3(name = "_restore")]
+    fn restore(
+        _cls: &Bound<'_, PyType>,
+        done: u64,
+        deleted: u64,
+        not_found: u64,
+        failed: u64,
+        in_flight: u64,
+        skipped: u64,
+    ) -> Progress {
+        Progress {
+            done,
+            deleted,
+            not_found,
+            failed,
+            in_flight,
+            skipped,
+        }
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Progress(done={}, deleted={}, not_found={}, failed={}, in_flight={}, skipped={})",
@@ -116,6 +204,40 @@ pub struct FailedItem {
 
 #[pymethods]
 impl FailedItem {
+    /// Equal when position, reference and the error's class, message and
+    /// attributes are (the error is compared by value, see `value`).
+    fn __eq__(&self, py: Python<'_>, other: &Self) -> PyResult<bool> {
+        Ok(self.position == other.position
+            && self.reference == other.reference
+            && same_exception(self.error.bind(py), other.error.bind(py))?)
+    }
+
+    fn __hash__(&self) -> u64 {
+        hash_of(&(self.position, &self.reference))
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py>> {
+        let f = slf.get();
+        let fields = (f.position, f.reference.clone(), f.error.clone_ref(slf.py()));
+        reduce(slf, fields)
+    }
+
+    /// Rebuilds a pickled ``FailedItem``.
+    #[classmethod]
+    #[pyo3(name = "_restore")]
+    fn restore(
+        _cls: &Bound<'_, PyType>,
+        position: u64,
+        reference: String,
+        error: Bound<'_, PyBaseException>,
+    ) -> FailedItem {
+        FailedItem {
+            position,
+            reference,
+            error: error.into_any().unbind(),
+        }
+    }
+
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!(
             "FailedItem(position={}, reference={}, error={})",
@@ -163,8 +285,128 @@ impl BatchReport {
     }
 }
 
+/// A report's counts, in the order `__reduce__` and `_restore` use.
+type Counts = [u64; 9];
+
+/// What two reports are compared and hashed by (besides `failures`).
+type Key<'a> = (
+    Counts,
+    &'a std::collections::BTreeMap<ErrorKind, u64>,
+    Duration,
+    bool,
+    bool,
+    &'a [String],
+);
+
+impl BatchReport {
+    fn counts(&self) -> Counts {
+        let r = &self.report;
+        [
+            r.deleted_by_response,
+            r.deleted_by_absence,
+            r.not_found,
+            r.in_doubt,
+            r.would_delete,
+            r.skipped,
+            r.resumed_in_doubt,
+            r.attempts,
+            r.failures_omitted,
+        ]
+    }
+
+    /// Every value the report shows but its failures.
+    fn key(&self) -> Key<'_> {
+        let r = &self.report;
+        (
+            self.counts(),
+            &r.failed,
+            r.elapsed,
+            r.dry_run,
+            r.cancelled,
+            &r.journal_notes,
+        )
+    }
+}
+
 #[pymethods]
 impl BatchReport {
+    fn __eq__(&self, py: Python<'_>, other: &Self) -> PyResult<bool> {
+        Ok(self.key() == other.key() && self.failures.bind(py).eq(other.failures.bind(py))?)
+    }
+
+    fn __hash__(&self) -> u64 {
+        hash_of(&self.key())
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py>> {
+        let (py, this) = (slf.py(), slf.get());
+        let r = &this.report;
+        // Nanoseconds, not float seconds: the copy's elapsed is exact.
+        let elapsed_ns = u64::try_from(r.elapsed.as_nanos()).unwrap_or(u64::MAX);
+        let fields = (
+            this.counts(),
+            r.failed
+                .iter()
+                .map(|(kind, count)| (kind.as_str(), *count))
+                .collect::<Vec<_>>(),
+            elapsed_ns,
+            (r.dry_run, r.cancelled),
+            PyTuple::new(py, &r.journal_notes)?,
+            this.failures.clone_ref(py),
+        );
+        reduce(slf, fields)
+    }
+
+    /// Rebuilds a pickled ``BatchReport``.
+    #[classmethod]
+    #[pyo3(name = "_restore")]
+    fn restore(
+        _cls: &Bound<'_, PyType>,
+        counts: Counts,
+        failed: Vec<(String, u64)>,
+        elapsed_ns: u64,
+        flags: (bool, bool),
+        journal_notes: Vec<String>,
+        failures: Bound<'_, PyTuple>,
+    ) -> PyResult<BatchReport> {
+        if let Some(item) = failures.iter().find(|f| !f.is_instance_of::<FailedItem>()) {
+            return Err(PyValueError::new_err(format!(
+                "a BatchReport's failures are FailedItem objects, not {}",
+                item.get_type().name()?
+            )));
+        }
+        let mut report = blocking::BatchReport::default();
+        [
+            report.deleted_by_response,
+            report.deleted_by_absence,
+            report.not_found,
+            report.in_doubt,
+            report.would_delete,
+            report.skipped,
+            report.resumed_in_doubt,
+            report.attempts,
+            report.failures_omitted,
+        ] = counts;
+        for (name, count) in failed {
+            let kind = ErrorKind::ALL
+                .into_iter()
+                .find(|k| k.as_str() == name)
+                .ok_or_else(|| {
+                    PyValueError::new_err(format!(
+                        "{name:?} is not an error kind: see idv_delete.ERROR_KINDS"
+                    ))
+                })?;
+            report.failed.insert(kind, count);
+        }
+        report.elapsed = Duration::from_nanos(elapsed_ns);
+        (report.dry_run, report.cancelled) = flags;
+        report.journal_notes = journal_notes;
+        Ok(BatchReport {
+            report,
+            failures: failures.unbind(),
+        })
+    }
+
     /// Items deleted, by response or by absence.
     #[getter]
     fn deleted(&self) -> u64 {

@@ -1,0 +1,57 @@
+"""The closed sets of idv_delete as ``Literal`` types.
+
+A region, a product or an error kind is one of a few strings; naming them
+as ``Literal`` types lets a type checker catch ``region="EU"`` or a
+misspelt kind before a deletion runs. They exist at runtime too, so a
+script can check a value read from the environment::
+
+    import typing
+    if region not in typing.get_args(idv_delete.Region): ...
+
+The runtime check is the client's all the same: a value outside the set
+raises :class:`idv_delete.InvalidConfigError` (or ``ValueError``) naming
+the choices. A test compares each set with what the native module accepts.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+#: A Jumio data centre: ``region=`` of :class:`idv_delete.Jumio`.
+Region = Literal["us", "eu", "sgp"]
+
+#: A Jumio product: ``product=`` of ``Jumio.delete_many`` and
+#: ``Jumio.build_request``.
+JumioProduct = Literal["scan", "authentication", "document"]
+
+#: A product of either vendor, as the emulator, journals and the CLI name
+#: them: Jumio's three and HyperVerge's ``"transaction"``.
+Product = Literal["scan", "authentication", "document", "transaction"]
+
+#: How a deletion was confirmed: ``Deleted.confirmed_by``.
+ConfirmedBy = Literal["response", "absence"]
+
+#: The kind of a deletion failure: ``Error.kind``, the keys of
+#: ``BatchReport.failed``, the items of ``idv_delete.ERROR_KINDS``.
+#: (:class:`idv_delete.JournalError`'s kind, ``"journal"``, is a batch's,
+#: not a deletion's.)
+ErrorKind = Literal[
+    "invalid_reference",
+    "invalid_config",
+    "not_found",
+    "unauthorized",
+    "forbidden",
+    "invalid_input",
+    "rate_limited",
+    "server",
+    "unexpected_response",
+    "timeout",
+    "connect",
+    "tls",
+    "io",
+    "cancelled",
+]
+
+#: How the emulator writes ``Retry-After``: ``retry_after_format=`` of
+#: ``Emulator.set_faults``.
+RetryAfterFormat = Literal["seconds", "http-date"]
