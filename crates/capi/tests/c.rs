@@ -752,11 +752,12 @@ fn the_example_builds_and_deletes_against_the_emulator() {
 /// test, cannot see races; helgrind and DRD flag Rust's futex-based locks.
 #[test]
 fn cpp_concurrent_progress_exceptions_are_race_free_under_thread_sanitizer() {
-    require_tool("g++");
-    let paths = Paths::new();
+    let Some(paths) = ready("the C++ wrapper's ThreadSanitizer test", &[cxx_compiler()]) else {
+        return;
+    };
     let source = paths.root.join("tests/c/test_wrapper_threads.cpp");
     let binary = paths.out_dir.join("test_wrapper_threads-tsan");
-    let output = Command::new("g++")
+    let output = Command::new(cxx())
         .args(["-std=c++17", "-Wall", "-Wextra", "-Werror", "-g", "-O1"])
         .arg("-fsanitize=thread")
         .arg("-I")

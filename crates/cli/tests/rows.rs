@@ -6,39 +6,20 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 
+mod common;
+
+use common::{applied, idv_delete_with, run, scratch, BIN};
 use idv_delete_emulator::{Config, Emulator, SeedItem};
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_idv-delete");
 const HEADER: &str = "vendor,product,region,reference\n";
 
-/// The binary with the emulator's default credentials and nothing else
-/// from our environment.
+/// The binary with the emulator's default credentials.
 fn idv_delete(home: &Path) -> Command {
-    let mut command = Command::new(BIN);
-    command
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("JUMIO_API_TOKEN", idv_delete_emulator::DEFAULT_JUMIO_TOKEN)
-        .env(
-            "JUMIO_API_SECRET",
-            idv_delete_emulator::DEFAULT_JUMIO_SECRET,
-        )
-        .env("JUMIO_USER_AGENT", "Acme KYC-Cleaner/1.0")
-        .env(
-            "HYPERVERGE_APP_ID",
-            idv_delete_emulator::DEFAULT_HYPERVERGE_APP_ID,
-        )
-        .env(
-            "HYPERVERGE_APP_KEY",
-            idv_delete_emulator::DEFAULT_HYPERVERGE_APP_KEY,
-        )
-        .stdin(Stdio::null());
-    command
+    idv_delete_with(home, idv_delete_emulator::DEFAULT_JUMIO_SECRET)
 }
 
 /// `idv-delete batch CSV --journal JOURNAL --base-url BASE` plus `extra`.
@@ -52,36 +33,6 @@ fn batch(dir: &Path, csv: &Path, journal: &Path, base: &str, extra: &[&str]) -> 
         .args(["--base-url", base])
         .args(extra);
     command
-}
-
-fn run(command: &mut Command) -> (i32, String, String) {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = command.output().unwrap();
-    (
-        status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&stdout).into_owned(),
-        String::from_utf8_lossy(&stderr).into_owned(),
-    )
-}
-
-/// A fresh directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir()
-        .join(format!("idv-delete-rows-tests-{}", std::process::id()))
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn applied(emulator: &Emulator, vendor: &str, product: &str, reference: &str) -> u64 {
-    emulator
-        .stats()
-        .reference(vendor, product, reference)
-        .map_or(0, |r| r.applied)
 }
 
 fn assert_contains(text: &str, expected: &str) {

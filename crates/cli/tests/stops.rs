@@ -6,14 +6,16 @@
 //! `--nocapture` to see them).
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::{idv_delete_with, scratch};
 use idv_delete_emulator::{Config, Emulator, Faults, SeedItem};
 
-const BIN: &str = env!("CARGO_BIN_EXE_idv-delete");
 /// Time for the command to start and meet its first 429.
 const SETTLE: Duration = Duration::from_millis(1500);
 /// Generous: the target is 2 s, the machine is shared.
@@ -36,32 +38,11 @@ fn emulator() -> Emulator {
     emulator
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir()
-        .join(format!("idv-delete-stops-{}", std::process::id()))
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// `idv-delete` with the emulator's credentials and nothing else from our
 /// environment; output captured.
 fn idv_delete(home: &Path) -> Command {
-    let mut command = Command::new(BIN);
-    command
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("JUMIO_API_TOKEN", idv_delete_emulator::DEFAULT_JUMIO_TOKEN)
-        .env(
-            "JUMIO_API_SECRET",
-            idv_delete_emulator::DEFAULT_JUMIO_SECRET,
-        )
-        .env("JUMIO_USER_AGENT", "Acme KYC-Cleaner/1.0")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut command = idv_delete_with(home, idv_delete_emulator::DEFAULT_JUMIO_SECRET);
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
     command
 }
 

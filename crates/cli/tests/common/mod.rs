@@ -18,16 +18,25 @@ pub fn emulator() -> Emulator {
     .unwrap()
 }
 
-/// The binary with the emulator's credentials in its environment and
-/// nothing else from ours (no config file, no real credentials).
+/// The binary with the emulator's credentials in its environment (the
+/// Jumio secret a canary) and nothing else from ours (no config file, no
+/// real credentials).
 pub fn idv_delete(emulator: &Emulator) -> Command {
+    let mut command = idv_delete_with(&scratch("home"), CANARY_SECRET);
+    command.env("IDV_DELETE_TEST_BASE", emulator.base_url());
+    command
+}
+
+/// The binary with the emulator's default credentials but `jumio_secret`,
+/// `home` as its HOME, and nothing else from our environment.
+pub fn idv_delete_with(home: &Path, jumio_secret: &str) -> Command {
     let mut command = Command::new(BIN);
     command
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", scratch("home"))
+        .env("HOME", home)
         .env("JUMIO_API_TOKEN", idv_delete_emulator::DEFAULT_JUMIO_TOKEN)
-        .env("JUMIO_API_SECRET", CANARY_SECRET)
+        .env("JUMIO_API_SECRET", jumio_secret)
         .env("JUMIO_USER_AGENT", "Acme KYC-Cleaner/1.0")
         .env(
             "HYPERVERGE_APP_ID",
@@ -37,7 +46,6 @@ pub fn idv_delete(emulator: &Emulator) -> Command {
             "HYPERVERGE_APP_KEY",
             idv_delete_emulator::DEFAULT_HYPERVERGE_APP_KEY,
         )
-        .env("IDV_DELETE_TEST_BASE", emulator.base_url())
         .stdin(Stdio::null());
     command
 }
