@@ -72,6 +72,13 @@ pub struct BatchOptions {
     /// the run never ended (default: undeclared; the journal then learns
     /// the input's length and digest only when a run reads it to its end).
     pub input: Option<InputSummary>,
+    /// The input's duplicates, when the caller found them before the run
+    /// (the CLI does, from its check of the whole CSV): each repeating
+    /// item's position with its first occurrence's. The batch trusts it and
+    /// keeps no table of its own; without it, the batch remembers every
+    /// item's first position as it reads them (about 50 bytes per distinct
+    /// item), so that a repeat is journaled as a duplicate, not sent.
+    pub known_duplicates: Option<Arc<BTreeMap<u64, u64>>>,
     /// Whether a resume may send requests to another endpoint than the
     /// journal's last run did (default false: refused, since a 404 at
     /// another endpoint proves nothing about the first).
@@ -101,6 +108,7 @@ impl Default for BatchOptions {
             adaptive_rate: false,
             journal: None,
             input: None,
+            known_duplicates: None,
             allow_endpoint_change: false,
             dry_run: false,
             progress: None,
@@ -117,6 +125,10 @@ impl fmt::Debug for BatchOptions {
             .field("adaptive_rate", &self.adaptive_rate)
             .field("journal", &self.journal)
             .field("input", &self.input)
+            .field(
+                "known_duplicates",
+                &self.known_duplicates.as_ref().map(|known| known.len()),
+            )
             .field("allow_endpoint_change", &self.allow_endpoint_change)
             .field("dry_run", &self.dry_run)
             .field("progress", &self.progress.is_some())
@@ -158,6 +170,12 @@ impl BatchOptions {
     /// Sets [`input`](BatchOptions::input).
     pub fn input(mut self, input: InputSummary) -> BatchOptions {
         self.input = Some(input);
+        self
+    }
+
+    /// Sets [`known_duplicates`](BatchOptions::known_duplicates).
+    pub fn known_duplicates(mut self, duplicates: BTreeMap<u64, u64>) -> BatchOptions {
+        self.known_duplicates = Some(Arc::new(duplicates));
         self
     }
 
@@ -671,9 +689,26 @@ enum Next {
     Duplicate(u64),
 }
 
+/// How a batch tells a duplicate: from the caller's list, or by
+/// remembering the first position of every item it reads.
+enum Duplicates<'a> {
+    Known(&'a BTreeMap<u64, u64>),
+    Seen(HashMap<ItemKey, u64>),
+}
+
+impl Duplicates<'_> {
+    /// The first position of the item at `position`.
+    fn first(&mut self, position: u64, intent: &DeleteIntent) -> u64 {
+        match self {
+            Duplicates::Known(known) => known.get(&position).copied().unwrap_or(position),
+            Duplicates::Seen(seen) => *seen.entry(ItemKey::of(intent)).or_insert(position),
+        }
+    }
+}
+
 fn next_for(
     earlier: Option<&JournalState>,
-    seen: &mut HashMap<ItemKey, u64>,
+    duplicates: &mut Duplicates<'_>,
     position: u64,
     intent: &DeleteIntent,
     path: Option<&Path>,
@@ -690,7 +725,7 @@ fn next_for(
         }
         None => ItemStatus::NotAttempted,
     };
-    let first = *seen.entry(ItemKey::of(intent)).or_insert(position);
+    let first = duplicates.first(position, intent);
     Ok(match status {
         ItemStatus::Duplicate { .. } | ItemStatus::Deleted(_) | ItemStatus::NotFound => Next::Skip,
         ItemStatus::NotAttempted if first != position => Next::Duplicate(first),
@@ -751,8 +786,10 @@ where
     let mut digest = InputDigest::new();
     let mut input_ended = false;
     let mut duplicates = 0u64;
-    // First position of every item read, to tell duplicates.
-    let mut seen: HashMap<ItemKey, u64> = HashMap::new();
+    let mut first_positions = match &options.known_duplicates {
+        Some(known) => Duplicates::Known(known),
+        None => Duplicates::Seen(HashMap::new()),
+    };
     let (sender, receiver) = sync_channel::<Work>(options.concurrency * 2);
     let queue = Mutex::new(receiver);
     thread::scope(|scope| {
@@ -771,7 +808,13 @@ where
             };
             let position = digest.items();
             digest.add(&intent);
-            let next = next_for(earlier.as_ref(), &mut seen, position, &intent, journal_path);
+            let next = next_for(
+                earlier.as_ref(),
+                &mut first_positions,
+                position,
+                &intent,
+                journal_path,
+            );
             let in_doubt = match next {
                 Ok(Next::Send { in_doubt, retried }) => {
                     if retried {

@@ -499,3 +499,41 @@ fn invalid_options_are_refused() {
         ));
     }
 }
+
+#[test]
+fn a_repeated_item_is_sent_once_and_journaled_as_a_duplicate() {
+    let emulator = emulator();
+    let client = client(&emulator);
+    let unique = mixed("dup", 4);
+    seed(&emulator, &unique);
+    // Positions 4 and 5 repeat 1 and 0.
+    let mut items = unique.clone();
+    items.push(unique[1].clone());
+    items.push(unique[0].clone());
+    let dir = temp_dir("duplicates");
+    let found = dir.join("found.journal");
+    let known = dir.join("known.journal");
+    let options = [
+        (&found, BatchOptions::default()),
+        (
+            &known,
+            BatchOptions::default().known_duplicates([(4, 1), (5, 0)].into()),
+        ),
+    ];
+    for (journal, options) in options {
+        emulator.reset();
+        seed(&emulator, &unique);
+        let report = client
+            .delete_many(items.clone(), options.journal(journal))
+            .unwrap();
+        assert_eq!((report.deleted(), report.duplicates), (4, 2), "{report:?}");
+        assert_eq!(report.not_found, 0);
+        for intent in &unique {
+            assert_eq!(counts(&emulator, intent), (1, 0), "{intent}");
+        }
+        let state = JournalState::read(journal).unwrap();
+        assert_eq!(state.status(4), ItemStatus::Duplicate { of: 1 });
+        assert_eq!(state.status(5), ItemStatus::Duplicate { of: 0 });
+        assert_eq!(state.totals().duplicates, 2);
+    }
+}

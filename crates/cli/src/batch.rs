@@ -134,7 +134,8 @@ pub fn run(args: &BatchArgs, input: &Input, scan: &Scan, setup: Setup<'_>) -> Re
             source: input.name().to_owned(),
             items: scan.valid,
             sha256: scan.digest.hex(),
-        });
+        })
+        .known_duplicates(scan.duplicate_of.clone());
     if let Some(rate) = args.rate {
         options = options.rate(rate);
     }

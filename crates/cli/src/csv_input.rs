@@ -1,9 +1,9 @@
 //! The batch CSV: `vendor,product,region,reference`.
 //!
-//! Read twice: a first pass checks every row, counts what would be deleted
-//! and finds duplicate rows (so nothing is sent when a row is bad, and the
-//! plan counts each item once), a second pass streams the intents into the
-//! batch runner. Standard input is spooled to a temporary file so it can be
+//! Read twice (three times when it has duplicates): a first pass checks
+//! every row, counts what would be deleted and finds duplicate rows (so
+//! nothing is sent when a row is bad, and the plan counts each item once),
+//! a second pass streams the intents into the batch runner. Standard input is spooled to a temporary file so it can be
 //! read twice.
 //!
 //! Rules every row follows:
@@ -27,12 +27,12 @@
 //!   [`LineEnds`]).
 //!
 //! Memory does not grow with the file's size, except for the duplicate
-//! check of the first pass: a 16-byte [`ItemKey`] and a line number per
-//! distinct item, 32 bytes a slot in the hash table (measured: about
-//! 100 MB more at the peak for a million distinct rows, while the table
-//! doubles), freed when the pass ends.
+//! check of the first pass: 8 bytes per valid row (a sorted list of short
+//! keys, see [`Input::scan`]), freed when the pass ends, and the list of
+//! duplicate positions handed to the batch runner.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::fs::File;
 use std::io::{self, Read, Seek};
 
@@ -59,6 +59,10 @@ pub struct Scan {
     pub valid: u64,
     /// Valid rows that repeat an earlier valid row.
     pub duplicates: u64,
+    /// Each repeating row's position among the valid rows, with its first
+    /// occurrence's: the batch runner is given it, so it keeps no table of
+    /// its own.
+    pub duplicate_of: BTreeMap<u64, u64>,
     /// The first duplicate rows.
     pub repeats: Vec<Repeat>,
     /// The first bad rows: (line number, what is wrong).
@@ -136,12 +140,69 @@ impl Input {
     }
 
     /// The first pass: checks every row and finds the duplicates.
+    ///
+    /// Duplicates are found in two steps, so that memory stays small for a
+    /// million rows: the rows' 8-byte [`ItemKey::short`]s are collected and
+    /// sorted, and only when two are equal (a duplicate, or rarely two
+    /// items whose keys share their first 8 bytes) is the file read once
+    /// more, comparing the full keys of just those rows.
     pub fn scan(&self) -> Result<Scan, Failure> {
+        let mut scan = Scan::default();
+        let mut shorts = Vec::new();
+        self.rows(|line, row| match row {
+            Ok(intent) => {
+                scan.digest.add(&intent);
+                scan.valid += 1;
+                shorts.push(ItemKey::of(&intent).short());
+                *scan.counts.entry(plan_key(&intent)).or_default() += 1;
+            }
+            Err(why) => scan.add_error(line, why),
+        })?;
+        shorts.sort_unstable();
+        let candidates: HashSet<u64> = shorts
+            .windows(2)
+            .filter(|pair| pair[0] == pair[1])
+            .map(|pair| pair[0])
+            .collect();
+        drop(shorts);
+        if !candidates.is_empty() {
+            self.find_duplicates(&candidates, &mut scan)?;
+        }
+        Ok(scan)
+    }
+
+    /// The second step of the duplicate check: among the rows whose short
+    /// key is a candidate, the ones that repeat an earlier row exactly.
+    fn find_duplicates(&self, candidates: &HashSet<u64>, scan: &mut Scan) -> Result<(), Failure> {
+        // (position, line) of the first row of each candidate item.
+        let mut first: HashMap<ItemKey, (u64, u64)> = HashMap::new();
+        let mut position = 0u64;
+        self.rows(|line, row| {
+            let Ok(intent) = row else { return };
+            let key = ItemKey::of(&intent);
+            if candidates.contains(&key.short()) {
+                match first.entry(key) {
+                    Entry::Occupied(earlier) => {
+                        let (of, first_line) = *earlier.get();
+                        scan.add_repeat(position, of, line, first_line, &intent);
+                    }
+                    Entry::Vacant(slot) => {
+                        slot.insert((position, line));
+                    }
+                }
+            }
+            position += 1;
+        })
+    }
+
+    /// Reads every row: its physical line, and its intent or why it is not
+    /// one.
+    fn rows(
+        &self,
+        mut visit: impl FnMut(u64, Result<DeleteIntent, String>),
+    ) -> Result<(), Failure> {
         let mut reader = csv_reader(LineEnds::new(self.rewound()?));
         let columns = Columns::find(&mut reader, &self.name)?;
-        let mut scan = Scan::default();
-        // The first line of every distinct item, for this pass only.
-        let mut first_lines: HashMap<ItemKey, u64> = HashMap::new();
         let mut record = csv::StringRecord::new();
         loop {
             // csv's position is where the previous row ended, before the
@@ -150,32 +211,16 @@ impl Input {
             let result = reader.read_record(&mut record);
             let line = start.line() + reader.get_mut().skipped_lines(start.byte());
             match result {
-                Ok(false) => break,
-                Ok(true) => match columns.intent(&record) {
-                    Ok(intent) => {
-                        scan.digest.add(&intent);
-                        scan.valid += 1;
-                        match first_lines.entry(ItemKey::of(&intent)) {
-                            std::collections::hash_map::Entry::Occupied(first) => {
-                                scan.add_repeat(line, *first.get(), &intent);
-                            }
-                            std::collections::hash_map::Entry::Vacant(slot) => {
-                                slot.insert(line);
-                                *scan.counts.entry(plan_key(&intent)).or_default() += 1;
-                            }
-                        }
-                    }
-                    Err(why) => scan.add_error(line, why),
-                },
+                Ok(false) => return Ok(()),
+                Ok(true) => visit(line, columns.intent(&record)),
                 Err(e) => {
                     if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                         return Err(Failure::runtime(format!("reading {}: {e}", self.name)));
                     }
-                    scan.add_error(line, csv_error_reason(&e));
+                    visit(line, Err(csv_error_reason(&e)));
                 }
             }
         }
-        Ok(scan)
     }
 
     /// The second pass: the valid rows' intents, in order. A row that no
@@ -224,12 +269,25 @@ impl Scan {
         }
     }
 
-    fn add_repeat(&mut self, line: u64, first: u64, intent: &DeleteIntent) {
+    /// The valid row at `position` (on `line`) repeats the one at `of`
+    /// (on `first_line`).
+    fn add_repeat(
+        &mut self,
+        position: u64,
+        of: u64,
+        line: u64,
+        first_line: u64,
+        intent: &DeleteIntent,
+    ) {
         self.duplicates += 1;
+        self.duplicate_of.insert(position, of);
+        if let Some(count) = self.counts.get_mut(&plan_key(intent)) {
+            *count -= 1;
+        }
         if self.repeats.len() < MAX_LISTED {
             self.repeats.push(Repeat {
                 line,
-                first,
+                first: first_line,
                 item: describe_item(intent),
             });
         }
