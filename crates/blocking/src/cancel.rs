@@ -20,16 +20,55 @@ use std::time::{Duration, Instant};
 #[derive(Clone, Debug, Default)]
 pub struct CancelToken(Arc<Shared>);
 
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct Shared {
     cancelled: Mutex<bool>,
     woken: Condvar,
+    watch: Option<Watch>,
+}
+
+/// A check run by sleepers of a watched token (see
+/// [`CancelToken::watched`]).
+struct Watch {
+    every: Duration,
+    check: Box<dyn Fn() -> bool + Send + Sync>,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CancelToken")
+            .field(
+                "cancelled",
+                &*self.cancelled.lock().unwrap_or_else(|p| p.into_inner()),
+            )
+            .field("watched_every", &self.watch.as_ref().map(|w| w.every))
+            .finish()
+    }
 }
 
 impl CancelToken {
     /// A token not yet cancelled.
     pub fn new() -> CancelToken {
         CancelToken::default()
+    }
+
+    /// A token that its sleepers also cancel themselves: every `every` of a
+    /// sleep they run `check` (with no lock held) and cancel the token when
+    /// it returns true. For a caller that can only notice a stop request
+    /// from the sleeping thread itself: Python runs signal handlers only on
+    /// the main thread, so a deletion that sleeps there checks for Ctrl-C
+    /// this way instead of needing a second thread per call.
+    pub fn watched(
+        every: Duration,
+        check: impl Fn() -> bool + Send + Sync + 'static,
+    ) -> CancelToken {
+        CancelToken(Arc::new(Shared {
+            watch: Some(Watch {
+                every,
+                check: Box::new(check),
+            }),
+            ..Shared::default()
+        }))
     }
 
     /// Asks whatever uses the token to stop, and wakes every thread sleeping
@@ -59,6 +98,27 @@ impl CancelToken {
     /// Sleeps until `deadline`, or less if the token is cancelled
     /// meanwhile; returns as [`sleep`](CancelToken::sleep) does.
     pub fn sleep_until(&self, deadline: Instant) -> bool {
+        let Some(watch) = &self.0.watch else {
+            return self.sleep_unwatched(deadline);
+        };
+        loop {
+            let next = Instant::now()
+                .checked_add(watch.every)
+                .map_or(deadline, |next| next.min(deadline));
+            if !self.sleep_unwatched(next) {
+                return false;
+            }
+            if next >= deadline {
+                return true;
+            }
+            if (watch.check)() {
+                self.cancel();
+                return false;
+            }
+        }
+    }
+
+    fn sleep_unwatched(&self, deadline: Instant) -> bool {
         let mut cancelled = self.flag();
         loop {
             if *cancelled {
@@ -79,6 +139,17 @@ impl CancelToken {
     }
 
     fn sleep_until_cancelled(&self) -> bool {
+        if let Some(watch) = &self.0.watch {
+            loop {
+                if !self.sleep(watch.every) {
+                    return false;
+                }
+                if (watch.check)() {
+                    self.cancel();
+                    return false;
+                }
+            }
+        }
         let mut cancelled = self.flag();
         while !*cancelled {
             cancelled = self
@@ -128,6 +199,25 @@ mod tests {
         }
         assert!(start.elapsed() < Duration::from_secs(10));
         assert!(token.is_cancelled());
+    }
+
+    #[test]
+    fn a_watched_token_cancels_itself_when_its_check_says_so() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        let checks = Arc::new(AtomicU32::new(0));
+        let counted = Arc::clone(&checks);
+        let token = CancelToken::watched(Duration::from_millis(10), move || {
+            counted.fetch_add(1, Ordering::SeqCst) >= 2
+        });
+        let start = Instant::now();
+        assert!(!token.sleep(Duration::from_secs(60)));
+        assert!(token.is_cancelled());
+        assert_eq!(checks.load(Ordering::SeqCst), 3);
+        assert!(start.elapsed() < Duration::from_secs(10));
+        // A short sleep ends on time, checked or not.
+        let quiet = CancelToken::watched(Duration::from_millis(10), || false);
+        assert!(quiet.sleep(Duration::from_millis(35)));
+        assert!(!quiet.is_cancelled());
     }
 
     #[test]

@@ -10,9 +10,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use idv_delete_blocking::{
-    CancelToken, Client, ClientBuilder, DeleteError, DeleteIntent, Endpoint, ErrorKind,
-    HyperVergeCredentials, JumioCredentials, JumioProduct, Region, RetryPolicy, Vendor,
-    DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    Client, ClientBuilder, DeleteError, DeleteIntent, Endpoint, ErrorKind, HyperVergeCredentials,
+    JumioCredentials, JumioProduct, Region, RetryPolicy, Vendor, DEFAULT_CONCURRENCY,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
 };
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
@@ -320,16 +320,19 @@ impl HyperVerge {
 
 /// One deletion with the GIL released, which Ctrl-C stops within a
 /// fraction of a second, waits included: it then raises `KeyboardInterrupt`
-/// (see `interrupt`), whatever the deletion's own end.
+/// (or whatever a signal handler raised), whatever the deletion's own end.
+///
+/// The deletion runs on the calling thread, and its waits check for
+/// signals themselves (see `interrupt::watched_token`): no second thread
+/// per call, so a deletion that needs no wait costs nothing extra.
 fn delete_interruptibly(
     py: Python<'_>,
     client: &Client,
     intent: &DeleteIntent,
 ) -> PyResult<Deleted> {
-    let cancel = CancelToken::new();
-    let (result, interrupt) =
-        interrupt::run(py, &cancel, || client.delete_cancellable(intent, &cancel));
-    if let Some(interrupt) = interrupt {
+    let (cancel, interrupt) = interrupt::watched_token();
+    let result = py.detach(|| client.delete_cancellable(intent, &cancel));
+    if let Some(interrupt) = interrupt.take() {
         return Err(interrupt);
     }
     result.map(Deleted).map_err(|e| errors::to_py(py, e))
