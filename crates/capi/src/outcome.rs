@@ -39,7 +39,7 @@ impl delete_outcome {
             Ok(deleted) => (
                 match deleted.confirmed_by {
                     ConfirmedBy::Response => "deleted: the vendor confirmed it".to_owned(),
-                    ConfirmedBy::Absence => "deleted: confirmed by absence (an earlier attempt may have erased it, and the vendor now answers 404)".to_owned(),
+                    ConfirmedBy::Absence => "deleted: confirmed by absence (absent after an uncertain attempt: erased by that attempt, or never present at that endpoint)".to_owned(),
                 },
                 deleted.vendor_message.as_deref(),
                 deleted.audits.iter().map(|a| c_string(a)).collect(),
