@@ -697,11 +697,11 @@ enum Duplicates<'a> {
 }
 
 impl Duplicates<'_> {
-    /// The first position of the item at `position`.
-    fn first(&mut self, position: u64, intent: &DeleteIntent) -> u64 {
+    /// The first position of the item at `position`, whose key is `key`.
+    fn first(&mut self, position: u64, key: ItemKey) -> u64 {
         match self {
             Duplicates::Known(known) => known.get(&position).copied().unwrap_or(position),
-            Duplicates::Seen(seen) => *seen.entry(ItemKey::of(intent)).or_insert(position),
+            Duplicates::Seen(seen) => *seen.entry(key).or_insert(position),
         }
     }
 }
@@ -713,9 +713,12 @@ fn next_for(
     intent: &DeleteIntent,
     path: Option<&Path>,
 ) -> Result<Next, JournalError> {
+    // Hashed once per item: the journal's check and the duplicate table
+    // both compare keys.
+    let key = ItemKey::of(intent);
     let status = match earlier {
         Some(state) => {
-            if state.names(position, intent) == Some(false) {
+            if state.names(position, key) == Some(false) {
                 return Err(JournalError::InputChanged {
                     path: path.map(Path::to_path_buf).unwrap_or_default(),
                     position: Some(position),
@@ -725,7 +728,7 @@ fn next_for(
         }
         None => ItemStatus::NotAttempted,
     };
-    let first = duplicates.first(position, intent);
+    let first = duplicates.first(position, key);
     Ok(match status {
         ItemStatus::Duplicate { .. } | ItemStatus::Deleted(_) | ItemStatus::NotFound => Next::Skip,
         ItemStatus::NotAttempted if first != position => Next::Duplicate(first),

@@ -18,7 +18,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use idv_delete_core::{ConfirmedBy, DeleteIntent};
+use idv_delete_core::ConfirmedBy;
 
 use super::format::{EndRecord, JournalOutcome, Record, RunEnd, RunRecord};
 use super::reader::{JournalReader, TornTail};
@@ -304,14 +304,14 @@ impl JournalState {
         }
     }
 
-    /// Whether the item at `position` is `intent`; `None` when the journal
-    /// has no identity for that position.
-    pub fn names(&self, position: u64, intent: &DeleteIntent) -> Option<bool> {
+    /// Whether the item at `position` is the one with `key`; `None` when
+    /// the journal has no identity for that position.
+    pub fn names(&self, position: u64, key: ItemKey) -> Option<bool> {
         self.keys
             .get(position as usize)
             .copied()
             .flatten()
-            .map(|key| key == ItemKey::of(intent))
+            .map(|journaled| journaled == key)
     }
 
     /// Whether some record names the item at `position` (a salvage's mark
