@@ -1,4 +1,5 @@
-//! The admin API under `/__emulator/` (seed, reset, faults, stats), for
+//! The admin API under `/__emulator/` (seed, reset, faults, stats, token
+//! revocation), for
 //! tests and demos in any language; the request and answer shapes are in the
 //! crate docs. It shares every operation with the library API through
 //! [`Service`], so both behave the same.
@@ -36,7 +37,11 @@ pub(crate) fn handle(service: &Service, req: &Request, path: &str) -> Response {
             },
         },
         ("stats", "GET") => to_json(&service.stats()),
-        ("seed" | "reset", _) => not_allowed("POST"),
+        ("tokens/revoke", "POST") => {
+            let revoked = service.revoke_tokens();
+            Response::json(200, json!({ "revoked": revoked }).to_string())
+        }
+        ("seed" | "reset" | "tokens/revoke", _) => not_allowed("POST"),
         ("faults", _) => not_allowed("GET, PUT"),
         ("stats", _) => not_allowed("GET"),
         _ => error(404, "unknown admin route"),

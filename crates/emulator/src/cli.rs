@@ -8,6 +8,7 @@ use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::{seedfile, Config, Emulator, Faults, RetryAfterFormat};
 
@@ -25,11 +26,14 @@ pub struct Args {
     pub port: u16,
 
     /// CSV file of transactions to create, with the header `vendor,product,region,reference`
-    /// (the region is ignored; `vendor,product,reference` is read too).
+    /// (the region is ignored; `vendor,product,reference` is read too). Vendors and products:
+    /// jumio scan/authentication/document, jumio-platform account/workflow (reference
+    /// ACCOUNT_ID/WORKFLOW_ID), hyperverge transaction.
     #[arg(long, value_name = "FILE", help_heading = "Seeding")]
     pub seed: Option<PathBuf>,
 
-    /// Create N random UUID-like references per vendor and product (the same N gives the same references).
+    /// Create N random UUID-like references per vendor and product, the Jumio Platform
+    /// excepted (the same N gives the same references).
     #[arg(long, value_name = "N", help_heading = "Seeding")]
     pub seed_random: Option<u64>,
 
@@ -50,6 +54,45 @@ pub struct Args {
     /// Jumio API secret to accept.
     #[arg(long, default_value = crate::DEFAULT_JUMIO_SECRET, help_heading = "Credentials")]
     pub jumio_secret: String,
+
+    /// Jumio Platform OAuth2 client id to accept on POST /oauth2/token.
+    #[arg(long, default_value = crate::DEFAULT_JUMIO_CLIENT_ID, help_heading = "Credentials")]
+    pub jumio_client_id: String,
+
+    /// Jumio Platform OAuth2 client secret to accept.
+    #[arg(long, default_value = crate::DEFAULT_JUMIO_CLIENT_SECRET, help_heading = "Credentials")]
+    pub jumio_client_secret: String,
+
+    /// Lifetime of Jumio Platform access tokens, in whole seconds (at least 1).
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = crate::DEFAULT_TOKEN_LIFETIME.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..),
+        help_heading = "Jumio Platform"
+    )]
+    pub token_lifetime: u64,
+
+    /// Token requests per second accepted on POST /oauth2/token (429 with Retry-After beyond).
+    #[arg(
+        long,
+        value_name = "PER_SEC",
+        default_value_t = crate::DEFAULT_TOKEN_RATE_LIMIT,
+        help_heading = "Jumio Platform"
+    )]
+    pub token_rate_limit: f64,
+
+    /// Turn the token route's rate limit off.
+    #[arg(
+        long,
+        conflicts_with = "token_rate_limit",
+        help_heading = "Jumio Platform"
+    )]
+    pub no_token_rate_limit: bool,
+
+    /// Jumio Platform deletes per second accepted (the vendor allows 15); none by default.
+    #[arg(long, value_name = "PER_SEC", help_heading = "Jumio Platform")]
+    pub retrieval_rate_limit: Option<f64>,
 
     /// HyperVerge appid to accept.
     #[arg(long, default_value = crate::DEFAULT_HYPERVERGE_APP_ID, help_heading = "Credentials")]
@@ -131,6 +174,14 @@ pub struct Args {
     /// Token-bucket size: requests allowed in a burst.
     #[arg(long, default_value_t = 1, help_heading = "Faults")]
     pub rate_burst: u32,
+
+    /// Probability of an injected 500 on the Jumio Platform token route only.
+    #[arg(long, default_value_t = 0.0, help_heading = "Faults")]
+    pub token_p500: f64,
+
+    /// Probability of an injected 503 on the Jumio Platform token route only.
+    #[arg(long, default_value_t = 0.0, help_heading = "Faults")]
+    pub token_p503: f64,
 }
 
 impl Args {
@@ -157,6 +208,8 @@ impl Args {
             p_truncate: self.p_truncate,
             rate_limit: self.rate_limit,
             rate_burst: self.rate_burst,
+            token_p500: self.token_p500,
+            token_p503: self.token_p503,
         }
     }
 
@@ -166,6 +219,11 @@ impl Args {
             addr: SocketAddr::new(Ipv4Addr::LOCALHOST.into(), self.port),
             jumio_token: self.jumio_token.clone(),
             jumio_secret: self.jumio_secret.clone(),
+            jumio_client_id: self.jumio_client_id.clone(),
+            jumio_client_secret: self.jumio_client_secret.clone(),
+            token_lifetime: Duration::from_secs(self.token_lifetime),
+            token_rate_limit: (!self.no_token_rate_limit).then_some(self.token_rate_limit),
+            retrieval_rate_limit: self.retrieval_rate_limit,
             hyperverge_app_id: self.hyperverge_app_id.clone(),
             hyperverge_app_key: self.hyperverge_app_key.clone(),
             hyperverge_allowed_ips: (!self.hyperverge_allow_ip.is_empty())

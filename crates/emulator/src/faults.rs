@@ -6,7 +6,10 @@
 //! the same sequence of requests gives the same sequence of decisions. The
 //! token-bucket rate limit is the one fault that depends on the clock instead.
 //!
-//! Faults never apply to the `/__emulator/` admin routes.
+//! Faults never apply to the `/__emulator/` admin routes. The Jumio
+//! Platform token route has faults of its own (`token_p500`, `token_p503`),
+//! drawn from a second generator, one number per token request, so that
+//! fetching tokens never shifts the delete routes' schedule.
 
 use std::time::{Duration, Instant};
 
@@ -22,7 +25,8 @@ use crate::Error;
 /// defaults to the value of `Faults::default()`; unknown fields are rejected
 /// so that a typo cannot silently disable a fault.
 ///
-/// For each request to a vendor route, in this order:
+/// For each request to a delete route of any vendor, in this order (the
+/// Jumio Platform token route draws only `token_p500` and `token_p503`):
 /// 1. `latency_ms` plus a uniform `0..=latency_jitter_ms` is slept first;
 /// 2. the rate limit, if any, answers 429 with `Retry-After` in whole
 ///    seconds (at least 1) when the bucket is empty;
@@ -74,6 +78,11 @@ pub struct Faults {
     pub rate_limit: Option<f64>,
     /// Size of the token bucket: requests allowed in a burst (at least 1).
     pub rate_burst: u32,
+    /// Probability of a 500 on the Jumio Platform token route
+    /// (`POST /oauth2/token`), which no other field affects.
+    pub token_p500: f64,
+    /// Probability of a 503 without `Retry-After` on the token route.
+    pub token_p503: f64,
 }
 
 impl Default for Faults {
@@ -95,6 +104,8 @@ impl Default for Faults {
             p_truncate: 0.0,
             rate_limit: None,
             rate_burst: 1,
+            token_p500: 0.0,
+            token_p503: 0.0,
         }
     }
 }
@@ -130,6 +141,8 @@ impl Faults {
             ("p_reset_before", self.p_reset_before),
             ("p_reset_after", self.p_reset_after),
             ("p_truncate", self.p_truncate),
+            ("token_p500", self.token_p500),
+            ("token_p503", self.token_p503),
         ];
         for (name, p) in probabilities {
             if !(0.0..=1.0).contains(&p) {
@@ -140,6 +153,12 @@ impl Faults {
         if statuses > 1.0 + 1e-9 {
             return invalid(format!(
                 "p500 + p502 + p503 + p504 + p429 + p503_retry_after must not exceed 1, got {statuses}"
+            ));
+        }
+        let token = self.token_p500 + self.token_p503;
+        if token > 1.0 + 1e-9 {
+            return invalid(format!(
+                "token_p500 + token_p503 must not exceed 1, got {token}"
             ));
         }
         if let Some(rate) = self.rate_limit {
@@ -197,8 +216,13 @@ pub(crate) struct Decision {
 pub(crate) struct Schedule {
     faults: Faults,
     rng: SplitMix64,
+    /// The token route's generator (see the module docs).
+    token_rng: SplitMix64,
     bucket: Option<TokenBucket>,
 }
+
+/// Seeds the token route's generator apart from the delete routes' one.
+const TOKEN_STREAM: u64 = 0x70ce_5eed_0a17_0002;
 
 impl Schedule {
     /// A schedule starting from `faults.seed`, with a full token bucket.
@@ -209,6 +233,7 @@ impl Schedule {
             .map(|rate| TokenBucket::new(rate, faults.rate_burst.max(1), now));
         Schedule {
             rng: SplitMix64::new(faults.seed),
+            token_rng: SplitMix64::new(faults.seed ^ TOKEN_STREAM),
             faults,
             bucket,
         }
@@ -245,6 +270,19 @@ impl Schedule {
         }
     }
 
+    /// Decides whether the next token request gets an injected 500 or 503.
+    pub(crate) fn decide_token(&mut self) -> Option<u16> {
+        let roll = self.token_rng.next_f64();
+        let f = &self.faults;
+        if roll < f.token_p500 {
+            Some(500)
+        } else if roll < f.token_p500 + f.token_p503 {
+            Some(503)
+        } else {
+            None
+        }
+    }
+
     fn pick_status(&self, roll: f64) -> Option<EarlyAnswer> {
         let mut threshold = 0.0;
         for (injected, p) in self.faults.status_probabilities() {
@@ -268,7 +306,7 @@ impl Schedule {
 }
 
 /// A classic token bucket: `burst` tokens, refilled at `rate` per second.
-struct TokenBucket {
+pub(crate) struct TokenBucket {
     rate: f64,
     burst: f64,
     tokens: f64,
@@ -276,7 +314,7 @@ struct TokenBucket {
 }
 
 impl TokenBucket {
-    fn new(rate: f64, burst: u32, now: Instant) -> Self {
+    pub(crate) fn new(rate: f64, burst: u32, now: Instant) -> Self {
         TokenBucket {
             rate,
             burst: f64::from(burst),
@@ -287,7 +325,7 @@ impl TokenBucket {
 
     /// Takes a token; if there is none, returns the whole seconds (at least
     /// 1) until there will be one.
-    fn take(&mut self, now: Instant) -> Option<u64> {
+    pub(crate) fn take(&mut self, now: Instant) -> Option<u64> {
         let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
         self.tokens = (self.tokens + elapsed * self.rate).min(self.burst);
         self.last = now;
@@ -323,6 +361,11 @@ mod tests {
             },
             Faults {
                 rate_limit: Some(0.0),
+                ..Faults::default()
+            },
+            Faults {
+                token_p500: 0.7,
+                token_p503: 0.7,
                 ..Faults::default()
             },
             Faults {
@@ -365,6 +408,16 @@ mod tests {
         let d = always.decide(now);
         assert_eq!(d.early, Some(EarlyAnswer::Status(504, None)));
         assert!(d.reset_after && !d.reset_before && !d.truncate);
+        assert_eq!(always.decide_token(), None);
+        let mut token = Schedule::new(
+            Faults {
+                token_p503: 1.0,
+                ..Faults::default()
+            },
+            now,
+        );
+        assert_eq!(token.decide_token(), Some(503));
+        assert_eq!(token.decide(now).early, None);
     }
 
     #[test]

@@ -254,6 +254,8 @@ pub(crate) struct Response {
     /// Value of an `Allow` header (405 answers).
     pub(crate) allow: Option<&'static str>,
     pub(crate) retry_after: Option<RetryAfterValue>,
+    /// Value of a `WWW-Authenticate` header (OAuth2 401 answers).
+    pub(crate) www_authenticate: Option<&'static str>,
     pub(crate) body: Vec<u8>,
 }
 
@@ -270,6 +272,7 @@ impl Response {
             content_type: Some(JSON),
             allow: None,
             retry_after: None,
+            www_authenticate: None,
             body: body.into(),
         }
     }
@@ -319,6 +322,9 @@ impl Response {
                 let _ = write!(out, "Retry-After: {}\r\n", date::format(now + secs));
             }
             None => {}
+        }
+        if let Some(challenge) = self.www_authenticate {
+            let _ = write!(out, "WWW-Authenticate: {challenge}\r\n");
         }
         if close {
             out.extend_from_slice(b"Connection: close\r\n");

@@ -18,18 +18,7 @@ use crate::Config;
 
 /// The vendor's checks; `Err` holds the 401 or 403 to answer.
 pub(crate) fn check(req: &Request, config: &Config) -> Result<(), Response> {
-    if req.header("user-agent").is_none_or(str::is_empty) {
-        return Err(Response::text(
-            403,
-            "Forbidden: a User-Agent header naming your business is required",
-        ));
-    }
-    if !req.header("accept").is_some_and(accepts_json) {
-        return Err(Response::text(
-            403,
-            "Forbidden: the Accept header must accept application/json",
-        ));
-    }
+    check_headers(req)?;
     let authorized = req
         .header("authorization")
         .and_then(basic_credentials)
@@ -40,6 +29,24 @@ pub(crate) fn check(req: &Request, config: &Config) -> Result<(), Response> {
         return Err(Response::text(
             401,
             "Unauthorized: missing or invalid Basic credentials",
+        ));
+    }
+    Ok(())
+}
+
+/// The `User-Agent` and `Accept` checks (403), shared with the Jumio
+/// Platform's delete routes, which Jumio documents alike.
+pub(crate) fn check_headers(req: &Request) -> Result<(), Response> {
+    if req.header("user-agent").is_none_or(str::is_empty) {
+        return Err(Response::text(
+            403,
+            "Forbidden: a User-Agent header naming your business is required",
+        ));
+    }
+    if !req.header("accept").is_some_and(accepts_json) {
+        return Err(Response::text(
+            403,
+            "Forbidden: the Accept header must accept application/json",
         ));
     }
     Ok(())
@@ -68,7 +75,7 @@ pub(crate) fn error(status: u16) -> Response {
 }
 
 /// The decoded `token:secret` bytes of a Basic `Authorization` value.
-fn basic_credentials(value: &str) -> Option<Vec<u8>> {
+pub(crate) fn basic_credentials(value: &str) -> Option<Vec<u8>> {
     let (scheme, encoded) = value.split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {
         return None;

@@ -7,13 +7,17 @@
 //! - Jumio: `DELETE /api/netverify/v2/scans/{ref}`,
 //!   `/api/netverify/v2/authentications/{ref}` and
 //!   `/api/netverify/v2/documents/{ref}` (checks and bodies: [`jumio`](#jumio));
+//! - Jumio Platform (KYX): `POST /oauth2/token` (OAuth2 client
+//!   credentials), `DELETE /api/v1/accounts/{accountId}` and
+//!   `DELETE /api/v1/accounts/{accountId}/workflow-executions/{workflowExecutionId}`
+//!   (see [`jumio-platform`](#jumio-platform));
 //! - HyperVerge: `DELETE /api/v2/transaction/id` with the JSON body
 //!   `{"transactionId":"..."}` (see [`hyperverge`](#hyperverge));
-//! - the admin API under `/__emulator/`: seed, reset, faults, stats (see
-//!   [`admin`](#admin-api)).
+//! - the admin API under `/__emulator/`: seed, reset, faults, stats, token
+//!   revocation (see [`admin`](#admin-api)).
 //!
-//! Other methods on the vendor paths get 405 with `Allow: DELETE`; other
-//! paths 404. Transactions exist once seeded: the first DELETE answers 200
+//! Other methods on the delete paths get 405 with `Allow: DELETE` (on the
+//! token path, `Allow: POST`); other paths 404. Transactions exist once seeded: the first DELETE answers 200
 //! and removes the transaction, the next one 404. [`Faults`] injects errors,
 //! latency, resets, truncated bodies and a rate limit on a seeded,
 //! reproducible schedule, and [`Stats`] counts every delete applied or not
@@ -63,6 +67,44 @@
 //! `Unauthorized: missing or invalid Basic credentials`. The reference is
 //! the path segment, taken literally (no percent-decoding).
 //!
+//! # Jumio Platform
+//!
+//! Vendor `jumio-platform`, products `account` (reference: the account id)
+//! and `workflow` (reference: `ACCOUNT_ID/WORKFLOW_ID`, one string).
+//!
+//! `POST /oauth2/token` is checked in this order: the injected token faults
+//! ([`Faults::token_p500`], [`Faults::token_p503`]; no other fault applies
+//! here); the method (405, `Allow: POST`); the rate limit
+//! ([`Config::token_rate_limit`], 10 per second by default: 429 with
+//! `Retry-After`); HTTP Basic `CLIENT_ID:CLIENT_SECRET`
+//! ([`Config::jumio_client_id`], [`Config::jumio_client_secret`]), else 401
+//! `{"error":"invalid_client"}`; `Content-Type:
+//! application/x-www-form-urlencoded` and a valid form, else 400
+//! `{"error":"invalid_request"}`; exactly one `grant_type`, else
+//! `invalid_request`, equal to `client_credentials`, else 400
+//! `{"error":"unsupported_grant_type"}` (other parameters are ignored).
+//! Success is 200 `{"access_token":"...","expires_in":N,"token_type":"Bearer"}`,
+//! N being [`Config::token_lifetime`] in whole seconds. Error bodies also
+//! carry an `error_description`.
+//!
+//! The deletes are checked in this order: the [`Faults`], as on every
+//! delete route; the retrieval rate limit if configured
+//! ([`Config::retrieval_rate_limit`]: 429); a non-empty `User-Agent`, else
+//! 403; an `Accept` that accepts `application/json`, else 403 (both as for
+//! Jumio); `Authorization: Bearer`, else 403 (Basic credentials included:
+//! Jumio answers 403 to "no OAuth2"); a token the emulator issued, not
+//! expired ([`Config::token_lifetime`] after its issue) and not revoked,
+//! else 401 `{"error":"invalid_token"}` with `WWW-Authenticate: Bearer
+//! error="invalid_token"`, on which clients fetch a new token. Then 200
+//! with an empty body, or 404 (plain text) for an account or workflow
+//! execution that is not there. Deleting an account deletes its workflow
+//! executions; deleting a workflow execution leaves its account. A workflow
+//! removed with its account is not an applied delete of its own reference
+//! in [`Stats`]: the account's delete is counted, once.
+//!
+//! Ids are taken literally (no percent-decoding, no UUID check: anything
+//! seeded can be deleted).
+//!
 //! # HyperVerge
 //!
 //! Checked in this order, answered with the documented JSON bodies: the IP
@@ -86,6 +128,7 @@
 //! | `GET /__emulator/faults` | none | the [`Faults`] in force |
 //! | `PUT /__emulator/faults` | [`Faults`] as JSON, fields optional | the faults now in force |
 //! | `GET /__emulator/stats` | none | [`Stats`] as JSON |
+//! | `POST /__emulator/tokens/revoke` | none | `{"revoked":N}`: every Jumio Platform token issued so far is revoked; N were still valid |
 //!
 //! Invalid input gets 400 `{"error":"..."}` and changes nothing. Faults never
 //! apply to admin routes, and admin requests are not counted in [`Stats`].
@@ -108,6 +151,7 @@ mod faults;
 mod http;
 mod hyperverge;
 mod jumio;
+mod jumio_platform;
 mod product;
 mod rng;
 mod seedfile;
@@ -120,6 +164,7 @@ use std::fmt;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::sync::Arc;
+use std::time::Duration;
 
 pub use faults::{Faults, RetryAfterFormat};
 pub use state::{SeedItem, MAX_REFERENCE_BYTES};
@@ -129,6 +174,15 @@ pub use stats::{FaultCounts, ReferenceStats, Stats};
 pub const DEFAULT_JUMIO_TOKEN: &str = "emulator-token";
 /// Default Jumio API secret the emulator accepts.
 pub const DEFAULT_JUMIO_SECRET: &str = "emulator-secret";
+/// Default Jumio Platform OAuth2 client id the emulator accepts.
+pub const DEFAULT_JUMIO_CLIENT_ID: &str = "emulator-client-id";
+/// Default Jumio Platform OAuth2 client secret the emulator accepts.
+pub const DEFAULT_JUMIO_CLIENT_SECRET: &str = "emulator-client-secret";
+/// Default lifetime of Jumio Platform access tokens: Jumio's 60 minutes.
+pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
+/// Default rate limit of the Jumio Platform token route: Jumio's 10
+/// requests per second.
+pub const DEFAULT_TOKEN_RATE_LIMIT: f64 = 10.0;
 /// Default HyperVerge `appid` the emulator accepts.
 pub const DEFAULT_HYPERVERGE_APP_ID: &str = "emulator-app-id";
 /// Default HyperVerge `appkey` the emulator accepts.
@@ -144,6 +198,22 @@ pub struct Config {
     pub jumio_token: String,
     /// Jumio API secret. Default [`DEFAULT_JUMIO_SECRET`].
     pub jumio_secret: String,
+    /// Jumio Platform OAuth2 client id. Default [`DEFAULT_JUMIO_CLIENT_ID`].
+    pub jumio_client_id: String,
+    /// Jumio Platform OAuth2 client secret. Default
+    /// [`DEFAULT_JUMIO_CLIENT_SECRET`].
+    pub jumio_client_secret: String,
+    /// How long a Jumio Platform access token stays valid after its issue,
+    /// at least 1 s; `expires_in` gives its whole seconds. Default
+    /// [`DEFAULT_TOKEN_LIFETIME`].
+    pub token_lifetime: Duration,
+    /// Token requests per second the token route accepts (a token bucket
+    /// holding one second's worth), or `None` for no limit. Default
+    /// `Some(`[`DEFAULT_TOKEN_RATE_LIMIT`]`)`.
+    pub token_rate_limit: Option<f64>,
+    /// Jumio Platform deletes per second accepted, as the vendor's 15 per
+    /// second per tenant, or `None` (the default) for no limit.
+    pub retrieval_rate_limit: Option<f64>,
     /// HyperVerge `appid`. Default [`DEFAULT_HYPERVERGE_APP_ID`].
     pub hyperverge_app_id: String,
     /// HyperVerge `appkey`. Default [`DEFAULT_HYPERVERGE_APP_KEY`].
@@ -161,11 +231,44 @@ impl Default for Config {
             addr: SocketAddr::new(Ipv4Addr::LOCALHOST.into(), 0),
             jumio_token: DEFAULT_JUMIO_TOKEN.into(),
             jumio_secret: DEFAULT_JUMIO_SECRET.into(),
+            jumio_client_id: DEFAULT_JUMIO_CLIENT_ID.into(),
+            jumio_client_secret: DEFAULT_JUMIO_CLIENT_SECRET.into(),
+            token_lifetime: DEFAULT_TOKEN_LIFETIME,
+            token_rate_limit: Some(DEFAULT_TOKEN_RATE_LIMIT),
+            retrieval_rate_limit: None,
             hyperverge_app_id: DEFAULT_HYPERVERGE_APP_ID.into(),
             hyperverge_app_key: DEFAULT_HYPERVERGE_APP_KEY.into(),
             hyperverge_allowed_ips: None,
             faults: Faults::default(),
         }
+    }
+}
+
+impl Config {
+    /// Checks the faults, that the token lifetime is at least 1 s and that
+    /// the rate limits are positive.
+    pub fn validate(&self) -> Result<(), Error> {
+        self.faults.validate()?;
+        let invalid = |why: String| Err(Error::InvalidConfig(why));
+        if self.token_lifetime < Duration::from_secs(1) {
+            return invalid(format!(
+                "token_lifetime must be at least 1 s, got {:?}",
+                self.token_lifetime
+            ));
+        }
+        for (name, limit) in [
+            ("token_rate_limit", self.token_rate_limit),
+            ("retrieval_rate_limit", self.retrieval_rate_limit),
+        ] {
+            if let Some(rate) = limit {
+                if !(rate.is_finite() && rate > 0.0) {
+                    return invalid(format!(
+                        "{name} must be positive (or none for no limit), got {rate}"
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -181,10 +284,14 @@ pub enum Error {
         product: String,
     },
     /// A reference is empty, longer than [`MAX_REFERENCE_BYTES`], or contains
-    /// a control character or `/` (its first 80 characters are kept).
+    /// a control character or `/`, or a Jumio Platform workflow reference is
+    /// not two such ids joined by one `/` (its first 80 characters are
+    /// kept).
     InvalidReference(String),
     /// A [`Faults`] value is out of range.
     InvalidFaults(String),
+    /// A [`Config`] value other than the faults is out of range.
+    InvalidConfig(String),
 }
 
 impl fmt::Display for Error {
@@ -193,14 +300,17 @@ impl fmt::Display for Error {
             Error::UnknownProduct { vendor, product } => write!(
                 f,
                 "unknown vendor/product {vendor:?}/{product:?}: expected jumio/scan, \
-                 jumio/authentication, jumio/document or hyperverge/transaction"
+                 jumio/authentication, jumio/document, jumio-platform/account, \
+                 jumio-platform/workflow or hyperverge/transaction"
             ),
             Error::InvalidReference(r) => write!(
                 f,
                 "invalid reference {r:?}: 1 to {MAX_REFERENCE_BYTES} bytes, \
-                 no control character or '/'"
+                 no control character or '/' (a jumio-platform workflow is \
+                 ACCOUNT_ID/WORKFLOW_ID)"
             ),
             Error::InvalidFaults(why) => write!(f, "invalid faults: {why}"),
+            Error::InvalidConfig(why) => write!(f, "invalid configuration: {why}"),
         }
     }
 }
@@ -219,10 +329,10 @@ impl Emulator {
     /// Binds `config.addr` and starts serving on background threads.
     ///
     /// Fails if the address cannot be bound, or with
-    /// [`io::ErrorKind::InvalidInput`] if `config.faults` is invalid.
+    /// [`io::ErrorKind::InvalidInput`] if `config` is invalid
+    /// ([`Config::validate`]).
     pub fn start(config: Config) -> io::Result<Emulator> {
         config
-            .faults
             .validate()
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let listener = TcpListener::bind(config.addr)?;
@@ -276,9 +386,18 @@ impl Emulator {
     }
 
     /// Forgets every transaction and counter, and restarts the fault
-    /// schedule from its seed (the faults themselves are kept).
+    /// schedule from its seed (the faults themselves are kept) and the
+    /// Jumio Platform's rate limits. Issued tokens stay valid: see
+    /// [`Emulator::revoke_tokens`].
     pub fn reset(&self) {
         self.service.reset();
+    }
+
+    /// Revokes every Jumio Platform access token issued so far: the next
+    /// delete with one gets 401 `invalid_token`, as after an expiry, and a
+    /// client must fetch a new token. Returns how many were still valid.
+    pub fn revoke_tokens(&self) -> usize {
+        self.service.revoke_tokens()
     }
 
     /// Stops the server and joins its threads.

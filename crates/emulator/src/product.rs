@@ -3,8 +3,8 @@
 //! Names are plain strings everywhere outside the crate (seed CSV, admin API,
 //! stats, [`SeedItem`](crate::SeedItem)), so that Python, C and shell users
 //! need no enum of ours: vendor `jumio` with products `scan`,
-//! `authentication` and `document`; vendor `hyperverge` with product
-//! `transaction`.
+//! `authentication` and `document`; vendor `jumio-platform` with products
+//! `account` and `workflow`; vendor `hyperverge` with product `transaction`.
 
 /// A product of a vendor; its vendor follows from it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -13,22 +13,41 @@ pub(crate) enum Product {
     JumioAuthentication,
     JumioDocument,
     HypervergeTransaction,
+    /// A Jumio Platform account; reference: the account id.
+    PlatformAccount,
+    /// A Jumio Platform workflow execution; reference:
+    /// `ACCOUNT_ID/WORKFLOW_ID`.
+    PlatformWorkflow,
 }
 
 impl Product {
     /// Every product.
-    pub(crate) const ALL: [Product; 4] = [
+    pub(crate) const ALL: [Product; 6] = [
+        Product::JumioScan,
+        Product::JumioAuthentication,
+        Product::JumioDocument,
+        Product::HypervergeTransaction,
+        Product::PlatformAccount,
+        Product::PlatformWorkflow,
+    ];
+
+    /// The products `--seed-random` creates references for. The Jumio
+    /// Platform is left out: its workflows need an account in their
+    /// reference, and the files `--write-seeded` writes must stay readable
+    /// by every `idv-delete batch` that reads them today.
+    pub(crate) const SEEDED_AT_RANDOM: [Product; 4] = [
         Product::JumioScan,
         Product::JumioAuthentication,
         Product::JumioDocument,
         Product::HypervergeTransaction,
     ];
 
-    /// The vendor's name: `jumio` or `hyperverge`.
+    /// The vendor's name: `jumio`, `jumio-platform` or `hyperverge`.
     pub(crate) fn vendor(self) -> &'static str {
         match self {
             Product::JumioScan | Product::JumioAuthentication | Product::JumioDocument => "jumio",
             Product::HypervergeTransaction => "hyperverge",
+            Product::PlatformAccount | Product::PlatformWorkflow => "jumio-platform",
         }
     }
 
@@ -39,6 +58,8 @@ impl Product {
             Product::JumioAuthentication => "authentication",
             Product::JumioDocument => "document",
             Product::HypervergeTransaction => "transaction",
+            Product::PlatformAccount => "account",
+            Product::PlatformWorkflow => "workflow",
         }
     }
 
@@ -49,6 +70,8 @@ impl Product {
             Product::JumioAuthentication => "jumio/authentication",
             Product::JumioDocument => "jumio/document",
             Product::HypervergeTransaction => "hyperverge/transaction",
+            Product::PlatformAccount => "jumio-platform/account",
+            Product::PlatformWorkflow => "jumio-platform/workflow",
         }
     }
 

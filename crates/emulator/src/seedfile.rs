@@ -8,6 +8,10 @@
 //! it empty for HyperVerge rows, as `batch` requires. The older header
 //! `vendor,product,reference` is still read.
 //!
+//! Jumio Platform rows are read like the others (`jumio-platform,account,,ID`
+//! or `jumio-platform,workflow,,ACCOUNT_ID/WORKFLOW_ID`); `--seed-random`
+//! does not make any, so they are never written.
+//!
 //! Deliberately minimal CSV: fields are split on `,` and trimmed, with no
 //! quoting (references never contain commas); blank lines are skipped.
 //! Files are read and written in chunks, so a million references never sit
@@ -94,7 +98,7 @@ pub(crate) fn random_chunks(
 ) -> io::Result<()> {
     let mut rng = SplitMix64::new(seed);
     let mut chunk = Vec::with_capacity(CHUNK);
-    for product in Product::ALL {
+    for product in Product::SEEDED_AT_RANDOM {
         for _ in 0..per_product {
             let reference = uuid_like(rng.next_u64(), rng.next_u64());
             chunk.push(SeedItem::new(product.vendor(), product.name(), &reference));
@@ -150,7 +154,8 @@ mod tests {
     #[test]
     fn parses_and_rejects_with_line_numbers() {
         let mut got = Vec::new();
-        let input = "vendor,product,reference\njumio, scan ,a\n\nhyperverge,transaction,b\n";
+        let input = "vendor,product,reference\njumio, scan ,a\n\nhyperverge,transaction,b\n\
+                     jumio-platform,workflow,acc/wf\n";
         for_each_chunk(input.as_bytes(), |c| {
             got.extend_from_slice(c);
             Ok(())
@@ -160,7 +165,8 @@ mod tests {
             got,
             [
                 SeedItem::new("jumio", "scan", "a"),
-                SeedItem::new("hyperverge", "transaction", "b")
+                SeedItem::new("hyperverge", "transaction", "b"),
+                SeedItem::new("jumio-platform", "workflow", "acc/wf"),
             ]
         );
         let err = for_each_chunk("vendor,product,reference\njumio,scan\n".as_bytes(), |_| {

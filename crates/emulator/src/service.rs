@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 
 use crate::faults::{EarlyAnswer, Faults, Schedule};
 use crate::http::{Request, Response, RetryAfterValue};
+use crate::jumio_platform::{self, Platform};
 use crate::product::Product;
-use crate::state::{FaultKind, SeedItem, State};
+use crate::state::{FaultKind, SeedItem, State, TokenOutcome};
 use crate::{admin, hyperverge, jumio, Config, Error, Stats};
 
 /// What to do with the connection for one request.
@@ -34,6 +35,12 @@ impl Reply {
 enum Route<'a> {
     Jumio(Product, &'a str),
     Hyperverge,
+    /// The Jumio Platform's `/oauth2/token`.
+    Token,
+    /// A Jumio Platform account id.
+    Account(&'a str),
+    /// A Jumio Platform account id and workflow execution id.
+    Workflow(&'a str, &'a str),
     Admin(&'a str),
     Unknown,
 }
@@ -48,6 +55,19 @@ fn route(path: &str) -> Route<'_> {
     }
     if path == HYPERVERGE_PATH {
         return Route::Hyperverge;
+    }
+    if path == jumio_platform::TOKEN_PATH {
+        return Route::Token;
+    }
+    if let Some(rest) = path.strip_prefix(jumio_platform::ACCOUNTS_PREFIX) {
+        let segment = |s: &str| !s.is_empty() && !s.contains('/');
+        return match rest.split_once(jumio_platform::WORKFLOWS_SEGMENT) {
+            Some((account, workflow)) if segment(account) && segment(workflow) => {
+                Route::Workflow(account, workflow)
+            }
+            None if segment(rest) => Route::Account(rest),
+            _ => Route::Unknown,
+        };
     }
     let Some(rest) = path.strip_prefix(JUMIO_PREFIX) else {
         return Route::Unknown;
@@ -107,17 +127,21 @@ pub(crate) struct Service {
     config: Config,
     state: Mutex<State>,
     schedule: Mutex<Schedule>,
+    platform: Mutex<Platform>,
     pub(crate) stop: Stop,
 }
 
 impl Service {
     /// A service with empty state; `config.faults` must be valid.
     pub(crate) fn new(config: Config) -> Self {
-        let schedule = Schedule::new(config.faults.clone(), Instant::now());
+        let now = Instant::now();
+        let schedule = Schedule::new(config.faults.clone(), now);
+        let platform = Platform::new(&config, now);
         Service {
             config,
             state: Mutex::new(State::default()),
             schedule: Mutex::new(schedule),
+            platform: Mutex::new(platform),
             stop: Stop::default(),
         }
     }
@@ -148,11 +172,22 @@ impl Service {
         Ok(())
     }
 
-    /// Forgets every transaction and counter, and restarts the fault schedule.
+    /// Forgets every transaction and counter, restarts the fault schedule
+    /// and refills the Jumio Platform's rate-limit buckets. Issued tokens
+    /// stay valid: [`Service::revoke_tokens`] is the way to drop them.
     pub(crate) fn reset(&self) {
+        let now = Instant::now();
         *lock(&self.state) = State::default();
         let mut schedule = lock(&self.schedule);
-        *schedule = Schedule::new(schedule.faults().clone(), Instant::now());
+        *schedule = Schedule::new(schedule.faults().clone(), now);
+        drop(schedule);
+        lock(&self.platform).refill(now);
+    }
+
+    /// Revokes every Jumio Platform token issued so far; returns how many
+    /// were still valid.
+    pub(crate) fn revoke_tokens(&self) -> usize {
+        lock(&self.platform).revoke(Instant::now())
     }
 
     pub(crate) fn count_connection(&self) {
@@ -171,6 +206,19 @@ impl Service {
                     hyperverge::check(req, peer, config)
                 })
             }
+            Route::Token => Reply::send(self.handle_token(req)),
+            Route::Account(account) => self.handle_vendor(req, Product::PlatformAccount, |_| {
+                lock(&self.platform)
+                    .check_delete(req, Instant::now())
+                    .map(|()| account.to_owned())
+            }),
+            Route::Workflow(account, workflow) => {
+                self.handle_vendor(req, Product::PlatformWorkflow, |_| {
+                    lock(&self.platform)
+                        .check_delete(req, Instant::now())
+                        .map(|()| format!("{account}/{workflow}"))
+                })
+            }
             Route::Unknown => {
                 let mut state = lock(&self.state);
                 state.count_request();
@@ -180,7 +228,28 @@ impl Service {
         }
     }
 
-    /// A request on a vendor route: faults, then `check` (which gives the
+    /// A request to the Jumio Platform's token route: its own injected
+    /// faults, then the checks and the token (see [`Platform::token`]).
+    /// Only POST is allowed.
+    fn handle_token(&self, req: &Request) -> Response {
+        let injected = lock(&self.schedule).decide_token();
+        let (response, outcome) = if let Some(status) = injected {
+            lock(&self.state).count_fault(FaultKind::Status);
+            (jumio_platform::token_error(status), TokenOutcome::Other)
+        } else if req.method != "POST" {
+            (jumio_platform::token_error(405), TokenOutcome::Other)
+        } else {
+            lock(&self.platform).token(req, &self.config, Instant::now())
+        };
+        let mut state = lock(&self.state);
+        state.count_request();
+        state.count_token(outcome);
+        state.count_response("jumio-platform/token", response.status);
+        response
+    }
+
+    /// A request on a vendor's delete route: faults (and the Jumio
+    /// Platform's retrieval rate limit), then `check` (which gives the
     /// reference or the vendor's error answer), then the delete.
     fn handle_vendor(
         &self,
@@ -194,6 +263,10 @@ impl Service {
             Product::HypervergeTransaction => hyperverge::error(status),
             _ => jumio::error(status),
         };
+        let platform = matches!(
+            product,
+            Product::PlatformAccount | Product::PlatformWorkflow
+        );
 
         if !decision.latency.is_zero() && self.stop.sleep(decision.latency) {
             return Reply::Reset;
@@ -220,6 +293,17 @@ impl Service {
             state.count_response(route, response.status);
             return Reply::send(response);
         }
+        if platform {
+            if let Some(secs) = lock(&self.platform).retrieval_limited(Instant::now()) {
+                state.count_fault(FaultKind::RateLimited);
+                let response = Response {
+                    retry_after: Some(RetryAfterValue::Seconds(secs)),
+                    ..error(429)
+                };
+                state.count_response(route, response.status);
+                return Reply::send(response);
+            }
+        }
         if decision.reset_before {
             state.count_fault(FaultKind::ResetBefore);
             return Reply::Reset;
@@ -238,6 +322,9 @@ impl Service {
                     let deletion = lock(&self.state).delete(product, &reference);
                     match product {
                         Product::HypervergeTransaction => hyperverge::answer(deletion, &reference),
+                        Product::PlatformAccount | Product::PlatformWorkflow => {
+                            jumio_platform::answer(product, deletion)
+                        }
                         _ => jumio::answer(deletion),
                     }
                 }
@@ -280,12 +367,28 @@ mod tests {
         ));
         assert!(matches!(route("/api/v2/transaction/id"), Route::Hyperverge));
         assert!(matches!(route("/__emulator/stats"), Route::Admin("stats")));
+        assert!(matches!(route("/oauth2/token"), Route::Token));
+        assert!(matches!(
+            route("/api/v1/accounts/a-1"),
+            Route::Account("a-1")
+        ));
+        assert!(matches!(
+            route("/api/v1/accounts/a-1/workflow-executions/w-1"),
+            Route::Workflow("a-1", "w-1")
+        ));
         for unknown in [
             "/",
             "/api/netverify/v2/scans/",
             "/api/netverify/v2/scans/a/b",
             "/api/netverify/v2/other/a",
             "/api/v2/transaction/id/",
+            "/oauth2/token/",
+            "/api/v1/accounts/",
+            "/api/v1/accounts/a/",
+            "/api/v1/accounts/a/other/w",
+            "/api/v1/accounts/a/workflow-executions/",
+            "/api/v1/accounts/a/workflow-executions/w/x",
+            "/api/v1/accounts//workflow-executions/w",
         ] {
             assert!(matches!(route(unknown), Route::Unknown), "{unknown}");
         }

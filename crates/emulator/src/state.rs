@@ -4,6 +4,13 @@
 //! the transaction exists and how many deletes were applied or got 404:
 //! existence and per-reference stats can never disagree, and an entry costs
 //! about a hundred bytes, so a million seeded references fit easily.
+//!
+//! Jumio Platform accounts own their workflow executions: a second map lists
+//! each account's present workflows, so deleting an account removes them
+//! too. Such a removal is not an applied delete of the workflow's reference
+//! (only the account's delete is counted), so `applied == 1` for a workflow
+//! still means "erased by a request naming that workflow". A workflow is
+//! only ever present while its account is.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -13,17 +20,24 @@ use crate::product::Product;
 use crate::stats::{FaultCounts, ReferenceStats, Stats};
 use crate::Error;
 
-/// One transaction to create, named with strings: `vendor` is `jumio` or
-/// `hyperverge`; `product` is `scan`, `authentication` or `document` at
-/// Jumio, `transaction` at HyperVerge.
+/// One transaction to create, named with strings: `vendor` is `jumio`,
+/// `jumio-platform` or `hyperverge`; `product` is `scan`, `authentication`
+/// or `document` at Jumio, `account` or `workflow` at the Jumio Platform,
+/// `transaction` at HyperVerge.
+///
+/// A Jumio Platform workflow's reference is `ACCOUNT_ID/WORKFLOW_ID`;
+/// seeding it creates its account too.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SeedItem {
-    /// `jumio` or `hyperverge`.
+    /// `jumio`, `jumio-platform` or `hyperverge`.
     pub vendor: String,
-    /// `scan`, `authentication`, `document` (Jumio) or `transaction` (HyperVerge).
+    /// `scan`, `authentication`, `document` (Jumio), `account`, `workflow`
+    /// (Jumio Platform) or `transaction` (HyperVerge).
     pub product: String,
-    /// The transaction reference (Jumio) or transaction id (HyperVerge).
+    /// The transaction reference (Jumio), account id or
+    /// `ACCOUNT_ID/WORKFLOW_ID` (Jumio Platform), or transaction id
+    /// (HyperVerge).
     pub reference: String,
 }
 
@@ -39,7 +53,8 @@ impl SeedItem {
 
     /// The product and reference, checked: a known vendor and product, and a
     /// reference of 1 to [`MAX_REFERENCE_BYTES`] bytes with no control
-    /// character or `/` (which could never reach a Jumio path).
+    /// character or `/` (which could never reach a path segment), except a
+    /// workflow's, which is exactly two such ids joined by one `/`.
     pub(crate) fn validate(&self) -> Result<(Product, &str), Error> {
         let product = Product::from_names(&self.vendor, &self.product).ok_or_else(|| {
             Error::UnknownProduct {
@@ -48,10 +63,15 @@ impl SeedItem {
             }
         })?;
         let r = self.reference.as_str();
-        if r.is_empty()
-            || r.len() > MAX_REFERENCE_BYTES
-            || r.chars().any(|c| c.is_control() || c == '/')
-        {
+        let segment_ok = |s: &str| !s.is_empty() && !s.chars().any(|c| c.is_control() || c == '/');
+        let ok = r.len() <= MAX_REFERENCE_BYTES
+            && match product {
+                Product::PlatformWorkflow => r
+                    .split_once('/')
+                    .is_some_and(|(account, workflow)| segment_ok(account) && segment_ok(workflow)),
+                _ => segment_ok(r),
+            };
+        if !ok {
             return Err(Error::InvalidReference(r.chars().take(80).collect()));
         }
         Ok((product, r))
@@ -93,6 +113,8 @@ pub(crate) enum FaultKind {
 #[derive(Default)]
 pub(crate) struct State {
     references: HashMap<(Product, Box<str>), Entry>,
+    /// Present Jumio Platform workflows (full references) by account id.
+    workflows: HashMap<Box<str>, Vec<Box<str>>>,
     present: u64,
     applied: u64,
     not_found: u64,
@@ -100,38 +122,115 @@ pub(crate) struct State {
     connections_accepted: u64,
     requests: HashMap<(&'static str, u16), u64>,
     faults: FaultCounts,
+    tokens: TokenCounts,
+}
+
+/// The counters of the Jumio Platform token route.
+#[derive(Default)]
+struct TokenCounts {
+    requests: u64,
+    issued: u64,
+    refused: u64,
+    rate_limited: u64,
+}
+
+/// How a request to the token route ended, for counting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TokenOutcome {
+    /// 200: a token was issued.
+    Issued,
+    /// 400 or 401: bad credentials or a bad request.
+    Refused,
+    /// 429: the token endpoint's rate limit.
+    RateLimited,
+    /// Anything else (405, injected faults).
+    Other,
 }
 
 impl State {
     /// Creates the transactions (already validated). Seeding a reference that
     /// exists changes nothing; seeding a deleted one creates it again, and
     /// its counts are kept.
+    /// A workflow's reference is `ACCOUNT_ID/WORKFLOW_ID` (validated), and
+    /// seeding it creates its account too.
     pub(crate) fn seed(&mut self, items: impl IntoIterator<Item = (Product, Box<str>)>) {
-        for key in items {
-            let entry = self.references.entry(key).or_default();
-            if !entry.present {
-                entry.present = true;
-                self.present += 1;
+        for (product, reference) in items {
+            if product == Product::PlatformWorkflow {
+                if let Some((account, _)) = reference.split_once('/') {
+                    self.make_present(Product::PlatformAccount, account.into());
+                    if self.make_present(product, reference.clone()) {
+                        self.workflows
+                            .entry(account.into())
+                            .or_default()
+                            .push(reference);
+                    }
+                }
+            } else {
+                self.make_present(product, reference);
             }
         }
     }
 
-    /// Deletes a transaction if it exists, and counts the outcome.
+    /// Marks a reference present; returns whether it was absent.
+    fn make_present(&mut self, product: Product, reference: Box<str>) -> bool {
+        let entry = self.references.entry((product, reference)).or_default();
+        let was_absent = !entry.present;
+        if was_absent {
+            entry.present = true;
+            self.present += 1;
+        }
+        was_absent
+    }
+
+    /// Deletes a transaction if it exists, and counts the outcome. Deleting
+    /// a Jumio Platform account also removes its workflows, uncounted.
     pub(crate) fn delete(&mut self, product: Product, reference: &str) -> Deletion {
         let entry = self
             .references
             .entry((product, reference.into()))
             .or_default();
-        if entry.present {
-            entry.present = false;
-            entry.applied = entry.applied.saturating_add(1);
-            self.present -= 1;
-            self.applied += 1;
-            Deletion::Applied
-        } else {
+        if !entry.present {
             entry.not_found = entry.not_found.saturating_add(1);
             self.not_found += 1;
-            Deletion::NotFound
+            return Deletion::NotFound;
+        }
+        entry.present = false;
+        entry.applied = entry.applied.saturating_add(1);
+        self.present -= 1;
+        self.applied += 1;
+        match product {
+            Product::PlatformAccount => {
+                for workflow in self.workflows.remove(reference).unwrap_or_default() {
+                    if let Some(entry) = self
+                        .references
+                        .get_mut(&(Product::PlatformWorkflow, workflow))
+                    {
+                        entry.present = false;
+                        self.present -= 1;
+                    }
+                }
+            }
+            Product::PlatformWorkflow => {
+                if let Some((account, _)) = reference.split_once('/') {
+                    if let Some(list) = self.workflows.get_mut(account) {
+                        list.retain(|w| &**w != reference);
+                    }
+                }
+            }
+            _ => {}
+        }
+        Deletion::Applied
+    }
+
+    /// Counts a request to the token route and how it ended.
+    pub(crate) fn count_token(&mut self, outcome: TokenOutcome) {
+        let t = &mut self.tokens;
+        t.requests += 1;
+        match outcome {
+            TokenOutcome::Issued => t.issued += 1,
+            TokenOutcome::Refused => t.refused += 1,
+            TokenOutcome::RateLimited => t.rate_limited += 1,
+            TokenOutcome::Other => {}
         }
     }
 
@@ -195,6 +294,10 @@ impl State {
             requests,
             faults: self.faults.clone(),
             references,
+            token_requests: self.tokens.requests,
+            tokens_issued: self.tokens.issued,
+            token_refused: self.tokens.refused,
+            token_rate_limited: self.tokens.rate_limited,
         }
     }
 }
@@ -236,5 +339,52 @@ mod tests {
         assert!(SeedItem::new("hyperverge", "transaction", "a\nb")
             .validate()
             .is_err());
+        let workflow = |r| {
+            SeedItem::new("jumio-platform", "workflow", r)
+                .validate()
+                .is_ok()
+        };
+        assert!(workflow("acc-1/wf-1"));
+        for bad in ["acc-1", "acc-1/", "/wf-1", "a/b/c", "a/\tb"] {
+            assert!(!workflow(bad), "{bad}");
+        }
+        let account = |r| {
+            SeedItem::new("jumio-platform", "account", r)
+                .validate()
+                .is_ok()
+        };
+        assert!(account("acc-1"));
+        assert!(!account("acc-1/wf-1"));
+    }
+
+    #[test]
+    fn accounts_own_their_workflows() {
+        let mut state = State::default();
+        let (account, workflow) = (Product::PlatformAccount, Product::PlatformWorkflow);
+        state.seed([
+            (workflow, "a/w1".into()),
+            (workflow, "a/w2".into()),
+            (workflow, "a/w2".into()),
+            (workflow, "b/w3".into()),
+        ]);
+        // Accounts a and b, and three workflows.
+        assert_eq!(state.stats().transactions_present, 5);
+        assert_eq!(state.delete(workflow, "a/w1"), Deletion::Applied);
+        assert_eq!(state.delete(workflow, "a/w1"), Deletion::NotFound);
+        assert_eq!(state.delete(account, "a"), Deletion::Applied);
+        // w2 went with its account, uncounted; b and its workflow remain.
+        assert_eq!(state.delete(workflow, "a/w2"), Deletion::NotFound);
+        assert_eq!(state.stats().transactions_present, 2);
+        let stats = state.stats();
+        let w2 = stats.reference("jumio-platform", "workflow", "a/w2");
+        assert_eq!(w2.map(|r| (r.applied, r.not_found)), Some((0, 1)));
+        assert_eq!((stats.deletes_applied, stats.deletes_not_found), (2, 2));
+        // A re-seeded workflow recreates its account.
+        state.seed([(workflow, "a/w2".into())]);
+        assert_eq!(state.delete(account, "a"), Deletion::Applied);
+        assert_eq!(state.delete(workflow, "a/w2"), Deletion::NotFound);
+        assert_eq!(state.delete(workflow, "b/w3"), Deletion::Applied);
+        assert_eq!(state.delete(account, "b"), Deletion::Applied);
+        assert_eq!(state.stats().transactions_present, 0);
     }
 }
