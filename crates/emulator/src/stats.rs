@@ -71,7 +71,8 @@ impl Stats {
 /// Faults injected, by kind.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FaultCounts {
-    /// Injected 5xx, 429 and 503 answers (not counting the rate limit).
+    /// Injected 5xx, 429 and 503 answers (not counting the rate limit),
+    /// those of the Jumio Platform token route included.
     pub status: u64,
     /// 429 answers of a delete route's rate limit: [`Faults::rate_limit`]
     /// or the Jumio Platform's retrieval limit
