@@ -290,6 +290,10 @@ pub struct BatchReport {
     pub retried_failures: u64,
     /// Requests sent, retries included.
     pub attempts: u64,
+    /// Jumio Platform token requests sent during the batch (by its client,
+    /// from any thread): one per token lifetime when all goes well, none
+    /// when a fresh token was already held.
+    pub token_requests: u64,
     /// Wall time of the batch.
     pub elapsed: Duration,
     /// The first [`MAX_REPORTED_FAILURES`] failed items.
@@ -762,6 +766,7 @@ where
     I: IntoIterator<Item = DeleteIntent>,
 {
     let started = Instant::now();
+    let token_requests_before = client.token_requests();
     options.validate()?;
     let mut notes = Vec::new();
     let journal = match &options.journal {
@@ -937,6 +942,7 @@ where
         resumed_in_doubt: get(&counters.resumed),
         retried_failures: get(&counters.retried),
         attempts: get(&counters.attempts),
+        token_requests: client.token_requests() - token_requests_before,
         elapsed: started.elapsed(),
         failures,
         failures_omitted,

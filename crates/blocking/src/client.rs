@@ -12,13 +12,18 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use idv_delete_core::{
     Action, Credentials, DeleteError, DeleteIntent, DeleteOp, Deleted, Endpoint, ErrorKind,
-    HyperVergeCredentials, JumioCredentials, RetryPolicy, Vendor,
+    HyperVergeCredentials, JumioCredentials, JumioPlatformCredentials, Region, RetryPolicy, Vendor,
 };
 
 use crate::budget::{RetryBudget, RETRY_COST, SUCCESS_REFUND, TIMEOUT_RETRY_COST};
 use crate::cancel::CancelToken;
 use crate::throttle::Throttle;
+use crate::tokens::TokenPool;
 use crate::transport::{exchange, Exchange};
+
+/// The account id of the probe op that [`Client::check_token`] uses to
+/// ask for a token; it is never sent.
+const PROBE_ACCOUNT: &str = "00000000-0000-0000-0000-000000000000";
 
 /// Default time to establish a connection (TCP and TLS).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -37,11 +42,9 @@ pub const MAX_RESPONSE_BODY_LIMIT: usize = 16 * 1024 * 1024;
 /// before any I/O.
 #[must_use]
 pub struct ClientBuilder {
-    jumio: Option<JumioCredentials>,
-    hyperverge: Option<HyperVergeCredentials>,
+    credentials: BTreeMap<Vendor, Credentials>,
     base_url: Option<String>,
-    jumio_endpoint: Option<Endpoint>,
-    hyperverge_endpoint: Option<Endpoint>,
+    endpoints: BTreeMap<Vendor, Endpoint>,
     connect_timeout: Duration,
     timeout: Duration,
     policy: RetryPolicy,
@@ -52,11 +55,9 @@ pub struct ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("jumio", &self.jumio.is_some())
-            .field("hyperverge", &self.hyperverge.is_some())
+            .field("vendors", &self.credentials.keys().collect::<Vec<_>>())
             .field("base_url", &self.base_url)
-            .field("jumio_endpoint", &self.jumio_endpoint)
-            .field("hyperverge_endpoint", &self.hyperverge_endpoint)
+            .field("endpoints", &self.endpoints)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("policy", &self.policy)
@@ -69,11 +70,9 @@ impl fmt::Debug for ClientBuilder {
 impl Default for ClientBuilder {
     fn default() -> ClientBuilder {
         ClientBuilder {
-            jumio: None,
-            hyperverge: None,
+            credentials: BTreeMap::new(),
             base_url: None,
-            jumio_endpoint: None,
-            hyperverge_endpoint: None,
+            endpoints: BTreeMap::new(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
             policy: RetryPolicy::default(),
@@ -84,40 +83,66 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Jumio credentials (token, secret and the required User-Agent).
-    pub fn jumio(mut self, credentials: JumioCredentials) -> ClientBuilder {
-        self.jumio = Some(credentials);
+    /// One vendor's credentials (the vendor is theirs); given twice, the
+    /// later wins. The vendor-named methods below are this.
+    pub fn credentials(mut self, credentials: impl Into<Credentials>) -> ClientBuilder {
+        let credentials = credentials.into();
+        self.credentials.insert(credentials.vendor(), credentials);
         self
+    }
+
+    /// Where `vendor`'s requests go (default: its documented hosts, or the
+    /// [`base_url`](ClientBuilder::base_url)). The vendor-named methods
+    /// below are this.
+    pub fn endpoint(mut self, vendor: Vendor, endpoint: Endpoint) -> ClientBuilder {
+        self.endpoints.insert(vendor, endpoint);
+        self
+    }
+
+    /// Jumio Netverify v2 credentials (token, secret and the required
+    /// User-Agent).
+    pub fn jumio(self, credentials: JumioCredentials) -> ClientBuilder {
+        self.credentials(credentials)
+    }
+
+    /// Jumio Platform OAuth2 client credentials (client id, client secret
+    /// and the required User-Agent). The client buys access tokens with
+    /// them and shares each among all its threads.
+    pub fn jumio_platform(self, credentials: JumioPlatformCredentials) -> ClientBuilder {
+        self.credentials(credentials)
     }
 
     /// HyperVerge credentials (appid and appkey).
-    pub fn hyperverge(mut self, credentials: HyperVergeCredentials) -> ClientBuilder {
-        self.hyperverge = Some(credentials);
-        self
+    pub fn hyperverge(self, credentials: HyperVergeCredentials) -> ClientBuilder {
+        self.credentials(credentials)
     }
 
-    /// One custom base URL for both vendors (a proxy, or the emulator):
+    /// One custom base URL for every vendor (a proxy, or the emulator):
     /// checked by [`build`](ClientBuilder::build) (https, or http on a
     /// loopback host only). A vendor-specific endpoint set with
-    /// [`jumio_endpoint`](ClientBuilder::jumio_endpoint) or
-    /// [`hyperverge_endpoint`](ClientBuilder::hyperverge_endpoint) wins.
+    /// [`endpoint`](ClientBuilder::endpoint) wins. The Jumio Platform's
+    /// token requests go there too (`BASE/oauth2/token`).
     pub fn base_url(mut self, url: &str) -> ClientBuilder {
         self.base_url = Some(url.to_owned());
         self
     }
 
-    /// Where Jumio requests go (default: the documented host of each
-    /// product and region).
-    pub fn jumio_endpoint(mut self, endpoint: Endpoint) -> ClientBuilder {
-        self.jumio_endpoint = Some(endpoint);
-        self
+    /// Where Jumio Netverify v2 requests go (default: the documented host
+    /// of each product and region).
+    pub fn jumio_endpoint(self, endpoint: Endpoint) -> ClientBuilder {
+        self.endpoint(Vendor::Jumio, endpoint)
+    }
+
+    /// Where Jumio Platform requests go, token requests included (default:
+    /// `auth.` and `retrieval.{amer-1|emea-1|apac-1}.jumio.ai`).
+    pub fn jumio_platform_endpoint(self, endpoint: Endpoint) -> ClientBuilder {
+        self.endpoint(Vendor::JumioPlatform, endpoint)
     }
 
     /// Where HyperVerge requests go (default: its documented host); see
     /// [`Endpoint::hyperverge_host`] for customers served from other hosts.
-    pub fn hyperverge_endpoint(mut self, endpoint: Endpoint) -> ClientBuilder {
-        self.hyperverge_endpoint = Some(endpoint);
-        self
+    pub fn hyperverge_endpoint(self, endpoint: Endpoint) -> ClientBuilder {
+        self.endpoint(Vendor::HyperVerge, endpoint)
     }
 
     /// Time to establish a connection, TCP and TLS (default 10 s). Name
@@ -158,9 +183,9 @@ impl ClientBuilder {
     /// [`ErrorKind::InvalidConfig`] and say what to change.
     pub fn build(self) -> Result<Client, DeleteError> {
         let invalid = |detail: String| Err(DeleteError::new(ErrorKind::InvalidConfig, detail));
-        if self.jumio.is_none() && self.hyperverge.is_none() {
+        if self.credentials.is_empty() {
             return invalid(
-                "no credentials: configure Jumio credentials, HyperVerge credentials, or both"
+                "no credentials: configure the credentials of at least one vendor (Jumio, the Jumio Platform, HyperVerge)"
                     .into(),
             );
         }
@@ -185,14 +210,32 @@ impl ClientBuilder {
             Some(url) => Some(Endpoint::custom(url)?),
             None => None,
         };
-        let endpoint_for =
-            |specific: Option<Endpoint>| specific.or_else(|| shared.clone()).unwrap_or_default();
+        let mut endpoints = self.endpoints;
+        let vendors: BTreeMap<Vendor, Configured> = self
+            .credentials
+            .into_iter()
+            .map(|(vendor, credentials)| {
+                let endpoint = endpoints
+                    .remove(&vendor)
+                    .or_else(|| shared.clone())
+                    .unwrap_or_default();
+                (
+                    vendor,
+                    Configured {
+                        credentials,
+                        endpoint,
+                    },
+                )
+            })
+            .collect();
+        let tokens = match vendors.get(&Vendor::JumioPlatform) {
+            Some(platform) => Some(TokenPool::new(&platform.credentials, &platform.endpoint)?),
+            None => None,
+        };
         let inner = Inner {
             agent: agent(self.connect_timeout, self.timeout),
-            jumio: self.jumio.map(Credentials::from),
-            hyperverge: self.hyperverge.map(Credentials::from),
-            jumio_endpoint: endpoint_for(self.jumio_endpoint),
-            hyperverge_endpoint: endpoint_for(self.hyperverge_endpoint),
+            vendors,
+            tokens,
             policy: self.policy,
             max_response_body: self.max_response_body,
             budget: self.budget,
@@ -259,10 +302,9 @@ pub struct Client {
 
 struct Inner {
     agent: ureq::Agent,
-    jumio: Option<Credentials>,
-    hyperverge: Option<Credentials>,
-    jumio_endpoint: Endpoint,
-    hyperverge_endpoint: Endpoint,
+    vendors: BTreeMap<Vendor, Configured>,
+    /// The Jumio Platform's access tokens, when it is configured.
+    tokens: Option<TokenPool>,
     policy: RetryPolicy,
     max_response_body: usize,
     budget: RetryBudget,
@@ -270,15 +312,23 @@ struct Inner {
     process_seed: u64,
 }
 
+/// One configured vendor: its credentials and where its requests go.
+struct Configured {
+    credentials: Credentials,
+    endpoint: Endpoint,
+}
+
 impl fmt::Debug for Client {
     /// Names the configured vendors and endpoints; never a credential.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &self.inner;
+        let endpoints: BTreeMap<_, _> = i
+            .vendors
+            .iter()
+            .map(|(vendor, configured)| (vendor, &configured.endpoint))
+            .collect();
         f.debug_struct("Client")
-            .field("jumio", &i.jumio.is_some())
-            .field("hyperverge", &i.hyperverge.is_some())
-            .field("jumio_endpoint", &i.jumio_endpoint)
-            .field("hyperverge_endpoint", &i.hyperverge_endpoint)
+            .field("endpoints", &endpoints)
             .field("policy", &i.policy)
             .field("max_response_body", &i.max_response_body)
             .field("budget", &i.budget)
@@ -373,14 +423,15 @@ impl Client {
     /// journal records it per run, so that a resume against another
     /// endpoint is noticed.
     pub fn endpoints(&self) -> BTreeMap<String, String> {
-        [Vendor::Jumio, Vendor::HyperVerge]
-            .into_iter()
-            .filter_map(|vendor| {
-                let place = match self.endpoint(vendor)? {
+        self.inner
+            .vendors
+            .iter()
+            .map(|(vendor, configured)| {
+                let place = match &configured.endpoint {
                     Endpoint::Documented => "documented".to_owned(),
                     Endpoint::Custom(base) => base.as_str().to_owned(),
                 };
-                Some((vendor.as_str().to_owned(), place))
+                (vendor.as_str().to_owned(), place)
             })
             .collect()
     }
@@ -393,28 +444,66 @@ impl Client {
     }
 
     fn credentials_for(&self, vendor: Vendor) -> Result<(&Credentials, &Endpoint), DeleteError> {
-        let i = &self.inner;
-        let (credentials, endpoint, how) = match vendor {
-            Vendor::Jumio => (
-                &i.jumio,
-                &i.jumio_endpoint,
-                "ClientBuilder::jumio (CLI: the Jumio token, secret and User-Agent)",
-            ),
-            Vendor::HyperVerge => (
-                &i.hyperverge,
-                &i.hyperverge_endpoint,
-                "ClientBuilder::hyperverge (CLI: the HyperVerge appid and appkey)",
-            ),
-        };
-        match credentials {
-            Some(c) => Ok((c, endpoint)),
+        match self.inner.vendors.get(&vendor) {
+            Some(configured) => Ok((&configured.credentials, &configured.endpoint)),
             None => Err(DeleteError::new(
                 ErrorKind::InvalidConfig,
                 format!(
-                    "this client has no {} credentials; configure them with {how}",
-                    vendor.as_str()
+                    "this client has no {} credentials; configure them with {}",
+                    vendor.as_str(),
+                    match vendor {
+                        Vendor::Jumio => "ClientBuilder::jumio (CLI: the Jumio token, secret and User-Agent)",
+                        Vendor::JumioPlatform => "ClientBuilder::jumio_platform (CLI: JUMIO_CLIENT_ID, JUMIO_CLIENT_SECRET and JUMIO_USER_AGENT)",
+                        Vendor::HyperVerge => "ClientBuilder::hyperverge (CLI: the HyperVerge appid and appkey)",
+                    }
                 ),
             )),
+        }
+    }
+
+    /// Jumio Platform token requests sent so far by this client (all its
+    /// threads and batches, every region): one per token lifetime when all
+    /// goes well.
+    pub fn token_requests(&self) -> u64 {
+        self.inner
+            .tokens
+            .as_ref()
+            .map_or(0, TokenPool::token_requests)
+    }
+
+    /// Buys (or reuses) a Jumio Platform access token for `region`, so that
+    /// bad client credentials are known before any deletion: the CLI calls
+    /// it before a batch. Deletions buy tokens by themselves; the token
+    /// bought here is the one they then use.
+    ///
+    /// Errors: [`ErrorKind::InvalidConfig`] without Jumio Platform
+    /// credentials; [`ErrorKind::Unauthorized`] when the token endpoint
+    /// refuses them; the token request's own failure otherwise (after the
+    /// retries of the policy).
+    /// A cancel stops it at once with [`ErrorKind::Cancelled`].
+    pub fn check_token(&self, region: Region, cancel: &CancelToken) -> Result<(), DeleteError> {
+        let (credentials, endpoint) = self.credentials_for(Vendor::JumioPlatform)?;
+        // A probe op: it asks for a token before sending anything, and is
+        // dropped once it has one.
+        let probe = DeleteIntent::jumio_platform_account(region, PROBE_ACCOUNT)?;
+        let mut op = DeleteOp::new(
+            &probe,
+            endpoint,
+            credentials,
+            self.inner.policy,
+            self.next_seed(),
+        )?;
+        loop {
+            match op.poll_action() {
+                Action::Authorize => self.authorize(&mut op, cancel),
+                Action::Wait(delay) => {
+                    if !cancel.sleep(delay) {
+                        op.cancel();
+                    }
+                }
+                Action::Send(_) => return Ok(()),
+                Action::Done(result) => return result.map(drop),
+            }
         }
     }
 
@@ -464,10 +553,13 @@ impl Client {
         // ureq's error when the last attempt failed in transport: the cause
         // of the op's error if that attempt ends it.
         let mut cause = None;
+        // The turn to send, held from the pacer's admission to the answer
+        // (across a token purchase, for the Jumio Platform).
+        let mut attempt = None;
         loop {
             // The turn to send is awaited before the op hands out its
-            // request, so a cancel meanwhile leaves no attempt counted.
-            let mut attempt = None;
+            // request (or asks for its token), so a cancel meanwhile leaves
+            // no attempt counted.
             if op.is_ready_to_send() {
                 if cancel.is_cancelled() {
                     op.cancel();
@@ -479,12 +571,23 @@ impl Client {
                 }
             }
             match op.poll_action() {
+                Action::Authorize => {
+                    self.authorize(&mut op, cancel);
+                    self.charge_retry(&mut op, &mut retry_cost);
+                }
                 Action::Send(request) => {
                     let answered =
                         match exchange(&self.inner.agent, request, self.inner.max_response_body) {
                             Exchange::Answered(response) => {
                                 cause = None;
                                 op.handle_response(response);
+                                if let (Some(generation), Some(tokens), Some(region)) = (
+                                    op.take_rejected_token(),
+                                    &self.inner.tokens,
+                                    op.intent().target().region(),
+                                ) {
+                                    tokens.reject(region, generation);
+                                }
                                 true
                             }
                             Exchange::Failed {
@@ -497,21 +600,10 @@ impl Client {
                                 false
                             }
                         };
-                    if let Some(attempt) = attempt {
+                    if let Some(attempt) = attempt.take() {
                         attempt.ended(answered, op.last_error(), self.inner.policy.max_retry_after);
                     }
-                    if let Some(error) = op.pending_retry() {
-                        let cost = if error.kind() == ErrorKind::Timeout {
-                            TIMEOUT_RETRY_COST
-                        } else {
-                            RETRY_COST
-                        };
-                        if budget.try_spend(cost) {
-                            retry_cost = Some(cost);
-                        } else {
-                            op.stop_retrying();
-                        }
-                    }
+                    self.charge_retry(&mut op, &mut retry_cost);
                 }
                 Action::Wait(delay) => {
                     if !cancel.sleep(delay) {
@@ -524,6 +616,42 @@ impl Client {
                     }
                     return result.map_err(|error| with_cause(error, cause));
                 }
+            }
+        }
+    }
+}
+
+impl Client {
+    /// Answers an op's [`Action::Authorize`] from the client's shared
+    /// Jumio Platform tokens.
+    fn authorize(&self, op: &mut DeleteOp, cancel: &CancelToken) {
+        let (Some(tokens), Some(region)) = (&self.inner.tokens, op.intent().target().region())
+        else {
+            op.token_failed(DeleteError::new(
+                ErrorKind::InvalidConfig,
+                "this client has no Jumio Platform credentials; configure them with ClientBuilder::jumio_platform",
+            ));
+            return;
+        };
+        tokens.authorize(op, region, cancel, |request| {
+            exchange(&self.inner.agent, request, self.inner.max_response_body)
+        });
+    }
+
+    /// Spends the retry budget on the retry `op` is about to make, or stops
+    /// it from retrying when the budget is spent; `retry_cost` keeps what
+    /// was spent, refunded if the op then succeeds.
+    fn charge_retry(&self, op: &mut DeleteOp, retry_cost: &mut Option<u32>) {
+        if let Some(error) = op.pending_retry() {
+            let cost = if error.kind() == ErrorKind::Timeout {
+                TIMEOUT_RETRY_COST
+            } else {
+                RETRY_COST
+            };
+            if self.inner.budget.try_spend(cost) {
+                *retry_cost = Some(cost);
+            } else {
+                op.stop_retrying();
             }
         }
     }

@@ -78,12 +78,14 @@ mod identity;
 pub mod journal;
 mod throttle;
 mod time;
+mod tokens;
 mod transport;
 
 pub use idv_delete_core as core;
 pub use idv_delete_core::{
     ConfirmedBy, DeleteError, DeleteIntent, Deleted, Endpoint, ErrorKind, HyperVergeCredentials,
-    JumioCredentials, JumioProduct, Region, RetryPolicy, Target, TransportError, Vendor,
+    JumioCredentials, JumioPlatformCredentials, JumioProduct, PlatformResource, Region,
+    RetryPolicy, Target, TransportError, Vendor,
 };
 
 pub use batch::{

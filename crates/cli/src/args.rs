@@ -107,7 +107,7 @@ Example:
     #[command(after_help = "Examples:
   idv-delete emulator --port 8080 --seed-random 100 --write-seeded seeded.csv
   idv-delete emulator --port 8080 --p503 0.1 --rate-limit 50")]
-    Emulator(idv_delete_emulator::cli::Args),
+    Emulator(Box<idv_delete_emulator::cli::Args>),
     /// Erase a demo data set on the embedded emulator, with faults, progress and a journal.
     #[command(after_help = "Example:
   idv-delete demo --items 1000")]

@@ -106,7 +106,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         }
         Command::Verify(args) => verify::run(&args.journal, args.output),
         Command::Salvage(args) => verify::salvage(&args.journal),
-        Command::Emulator(args) => match idv_delete_emulator::cli::run(args) {
+        Command::Emulator(args) => match idv_delete_emulator::cli::run(*args) {
             Ok(never) => match never {},
             Err(e) => Err(Failure::config(format!("emulator: {e}"))),
         },

@@ -1,9 +1,10 @@
 //! Credentials as secret types, and the Jumio User-Agent.
 //!
 //! Secrets are held in [`secrecy::SecretString`] (zeroized on drop) and print
-//! as `[redacted]` in `Debug` and `Display`. They are exposed in exactly one
-//! place, [`crate::to_request`], which marks the header values made from them
-//! sensitive. The one copy we cannot wipe is the `http::HeaderValue` inside a
+//! as `[redacted]` in `Debug` and `Display`. They are exposed only where a
+//! request is built (the `request` and `token` modules), which mark the
+//! header values made from them sensitive; an access token is held as a
+//! [`Secret`] too. The one copy we cannot wipe is the `http::HeaderValue` inside a
 //! built request: drop requests promptly.
 
 use std::fmt;
@@ -26,7 +27,7 @@ impl Secret {
     /// Wraps `value`, checking it can travel in an HTTP header: non-empty,
     /// bounded, visible ASCII without spaces. `what` names it in errors
     /// (the value itself is never shown).
-    fn new(what: &str, value: &str) -> Result<Secret, DeleteError> {
+    pub(crate) fn new(what: &str, value: &str) -> Result<Secret, DeleteError> {
         let invalid = |why: &str| {
             DeleteError::new(
                 ErrorKind::InvalidConfig,
@@ -157,6 +158,57 @@ impl fmt::Debug for JumioCredentials {
     }
 }
 
+/// Jumio Platform OAuth2 client credentials (a client id and secret from
+/// the Jumio portal's API credentials) and the required User-Agent. They
+/// are exchanged for short-lived access tokens (see [`crate::TokenState`]);
+/// the secret is sent only to the token endpoint.
+#[derive(Clone)]
+pub struct JumioPlatformCredentials {
+    pub(crate) client_id: Secret,
+    pub(crate) client_secret: Secret,
+    pub(crate) user_agent: UserAgent,
+}
+
+impl JumioPlatformCredentials {
+    /// Validates all three parts. The client id may not contain `:`
+    /// (RFC 7617: it travels in Basic authentication to the token
+    /// endpoint). The client id is treated as a secret too: printed as
+    /// `[redacted]`, like everything that can erase data.
+    pub fn new(
+        client_id: &str,
+        client_secret: &str,
+        user_agent: &str,
+    ) -> Result<JumioPlatformCredentials, DeleteError> {
+        let client_id_secret = Secret::new("the Jumio Platform client id", client_id)?;
+        if client_id.contains(':') {
+            return Err(DeleteError::new(
+                ErrorKind::InvalidConfig,
+                "the Jumio Platform client id contains ':', which Basic authentication cannot carry; check that client id and secret are not swapped or joined",
+            ));
+        }
+        Ok(JumioPlatformCredentials {
+            client_id: client_id_secret,
+            client_secret: Secret::new("the Jumio Platform client secret", client_secret)?,
+            user_agent: UserAgent::new(user_agent)?,
+        })
+    }
+
+    /// The User-Agent sent with every request.
+    pub fn user_agent(&self) -> &UserAgent {
+        &self.user_agent
+    }
+}
+
+impl fmt::Debug for JumioPlatformCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JumioPlatformCredentials")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+
 /// HyperVerge `appid` and `appkey`.
 #[derive(Clone)]
 pub struct HyperVergeCredentials {
@@ -189,6 +241,8 @@ impl fmt::Debug for HyperVergeCredentials {
 pub enum Credentials {
     /// Jumio token, secret and User-Agent.
     Jumio(JumioCredentials),
+    /// Jumio Platform client id, client secret and User-Agent.
+    JumioPlatform(JumioPlatformCredentials),
     /// HyperVerge app id and key.
     HyperVerge(HyperVergeCredentials),
 }
@@ -198,6 +252,7 @@ impl Credentials {
     pub fn vendor(&self) -> Vendor {
         match self {
             Credentials::Jumio(_) => Vendor::Jumio,
+            Credentials::JumioPlatform(_) => Vendor::JumioPlatform,
             Credentials::HyperVerge(_) => Vendor::HyperVerge,
         }
     }
@@ -206,6 +261,12 @@ impl Credentials {
 impl From<JumioCredentials> for Credentials {
     fn from(c: JumioCredentials) -> Credentials {
         Credentials::Jumio(c)
+    }
+}
+
+impl From<JumioPlatformCredentials> for Credentials {
+    fn from(c: JumioPlatformCredentials) -> Credentials {
+        Credentials::JumioPlatform(c)
     }
 }
 

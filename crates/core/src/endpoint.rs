@@ -11,6 +11,19 @@ pub const HYPERVERGE_HOST: &str = "review-api.idv.hyperverge.co";
 /// HyperVerge's delete path (the transaction id travels in the body).
 pub const HYPERVERGE_PATH: &str = "/api/v2/transaction/id";
 
+/// The Jumio Platform's name of a region: `amer-1`, `emea-1` or `apac-1`.
+pub const fn jumio_platform_region(region: Region) -> &'static str {
+    match region {
+        Region::Us => "amer-1",
+        Region::Eu => "emea-1",
+        Region::Sgp => "apac-1",
+    }
+}
+
+/// The Jumio Platform's OAuth2 token path (on `auth.{region}.jumio.ai`, or
+/// after a custom base URL).
+pub const JUMIO_PLATFORM_TOKEN_PATH: &str = "/oauth2/token";
+
 /// The documented Jumio host for a product in a region.
 pub const fn jumio_host(product: JumioProduct, region: Region) -> &'static str {
     match (product, region) {
@@ -59,6 +72,19 @@ impl Endpoint {
         Endpoint::custom(&format!("https://{host}"))
     }
 
+    /// The Jumio Platform token URL for `region` at this endpoint:
+    /// `https://auth.{amer-1|emea-1|apac-1}.jumio.ai/oauth2/token`, or the
+    /// custom base URL followed by `/oauth2/token`.
+    pub fn token_url(&self, region: Region) -> String {
+        match self {
+            Endpoint::Documented => format!(
+                "https://auth.{}.jumio.ai{JUMIO_PLATFORM_TOKEN_PATH}",
+                jumio_platform_region(region)
+            ),
+            Endpoint::Custom(base) => format!("{}{JUMIO_PLATFORM_TOKEN_PATH}", base.as_str()),
+        }
+    }
+
     /// The full URL of `intent`'s delete call at this endpoint.
     pub fn url_for(&self, intent: &DeleteIntent) -> String {
         // Built with push_str into one allocation: this runs once per
@@ -67,10 +93,17 @@ impl Endpoint {
         match self {
             Endpoint::Documented => {
                 url.push_str("https://");
-                url.push_str(match intent.target() {
-                    Target::Jumio { product, region } => jumio_host(product, region),
-                    Target::HyperVerge => HYPERVERGE_HOST,
-                });
+                match intent.target() {
+                    Target::Jumio { product, region } => {
+                        url.push_str(jumio_host(product, region));
+                    }
+                    Target::JumioPlatform { region, .. } => {
+                        url.push_str("retrieval.");
+                        url.push_str(jumio_platform_region(region));
+                        url.push_str(".jumio.ai");
+                    }
+                    Target::HyperVerge => url.push_str(HYPERVERGE_HOST),
+                }
             }
             Endpoint::Custom(base) => url.push_str(base.as_str()),
         }
@@ -80,6 +113,15 @@ impl Endpoint {
                 url.push_str(product.path_collection());
                 url.push('/');
                 url.push_str(intent.reference());
+            }
+            Target::JumioPlatform { .. } => {
+                let (account, workflow) = intent.platform_ids();
+                url.push_str("/api/v1/accounts/");
+                url.push_str(account);
+                if let Some(workflow) = workflow {
+                    url.push_str("/workflow-executions/");
+                    url.push_str(workflow);
+                }
             }
             Target::HyperVerge => url.push_str(HYPERVERGE_PATH),
         }

@@ -3,7 +3,9 @@
 //! Intents are only built through validating constructors, so a value of this
 //! type is proof that its reference cannot alter the request: a Jumio
 //! reference is 1–36 of `[A-Za-z0-9-]` and goes into the path verbatim; a
-//! HyperVerge id only ever appears JSON-escaped inside the body.
+//! Jumio Platform id is a UUID (a workflow's reference is
+//! `ACCOUNT_ID/WORKFLOW_ID`, two UUIDs); a HyperVerge id only ever appears
+//! JSON-escaped inside the body.
 
 use std::fmt;
 use std::str::FromStr;
@@ -18,18 +20,91 @@ pub const MAX_HYPERVERGE_ID: usize = 256;
 /// The vendor that holds the data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Vendor {
-    /// Jumio (Netverify delete API).
+    /// Jumio's legacy Netverify v2 delete API (Basic authentication).
     Jumio,
+    /// The Jumio Platform (KYX): accounts and workflow executions, with
+    /// OAuth2 client credentials. A vendor of its own here because its
+    /// credentials, hosts and API differ from Netverify v2's.
+    JumioPlatform,
     /// HyperVerge (review API).
     HyperVerge,
 }
 
 impl Vendor {
-    /// The stable lowercase name: `"jumio"` or `"hyperverge"`.
+    /// Every vendor.
+    pub const ALL: [Vendor; 3] = [Vendor::Jumio, Vendor::JumioPlatform, Vendor::HyperVerge];
+
+    /// The stable lowercase name: `"jumio"`, `"jumio-platform"` or
+    /// `"hyperverge"`.
     pub const fn as_str(self) -> &'static str {
         match self {
             Vendor::Jumio => "jumio",
+            Vendor::JumioPlatform => "jumio-platform",
             Vendor::HyperVerge => "hyperverge",
+        }
+    }
+}
+
+impl FromStr for Vendor {
+    type Err = DeleteError;
+
+    /// Accepts the names of [`Vendor::as_str`], case-insensitively.
+    fn from_str(s: &str) -> Result<Self, DeleteError> {
+        Vendor::ALL
+            .into_iter()
+            .find(|vendor| vendor.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                DeleteError::new(
+                    ErrorKind::InvalidConfig,
+                    format!(
+                        "unknown vendor {:?}: use jumio, jumio-platform or hyperverge",
+                        bounded_for_display(s)
+                    ),
+                )
+            })
+    }
+}
+
+/// What a Jumio Platform deletion erases.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PlatformResource {
+    /// An account and every workflow execution it holds:
+    /// `/api/v1/accounts/{accountId}`.
+    Account,
+    /// One workflow execution of an account:
+    /// `/api/v1/accounts/{accountId}/workflow-executions/{workflowExecutionId}`.
+    Workflow,
+}
+
+impl PlatformResource {
+    /// The short name used by the CLI, CSV files and journals:
+    /// `"account"` or `"workflow"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PlatformResource::Account => "account",
+            PlatformResource::Workflow => "workflow",
+        }
+    }
+}
+
+impl FromStr for PlatformResource {
+    type Err = DeleteError;
+
+    /// Accepts `account` and `workflow` (or `workflow-execution`),
+    /// case-insensitively.
+    fn from_str(s: &str) -> Result<Self, DeleteError> {
+        match s.to_ascii_lowercase().as_str() {
+            "account" => Ok(PlatformResource::Account),
+            "workflow" | "workflow-execution" | "workflow_execution" => {
+                Ok(PlatformResource::Workflow)
+            }
+            _ => Err(DeleteError::new(
+                ErrorKind::InvalidConfig,
+                format!(
+                    "unknown Jumio Platform product {:?}: use account or workflow",
+                    bounded_for_display(s)
+                ),
+            )),
         }
     }
 }
@@ -150,23 +225,85 @@ pub enum Target {
         /// The region that holds it.
         region: Region,
     },
+    /// A Jumio Platform account or workflow execution in a region.
+    JumioPlatform {
+        /// What is deleted.
+        resource: PlatformResource,
+        /// The region that holds it (`us` is `amer-1`, `eu` is `emea-1`,
+        /// `sgp` is `apac-1`).
+        region: Region,
+    },
     /// HyperVerge's single delete endpoint.
     HyperVerge,
 }
 
 impl Target {
+    /// The target named by the vendor, product and region columns of a CSV
+    /// row or a journal record (the names of [`Vendor::as_str`],
+    /// [`Target::product_name`] and [`Region::as_str`]). HyperVerge has no
+    /// region and its one product may be left empty; the Jumio APIs need
+    /// both. The one reading of these names, so the CLI, the journal and
+    /// the bindings agree.
+    pub fn parse(vendor: &str, product: &str, region: Option<&str>) -> Result<Target, DeleteError> {
+        let vendor: Vendor = vendor.parse()?;
+        let region = match (vendor, region.filter(|r| !r.is_empty())) {
+            (Vendor::HyperVerge, None) => None,
+            (Vendor::HyperVerge, Some(region)) => {
+                return Err(DeleteError::new(
+                    ErrorKind::InvalidConfig,
+                    format!(
+                        "HyperVerge has no region; leave it empty instead of {:?}",
+                        bounded_for_display(region)
+                    ),
+                ))
+            }
+            (_, None) => {
+                return Err(DeleteError::new(
+                    ErrorKind::InvalidConfig,
+                    format!("a {} item needs a region: us, eu or sgp", vendor.as_str()),
+                ))
+            }
+            (_, Some(region)) => Some(region.parse::<Region>()?),
+        };
+        Ok(match (vendor, region) {
+            (Vendor::Jumio, Some(region)) => Target::Jumio {
+                product: product.parse()?,
+                region,
+            },
+            (Vendor::JumioPlatform, Some(region)) => Target::JumioPlatform {
+                resource: product.parse()?,
+                region,
+            },
+            _ if product.is_empty() || product.eq_ignore_ascii_case("transaction") => {
+                Target::HyperVerge
+            }
+            _ => {
+                return Err(DeleteError::new(
+                    ErrorKind::InvalidConfig,
+                    format!(
+                        "HyperVerge has one product, \"transaction\", not {:?}",
+                        bounded_for_display(product)
+                    ),
+                ))
+            }
+        })
+    }
+
     /// The vendor of this target.
     pub const fn vendor(self) -> Vendor {
         match self {
             Target::Jumio { .. } => Vendor::Jumio,
+            Target::JumioPlatform { .. } => Vendor::JumioPlatform,
             Target::HyperVerge => Vendor::HyperVerge,
         }
     }
 
-    /// The product name: a [`JumioProduct::as_str`] or `"transaction"`.
+    /// The product name: a [`JumioProduct::as_str`], a
+    /// [`PlatformResource::as_str`] or `"transaction"`.
     pub const fn product_name(self) -> &'static str {
         match self {
             Target::Jumio { product, .. } => product.as_str(),
+            Target::JumioPlatform { resource, .. } => resource.as_str(),
             Target::HyperVerge => "transaction",
         }
     }
@@ -174,7 +311,7 @@ impl Target {
     /// The Jumio region, if any.
     pub const fn region(self) -> Option<Region> {
         match self {
-            Target::Jumio { region, .. } => Some(region),
+            Target::Jumio { region, .. } | Target::JumioPlatform { region, .. } => Some(region),
             Target::HyperVerge => None,
         }
     }
@@ -220,10 +357,67 @@ impl DeleteIntent {
         })
     }
 
-    /// An intent for `target`, validating `reference` by the target's rules.
+    /// A Jumio Platform account deletion: the account and every workflow
+    /// execution it holds. `account_id` must be a UUID (`8-4-4-4-12` hex
+    /// digits); anything else is [`ErrorKind::InvalidReference`].
+    pub fn jumio_platform_account(
+        region: Region,
+        account_id: &str,
+    ) -> Result<DeleteIntent, DeleteError> {
+        validate_uuid("account id", account_id)?;
+        Ok(DeleteIntent {
+            target: Target::JumioPlatform {
+                resource: PlatformResource::Account,
+                region,
+            },
+            reference: account_id.into(),
+        })
+    }
+
+    /// A Jumio Platform workflow execution deletion; the account keeps its
+    /// other workflow executions. Both ids must be UUIDs. The intent's
+    /// [`reference`](DeleteIntent::reference) is `ACCOUNT_ID/WORKFLOW_ID`,
+    /// the form CSV rows and journals use.
+    pub fn jumio_platform_workflow(
+        region: Region,
+        account_id: &str,
+        workflow_execution_id: &str,
+    ) -> Result<DeleteIntent, DeleteError> {
+        validate_uuid("account id", account_id)?;
+        validate_uuid("workflow execution id", workflow_execution_id)?;
+        Ok(DeleteIntent {
+            target: Target::JumioPlatform {
+                resource: PlatformResource::Workflow,
+                region,
+            },
+            reference: format!("{account_id}/{workflow_execution_id}").into(),
+        })
+    }
+
+    /// An intent for `target`, validating `reference` by the target's rules
+    /// (a Jumio Platform workflow's reference is `ACCOUNT_ID/WORKFLOW_ID`).
     pub fn new(target: Target, reference: &str) -> Result<DeleteIntent, DeleteError> {
         match target {
             Target::Jumio { product, region } => DeleteIntent::jumio(product, region, reference),
+            Target::JumioPlatform {
+                resource: PlatformResource::Account,
+                region,
+            } => DeleteIntent::jumio_platform_account(region, reference),
+            Target::JumioPlatform {
+                resource: PlatformResource::Workflow,
+                region,
+            } => match reference.split_once('/') {
+                Some((account, workflow)) => {
+                    DeleteIntent::jumio_platform_workflow(region, account, workflow)
+                }
+                None => Err(DeleteError::new(
+                    ErrorKind::InvalidReference,
+                    format!(
+                        "Jumio Platform workflow {:?} does not name its account; write ACCOUNT_ID/WORKFLOW_ID (two UUIDs)",
+                        bounded_for_display(reference)
+                    ),
+                )),
+            },
             Target::HyperVerge => DeleteIntent::hyperverge(reference),
         }
     }
@@ -238,9 +432,20 @@ impl DeleteIntent {
         self.target.vendor()
     }
 
-    /// The transaction reference (Jumio) or transaction id (HyperVerge).
+    /// The transaction reference (Jumio), account id or
+    /// `ACCOUNT_ID/WORKFLOW_ID` (Jumio Platform), or transaction id
+    /// (HyperVerge).
     pub fn reference(&self) -> &str {
         &self.reference
+    }
+
+    /// A Jumio Platform intent's account id and, for a workflow, its
+    /// workflow execution id.
+    pub(crate) fn platform_ids(&self) -> (&str, Option<&str>) {
+        match self.reference.split_once('/') {
+            Some((account, workflow)) => (account, Some(workflow)),
+            None => (&self.reference, None),
+        }
     }
 }
 
@@ -251,14 +456,17 @@ impl fmt::Debug for DeleteIntent {
 }
 
 impl fmt::Display for DeleteIntent {
-    /// `jumio/scan/us/REF` or `hyperverge/transaction/ID` (the id quoted).
+    /// `jumio/scan/us/REF`, `jumio-platform/account/eu/ID`,
+    /// `jumio-platform/workflow/eu/ACCOUNT/WORKFLOW` or
+    /// `hyperverge/transaction/ID` (the id quoted).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.target {
-            Target::Jumio { product, region } => write!(
+            Target::Jumio { .. } | Target::JumioPlatform { .. } => write!(
                 f,
-                "jumio/{}/{}/{}",
-                product.as_str(),
-                region.as_str(),
+                "{}/{}/{}/{}",
+                self.target.vendor().as_str(),
+                self.target.product_name(),
+                self.target.region().map_or("", Region::as_str),
                 self.reference
             ),
             Target::HyperVerge => write!(f, "hyperverge/transaction/{:?}", &*self.reference),
@@ -291,6 +499,39 @@ fn validate_jumio_reference(reference: &str) -> Result<(), DeleteError> {
     }
     if reference.len() > MAX_JUMIO_REFERENCE {
         return Err(invalid(format!("is {} characters long", reference.len())));
+    }
+    Ok(())
+}
+
+/// A UUID as Jumio writes them: 36 characters, hex digits in groups of
+/// 8-4-4-4-12 (either case). It goes into the path verbatim, so nothing else
+/// may pass.
+fn validate_uuid(what: &str, id: &str) -> Result<(), DeleteError> {
+    let invalid = |why: String| {
+        DeleteError::new(
+            ErrorKind::InvalidReference,
+            format!(
+                "Jumio Platform {what} {:?} {why}; it is a UUID such as 2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20",
+                bounded_for_display(id)
+            ),
+        )
+    };
+    if id.is_empty() {
+        return Err(invalid("is empty".into()));
+    }
+    if let Some((position, c)) = id
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !(c.is_ascii_hexdigit() || *c == '-'))
+    {
+        return Err(invalid(format!(
+            "has the character {c:?} (U+{:04X}) at position {position}",
+            c as u32
+        )));
+    }
+    let groups: Vec<usize> = id.split('-').map(str::len).collect();
+    if groups != [8, 4, 4, 4, 12] {
+        return Err(invalid("is not in the 8-4-4-4-12 form of a UUID".into()));
     }
     Ok(())
 }

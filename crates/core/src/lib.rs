@@ -1,10 +1,13 @@
-//! The sans-IO core of idv-delete: Jumio and HyperVerge deletions as typed
-//! HTTP requests and typed results.
+//! The sans-IO core of idv-delete: Jumio (Netverify v2 and the Jumio
+//! Platform) and HyperVerge deletions as typed HTTP requests and typed
+//! results.
 //!
 //! It does no I/O, reads no clock and draws no random numbers, so any HTTP
 //! client can drive it: build a [`DeleteIntent`] (validated), let a
 //! [`DeleteOp`] hand out `http::Request`s, feed back the `http::Response`s,
-//! and read the [`Deleted`] or [`DeleteError`] it ends with.
+//! and read the [`Deleted`] or [`DeleteError`] it ends with. The Jumio
+//! Platform's OAuth2 access tokens are one [`TokenState`] per credential,
+//! shared by every op (see the `token` module and [`Action::Authorize`]).
 //!
 //! The rules this crate keeps (outcomes, what counts as proof, retries) and
 //! the vendor facts behind them are in `docs/ARCHITECTURE.md` of the
@@ -48,6 +51,7 @@
 //!         }
 //!         Action::Wait(delay) => assert!(delay <= RetryPolicy::default().longest_wait()), // sleep here
 //!         Action::Done(result) => break result?,
+//!         Action::Authorize => unreachable!("only Jumio Platform deletions ask for a token"),
 //!     }
 //! };
 //! assert_eq!(deleted.confirmed_by, ConfirmedBy::Response);
@@ -82,16 +86,26 @@ mod op;
 mod outcome;
 mod request;
 mod response;
+mod token;
 
 pub use credentials::{
-    Credentials, HyperVergeCredentials, JumioCredentials, Secret, UserAgent, MAX_USER_AGENT,
+    Credentials, HyperVergeCredentials, JumioCredentials, JumioPlatformCredentials, Secret,
+    UserAgent, MAX_USER_AGENT,
 };
-pub use endpoint::{jumio_host, BaseUrl, Endpoint, HYPERVERGE_HOST, HYPERVERGE_PATH};
+pub use endpoint::{
+    jumio_host, jumio_platform_region, BaseUrl, Endpoint, HYPERVERGE_HOST, HYPERVERGE_PATH,
+    JUMIO_PLATFORM_TOKEN_PATH,
+};
 pub use error::{DeleteError, ErrorKind};
 pub use intent::{
-    DeleteIntent, JumioProduct, Region, Target, Vendor, MAX_HYPERVERGE_ID, MAX_JUMIO_REFERENCE,
+    DeleteIntent, JumioProduct, PlatformResource, Region, Target, Vendor, MAX_HYPERVERGE_ID,
+    MAX_JUMIO_REFERENCE,
 };
 pub use op::{Action, DeleteOp, RetryPolicy, TransportError, MAX_ATTEMPTS_LIMIT, MAX_WAIT_LIMIT};
 pub use outcome::{ConfirmedBy, Deleted};
-pub use request::to_request;
+pub use request::{to_request, to_request_with_token};
 pub use response::{parse_response, retry_after, MAX_VENDOR_MESSAGE};
+pub use token::{
+    parse_token_response, refresh_margin, token_request, BearerToken, TokenAction, TokenState,
+    MAX_REFRESH_MARGIN, MAX_TOKEN_LIFETIME,
+};

@@ -12,10 +12,11 @@ use std::time::Duration;
 use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
 use crate::error::{DeleteError, ErrorKind};
-use crate::intent::DeleteIntent;
+use crate::intent::{DeleteIntent, Target};
 use crate::outcome::{ConfirmedBy, Deleted};
-use crate::request::to_request;
+use crate::request::{build, with_bearer};
 use crate::response::parse_response;
+use crate::token::BearerToken;
 
 /// Most attempts a policy may allow; more would only hammer the vendor.
 pub const MAX_ATTEMPTS_LIMIT: u32 = 100;
@@ -137,6 +138,12 @@ pub enum Action {
     Send(http::Request<Vec<u8>>),
     /// Sleep this long, then poll again.
     Wait(Duration),
+    /// Get an access token (Jumio Platform) from the credential's
+    /// [`crate::TokenState`] and give it with [`DeleteOp::authorize`], or
+    /// report why none could be had with [`DeleteOp::token_failed`]; then
+    /// poll again. Comes right before every attempt of a token-authorized
+    /// deletion, so each request carries a token fresh at that moment.
+    Authorize,
     /// The deletion is finished; polling again returns the same result.
     Done(Result<Deleted, DeleteError>),
 }
@@ -144,8 +151,15 @@ pub enum Action {
 #[derive(Debug)]
 enum State {
     Ready,
+    /// [`Action::Authorize`] was handed out.
+    AwaitingToken,
+    /// A token was given; the next poll sends.
+    Authorized(BearerToken),
     AwaitingAnswer,
-    Backoff { wait: Duration, error: DeleteError },
+    Backoff {
+        wait: Duration,
+        error: DeleteError,
+    },
     Finished(Result<Deleted, DeleteError>),
 }
 
@@ -158,15 +172,35 @@ enum State {
 /// after an attempt that may have been applied. Such a deletion means
 /// "absent after an uncertain attempt": erased by that attempt, or never
 /// present at that endpoint; the op cannot tell the two apart.
+///
+/// A Jumio Platform deletion asks for an access token
+/// ([`Action::Authorize`]) before each attempt and sends nothing without
+/// one. A 401 makes it ask for a new token and resend at once, once per op
+/// (within `max_attempts`); a second 401 ends it. After every answer the
+/// driver takes [`DeleteOp::take_rejected_token`] and reports it to the
+/// token state, so the token a 401 refused is not handed out again. A token request that
+/// fails ([`DeleteOp::token_failed`]) is retried under the same policy,
+/// counted apart from the deletes sent.
 #[derive(Debug)]
 pub struct DeleteOp {
     intent: DeleteIntent,
+    /// The request of every attempt; a token-authorized one lacks its
+    /// `Authorization` until [`DeleteOp::authorize`].
     request: http::Request<Vec<u8>>,
     policy: RetryPolicy,
     jitter: SplitMix64,
     sent: u32,
     may_have_been_applied: bool,
     state: State,
+    needs_token: bool,
+    /// The generation of the token the last request carried.
+    last_token: Option<u64>,
+    /// A token refused by a 401, not yet taken by the driver.
+    rejected: Option<u64>,
+    /// Whether a 401 has already bought a new token and a resend.
+    resent_after_401: bool,
+    /// Token requests that failed for this op.
+    token_failures: u32,
 }
 
 impl DeleteOp {
@@ -182,12 +216,17 @@ impl DeleteOp {
         policy.validate()?;
         Ok(DeleteOp {
             intent: intent.clone(),
-            request: to_request(intent, endpoint, credentials)?,
+            request: build(intent, endpoint, credentials)?,
             policy,
             jitter: SplitMix64(jitter_seed),
             sent: 0,
             may_have_been_applied: false,
             state: State::Ready,
+            needs_token: matches!(intent.target(), Target::JumioPlatform { .. }),
+            last_token: None,
+            rejected: None,
+            resent_after_401: false,
+            token_failures: 0,
         })
     }
 
@@ -245,12 +284,51 @@ impl DeleteOp {
         }
     }
 
-    /// Whether the next [`poll_action`](DeleteOp::poll_action) hands out a
-    /// request. A driver that must wait for its turn before sending (a rate
-    /// limit, a batch-wide pause) waits before polling, so that a cancel
-    /// during that wait ends the op with no request counted as sent.
+    /// Whether the next [`poll_action`](DeleteOp::poll_action) starts an
+    /// attempt: it hands out a request, or, for a token-authorized
+    /// deletion, the [`Action::Authorize`] that comes right before it. A
+    /// driver that must wait for its turn before sending (a rate limit, a
+    /// batch-wide pause) waits before polling, so that a cancel during that
+    /// wait ends the op with no request counted as sent, and a token is
+    /// fetched only once the turn has come.
     pub fn is_ready_to_send(&self) -> bool {
         matches!(self.state, State::Ready)
+    }
+
+    /// The generation of the token that the last answer (a 401) refused,
+    /// once: the driver passes it to [`crate::TokenState::reject`] right
+    /// after [`handle_response`](DeleteOp::handle_response), so no other
+    /// deletion is sent with it and the next one buys a new token.
+    pub fn take_rejected_token(&mut self) -> Option<u64> {
+        self.rejected.take()
+    }
+
+    /// Gives the token asked for by [`Action::Authorize`]: the next poll
+    /// sends the request with it. Ignored unless a token is asked for.
+    ///
+    /// The driver gives a token it just had from
+    /// [`crate::TokenState::poll`] and polls at once: a token is fresh for
+    /// the poll's `now`, not for a later wait.
+    pub fn authorize(&mut self, token: BearerToken) {
+        if matches!(self.state, State::AwaitingToken) {
+            self.state = State::Authorized(token);
+        }
+    }
+
+    /// Reports that no token could be had for the [`Action::Authorize`]:
+    /// the error of the token request ([`crate::TokenState::handle_response`],
+    /// [`crate::TokenState::handle_transport_error`]) or of a refusing
+    /// state ([`crate::TokenAction::Refused`]). A rate limit, a 5xx or a
+    /// transport failure is retried under the policy (the token requests
+    /// counted apart from the deletes); anything else ends the op. Ignored
+    /// unless a token is asked for.
+    pub fn token_failed(&mut self, error: DeleteError) {
+        if !matches!(self.state, State::AwaitingToken) {
+            return;
+        }
+        self.token_failures += 1;
+        let tries = self.token_failures;
+        self.fail_or_retry(error, tries);
     }
 
     /// Ends the op now with [`ErrorKind::Cancelled`]: the next
@@ -264,7 +342,7 @@ impl DeleteOp {
         match &self.state {
             State::Finished(_) => return,
             State::AwaitingAnswer => self.may_have_been_applied = true,
-            State::Ready | State::Backoff { .. } => {}
+            State::Ready | State::AwaitingToken | State::Authorized(_) | State::Backoff { .. } => {}
         }
         let error = DeleteError::new(
             ErrorKind::Cancelled,
@@ -282,11 +360,30 @@ impl DeleteOp {
     /// failure after sending (the request may have arrived) and goes on.
     pub fn poll_action(&mut self) -> Action {
         match std::mem::replace(&mut self.state, State::Ready) {
-            State::Ready => {
+            State::Ready | State::AwaitingToken if self.needs_token => {
+                // (AwaitingToken: polled again without a token: ask again.)
+                self.state = State::AwaitingToken;
+                Action::Authorize
+            }
+            State::Ready | State::AwaitingToken => {
                 self.sent += 1;
                 self.state = State::AwaitingAnswer;
                 Action::Send(self.request.clone())
             }
+            State::Authorized(token) => match with_bearer(self.request.clone(), &token) {
+                Ok(request) => {
+                    self.sent += 1;
+                    self.last_token = Some(token.generation());
+                    self.state = State::AwaitingAnswer;
+                    Action::Send(request)
+                }
+                Err(error) => {
+                    self.state = State::Finished(Err(error
+                        .with_attempts(self.sent)
+                        .with_in_doubt(self.may_have_been_applied)));
+                    self.poll_action()
+                }
+            },
             State::AwaitingAnswer => {
                 self.state = State::AwaitingAnswer;
                 self.handle_transport_error(TransportError::Io, true);
@@ -323,7 +420,22 @@ impl DeleteOp {
                     attempts: self.sent,
                 }));
             }
+            Err(error)
+                if error.kind() == ErrorKind::Unauthorized
+                    && self.needs_token
+                    && !self.resent_after_401
+                    && self.sent < self.policy.max_attempts =>
+            {
+                // The token was revoked or expired early: buy another and
+                // resend now, once.
+                self.resent_after_401 = true;
+                self.rejected = self.last_token;
+                self.state = State::Ready;
+            }
             Err(error) => {
+                if error.kind() == ErrorKind::Unauthorized {
+                    self.rejected = self.last_token;
+                }
                 // A 5xx may come after the vendor applied the deletion (a
                 // proxy timing out, a crash after the write); so may an
                 // answer that `parse_response` marks in doubt (a 2xx whose
@@ -331,7 +443,8 @@ impl DeleteOp {
                 if error.in_doubt() || matches!(error.status(), Some(500 | 502 | 504)) {
                     self.may_have_been_applied = true;
                 }
-                self.fail_or_retry(error);
+                let tries = self.sent;
+                self.fail_or_retry(error, tries);
             }
         }
     }
@@ -355,10 +468,13 @@ impl DeleteOp {
             (TransportError::Io, true) => "the connection broke after the request was sent; it may have been applied",
             (TransportError::Io, false) => "the connection broke before the request was sent",
         };
-        self.fail_or_retry(DeleteError::new(error.kind(), detail));
+        let tries = self.sent;
+        self.fail_or_retry(DeleteError::new(error.kind(), detail), tries);
     }
 
-    fn fail_or_retry(&mut self, error: DeleteError) {
+    /// Ends the op with `error`, or waits to retry it: `tries` is how many
+    /// times this step (a delete, a token request) has been tried.
+    fn fail_or_retry(&mut self, error: DeleteError, tries: u32) {
         let error = error
             .with_attempts(self.sent)
             .with_in_doubt(self.may_have_been_applied);
@@ -367,7 +483,7 @@ impl DeleteOp {
             ErrorKind::RateLimited | ErrorKind::Timeout | ErrorKind::Connect | ErrorKind::Io
         ) || (error.kind() == ErrorKind::Server
             && matches!(error.status(), Some(500 | 502 | 503 | 504)));
-        if !retryable || self.sent >= self.policy.max_attempts {
+        if !retryable || tries >= self.policy.max_attempts {
             self.state = State::Finished(Err(error));
             return;
         }
@@ -377,7 +493,7 @@ impl DeleteOp {
                 return;
             }
             Some(asked) => asked,
-            None => self.policy.backoff(self.sent, self.jitter.next_fraction()),
+            None => self.policy.backoff(tries, self.jitter.next_fraction()),
         };
         self.state = State::Backoff { wait, error };
     }

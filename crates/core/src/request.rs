@@ -8,6 +8,7 @@ use crate::credentials::{Credentials, Secret};
 use crate::endpoint::Endpoint;
 use crate::error::{DeleteError, ErrorKind};
 use crate::intent::{DeleteIntent, Target};
+use crate::token::BearerToken;
 
 /// Builds the delete request for `intent` at `endpoint`.
 ///
@@ -18,8 +19,62 @@ use crate::intent::{DeleteIntent, Target};
 /// `{"transactionId":"<id>"}`. Credential headers are marked sensitive.
 ///
 /// Fails only with [`ErrorKind::InvalidConfig`] when the credentials are for
-/// another vendor than the intent.
+/// another vendor than the intent, or for a Jumio Platform intent, whose
+/// request needs an access token: use [`to_request_with_token`] or a
+/// [`crate::DeleteOp`], which asks for one.
 pub fn to_request(
+    intent: &DeleteIntent,
+    endpoint: &Endpoint,
+    credentials: &Credentials,
+) -> Result<http::Request<Vec<u8>>, DeleteError> {
+    if let Target::JumioPlatform { .. } = intent.target() {
+        return Err(DeleteError::new(
+            ErrorKind::InvalidConfig,
+            format!("{intent} needs an OAuth2 access token: use to_request_with_token, or a DeleteOp, which asks for one"),
+        ));
+    }
+    build(intent, endpoint, credentials)
+}
+
+/// Builds the Jumio Platform delete request for `intent` at `endpoint`:
+/// `DELETE {retrieval host}/api/v1/accounts/{accountId}[/workflow-executions/{id}]`
+/// with `Accept: application/json`, `Authorization: Bearer <token>`
+/// (sensitive) and the User-Agent, no body.
+///
+/// Fails with [`ErrorKind::InvalidConfig`] when `intent` is not a Jumio
+/// Platform intent or the credentials are not the platform's.
+pub fn to_request_with_token(
+    intent: &DeleteIntent,
+    endpoint: &Endpoint,
+    credentials: &Credentials,
+    token: &BearerToken,
+) -> Result<http::Request<Vec<u8>>, DeleteError> {
+    if !matches!(intent.target(), Target::JumioPlatform { .. }) {
+        return Err(DeleteError::new(
+            ErrorKind::InvalidConfig,
+            format!("{intent} is not a Jumio Platform deletion and takes no access token; use to_request"),
+        ));
+    }
+    with_bearer(build(intent, endpoint, credentials)?, token)
+}
+
+/// `request` with `Authorization: Bearer <token>`, marked sensitive.
+pub(crate) fn with_bearer(
+    mut request: http::Request<Vec<u8>>,
+    token: &BearerToken,
+) -> Result<http::Request<Vec<u8>>, DeleteError> {
+    let mut value = Zeroizing::new(String::with_capacity(7 + token.value().len()));
+    value.push_str("Bearer ");
+    value.push_str(token.value());
+    request
+        .headers_mut()
+        .insert(AUTHORIZATION, sensitive(&value)?);
+    Ok(request)
+}
+
+/// The request for `intent`; a Jumio Platform one still lacks its
+/// `Authorization` (see [`with_bearer`]).
+pub(crate) fn build(
     intent: &DeleteIntent,
     endpoint: &Endpoint,
     credentials: &Credentials,
@@ -27,20 +82,17 @@ pub fn to_request(
     let builder = http::Request::delete(endpoint.url_for(intent));
     let request = match (intent.target(), credentials) {
         (Target::Jumio { .. }, Credentials::Jumio(jumio)) => {
-            let mut pair = Zeroizing::new(String::with_capacity(128));
-            pair.push_str(jumio.token.expose());
-            pair.push(':');
-            pair.push_str(jumio.secret.expose());
-            let mut basic = Zeroizing::new(String::with_capacity(8 + pair.len() * 4 / 3 + 4));
-            basic.push_str("Basic ");
-            base64::engine::general_purpose::STANDARD.encode_string(pair.as_bytes(), &mut basic);
-            let authorization = sensitive(&basic)?;
+            let authorization = basic_authorization(&jumio.token, &jumio.secret)?;
             builder
                 .header(ACCEPT, "application/json")
                 .header(AUTHORIZATION, authorization)
                 .header(USER_AGENT, jumio.user_agent.as_str())
                 .body(Vec::new())
         }
+        (Target::JumioPlatform { .. }, Credentials::JumioPlatform(platform)) => builder
+            .header(ACCEPT, "application/json")
+            .header(USER_AGENT, platform.user_agent.as_str())
+            .body(Vec::new()),
         (Target::HyperVerge, Credentials::HyperVerge(hyperverge)) => builder
             .header(CONTENT_TYPE, "application/json")
             .header("appid", secret_header(&hyperverge.app_id)?)
@@ -83,7 +135,22 @@ fn secret_header(secret: &Secret) -> Result<HeaderValue, DeleteError> {
     sensitive(secret.expose())
 }
 
-fn sensitive(value: &str) -> Result<HeaderValue, DeleteError> {
+/// `Basic base64(user:password)`, in memory that is wiped on drop.
+pub(crate) fn basic_authorization(
+    user: &Secret,
+    password: &Secret,
+) -> Result<HeaderValue, DeleteError> {
+    let mut pair = Zeroizing::new(String::with_capacity(128));
+    pair.push_str(user.expose());
+    pair.push(':');
+    pair.push_str(password.expose());
+    let mut basic = Zeroizing::new(String::with_capacity(8 + pair.len() * 4 / 3 + 4));
+    basic.push_str("Basic ");
+    base64::engine::general_purpose::STANDARD.encode_string(pair.as_bytes(), &mut basic);
+    sensitive(&basic)
+}
+
+pub(crate) fn sensitive(value: &str) -> Result<HeaderValue, DeleteError> {
     let mut header = HeaderValue::from_str(value).map_err(|_| {
         DeleteError::new(
             ErrorKind::InvalidConfig,

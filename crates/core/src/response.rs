@@ -66,7 +66,7 @@ pub fn parse_response(
             Ok(serde_json::Value::Object(object)) => Some(object),
             _ => None,
         },
-        Target::Jumio { .. } => None,
+        Target::Jumio { .. } | Target::JumioPlatform { .. } => None,
     };
     let message = vendor_message(json.as_ref(), body);
     let error = |kind: ErrorKind, detail: String| {
@@ -86,10 +86,11 @@ pub fn parse_response(
             answerer(intent)
         )),
         200..=299 => match intent.target() {
-            Target::Jumio { .. } => match jumio_success_problem(response.headers(), body) {
+            Target::Jumio { .. } | Target::JumioPlatform { .. } => match jumio_success_problem(response.headers(), body) {
                 None => Ok(deleted(Vec::new(), message.clone())),
                 Some(problem) => not_proof(format!(
-                    "the server behind the Jumio base URL answered HTTP {status} for {intent} with {problem}, not Jumio's empty or JSON answer: check for a proxy or a wrong base URL. Nothing is known to be deleted"
+                    "{} answered HTTP {status} for {intent} with {problem}, not Jumio's empty or JSON answer: check for a proxy or a wrong base URL. Nothing is known to be deleted",
+                    answerer(intent)
                 )),
             },
             Target::HyperVerge => {
@@ -101,13 +102,14 @@ pub fn parse_response(
             ErrorKind::Unauthorized,
             match intent.target() {
                 Target::Jumio { .. } => "Jumio refused the credentials: check the API token and secret (Jumio recommends dedicated transaction-administration credentials for deletion)".into(),
+                Target::JumioPlatform { .. } => "the Jumio Platform refused the access token; a deletion buys a new token and tries once more, so if this persists check that the client credentials may delete accounts and workflow executions".into(),
                 Target::HyperVerge => "HyperVerge refused the credentials: check the appid and appkey".into(),
             },
         ),
         403 => error(
             ErrorKind::Forbidden,
             match intent.target() {
-                Target::Jumio { .. } => "Jumio refused the request: check that the User-Agent names your business and that the credentials may delete transactions".into(),
+                Target::Jumio { .. } | Target::JumioPlatform { .. } => "Jumio refused the request: check that the User-Agent names your business and that the credentials may delete transactions".into(),
                 Target::HyperVerge => "HyperVerge refused the request: HyperVerge only answers allow-listed IP addresses, so ask them to allow-list this machine's address".into(),
             },
         ),
@@ -147,6 +149,7 @@ pub fn parse_response(
 fn answerer(intent: &DeleteIntent) -> &'static str {
     match intent.target() {
         Target::Jumio { .. } => "the server behind the Jumio base URL",
+        Target::JumioPlatform { .. } => "the server behind the Jumio Platform base URL",
         Target::HyperVerge => "the server behind the HyperVerge base URL",
     }
 }
@@ -214,6 +217,10 @@ fn not_found_detail(intent: &DeleteIntent) -> String {
     match intent.target() {
         Target::Jumio { region, .. } => format!(
             "Jumio has no {intent}: check the region ({}) and the reference; it may also have been deleted long ago",
+            region.as_str()
+        ),
+        Target::JumioPlatform { region, .. } => format!(
+            "the Jumio Platform has no {intent}: check the region ({}) and the ids; it may also have been deleted long ago",
             region.as_str()
         ),
         Target::HyperVerge => format!(

@@ -330,6 +330,7 @@ fn drive(
             },
             Action::Wait(wait) => waits.push(wait),
             Action::Done(result) => return (result, waits),
+            Action::Authorize => panic!("a Netverify v2 op asked for a token"),
         }
     }
     panic!("the op did not end");

@@ -63,10 +63,13 @@ fn intent() -> impl Strategy<Value = DeleteIntent> {
     ]
 }
 
+/// The credentials for an intent of [`intent()`] (Netverify v2 and
+/// HyperVerge; the Jumio Platform's laws are in `token_laws.rs`).
 fn credentials_for(intent: &DeleteIntent) -> Credentials {
     match intent.target() {
         Target::Jumio { .. } => jumio_credentials(),
         Target::HyperVerge => hyperverge_credentials(),
+        Target::JumioPlatform { .. } => panic!("intent() makes no Jumio Platform intents"),
     }
 }
 
@@ -176,6 +179,11 @@ fn run(mut op: DeleteOp, events: &[Event]) -> Result<Run, TestCaseError> {
                 }
             }
             Action::Wait(wait) => waits.push(wait),
+            Action::Authorize => {
+                return Err(TestCaseError::fail(
+                    "only Jumio Platform deletions ask for a token (see token_laws.rs)",
+                ))
+            }
             Action::Done(result) => {
                 return Ok(Run {
                     result,
@@ -383,7 +391,7 @@ proptest! {
         }
         let wrong = match intent.target() {
             Target::Jumio { .. } => hyperverge_credentials(),
-            Target::HyperVerge => jumio_credentials(),
+            Target::JumioPlatform { .. } | Target::HyperVerge => jumio_credentials(),
         };
         let mismatch = to_request(&intent, &Endpoint::Documented, &wrong).unwrap_err();
         texts.extend([format!("{mismatch}"), format!("{mismatch:?}")]);

@@ -5,9 +5,8 @@ use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
-use idv_delete_core::{ConfirmedBy, DeleteIntent, ErrorKind, JumioProduct, Region, Target};
+use idv_delete_core::{ConfirmedBy, DeleteIntent, ErrorKind, Target};
 
 use super::format::{
     DuplicateRecord, EndRecord, Header, InputSummary, JournalOutcome, Line, OutcomeRecord, Record,
@@ -425,22 +424,20 @@ impl JournalReader {
         region: Option<&str>,
         reference: &str,
     ) -> Result<DeleteIntent, JournalError> {
-        let intent = match (vendor, region) {
-            ("jumio", Some(region)) => JumioProduct::from_str(product).and_then(|product| {
-                Region::from_str(region).and_then(|region| {
-                    DeleteIntent::new(Target::Jumio { product, region }, reference)
-                })
-            }),
-            ("hyperverge", None) if product == "transaction" => DeleteIntent::hyperverge(reference),
-            _ => {
-                return Err(self.corrupt(format!(
-                    "unknown vendor, product and region {:?}/{:?}/{:?}",
-                    bounded(vendor),
-                    bounded(product),
-                    region.map(bounded)
-                )))
-            }
+        // Journals write the names exactly; `Target::parse` is lenient
+        // about case and HyperVerge's empty product, which no journal has.
+        let target = Target::parse(vendor, product, region)
+            .ok()
+            .filter(|t| t.vendor().as_str() == vendor && t.product_name() == product);
+        let Some(target) = target else {
+            return Err(self.corrupt(format!(
+                "unknown vendor, product and region {:?}/{:?}/{:?}",
+                bounded(vendor),
+                bounded(product),
+                region.map(bounded)
+            )));
         };
+        let intent = DeleteIntent::new(target, reference);
         intent.map_err(|e| self.corrupt(format!("an invalid item: {e}")))
     }
 }

@@ -10,8 +10,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use idv_delete_blocking::{
-    Client, ClientBuilder, DeleteIntent, HyperVergeCredentials, JumioCredentials, JumioProduct,
-    Region, RetryBudget, RetryPolicy,
+    Client, ClientBuilder, DeleteIntent, HyperVergeCredentials, JumioCredentials,
+    JumioPlatformCredentials, JumioProduct, Region, RetryBudget, RetryPolicy,
 };
 use idv_delete_emulator::{Config, Emulator, Faults, SeedItem};
 
@@ -56,11 +56,26 @@ pub fn hyperverge_credentials() -> HyperVergeCredentials {
     .expect("valid credentials")
 }
 
-/// A builder for `base_url` with both vendors' emulator credentials, short
-/// timeouts and quick retries.
+pub fn platform_credentials() -> JumioPlatformCredentials {
+    JumioPlatformCredentials::new(
+        idv_delete_emulator::DEFAULT_JUMIO_CLIENT_ID,
+        idv_delete_emulator::DEFAULT_JUMIO_CLIENT_SECRET,
+        USER_AGENT,
+    )
+    .expect("valid credentials")
+}
+
+/// The `n`th of a family of valid, distinct UUIDs.
+pub fn uuid(n: u64) -> String {
+    format!("{:08x}-0000-4000-8000-{n:012x}", n >> 16)
+}
+
+/// A builder for `base_url` with every vendor's emulator credentials,
+/// short timeouts and quick retries.
 pub fn builder(base_url: &str) -> ClientBuilder {
     Client::builder()
         .jumio(jumio_credentials())
+        .jumio_platform(platform_credentials())
         .hyperverge(hyperverge_credentials())
         .base_url(base_url)
         .connect_timeout(Duration::from_secs(2))
