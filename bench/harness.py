@@ -34,6 +34,7 @@ VENV_PYTHON = Path(os.environ.get("BENCH_PYTHON", ROOT / "target" / "bench-venv"
 CPU_ITEMS = int(os.environ.get("BENCH_CPU_ITEMS", 100_000))
 CONCURRENCY = 8
 ROUNDS = 3
+PLATFORM_ITEMS = 20_000
 CREDENTIALS = {
     "JUMIO_API_TOKEN": "emulator-token",
     "JUMIO_API_SECRET": "emulator-secret",
@@ -247,6 +248,42 @@ def row_rate_bound() -> dict:
     return results
 
 
+def write_platform_inputs(n: int, name: str) -> tuple[Path, Path]:
+    """As `write_inputs`, for n Jumio Platform accounts (UUIDs) in the US."""
+    seed, batch = WORK / f"{name}-seed.csv", WORK / f"{name}-batch.csv"
+    if not (seed.exists() and batch.exists()):
+        with open(seed, "w") as s, open(batch, "w") as b:
+            s.write("vendor,product,reference\n")
+            b.write("vendor,product,region,reference\n")
+            for i in range(n):
+                account = f"{i:08x}-0000-4000-8000-{i:012x}"
+                s.write(f"jumio-platform,account,{account}\n")
+                b.write(f"jumio-platform,account,us,{account}\n")
+    return seed, batch
+
+
+def row_platform() -> dict:
+    """Row 7: the Jumio Platform's OAuth2 batch against the Netverify v2
+    batch, same item count and concurrency, alternating over ROUNDS rounds
+    (median rate each): the token costs must not slow a batch down."""
+    inputs = {"Netverify v2 scans": write_inputs(PLATFORM_ITEMS, f"v2-{PLATFORM_ITEMS}"),
+              "Platform accounts": write_platform_inputs(PLATFORM_ITEMS, f"platform-{PLATFORM_ITEMS}")}
+    runs: dict[str, list[dict]] = {}
+    for name in list(inputs) * ROUNDS:
+        seed, batch = inputs[name]
+        with Emulator("--seed", str(seed)) as emulator:
+            result = run(contender_commands(emulator.base_url, batch, CONCURRENCY)["Rust batch (Client::delete_many)"])
+            stats = emulator.stats()
+        runs.setdefault(name, []).append({"deletions_per_s": stats["deletes_applied"] / result.wall,
+                                          "deleted": stats["deletes_applied"], "token_requests": stats["token_requests"]})
+    results = {}
+    for name, samples in runs.items():
+        samples.sort(key=lambda sample: sample["deletions_per_s"])
+        results[name] = {**samples[len(samples) // 2], "rates": [round(x["deletions_per_s"]) for x in samples]}
+    share = results["Platform accounts"]["deletions_per_s"] / results["Netverify v2 scans"]["deletions_per_s"]
+    return {"items": PLATFORM_ITEMS, "connections": CONCURRENCY, "share_of_v2": share, "contenders": results}
+
+
 def row_memory() -> dict:
     """Row 5: a 1,000,000-item CSV batch through the CLI with a journal: peak RSS."""
     n = int(os.environ.get("BENCH_MEMORY_ITEMS", 1_000_000))
@@ -301,6 +338,12 @@ def markdown(results: dict) -> str:
     memory = results["memory"]
     lines.append(f"| 5 memory | CLI, {memory['items']:,} items with journal | peak RSS {memory['peak_rss_mib']:.1f} MiB "
                  f"({memory['deleted']:,} deleted in {memory['seconds']:.0f} s) |")
+    platform_row = results.get("platform")
+    if platform_row:
+        v2, accounts = platform_row["contenders"]["Netverify v2 scans"], platform_row["contenders"]["Platform accounts"]
+        lines.append(f"| 7 Jumio Platform | Rust batch, {platform_row['items']:,} accounts vs scans | "
+                     f"{accounts['deletions_per_s']:,.0f}/s vs {v2['deletions_per_s']:,.0f}/s = {platform_row['share_of_v2']:.1%} of v2, "
+                     f"{accounts['token_requests']} token request(s) |")
     faults = results["faults"]
     lines.append(f"| 6 faults | CLI, 10,000 items | {faults['time_ratio']:.2f}x the fault-free time; "
                  f"{faults['10% faults']['terminal']:,} terminal, {faults['10% faults']['applied_once']:,} applied exactly once |")
@@ -313,14 +356,23 @@ def main() -> None:
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{os.cpu_count()} cores, {platform.machine()}, {platform.platform()}",
     }
-    for key, row in (("core", row_core), ("cpu_bound", row_cpu_bound), ("latency_bound", row_latency_bound),
-                     ("rate_bound", row_rate_bound), ("memory", row_memory), ("faults", row_faults)):
+    rows = (("core", row_core), ("cpu_bound", row_cpu_bound), ("latency_bound", row_latency_bound),
+            ("rate_bound", row_rate_bound), ("memory", row_memory), ("faults", row_faults),
+            ("platform", row_platform))
+    # `bench/run ROW...` measures only those rows (and prints their figures).
+    chosen = set(sys.argv[1:])
+    for key, row in rows:
+        if chosen and key not in chosen:
+            continue
         started = time.perf_counter()
         print(f"bench: {key} ...", file=sys.stderr, flush=True)
         results[key] = row()
         for journal in WORK.glob("journal-*.jsonl"):
             journal.unlink()
         print(f"bench: {key} done in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    if chosen:
+        print(json.dumps(results, indent=2))
+        return
     (WORK / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     print(markdown(results))
     print(f"\nfigures: {WORK / 'results.json'}", file=sys.stderr)

@@ -1,6 +1,7 @@
 //! The Rust contender of `bench/run`: deletes every row of a batch CSV
-//! (`vendor,product,region,reference`, Jumio scans and HyperVerge
-//! transactions) with `Client::delete_many`, and prints the report as JSON.
+//! (`vendor,product,region,reference`: Jumio scans, Jumio Platform
+//! accounts, HyperVerge transactions) with `Client::delete_many`, and prints
+//! the report as JSON.
 //!
 //! ```text
 //! batch_run BASE_URL CSV CONCURRENCY [RATE] [adaptive]
@@ -15,8 +16,8 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 
 use idv_delete_blocking::{
-    BatchOptions, Client, DeleteIntent, HyperVergeCredentials, JumioCredentials, Region,
-    RetryBudget, Target,
+    BatchOptions, Client, DeleteIntent, HyperVergeCredentials, JumioCredentials,
+    JumioPlatformCredentials, RetryBudget, Target,
 };
 
 fn main() {
@@ -29,6 +30,14 @@ fn main() {
         .jumio(
             JumioCredentials::new("emulator-token", "emulator-secret", "Acme KYC-Cleaner/1.0")
                 .expect("credentials"),
+        )
+        .jumio_platform(
+            JumioPlatformCredentials::new(
+                "emulator-client-id",
+                "emulator-client-secret",
+                "Acme KYC-Cleaner/1.0",
+            )
+            .expect("credentials"),
         )
         .hyperverge(
             HyperVergeCredentials::new("emulator-app-id", "emulator-app-key").expect("credentials"),
@@ -43,13 +52,7 @@ fn main() {
         .map(|line| {
             let line = line.expect("CSV line");
             let fields: Vec<&str> = line.splitn(4, ',').collect();
-            let target = match fields[0] {
-                "jumio" => Target::Jumio {
-                    product: fields[1].parse().expect("product"),
-                    region: fields[2].parse::<Region>().expect("region"),
-                },
-                _ => Target::HyperVerge,
-            };
+            let target = Target::parse(fields[0], fields[1], Some(fields[2])).expect("target");
             DeleteIntent::new(target, fields[3]).expect("valid reference")
         });
     let mut options =
@@ -62,11 +65,12 @@ fn main() {
     }
     let report = client.delete_many(rows, options).expect("batch");
     println!(
-        "{{\"deleted\":{},\"not_found\":{},\"failed\":{},\"attempts\":{},\"elapsed\":{}}}",
+        "{{\"deleted\":{},\"not_found\":{},\"failed\":{},\"attempts\":{},\"token_requests\":{},\"elapsed\":{}}}",
         report.deleted(),
         report.not_found,
         report.failed_total(),
         report.attempts,
+        report.token_requests,
         report.elapsed.as_secs_f64()
     );
 }
