@@ -89,6 +89,7 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
         }
         let was_abandoned = std::mem::take(&mut abandoned);
         match op.poll_action() {
+            Action::Authorize => panic!("a Netverify v2 or HyperVerge op asked for a token"),
             Action::Send(request) => {
                 assert!(pending.is_none(), "sent without waiting");
                 sent += 1;

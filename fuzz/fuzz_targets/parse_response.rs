@@ -332,6 +332,7 @@ fn check_op(
     op.handle_response(response);
     match (op.poll_action(), result) {
         (Action::Send(_), _) => panic!("sent again without waiting"),
+        (Action::Authorize, _) => panic!("a Netverify v2 or HyperVerge op asked for a token"),
         (Action::Done(Ok(deleted)), Ok(parsed)) => assert_eq!(&deleted, parsed),
         (Action::Done(Ok(deleted)), Err(parsed)) => {
             assert!(in_doubt && parsed.kind() == ErrorKind::NotFound);
