@@ -178,9 +178,9 @@ enum State {
 /// one. A 401 makes it ask for a new token and resend at once, once per op
 /// (within `max_attempts`); a second 401 ends it. After every answer the
 /// driver takes [`DeleteOp::take_rejected_token`] and reports it to the
-/// token state, so the token a 401 refused is not handed out again. A token request that
-/// fails ([`DeleteOp::token_failed`]) is retried under the same policy,
-/// counted apart from the deletes sent.
+/// token state, so the token a 401 refused is not handed out again. A
+/// token request that fails ([`DeleteOp::token_failed`]) is retried under
+/// the same policy, counted apart from the deletes sent.
 #[derive(Debug)]
 pub struct DeleteOp {
     intent: DeleteIntent,
