@@ -63,7 +63,11 @@ fn a_workflow_execution_is_deleted_and_its_account_kept() {
     let (account, workflow, other) = (uuid(10), uuid(11), uuid(12));
     emulator
         .seed(&[
-            SeedItem::new("jumio-platform", "workflow", &format!("{account}/{workflow}")),
+            SeedItem::new(
+                "jumio-platform",
+                "workflow",
+                &format!("{account}/{workflow}"),
+            ),
             SeedItem::new("jumio-platform", "workflow", &format!("{account}/{other}")),
         ])
         .unwrap();
@@ -122,7 +126,13 @@ fn a_mixed_batch_is_deleted_and_its_journal_verifies() {
         .arg(&input)
         .arg("--journal")
         .arg(&journal)
-        .args(["--yes", "--output", "json", "--base-url", &emulator.base_url()]));
+        .args([
+            "--yes",
+            "--output",
+            "json",
+            "--base-url",
+            &emulator.base_url(),
+        ]));
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(
         stderr.contains("line 7 repeats line 4 (jumio-platform workflow eu "),
@@ -143,12 +153,13 @@ fn a_mixed_batch_is_deleted_and_its_journal_verifies() {
 
     let (code, stdout, _) = run(idv_delete(&emulator).arg("verify").arg(&journal));
     assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.contains("complete: every item of the input (6)"), "{stdout}");
+    assert!(
+        stdout.contains("complete: every item of the input (6)"),
+        "{stdout}"
+    );
     let line = stdout
         .lines()
-        .find(|l| {
-            l.contains(&format!("deleted    jumio-platform/workflow/eu/{workflow}"))
-        })
+        .find(|l| l.contains(&format!("deleted    jumio-platform/workflow/eu/{workflow}")))
         .unwrap_or_else(|| panic!("no deleted workflow line:\n{stdout}"));
     assert!(line.ends_with(&format!("; {ERASURE})")), "{line}");
     let verified = json(
@@ -170,8 +181,14 @@ fn a_mixed_batch_is_deleted_and_its_journal_verifies() {
         .arg(&journal)
         .args(["--yes", "--base-url", &emulator.base_url()]));
     assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.contains("skipped (finished in the journal)"), "{stdout}");
-    assert!(stdout.contains("2 Jumio Platform token requests"), "{stdout}");
+    assert!(
+        stdout.contains("skipped (finished in the journal)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("2 Jumio Platform token requests"),
+        "{stdout}"
+    );
     assert!(!stdout.contains(ERASURE), "{stdout}");
 }
 
