@@ -291,7 +291,7 @@ pub struct PlatformWorkflowArgs {
 #[derive(Debug, Args)]
 pub struct PlatformOptions {
     /// The region holding the data: us (amer-1), eu (emea-1) or sgp (apac-1)
-    /// (default: `region` under [jumio-platform], else [jumio], in the config file).
+    /// (default: `region` under `[jumio-platform]`, else `[jumio]`, in the config file).
     #[arg(long, value_parser = region_parser())]
     pub region: Option<Region>,
     /// Connection and output options.
