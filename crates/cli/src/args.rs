@@ -11,8 +11,8 @@ use idv_delete_blocking::{DeleteError, JumioProduct, Region, RetryPolicy, DEFAUL
 
 const AFTER_HELP: &str = "\
 Credentials come from the environment (JUMIO_API_TOKEN, JUMIO_API_SECRET,
-JUMIO_USER_AGENT, HYPERVERGE_APP_ID, HYPERVERGE_APP_KEY) or from a TOML config
-file (--config, $IDV_DELETE_CONFIG, or ~/.config/idv-delete/config.toml);
+JUMIO_USER_AGENT; JUMIO_CLIENT_ID, JUMIO_CLIENT_SECRET for the Jumio Platform;
+HYPERVERGE_APP_ID, HYPERVERGE_APP_KEY) or from a TOML config file (--config, $IDV_DELETE_CONFIG, or ~/.config/idv-delete/config.toml);
 never from arguments.
 
 Exit codes:
@@ -29,12 +29,13 @@ Exit codes:
 Examples:
   idv-delete demo
   idv-delete jumio scan 2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20 --region eu
+  idv-delete jumio-platform account 2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20 --region us
   idv-delete hyperverge acme-customer-42
   idv-delete batch erasures.csv --journal erasures.journal --concurrency 16 --rate 50
   idv-delete verify erasures.journal
   idv-delete salvage erasures.journal";
 
-/// Erase identity-verification data held by Jumio and HyperVerge.
+/// Erase identity-verification data held by Jumio (Netverify v2 and the Jumio Platform) and HyperVerge.
 #[derive(Debug, Parser)]
 #[command(name = "idv-delete", version, after_help = AFTER_HELP)]
 pub struct Cli {
@@ -52,6 +53,23 @@ pub enum Command {
   idv-delete jumio document REF1 REF2 --region us --output json
   idv-delete jumio authentication REF --region sgp --base-url http://127.0.0.1:8080")]
     Jumio(JumioArgs),
+    /// Delete Jumio Platform (KYX) accounts or workflow executions (OAuth2 client credentials).
+    #[command(
+        after_help = "Credentials: JUMIO_CLIENT_ID, JUMIO_CLIENT_SECRET and JUMIO_USER_AGENT, or
+client_id, client_secret and user_agent under [jumio-platform] in the config
+file. An access token is bought (POST /oauth2/token) before the first
+deletion, so refused client credentials stop the command with exit 2 before
+anything is deleted; all the ids of one command share that token.
+
+Jumio deletes the images and extracted data; it keeps the transaction
+metadata and the decision.
+
+Examples:
+  idv-delete jumio-platform account 2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20 --region us
+  idv-delete jumio-platform account ACCOUNT_ID1 ACCOUNT_ID2 --region eu --output json
+  idv-delete jumio-platform workflow ACCOUNT_ID WORKFLOW_ID --region sgp"
+    )]
+    JumioPlatform(JumioPlatformArgs),
     /// Delete HyperVerge transactions by id.
     #[command(after_help = "Examples:
   idv-delete hyperverge acme-customer-42
@@ -60,9 +78,12 @@ pub enum Command {
     /// Delete every row of a CSV file (vendor,product,region,reference), with a journal.
     #[command(
         after_help = "The CSV has the header vendor,product,region,reference (other columns are
-ignored). vendor is jumio or hyperverge; product is scan, authentication or
-document for Jumio and transaction (or empty) for HyperVerge; region is us, eu
-or sgp for Jumio and empty for HyperVerge. Spaces and tabs around every field,
+ignored). vendor is jumio, jumio-platform or hyperverge; product is scan,
+authentication or document for Jumio, account or workflow for the Jumio
+Platform, and transaction (or empty) for HyperVerge; region is us, eu or sgp
+for both Jumio APIs and empty for HyperVerge. The reference of a Jumio
+Platform account is its id; that of a workflow execution is
+ACCOUNT_ID/WORKFLOW_ID (both UUIDs, one column). Spaces and tabs around every field,
 the reference included, quoted or not, are removed (` HV-7` deletes HV-7);
 other whitespace around a reference is refused.
 
@@ -217,6 +238,60 @@ pub struct JumioArgs {
     #[arg(required = true, value_name = "REF")]
     pub references: Vec<String>,
     /// The region holding the data (default: `region` in the config file).
+    #[arg(long, value_parser = region_parser())]
+    pub region: Option<Region>,
+    /// Connection and output options.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// `idv-delete jumio-platform`.
+#[derive(Debug, Args)]
+pub struct JumioPlatformArgs {
+    /// What is deleted.
+    #[command(subcommand)]
+    pub resource: PlatformCommand,
+}
+
+/// `idv-delete jumio-platform account|workflow`.
+#[derive(Debug, Subcommand)]
+pub enum PlatformCommand {
+    /// Delete accounts, each with all its workflow executions.
+    Account(PlatformAccountArgs),
+    /// Delete workflow executions of one account; the account keeps the others.
+    Workflow(PlatformWorkflowArgs),
+}
+
+/// `idv-delete jumio-platform account`.
+#[derive(Debug, Args)]
+pub struct PlatformAccountArgs {
+    /// Account ids (UUIDs).
+    #[arg(required = true, value_name = "ACCOUNT_ID")]
+    pub accounts: Vec<String>,
+    /// Region, connection and output options.
+    #[command(flatten)]
+    pub options: PlatformOptions,
+}
+
+/// `idv-delete jumio-platform workflow`.
+#[derive(Debug, Args)]
+pub struct PlatformWorkflowArgs {
+    /// The account holding the workflow executions (a UUID).
+    #[arg(value_name = "ACCOUNT_ID")]
+    pub account: String,
+    /// Workflow execution ids (UUIDs).
+    #[arg(required = true, value_name = "WORKFLOW_ID")]
+    pub workflows: Vec<String>,
+    /// Region, connection and output options.
+    #[command(flatten)]
+    pub options: PlatformOptions,
+}
+
+/// The options of both `jumio-platform` commands.
+#[derive(Debug, Args)]
+pub struct PlatformOptions {
+    /// The region holding the data: us (amer-1), eu (emea-1) or sgp (apac-1)
+    /// (default: `region` under `[jumio-platform]`, else `[jumio]`, in the config file).
     #[arg(long, value_parser = region_parser())]
     pub region: Option<Region>,
     /// Connection and output options.

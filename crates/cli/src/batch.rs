@@ -6,14 +6,16 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use idv_delete_blocking::journal::InputSummary;
-use idv_delete_blocking::{BatchOptions, BatchReport, CancelToken, Client, Progress};
+use idv_delete_blocking::{
+    BatchOptions, BatchReport, CancelToken, Client, Progress, Region, Vendor,
+};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 
 use crate::args::{BatchArgs, Output};
 use crate::csv_input::{Input, Scan};
 use crate::failure::{Failure, EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK};
-use crate::signals;
+use crate::{platform, signals};
 
 /// What the batch command needs besides its arguments.
 pub struct Setup<'a> {
@@ -78,17 +80,17 @@ fn duplicates_message(name: &str, scan: &Scan) -> String {
 pub fn print_plan(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "{:<12} {:<16} {:<7} {:>10}",
+        "{:<15} {:<16} {:<7} {:>10}",
         "vendor", "product", "region", "items"
     )?;
     for ((vendor, product, region), count) in &scan.counts {
-        writeln!(out, "{vendor:<12} {product:<16} {region:<7} {count:>10}")?;
+        writeln!(out, "{vendor:<15} {product:<16} {region:<7} {count:>10}")?;
     }
-    writeln!(out, "{:<37} {:>10}", "total", scan.unique())?;
+    writeln!(out, "{:<40} {:>10}", "total", scan.unique())?;
     if scan.duplicates > 0 {
         writeln!(
             out,
-            "{:<37} {:>10}",
+            "{:<40} {:>10}",
             "duplicate rows (deleted once)", scan.duplicates
         )?;
     }
@@ -117,6 +119,12 @@ pub fn run(args: &BatchArgs, input: &Input, scan: &Scan, setup: Setup<'_>) -> Re
         confirm(scan, args.input == "-")?;
     }
 
+    if !args.dry_run {
+        // Refused client credentials stop the batch here, before any
+        // deletion; a dry run sends nothing, a token request included.
+        platform::check_tokens(setup.client, platform_regions(scan), &setup.cancel)?;
+    }
+
     let changed = Mutex::new(None);
     let intents = input.intents(&changed)?;
     let bar = progress_bar(scan.valid);
@@ -143,17 +151,22 @@ pub fn run(args: &BatchArgs, input: &Input, scan: &Scan, setup: Setup<'_>) -> Re
     options = options.progress(move |p: &Progress| update_bar(&on_progress, p));
     let report = setup.client.delete_many(intents, options);
     bar.finish_and_clear();
-    let report = report?;
+    let mut report = report?;
     if let Ok(Some(why)) = changed.into_inner() {
         return Err(Failure::runtime(why));
     }
+    // The token bought by the check above counts too: the client is this
+    // command's own, so its count is this run's.
+    report.token_requests = setup.client.token_requests();
 
     let journal = (!args.dry_run).then_some(args.journal.as_path());
+    let notes = erasure_notes(scan);
     match output {
-        Output::Text => print_summary(&report, journal),
+        Output::Text => print_summary(&report, journal, &notes),
         Output::Json => println!(
             "{}",
-            serde_json::to_string_pretty(&summary_json(&report, journal)).unwrap_or_default()
+            serde_json::to_string_pretty(&summary_json(&report, journal, &notes))
+                .unwrap_or_default()
         ),
     }
     if report.cancelled {
@@ -165,6 +178,24 @@ pub fn run(args: &BatchArgs, input: &Input, scan: &Scan, setup: Setup<'_>) -> Re
         return Ok(signals::exit_code());
     }
     Ok(exit_code(&report))
+}
+
+/// The regions of the Jumio Platform rows: where a token is needed.
+fn platform_regions(scan: &Scan) -> impl Iterator<Item = Region> + '_ {
+    scan.counts
+        .keys()
+        .filter(|(vendor, _, _)| *vendor == Vendor::JumioPlatform.as_str())
+        .filter_map(|(_, _, region)| region.parse().ok())
+}
+
+/// What a deletion erases, for each vendor of the batch where that is not
+/// simply everything: `vendor: note`.
+fn erasure_notes(scan: &Scan) -> Vec<String> {
+    Vendor::ALL
+        .into_iter()
+        .filter(|v| scan.counts.keys().any(|(name, _, _)| *name == v.as_str()))
+        .filter_map(|v| platform::erasure_note(v).map(|note| format!("{}: {note}", v.as_str())))
+        .collect()
 }
 
 /// 0 when everything in this run was deleted, 4 on failures, 3 on not-found.
@@ -233,8 +264,9 @@ fn update_bar(bar: &ProgressBar, progress: &Progress) {
     ));
 }
 
-/// The summary table for people, on stdout.
-pub fn print_summary(report: &BatchReport, journal: Option<&std::path::Path>) {
+/// The summary table for people, on stdout; `notes` say what a deletion
+/// erases where that is not everything (see `erasure_notes`).
+pub fn print_summary(report: &BatchReport, journal: Option<&std::path::Path>, notes: &[String]) {
     let rate = report.done() as f64 / report.elapsed.as_secs_f64().max(1e-9);
     if report.dry_run {
         println!(
@@ -280,6 +312,18 @@ pub fn print_summary(report: &BatchReport, journal: Option<&std::path::Path>) {
         report.elapsed.as_secs_f64(),
         report.attempts
     );
+    if report.token_requests > 0 {
+        println!(
+            "{} Jumio Platform token request{}",
+            report.token_requests,
+            if report.token_requests == 1 { "" } else { "s" }
+        );
+    }
+    if report.deleted() > 0 {
+        for note in notes {
+            println!("note: {note}");
+        }
+    }
     for note in &report.journal_notes {
         println!("note: {note}");
     }
@@ -312,8 +356,12 @@ pub fn print_summary(report: &BatchReport, journal: Option<&std::path::Path>) {
     }
 }
 
-/// The machine-readable summary.
-pub fn summary_json(report: &BatchReport, journal: Option<&std::path::Path>) -> serde_json::Value {
+/// The machine-readable summary; `notes` as for [`print_summary`].
+pub fn summary_json(
+    report: &BatchReport,
+    journal: Option<&std::path::Path>,
+    notes: &[String],
+) -> serde_json::Value {
     let failed: serde_json::Map<String, serde_json::Value> = report
         .failed
         .iter()
@@ -336,6 +384,8 @@ pub fn summary_json(report: &BatchReport, journal: Option<&std::path::Path>) -> 
         "resumed_in_doubt": report.resumed_in_doubt,
         "retried_failures": report.retried_failures,
         "attempts": report.attempts,
+        "token_requests": report.token_requests,
+        "erasure_notes": notes,
         "elapsed_seconds": report.elapsed.as_secs_f64(),
         "journal": journal.map(|p| p.display().to_string()),
         "journal_notes": report.journal_notes,

@@ -8,6 +8,12 @@
 //! user_agent = "Acme KYC-Cleaner/1.0"
 //! region = "eu"                 # default for `idv-delete jumio`
 //!
+//! [jumio-platform]               # the Jumio Platform (KYX), OAuth2
+//! client_id = "..."
+//! client_secret = "..."
+//! user_agent = "Acme KYC-Cleaner/1.0" # optional: else [jumio]'s
+//! region = "eu"                 # optional: else [jumio]'s
+//!
 //! [hyperverge]
 //! app_id = "..."
 //! app_key = "..."
@@ -21,7 +27,10 @@
 
 use std::path::{Path, PathBuf};
 
-use idv_delete_blocking::{HyperVergeCredentials, JumioCredentials, Region};
+use idv_delete_blocking::core::Credentials;
+use idv_delete_blocking::{
+    HyperVergeCredentials, JumioCredentials, JumioPlatformCredentials, Region, Vendor,
+};
 use serde::Deserialize;
 
 use crate::failure::Failure;
@@ -33,6 +42,8 @@ pub struct FileConfig {
     /// Base URL for every vendor.
     base_url: Option<String>,
     jumio: Option<JumioSection>,
+    #[serde(rename = "jumio-platform")]
+    jumio_platform: Option<JumioPlatformSection>,
     hyperverge: Option<HypervergeSection>,
 }
 
@@ -41,6 +52,15 @@ pub struct FileConfig {
 struct JumioSection {
     api_token: Option<String>,
     api_secret: Option<String>,
+    user_agent: Option<String>,
+    region: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JumioPlatformSection {
+    client_id: Option<String>,
+    client_secret: Option<String>,
     user_agent: Option<String>,
     region: Option<String>,
 }
@@ -122,13 +142,30 @@ impl Config {
 
     /// The default Jumio region from the file.
     pub fn jumio_region(&self) -> Result<Option<Region>, Failure> {
-        match self.file.jumio.as_ref().and_then(|j| j.region.as_deref()) {
-            None => Ok(None),
-            Some(name) => name
-                .parse()
-                .map(Some)
-                .map_err(|e: idv_delete_blocking::DeleteError| Failure::config(e.to_string())),
+        parse_region(self.file.jumio.as_ref().and_then(|j| j.region.as_deref()))
+    }
+
+    /// The default Jumio Platform region from the file: its own, else the
+    /// `[jumio]` one (a customer's data usually lives in one region).
+    pub fn jumio_platform_region(&self) -> Result<Option<Region>, Failure> {
+        match self
+            .file
+            .jumio_platform
+            .as_ref()
+            .and_then(|p| p.region.as_deref())
+        {
+            Some(name) => parse_region(Some(name)),
+            None => self.jumio_region(),
         }
+    }
+
+    /// The credentials of `vendor`: the one table the client is built from.
+    pub fn credentials(&self, vendor: Vendor) -> Result<Credentials, Failure> {
+        Ok(match vendor {
+            Vendor::Jumio => self.jumio()?.into(),
+            Vendor::JumioPlatform => self.jumio_platform()?.into(),
+            Vendor::HyperVerge => self.hyperverge()?.into(),
+        })
     }
 
     /// Jumio credentials from `JUMIO_API_TOKEN`, `JUMIO_API_SECRET`,
@@ -152,21 +189,55 @@ impl Config {
                 JumioCredentials::new(&token, &secret, &agent)
                     .map_err(|e| Failure::config(e.to_string()))
             }
-            (token, secret, agent) => {
-                let missing: Vec<&str> = [
+            (token, secret, agent) => Err(self.missing(
+                "Jumio",
+                &[
                     (token.is_none(), "JUMIO_API_TOKEN"),
                     (secret.is_none(), "JUMIO_API_SECRET"),
                     (agent.is_none(), "JUMIO_USER_AGENT"),
-                ]
-                .into_iter()
-                .filter_map(|(absent, name)| absent.then_some(name))
-                .collect();
-                Err(Failure::config(format!(
-                    "missing Jumio credentials: set {} in the environment, or api_token, api_secret and user_agent under [jumio] in {}",
-                    missing.join(", "),
-                    self.source()
-                )))
+                ],
+                "api_token, api_secret and user_agent under [jumio]",
+            )),
+        }
+    }
+
+    /// Jumio Platform credentials from `JUMIO_CLIENT_ID`,
+    /// `JUMIO_CLIENT_SECRET` and `JUMIO_USER_AGENT` (the variable Netverify
+    /// v2 uses too: one company, one User-Agent), each falling back to the
+    /// file's `[jumio-platform]` section, the User-Agent then to `[jumio]`.
+    pub fn jumio_platform(&self) -> Result<JumioPlatformCredentials, Failure> {
+        let section = self.file.jumio_platform.as_ref();
+        let id = pick(
+            "JUMIO_CLIENT_ID",
+            section.and_then(|s| s.client_id.as_deref()),
+        );
+        let secret = pick(
+            "JUMIO_CLIENT_SECRET",
+            section.and_then(|s| s.client_secret.as_deref()),
+        );
+        let agent = pick(
+            "JUMIO_USER_AGENT",
+            section.and_then(|s| s.user_agent.as_deref()).or_else(|| {
+                self.file
+                    .jumio
+                    .as_ref()
+                    .and_then(|j| j.user_agent.as_deref())
+            }),
+        );
+        match (id, secret, agent) {
+            (Some(id), Some(secret), Some(agent)) => {
+                JumioPlatformCredentials::new(&id, &secret, &agent)
+                    .map_err(|e| Failure::config(e.to_string()))
             }
+            (id, secret, agent) => Err(self.missing(
+                "Jumio Platform",
+                &[
+                    (id.is_none(), "JUMIO_CLIENT_ID"),
+                    (secret.is_none(), "JUMIO_CLIENT_SECRET"),
+                    (agent.is_none(), "JUMIO_USER_AGENT"),
+                ],
+                "client_id, client_secret and user_agent under [jumio-platform]",
+            )),
         }
     }
 
@@ -186,21 +257,40 @@ impl Config {
             (Some(id), Some(key)) => {
                 HyperVergeCredentials::new(&id, &key).map_err(|e| Failure::config(e.to_string()))
             }
-            (id, key) => {
-                let missing: Vec<&str> = [
+            (id, key) => Err(self.missing(
+                "HyperVerge",
+                &[
                     (id.is_none(), "HYPERVERGE_APP_ID"),
                     (key.is_none(), "HYPERVERGE_APP_KEY"),
-                ]
-                .into_iter()
-                .filter_map(|(absent, name)| absent.then_some(name))
-                .collect();
-                Err(Failure::config(format!(
-                    "missing HyperVerge credentials: set {} in the environment, or app_id and app_key under [hyperverge] in {}",
-                    missing.join(", "),
-                    self.source()
-                )))
-            }
+                ],
+                "app_id and app_key under [hyperverge]",
+            )),
         }
+    }
+
+    /// The error for credentials that are not all set: the variables
+    /// missing (`absent`, name), and the file's keys that can stand in.
+    fn missing(&self, vendor: &str, variables: &[(bool, &str)], file_keys: &str) -> Failure {
+        let missing: Vec<&str> = variables
+            .iter()
+            .filter_map(|&(absent, name)| absent.then_some(name))
+            .collect();
+        Failure::config(format!(
+            "missing {vendor} credentials: set {} in the environment, or {file_keys} in {}",
+            missing.join(", "),
+            self.source()
+        ))
+    }
+}
+
+/// A region name from the config file.
+fn parse_region(name: Option<&str>) -> Result<Option<Region>, Failure> {
+    match name {
+        None => Ok(None),
+        Some(name) => name
+            .parse()
+            .map(Some)
+            .map_err(|e: idv_delete_blocking::DeleteError| Failure::config(e.to_string())),
     }
 }
 

@@ -1,5 +1,15 @@
 //! The batch CSV: `vendor,product,region,reference`.
 //!
+//! Vendors are `jumio` (products `scan`, `authentication`, `document`),
+//! `jumio-platform` (products `account` and `workflow`) and `hyperverge`
+//! (product `transaction` or empty); both Jumio APIs need a region (`us`,
+//! `eu`, `sgp`), HyperVerge has none. A Jumio Platform account's reference
+//! is its id; a workflow execution's is `ACCOUNT_ID/WORKFLOW_ID` (two UUIDs
+//! in one column, so a row stays four columns and a journal keeps one
+//! reference). The names are read by the core's `Target::parse`, as the
+//! journal reads them; the CLI adds only the row-level messages for a
+//! missing or extra region.
+//!
 //! Read twice (three times when it has duplicates): a first pass checks
 //! every row, counts what would be deleted and finds duplicate rows (so
 //! nothing is sent when a row is bad, and the plan counts each item once),
@@ -36,9 +46,7 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::fs::File;
 use std::io::{self, Read, Seek};
 
-use idv_delete_blocking::{
-    DeleteIntent, InputDigest, ItemKey, JumioProduct, Region, Target, Vendor,
-};
+use idv_delete_blocking::{DeleteIntent, InputDigest, ItemKey, Region, Target, Vendor};
 
 use crate::failure::Failure;
 
@@ -361,13 +369,15 @@ impl<R: Read> Read for LineEnds<R> {
     }
 }
 
-/// An item as the duplicate list shows it: `jumio scan eu REF`, or
+/// An item as the duplicate list shows it: `jumio scan eu REF`,
+/// `jumio-platform workflow eu ACCOUNT/WORKFLOW`, or
 /// `hyperverge transaction "ID"` (quoted, as an id may hold spaces).
 fn describe_item(intent: &DeleteIntent) -> String {
     let target = intent.target();
     match (target.vendor(), target.region()) {
-        (Vendor::Jumio, Some(region)) => format!(
-            "jumio {} {} {}",
+        (vendor, Some(region)) => format!(
+            "{} {} {} {}",
+            vendor.as_str(),
             target.product_name(),
             region.as_str(),
             intent.reference()
@@ -456,31 +466,25 @@ impl Columns {
             field(self.region),
             field(self.reference),
         );
-        let target = match vendor.to_ascii_lowercase().as_str() {
-            "jumio" => {
-                let product: JumioProduct = product.parse().map_err(|e| describe(&e))?;
-                if region.is_empty() {
-                    return Err("a Jumio row needs a region: us, eu or sgp".into());
-                }
-                let region: Region = region.parse().map_err(|e| describe(&e))?;
-                Target::Jumio { product, region }
+        if vendor.is_empty() {
+            return Err("the vendor is empty: use jumio, jumio-platform or hyperverge".into());
+        }
+        let known: Vendor = vendor.parse().map_err(|e| describe(&e))?;
+        // Whether a region is needed is said here, per row; the rest of
+        // the reading is the core's, the one the journal uses too.
+        match (known, region.is_empty()) {
+            (Vendor::HyperVerge, false) => {
+                return Err(format!(
+                    "HyperVerge rows have no region; leave it empty instead of {region:?}"
+                ))
             }
-            "hyperverge" => {
-                if !(product.is_empty() || product.eq_ignore_ascii_case("transaction")) {
-                    return Err(format!(
-                        "HyperVerge has one product, \"transaction\", not {product:?}"
-                    ));
-                }
-                if !region.is_empty() {
-                    return Err(format!(
-                        "HyperVerge rows have no region; leave it empty instead of {region:?}"
-                    ));
-                }
-                Target::HyperVerge
+            (Vendor::Jumio, true) => return Err("a Jumio row needs a region: us, eu or sgp".into()),
+            (Vendor::JumioPlatform, true) => {
+                return Err("a Jumio Platform row needs a region: us, eu or sgp".into())
             }
-            "" => return Err("the vendor is empty: use jumio or hyperverge".into()),
-            other => return Err(format!("unknown vendor {other:?}: use jumio or hyperverge")),
-        };
+            _ => {}
+        }
+        let target = Target::parse(vendor, product, Some(region)).map_err(|e| describe(&e))?;
         DeleteIntent::new(target, reference).map_err(|e| describe(&e))
     }
 }

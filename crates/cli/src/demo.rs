@@ -1,7 +1,8 @@
 //! `idv-delete demo`: the whole job on the embedded emulator.
 //!
 //! Starts the emulator on a free loopback port with transactions for every
-//! Jumio product and region and for HyperVerge, injects a few faults (5xx,
+//! Jumio product and region, Jumio Platform accounts and workflow
+//! executions (OAuth2 tokens included), and HyperVerge, injects a few faults (5xx,
 //! 429 with Retry-After, connection resets before and after the delete is
 //! applied, latency), writes the CSV, runs the batch with progress and a
 //! journal exactly as `idv-delete batch` does, and then asks the emulator
@@ -11,7 +12,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use idv_delete_blocking::{
-    CancelToken, Client, HyperVergeCredentials, JumioCredentials, JumioProduct, Region, RetryPolicy,
+    CancelToken, Client, HyperVergeCredentials, JumioCredentials, JumioPlatformCredentials,
+    JumioProduct, Region, RetryPolicy,
 };
 use idv_delete_emulator::{Config, Emulator, Faults, SeedItem};
 
@@ -77,6 +79,14 @@ pub fn run(args: &DemoArgs) -> Result<u8, Failure> {
             )
             .map_err(|e| Failure::runtime(e.to_string()))?,
         )
+        .jumio_platform(
+            JumioPlatformCredentials::new(
+                idv_delete_emulator::DEFAULT_JUMIO_CLIENT_ID,
+                idv_delete_emulator::DEFAULT_JUMIO_CLIENT_SECRET,
+                concat!("idv-delete-demo/", env!("CARGO_PKG_VERSION")),
+            )
+            .map_err(|e| Failure::runtime(e.to_string()))?,
+        )
         .hyperverge(
             HyperVergeCredentials::new(
                 idv_delete_emulator::DEFAULT_HYPERVERGE_APP_ID,
@@ -127,10 +137,13 @@ pub fn run(args: &DemoArgs) -> Result<u8, Failure> {
     let stats = emulator.stats();
     let erased_once = stats.references.iter().filter(|r| r.applied == 1).count();
     let erased_twice = stats.references.iter().filter(|r| r.applied > 1).count();
+    // Deleting a workflow execution keeps its account (seeding the
+    // workflow created it): those accounts, and nothing else, remain.
+    let kept = kept_accounts(&items);
     let verdict =
-        stats.transactions_present == 0 && erased_once == items.len() && erased_twice == 0;
+        stats.transactions_present == kept && erased_once == items.len() && erased_twice == 0;
     let message = format!(
-        "emulator check: {erased_once} of {} transactions erased exactly once, {erased_twice} more than once, {} still present: {}",
+        "emulator check: {erased_once} of {} transactions erased exactly once, {erased_twice} more than once, {} still present ({kept} expected: the accounts of the deleted workflow executions): {}",
         items.len(),
         stats.transactions_present,
         if verdict { "OK" } else { "NOT OK" }
@@ -148,29 +161,54 @@ pub fn run(args: &DemoArgs) -> Result<u8, Failure> {
     })
 }
 
-/// `count` transactions spread over the nine Jumio calls and HyperVerge,
-/// with UUID-shaped references derived from their index.
+/// `count` transactions spread over the nine Jumio calls, Jumio Platform
+/// accounts and workflow executions, and HyperVerge, with UUID-shaped
+/// references derived from their index (a workflow's is
+/// `ACCOUNT_ID/WORKFLOW_ID`, its account not otherwise deleted).
 fn demo_items(count: u32) -> Vec<SeedItem> {
     let targets: Vec<(&str, &str)> = JumioProduct::ALL
         .iter()
         .map(|p| ("jumio", p.as_str()))
-        .chain([("hyperverge", "transaction")])
+        .chain([
+            ("jumio-platform", "account"),
+            ("jumio-platform", "workflow"),
+            ("hyperverge", "transaction"),
+        ])
         .collect();
     (0..count)
         .map(|i| {
             let (vendor, product) = targets[i as usize % targets.len()];
             let h = splitmix(u64::from(i));
-            let reference = format!(
-                "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
-                h >> 32,
-                (h >> 16) & 0xffff,
-                h & 0xfff,
-                (h >> 40) & 0xfff,
-                splitmix(h) & 0xffff_ffff_ffff
-            );
+            let reference = if product == "workflow" {
+                format!("{}/{}", uuid(h), uuid(splitmix(h ^ 0x5eed)))
+            } else {
+                uuid(h)
+            };
             SeedItem::new(vendor, product, &reference)
         })
         .collect()
+}
+
+/// The distinct accounts of the workflow executions among `items`.
+fn kept_accounts(items: &[SeedItem]) -> u64 {
+    let accounts: std::collections::BTreeSet<&str> = items
+        .iter()
+        .filter(|item| item.vendor == "jumio-platform" && item.product == "workflow")
+        .filter_map(|item| item.reference.split_once('/').map(|(account, _)| account))
+        .collect();
+    accounts.len() as u64
+}
+
+/// A UUID-shaped string (version 4, variant 1) made from `h`.
+fn uuid(h: u64) -> String {
+    format!(
+        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        h >> 32,
+        (h >> 16) & 0xffff,
+        h & 0xfff,
+        (h >> 40) & 0xfff,
+        splitmix(h) & 0xffff_ffff_ffff
+    )
 }
 
 fn splitmix(x: u64) -> u64 {
@@ -180,13 +218,13 @@ fn splitmix(x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// The batch CSV of `items`; Jumio rows cycle through the regions (the
-/// emulator serves every region on one port).
+/// The batch CSV of `items`; Jumio and Jumio Platform rows cycle through
+/// the regions (the emulator serves every region on one port).
 fn write_csv(path: &PathBuf, items: &[SeedItem]) -> Result<(), Failure> {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
     writeln!(out, "vendor,product,region,reference")?;
     for (i, item) in items.iter().enumerate() {
-        let region = if item.vendor == "jumio" {
+        let region = if item.vendor != "hyperverge" {
             Region::ALL[(i / 4) % 3].as_str()
         } else {
             ""

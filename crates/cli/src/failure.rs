@@ -51,6 +51,15 @@ impl Failure {
         }
     }
 
+    /// Stopped by a signal before anything was sent (`code` is the
+    /// signal's exit code, see `signals::exit_code`).
+    pub fn stopped(code: u8, message: impl Into<String>) -> Failure {
+        Failure {
+            code,
+            message: message.into(),
+        }
+    }
+
     /// The user declined (exit 5).
     pub fn declined(message: impl Into<String>) -> Failure {
         Failure {

@@ -1,4 +1,5 @@
-//! `idv-delete`: erase identity-verification data at Jumio and HyperVerge.
+//! `idv-delete`: erase identity-verification data at Jumio (Netverify v2
+//! and the Jumio Platform) and HyperVerge.
 //!
 //! See `idv-delete --help` for commands, credentials and exit codes.
 #![forbid(unsafe_code)]
@@ -9,17 +10,21 @@ mod config;
 mod csv_input;
 mod demo;
 mod failure;
+mod platform;
 mod signals;
 mod single;
 mod verify;
 
+use std::collections::BTreeSet;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use idv_delete_blocking::{CancelToken, Client, DeleteIntent, Endpoint, RetryPolicy, MAX_TIMEOUT};
+use idv_delete_blocking::{
+    CancelToken, Client, DeleteError, DeleteIntent, Endpoint, RetryPolicy, Vendor, MAX_TIMEOUT,
+};
 
-use crate::args::{Cli, Command, ConnectionArgs};
+use crate::args::{Cli, Command, ConnectionArgs, PlatformCommand};
 use crate::config::Config;
 use crate::failure::Failure;
 
@@ -44,55 +49,74 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                     Failure::config("which region holds these transactions? pass --region us, eu or sgp (or set region under [jumio] in the config file)")
                 })?,
             };
-            let product = args.product;
-            let client = client(
-                &config,
-                &args.connection,
-                Vendors {
-                    jumio: true,
-                    hyperverge: false,
-                },
-                None,
-            )?;
             let intents = args
                 .references
                 .iter()
-                .map(|r| DeleteIntent::jumio(product, region, r))
+                .map(|r| DeleteIntent::jumio(args.product, region, r))
                 .collect();
-            single::run(&client, intents, args.connection.output, &stoppable()?)
+            single_command(&config, &args.connection, Vendor::Jumio, intents, None)
+        }
+        Command::JumioPlatform(args) => {
+            let options = match &args.resource {
+                PlatformCommand::Account(a) => &a.options,
+                PlatformCommand::Workflow(w) => &w.options,
+            };
+            let config = Config::load(options.connection.config.as_deref())?;
+            let region = match options.region {
+                Some(region) => region,
+                None => config.jumio_platform_region()?.ok_or_else(|| {
+                    Failure::config("which region holds this data? pass --region us, eu or sgp (or set region under [jumio-platform] in the config file)")
+                })?,
+            };
+            let intents = match &args.resource {
+                PlatformCommand::Account(a) => a
+                    .accounts
+                    .iter()
+                    .map(|id| DeleteIntent::jumio_platform_account(region, id))
+                    .collect(),
+                PlatformCommand::Workflow(w) => w
+                    .workflows
+                    .iter()
+                    .map(|id| DeleteIntent::jumio_platform_workflow(region, &w.account, id))
+                    .collect(),
+            };
+            single_command(
+                &config,
+                &options.connection,
+                Vendor::JumioPlatform,
+                intents,
+                None,
+            )
         }
         Command::Hyperverge(args) => {
             let config = Config::load(args.connection.config.as_deref())?;
             let host = args.host.as_deref().or(config.hyperverge_host());
-            let client = client(
-                &config,
-                &args.connection,
-                Vendors {
-                    jumio: false,
-                    hyperverge: true,
-                },
-                host,
-            )?;
             let intents = args
                 .transactions
                 .iter()
                 .map(|t| DeleteIntent::hyperverge(t))
                 .collect();
-            single::run(&client, intents, args.connection.output, &stoppable()?)
+            single_command(&config, &args.connection, Vendor::HyperVerge, intents, host)
         }
         Command::Batch(args) => {
             let config = Config::load(args.connection.config.as_deref())?;
             let input = csv_input::Input::open(&args.input)?;
             let scan = batch::check_input(&input, args.skip_invalid)?;
-            let vendors = Vendors {
-                jumio: scan.counts.keys().any(|(vendor, _, _)| *vendor == "jumio"),
-                hyperverge: scan
-                    .counts
-                    .keys()
-                    .any(|(vendor, _, _)| *vendor == "hyperverge"),
-            };
+            let vendors: BTreeSet<Vendor> = Vendor::ALL
+                .into_iter()
+                .filter(|v| {
+                    scan.counts
+                        .keys()
+                        .any(|(vendor, _, _)| *vendor == v.as_str())
+                })
+                .collect();
             // A dry run checks the credentials too: it is the rehearsal.
-            let client = client(&config, &args.connection, vendors, config.hyperverge_host())?;
+            let client = client(
+                &config,
+                &args.connection,
+                &vendors,
+                config.hyperverge_host(),
+            )?;
             let cancel = stoppable()?;
             batch::run(
                 &args,
@@ -121,17 +145,30 @@ fn stoppable() -> Result<CancelToken, Failure> {
     Ok(cancel)
 }
 
-/// Which vendors' credentials a command needs.
-struct Vendors {
-    jumio: bool,
-    hyperverge: bool,
+/// `idv-delete jumio|jumio-platform|hyperverge ...`: the intents of one
+/// vendor, deleted by one client (so the Jumio Platform's ids share one
+/// token), one after the other.
+fn single_command(
+    config: &Config,
+    connection: &ConnectionArgs,
+    vendor: Vendor,
+    intents: Result<Vec<DeleteIntent>, DeleteError>,
+    hyperverge_host: Option<&str>,
+) -> Result<u8, Failure> {
+    let client = client(
+        config,
+        connection,
+        &BTreeSet::from([vendor]),
+        hyperverge_host,
+    )?;
+    single::run(&client, intents, connection.output, &stoppable()?)
 }
 
 /// A client with the credentials of `vendors`, all checked before any I/O.
 fn client(
     config: &Config,
     connection: &ConnectionArgs,
-    vendors: Vendors,
+    vendors: &BTreeSet<Vendor>,
     hyperverge_host: Option<&str>,
 ) -> Result<Client, Failure> {
     let longest = MAX_TIMEOUT.as_secs_f64();
@@ -150,11 +187,10 @@ fn client(
             max_attempts: connection.max_attempts,
             ..RetryPolicy::default()
         });
-    if vendors.jumio {
-        builder = builder.jumio(config.jumio()?);
+    for &vendor in vendors {
+        builder = builder.credentials(config.credentials(vendor)?);
     }
-    if vendors.hyperverge {
-        builder = builder.hyperverge(config.hyperverge()?);
+    if vendors.contains(&Vendor::HyperVerge) {
         if let Some(host) = hyperverge_host {
             builder = builder.hyperverge_endpoint(
                 Endpoint::hyperverge_host(host).map_err(|e| Failure::config(e.to_string()))?,

@@ -1,15 +1,17 @@
-//! `idv-delete jumio ...` and `idv-delete hyperverge ...`: a few deletions,
-//! one after the other, each reported on its own line.
+//! `idv-delete jumio ...`, `idv-delete jumio-platform ...` and
+//! `idv-delete hyperverge ...`: a few deletions, one after the other, each
+//! reported on its own line.
 
 use idv_delete_blocking::{CancelToken, Client, DeleteError, DeleteIntent, Deleted, ErrorKind};
 use serde_json::json;
 
 use crate::args::Output;
 use crate::failure::{Failure, EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK};
-use crate::signals;
+use crate::{platform, signals};
 
-/// Validates every intent first (nothing is sent if one is bad), then
-/// deletes them in order. Returns the exit code.
+/// Validates every intent first (nothing is sent if one is bad), buys the
+/// Jumio Platform's token if any intent needs one (nothing is deleted if
+/// it is refused), then deletes them in order. Returns the exit code.
 ///
 /// `cancel` (SIGINT, SIGTERM) ends the deletion under way at once if it is
 /// waiting (its request, if on the wire, finishes) and leaves the rest
@@ -26,6 +28,11 @@ pub fn run(
             .check(intent)
             .map_err(|e| Failure::config(e.to_string()))?;
     }
+    platform::check_tokens(
+        client,
+        platform::regions(intents.iter().map(DeleteIntent::target)),
+        cancel,
+    )?;
     let mut results = Vec::with_capacity(intents.len());
     for intent in &intents {
         if cancel.is_cancelled() {
@@ -88,7 +95,7 @@ fn exit_code<'a>(results: impl Iterator<Item = &'a Result<Deleted, DeleteError>>
 fn describe(intent: &DeleteIntent, result: &Result<Deleted, DeleteError>) -> String {
     match result {
         Ok(deleted) => format!(
-            "deleted    {intent} (confirmed by {}, {} attempt{}{})",
+            "deleted    {intent} (confirmed by {}, {} attempt{}{}){}",
             match deleted.confirmed_by {
                 idv_delete_blocking::ConfirmedBy::Response => "the vendor's answer",
                 idv_delete_blocking::ConfirmedBy::Absence => "absence after an uncertain attempt",
@@ -99,7 +106,10 @@ fn describe(intent: &DeleteIntent, result: &Result<Deleted, DeleteError>) -> Str
                 String::new()
             } else {
                 format!(", audits: {}", deleted.audits.join(" "))
-            }
+            },
+            platform::erasure_note(intent.vendor())
+                .map(|note| format!(": {note}"))
+                .unwrap_or_default()
         ),
         Err(e) if e.kind() == ErrorKind::NotFound => format!("not found  {intent}: {e}"),
         Err(e) => format!("failed     {intent}: {e}"),
@@ -136,6 +146,9 @@ pub fn to_json(intent: &DeleteIntent, result: &Result<Deleted, DeleteError>) -> 
     };
     if let (Some(item), serde_json::Value::Object(fields)) = (item.as_object_mut(), fields) {
         item.extend(fields);
+        if let (Ok(_), Some(note)) = (result, platform::erasure_note(target.vendor())) {
+            item.insert("erasure".into(), json!(note));
+        }
     }
     item
 }

@@ -31,6 +31,7 @@ use crate::args::Output;
 use crate::failure::{
     Failure, EXIT_FAILED, EXIT_INCOMPLETE, EXIT_NOT_FOUND, EXIT_OK, EXIT_RUNTIME,
 };
+use crate::platform;
 
 /// What "confirmed by absence" means, said wherever it is shown.
 const ABSENCE: &str =
@@ -211,7 +212,13 @@ fn list_items<W: Write>(
     for record in JournalReader::open(path)? {
         let line = match record? {
             Record::Outcome(outcome) => {
-                let (result, detail) = describe(&outcome.outcome);
+                let (result, mut detail) = describe(&outcome.outcome);
+                if let (true, Some(note)) = (
+                    result == "deleted",
+                    platform::erasure_note(outcome.intent.vendor()),
+                ) {
+                    detail = format!("{detail}; {note}");
+                }
                 Line {
                     position: outcome.position,
                     item: outcome.intent.to_string(),

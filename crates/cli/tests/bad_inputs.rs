@@ -5,9 +5,12 @@
 //! journal, and send no request to the in-process emulator.
 
 use std::ffi::OsString;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
 
 use idv_delete_emulator::{Config, Emulator};
 use serde_json::Value;
@@ -293,4 +296,288 @@ fn the_catalogue_is_well_formed() {
             "{id}: no input"
         );
     }
+}
+
+/// A valid Jumio Platform id (a UUID).
+const UUID: &str = "2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20";
+const UUID2: &str = "7c1d0e5a-3b2f-4a6e-9d8c-1f0e2d3c4b5a";
+
+/// Runs `command` and returns what went wrong with its refusal, if
+/// anything: exit 2, `phrase` on stderr, nothing on stdout, no journal in
+/// `dir`.
+fn refusal_problems(command: &mut Command, phrase: &str, dir: &Path) -> Vec<String> {
+    let output = command.output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let mut wrong = Vec::new();
+    if output.status.code() != Some(2) {
+        wrong.push(format!("exit {:?}, expected 2", output.status.code()));
+    }
+    if !stderr.contains(phrase) {
+        wrong.push(format!("stderr lacks {phrase:?}: {stderr}"));
+    }
+    if !stdout.is_empty() {
+        wrong.push(format!("printed on stdout: {stdout}"));
+    }
+    if dir.join("journal").exists() {
+        wrong.push("wrote a journal".to_owned());
+    }
+    wrong
+}
+
+/// The binary with valid emulator credentials for every vendor, the Jumio
+/// Platform's included.
+fn idv_delete_platform(home: &Path) -> Command {
+    let mut command = idv_delete(home);
+    command
+        .env(
+            "JUMIO_CLIENT_ID",
+            idv_delete_emulator::DEFAULT_JUMIO_CLIENT_ID,
+        )
+        .env(
+            "JUMIO_CLIENT_SECRET",
+            idv_delete_emulator::DEFAULT_JUMIO_CLIENT_SECRET,
+        );
+    command
+}
+
+/// Jumio Platform ids that are not UUIDs, with path and query tricks, on
+/// the command line and in CSV rows: each refused by name before anything
+/// is sent, not even a token request.
+#[test]
+fn bad_platform_ids_are_refused_before_any_request() {
+    let emulator = Emulator::start(Config::default()).unwrap();
+    let base = emulator.base_url();
+    let account = |id: &str| vec!["account".to_owned(), id.to_owned()];
+    let workflow = |a: &str, w: &str| vec!["workflow".to_owned(), a.to_owned(), w.to_owned()];
+    let arguments: Vec<(&str, Vec<String>, &str)> = vec![
+        (
+            "not-a-uuid",
+            account("not-a-uuid"),
+            "Jumio Platform account id \"not-a-uuid\" has the character 'n' (U+006E) at position 0",
+        ),
+        (
+            "dot-dot",
+            account("../x"),
+            "Jumio Platform account id \"../x\" has the character '.'",
+        ),
+        (
+            "query",
+            account("a?b"),
+            "Jumio Platform account id \"a?b\" has the character '?'",
+        ),
+        (
+            "short",
+            account(&UUID[..35]),
+            "is not in the 8-4-4-4-12 form of a UUID",
+        ),
+        (
+            "empty",
+            account(""),
+            "Jumio Platform account id \"\" is empty",
+        ),
+        (
+            "joined",
+            account(&format!("{UUID}/{UUID2}")),
+            "has the character '/'",
+        ),
+        (
+            "workflow-dot-dot",
+            workflow(UUID, "../../accounts/x"),
+            "Jumio Platform workflow execution id \"../../accounts/x\" has the character '.'",
+        ),
+        (
+            "workflow-query",
+            workflow(UUID, &format!("{UUID2}?x=1")),
+            "has the character '?'",
+        ),
+        (
+            "workflow-account-slash",
+            workflow(&format!("{UUID}/x"), UUID2),
+            "Jumio Platform account id",
+        ),
+        (
+            "workflow-encoded",
+            workflow(UUID, "%2e%2e"),
+            "has the character '%'",
+        ),
+    ];
+    let rows: Vec<(&str, String, &str)> = vec![
+        ("row-workflow-no-account", format!("jumio-platform,workflow,eu,{UUID2}"), "line 2: Jumio Platform workflow \"7c1d0e5a-3b2f-4a6e-9d8c-1f0e2d3c4b5a\" does not name its account; write ACCOUNT_ID/WORKFLOW_ID"),
+        ("row-workflow-empty-account", format!("jumio-platform,workflow,eu,/{UUID2}"), "line 2: Jumio Platform account id \"\" is empty"),
+        ("row-account-path", format!("jumio-platform,account,eu,{UUID}/../x"), "line 2: Jumio Platform account id"),
+        ("row-account-query", format!("jumio-platform,account,us,{UUID}?a=b"), "line 2: Jumio Platform account id"),
+        ("row-workflow-three-parts", format!("jumio-platform,workflow,eu,{UUID}/{UUID2}/x"), "line 2: Jumio Platform workflow execution id"),
+        ("row-no-region", format!("jumio-platform,account,,{UUID}"), "line 2: a Jumio Platform row needs a region"),
+        ("row-bad-region", format!("jumio-platform,account,mars,{UUID}"), "line 2: unknown Jumio region \"mars\""),
+        ("row-v2-product", format!("jumio-platform,scan,eu,{UUID}"), "line 2: unknown Jumio Platform product \"scan\""),
+        ("row-platform-product-for-v2", "jumio,account,eu,ref-1".to_owned(), "line 2: unknown Jumio product \"account\""),
+    ];
+    let mut problems = Vec::new();
+    for (id, args, phrase) in &arguments {
+        let dir = scratch(id);
+        let mut command = idv_delete_platform(&dir);
+        command
+            .arg("jumio-platform")
+            .args(args)
+            .args(["--region", "eu", "--base-url", &base]);
+        for wrong in refusal_problems(&mut command, phrase, &dir) {
+            problems.push(format!("{id}: {wrong}"));
+        }
+    }
+    for (id, row, phrase) in &rows {
+        let dir = scratch(id);
+        let file = dir.join("input.csv");
+        std::fs::write(&file, format!("vendor,product,region,reference\n{row}\n")).unwrap();
+        let mut command = idv_delete_platform(&dir);
+        command
+            .arg("batch")
+            .arg(&file)
+            .arg("--journal")
+            .arg(dir.join("journal"))
+            .args(["--yes", "--base-url", &base]);
+        for wrong in refusal_problems(&mut command, phrase, &dir) {
+            problems.push(format!("{id}: {wrong}"));
+        }
+    }
+    let sent = emulator.stats().total_requests;
+    assert_eq!(sent, 0, "{sent} request(s) reached the emulator");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// A token endpoint that answers every request with 200 and `body`, and
+/// records the requests' paths. Runs until the test process ends.
+struct FakeTokenServer {
+    base_url: String,
+    paths: Arc<Mutex<Vec<String>>>,
+}
+
+impl FakeTokenServer {
+    fn start(body: &'static str) -> FakeTokenServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        let paths = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&paths);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                if let Some(path) = answer(stream, body) {
+                    seen.lock().unwrap().push(path);
+                }
+            }
+        });
+        FakeTokenServer { base_url, paths }
+    }
+}
+
+/// Reads one request (head and `Content-Length` body), answers `body`,
+/// and returns the request's path.
+fn answer(stream: TcpStream, body: &str) -> Option<String> {
+    let mut reader = BufReader::new(stream);
+    let (mut path, mut length) = (None, 0usize);
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if path.is_none() {
+            path = line.split(' ').nth(1).map(str::to_owned);
+        } else if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().unwrap_or(0);
+            }
+        }
+    }
+    let mut request_body = vec![0; length];
+    reader.read_exact(&mut request_body).ok()?;
+    let response = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = reader.get_mut().write_all(response.as_bytes());
+    path
+}
+
+/// Token answers that are no token: each refused by name, exit 2, with
+/// only token requests sent, never a delete, and no journal.
+#[test]
+fn bad_token_answers_are_refused_before_any_deletion() {
+    let cases: [(&str, &'static str, &str); 7] = [
+        (
+            "not-json",
+            "<html>login</html>",
+            "with a body that is not a JSON object",
+        ),
+        (
+            "no-access-token",
+            r#"{"expires_in":3600,"token_type":"Bearer"}"#,
+            "without an access_token string",
+        ),
+        (
+            "token-type-mac",
+            r#"{"access_token":"abc","expires_in":3600,"token_type":"mac"}"#,
+            "with token_type \"mac\" instead of Bearer",
+        ),
+        (
+            "no-token-type",
+            r#"{"access_token":"abc","expires_in":3600}"#,
+            "without a token_type",
+        ),
+        (
+            "expires-absurd",
+            r#"{"access_token":"abc","expires_in":1000000000000,"token_type":"Bearer"}"#,
+            "with expires_in 1000000000000, which is not a whole number of seconds",
+        ),
+        (
+            "expires-zero",
+            r#"{"access_token":"abc","expires_in":0,"token_type":"Bearer"}"#,
+            "with expires_in 0,",
+        ),
+        (
+            "expires-negative",
+            r#"{"access_token":"abc","expires_in":-5,"token_type":"Bearer"}"#,
+            "with expires_in -5,",
+        ),
+    ];
+    let mut problems = Vec::new();
+    for (id, body, phrase) in cases {
+        for batch in [false, true] {
+            let server = FakeTokenServer::start(body);
+            let dir = scratch(&format!("token-{id}-{batch}"));
+            let mut command = idv_delete(&dir);
+            command
+                .env("JUMIO_CLIENT_ID", "client-id")
+                .env("JUMIO_CLIENT_SECRET", "client-secret");
+            if batch {
+                let file = dir.join("input.csv");
+                std::fs::write(
+                    &file,
+                    format!("vendor,product,region,reference\njumio-platform,account,eu,{UUID}\n"),
+                )
+                .unwrap();
+                command
+                    .arg("batch")
+                    .arg(&file)
+                    .arg("--journal")
+                    .arg(dir.join("journal"))
+                    .arg("--yes");
+            } else {
+                command.args(["jumio-platform", "account", UUID, "--region", "eu"]);
+            }
+            command.args(["--base-url", &server.base_url]);
+            let label = format!("{id} ({})", if batch { "batch" } else { "single" });
+            let wrong = refusal_problems(&mut command, phrase, &dir);
+            problems.extend(wrong.into_iter().map(|w| format!("{label}: {w}")));
+            let paths = server.paths.lock().unwrap().clone();
+            if paths.is_empty() || paths.iter().any(|p| p != "/oauth2/token") {
+                problems.push(format!(
+                    "{label}: requests {paths:?}, expected only token requests"
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

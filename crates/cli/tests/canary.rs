@@ -6,10 +6,14 @@
 //! pseudo-terminal, broken config files) with `RUST_LOG=trace` and
 //! `RUST_BACKTRACE=full`. No stdout, stderr or journal may contain a canary,
 //! its distinctive suffix in any case, or the base64 of `token:secret`.
+//! The Jumio Platform's client id and secret are canaries too, and so is
+//! every access token the emulator issues (a recording proxy learns them).
 
-use std::net::{IpAddr, Ipv4Addr, TcpListener};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{IpAddr, Ipv4Addr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
 
 use idv_delete_emulator::{Config, Emulator, Faults, SeedItem};
 
@@ -18,6 +22,8 @@ const BIN: &str = env!("CARGO_BIN_EXE_idv-delete");
 const TOKEN: &str = "CANARY-TOKEN-7f3a9c";
 const SECRET: &str = "CANARY-SECRET-b41d2e";
 const APP_ID: &str = "CANARY-APPID-93c0e1";
+const CLIENT_ID: &str = "CANARY-CLIENTID-4e8b7a";
+const CLIENT_SECRET: &str = "CANARY-CLIENTSECRET-c92f06";
 const APP_KEY: &str = "CANARY-APPKEY-d5a8f4";
 
 /// Standard base64 with padding (RFC 4648), for the Basic credentials.
@@ -43,11 +49,21 @@ fn base64(bytes: &[u8]) -> String {
 /// Panics if `text` holds a canary in any form we look for.
 fn assert_clean(label: &str, text: &str) {
     let basic = base64(format!("{TOKEN}:{SECRET}").as_bytes());
+    let client_basic = base64(format!("{CLIENT_ID}:{CLIENT_SECRET}").as_bytes());
     let lower = text.to_lowercase();
-    for needle in [TOKEN, SECRET, APP_ID, APP_KEY, &basic] {
+    for needle in [
+        TOKEN,
+        SECRET,
+        APP_ID,
+        APP_KEY,
+        CLIENT_ID,
+        CLIENT_SECRET,
+        &basic,
+        &client_basic,
+    ] {
         assert!(!text.contains(needle), "{label} leaks {needle:?}:\n{text}");
     }
-    for suffix in ["7f3a9c", "b41d2e", "93c0e1", "d5a8f4"] {
+    for suffix in ["7f3a9c", "b41d2e", "93c0e1", "d5a8f4", "4e8b7a", "c92f06"] {
         assert!(
             !lower.contains(suffix),
             "{label} leaks the canary suffix {suffix:?}:\n{text}"
@@ -68,6 +84,8 @@ fn the_checker_finds_what_it_looks_for() {
         SECRET.to_lowercase(),
         format!("Authorization: Basic {basic}"),
         format!("appkey={APP_KEY}"),
+        format!("client {}", CLIENT_SECRET.to_uppercase()),
+        base64(format!("{CLIENT_ID}:{CLIENT_SECRET}").as_bytes()),
     ] {
         let caught = std::panic::catch_unwind(|| assert_clean("test", &leak));
         assert!(caught.is_err(), "{leak} was not caught");
@@ -80,6 +98,8 @@ fn canary_config() -> Config {
         jumio_secret: SECRET.into(),
         hyperverge_app_id: APP_ID.into(),
         hyperverge_app_key: APP_KEY.into(),
+        jumio_client_id: CLIENT_ID.into(),
+        jumio_client_secret: CLIENT_SECRET.into(),
         ..Config::default()
     }
 }
@@ -114,6 +134,8 @@ fn idv_delete(home: &Path) -> Command {
         .env("JUMIO_USER_AGENT", "Acme KYC-Cleaner/1.0")
         .env("HYPERVERGE_APP_ID", APP_ID)
         .env("HYPERVERGE_APP_KEY", APP_KEY)
+        .env("JUMIO_CLIENT_ID", CLIENT_ID)
+        .env("JUMIO_CLIENT_SECRET", CLIENT_SECRET)
         .env("RUST_LOG", "trace")
         .env("RUST_BACKTRACE", "full")
         .env("RUST_LIB_BACKTRACE", "1")
@@ -538,4 +560,183 @@ fn write_csv(dir: &Path) -> PathBuf {
     )
     .unwrap();
     path
+}
+
+/// A loopback proxy in front of the emulator that keeps every access
+/// token the emulator's token route issues: the tokens the CLI held.
+struct TokenRecorder {
+    base_url: String,
+    tokens: Arc<Mutex<Vec<String>>>,
+}
+
+impl TokenRecorder {
+    fn start(upstream: std::net::SocketAddr) -> TokenRecorder {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        let tokens = Arc::new(Mutex::new(Vec::new()));
+        let kept = Arc::clone(&tokens);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let kept = Arc::clone(&kept);
+                std::thread::spawn(move || {
+                    if let Some(token) = forward(stream, upstream) {
+                        kept.lock().unwrap().push(token);
+                    }
+                });
+            }
+        });
+        TokenRecorder { base_url, tokens }
+    }
+}
+
+/// Forwards one request to `upstream` (asking it to close the connection,
+/// so its answer ends at EOF and the client opens a new connection for
+/// the next request) and its answer back; returns the access token of a
+/// token answer.
+fn forward(stream: TcpStream, upstream: std::net::SocketAddr) -> Option<String> {
+    let mut reader = BufReader::new(stream);
+    let mut head = String::new();
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        if line.trim_end().is_empty() {
+            break;
+        }
+        let name = line.split(':').next().unwrap_or("").trim();
+        if name.eq_ignore_ascii_case("connection") {
+            continue;
+        }
+        if name.eq_ignore_ascii_case("content-length") {
+            length = line.split_once(':')?.1.trim().parse().ok()?;
+        }
+        head.push_str(&line);
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    let mut server = TcpStream::connect(upstream).ok()?;
+    server
+        .write_all(format!("{head}Connection: close\r\n\r\n").as_bytes())
+        .ok()?;
+    server.write_all(&body).ok()?;
+    let mut answer = Vec::new();
+    let _ = server.read_to_end(&mut answer);
+    let _ = reader.get_mut().write_all(&answer);
+    if !head.contains(" /oauth2/token ") {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&answer);
+    let (_, json) = text.split_once("\r\n\r\n")?;
+    let value: serde_json::Value = serde_json::from_str(json).ok()?;
+    value["access_token"].as_str().map(str::to_owned)
+}
+
+/// Jumio Platform runs (single accounts and workflows in text and JSON, a
+/// faulty batch with its resume and `verify`, refused client credentials):
+/// no output or journal holds the client id or secret, or any access token
+/// the emulator issued.
+#[test]
+fn platform_client_secret_and_access_tokens_never_appear() {
+    let dir = scratch("platform");
+    let emulator = emulator(Faults {
+        seed: 11,
+        p503: 0.15,
+        p429: 0.1,
+        retry_after_secs: 0,
+        p_reset_before: 0.05,
+        p_reset_after: 0.05,
+        ..Faults::default()
+    });
+    let proxy = TokenRecorder::start(emulator.addr());
+    let base = proxy.base_url.clone();
+    let uuid = |n: u32| format!("00000000-0000-4000-8000-{n:012x}");
+    let mut seed = Vec::new();
+    let mut csv = String::from("vendor,product,region,reference\n");
+    for i in 0..30 {
+        let (product, reference) = if i % 2 == 0 {
+            ("account", uuid(i))
+        } else {
+            ("workflow", format!("{}/{}", uuid(i), uuid(1000 + i)))
+        };
+        let region = ["us", "eu", "sgp"][i as usize % 3];
+        seed.push(SeedItem::new("jumio-platform", product, &reference));
+        csv.push_str(&format!("jumio-platform,{product},{region},{reference}\n"));
+    }
+    seed.push(SeedItem::new("jumio-platform", "account", &uuid(500)));
+    seed.push(SeedItem::new(
+        "jumio-platform",
+        "workflow",
+        &format!("{}/{}", uuid(501), uuid(502)),
+    ));
+    emulator.seed(&seed).unwrap();
+    let input = dir.join("platform.csv");
+    std::fs::write(&input, &csv).unwrap();
+    let journal = dir.join("platform.journal");
+
+    let mut outputs = Vec::new();
+    for output in ["text", "json"] {
+        outputs.push(run(
+            &format!("account {output}"),
+            idv_delete(&dir)
+                .args(["jumio-platform", "account", &uuid(500), "--region", "us"])
+                .args(["--base-url", &base, "--output", output]),
+        ));
+        outputs.push(run(
+            &format!("workflow {output}"),
+            idv_delete(&dir)
+                .args(["jumio-platform", "workflow", &uuid(501), &uuid(502)])
+                .args(["--region", "eu", "--base-url", &base, "--output", output]),
+        ));
+    }
+    let batch = |label: &str, extra: &[&str]| {
+        run(
+            label,
+            idv_delete(&dir)
+                .arg("batch")
+                .arg(&input)
+                .arg("--journal")
+                .arg(&journal)
+                .args(["--yes", "--concurrency", "4", "--base-url", &base])
+                .args(extra),
+        )
+    };
+    outputs.push(batch("first run", &["--max-attempts", "1"]));
+    emulator.set_faults(Faults::default()).unwrap();
+    let (code, output) = batch("resume", &["--max-attempts", "4", "--output", "json"]);
+    assert_eq!(code, 0, "{output}");
+    outputs.push((code, output));
+    for extra in [vec![], vec!["--output", "json"]] {
+        outputs.push(run(
+            "verify",
+            idv_delete(&dir).arg("verify").arg(&journal).args(extra),
+        ));
+    }
+    let (code, output) = run(
+        "refused",
+        idv_delete(&dir)
+            .env("JUMIO_CLIENT_SECRET", "CANARY-WRONG-c92f06")
+            .args(["jumio-platform", "account", &uuid(500), "--region", "us"])
+            .args(["--base-url", &base]),
+    );
+    assert_eq!(code, 2, "{output}");
+    outputs.push((code, output));
+
+    let tokens = proxy.tokens.lock().unwrap().clone();
+    assert!(tokens.len() >= 5, "the proxy saw {} tokens", tokens.len());
+    let journal_text = std::fs::read_to_string(&journal).unwrap();
+    assert_clean("platform journal", &journal_text);
+    for token in &tokens {
+        for (_, output) in &outputs {
+            assert!(
+                !output.contains(token.as_str()),
+                "a token leaked:\n{output}"
+            );
+        }
+        assert!(
+            !journal_text.contains(token.as_str()),
+            "the journal holds a token"
+        );
+    }
 }

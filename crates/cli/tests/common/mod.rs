@@ -39,6 +39,14 @@ pub fn idv_delete_with(home: &Path, jumio_secret: &str) -> Command {
         .env("JUMIO_API_SECRET", jumio_secret)
         .env("JUMIO_USER_AGENT", "Acme KYC-Cleaner/1.0")
         .env(
+            "JUMIO_CLIENT_ID",
+            idv_delete_emulator::DEFAULT_JUMIO_CLIENT_ID,
+        )
+        .env(
+            "JUMIO_CLIENT_SECRET",
+            idv_delete_emulator::DEFAULT_JUMIO_CLIENT_SECRET,
+        )
+        .env(
             "HYPERVERGE_APP_ID",
             idv_delete_emulator::DEFAULT_HYPERVERGE_APP_ID,
         )
@@ -105,4 +113,9 @@ pub fn seed_batch(emulator: &Emulator, n: usize) -> String {
     }
     emulator.seed(&items).unwrap();
     csv
+}
+
+/// A UUID-shaped id, distinct for each `n` (Jumio Platform ids are UUIDs).
+pub fn uuid(n: u32) -> String {
+    format!("00000000-0000-4000-8000-{n:012x}")
 }
