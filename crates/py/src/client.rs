@@ -35,7 +35,7 @@ use crate::sansio::Request;
 macro_rules! regional_client {
     (
         $class:ident, $vendor:expr, $credentials:path, ($id:ident, $secret:ident),
-        product = $product:literal,
+        product = $product:tt,
         $(#[$many_doc:meta])*
         { $($methods:tt)* }
     ) => {
