@@ -28,7 +28,7 @@ from conftest import USER_AGENT, fast_jumio, refs, uuids
 #: Classes of the native module that are not values: the clients and
 #: requests carry credentials (a pickle would write them out), and an
 #: emulator is a running server.
-NOT_VALUES = {"Jumio", "HyperVerge", "Request", "Emulator"}
+NOT_VALUES = {"Jumio", "JumioPlatform", "HyperVerge", "Request", "Emulator"}
 
 
 def copy(value: object) -> object:
@@ -147,7 +147,8 @@ def test_every_exception_pickles_with_its_fields(kind: idv_delete.ErrorKind) -> 
 
 def test_objects_with_credentials_refuse_to_pickle(emulator: Emulator) -> None:
     jumio = fast_jumio(emulator)
-    for value in (jumio, jumio.build_request("r"), emulator):
+    platform = idv_delete.JumioPlatform("id", "secret", user_agent=USER_AGENT)
+    for value in (jumio, platform, jumio.build_request("r"), emulator):
         with pytest.raises(TypeError):
             pickle.dumps(value)
 
