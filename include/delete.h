@@ -216,7 +216,8 @@ typedef struct delete_batch_report delete_batch_report;
 typedef struct delete_cancel delete_cancel;
 
 /**
- * A client of the Jumio and HyperVerge delete APIs: credentials, endpoints,
+ * A client of the Jumio, Jumio Platform and HyperVerge delete APIs:
+ * credentials, endpoints,
  * timeouts, a retry policy and one connection pool.
  *
  * Thread-safe: share one `const delete_client *` across threads (every
@@ -347,17 +348,30 @@ typedef struct delete_header {
 #define DELETE_PRODUCT_HYPERVERGE_TRANSACTION 4
 
 /**
- * United States (netverify.com).
+ * A Jumio Platform account and all its workflow executions:
+ * `/api/v1/accounts/{accountId}`. The reference is the account id, a UUID.
+ */
+#define DELETE_PRODUCT_JUMIO_PLATFORM_ACCOUNT 5
+
+/**
+ * One Jumio Platform workflow execution:
+ * `/api/v1/accounts/{accountId}/workflow-executions/{workflowExecutionId}`.
+ * The reference is `"ACCOUNT_ID/WORKFLOW_EXECUTION_ID"`, two UUIDs.
+ */
+#define DELETE_PRODUCT_JUMIO_PLATFORM_WORKFLOW 6
+
+/**
+ * United States (netverify.com; the Jumio Platform's amer-1).
  */
 #define DELETE_REGION_US 1
 
 /**
- * European Union (lon.netverify.com).
+ * European Union (lon.netverify.com; the Jumio Platform's emea-1).
  */
 #define DELETE_REGION_EU 2
 
 /**
- * Singapore (core-sgp.jumio.com).
+ * Singapore (core-sgp.jumio.com; the Jumio Platform's apac-1).
  */
 #define DELETE_REGION_SGP 3
 
@@ -409,6 +423,13 @@ typedef struct delete_header {
  * Requests sent, retries included.
  */
 #define DELETE_BATCH_COUNT_ATTEMPTS 9
+
+/**
+ * Jumio Platform access tokens requested during the batch: one per token
+ * lifetime when all goes well, none when the client already held a fresh
+ * one (not counted in `DELETE_BATCH_COUNT_ATTEMPTS`).
+ */
+#define DELETE_BATCH_COUNT_TOKEN_REQUESTS 10
 
 #ifdef __cplusplus
 extern "C" {
@@ -463,6 +484,34 @@ enum delete_result delete_client_builder_set_jumio(struct delete_client_builder 
                                                    delete_region region);
 
 /**
+ * Sets the Jumio Platform (KYX) OAuth2 client credentials and region
+ * (replacing earlier ones), for `DELETE_PRODUCT_JUMIO_PLATFORM_ACCOUNT`
+ * and `DELETE_PRODUCT_JUMIO_PLATFORM_WORKFLOW`.
+ *
+ * `client_id` and `client_secret` come from the Jumio portal; the client
+ * exchanges them for access tokens when it first needs one, shares each
+ * token between all threads and batches, and buys the next one before it
+ * expires or when Jumio refuses it (`delete_client_token_requests` counts
+ * them). Both are treated as secrets: copied into memory that is wiped
+ * when the builder and the client are freed, never in a message, like the
+ * tokens. `user_agent` names your business, as for
+ * `delete_client_builder_set_jumio`. `region` is a `DELETE_REGION_*`
+ * constant (`DELETE_REGION_US` is amer-1, `DELETE_REGION_EU` emea-1,
+ * `DELETE_REGION_SGP` apac-1). Returns `DELETE_RESULT_INVALID_CONFIG` for
+ * an empty or malformed part (a space or newline in a secret, a `:` in the
+ * client id, an empty User-Agent), `DELETE_RESULT_INVALID_ARGUMENT` for an
+ * unknown region. Bad client credentials are only known when the token
+ * endpoint refuses them: the deletion's outcome is then
+ * `DELETE_RESULT_UNAUTHORIZED`.
+ */
+DELETE_MUST_USE
+enum delete_result delete_client_builder_set_jumio_platform(struct delete_client_builder *builder,
+                                                            const char *client_id,
+                                                            const char *client_secret,
+                                                            const char *user_agent,
+                                                            delete_region region);
+
+/**
  * Sets the HyperVerge `appid` and `appkey` (replacing earlier ones). Both
  * are treated as secrets: copied into memory that is wiped when the builder
  * and the client are freed, never in a message. Returns
@@ -474,8 +523,9 @@ enum delete_result delete_client_builder_set_hyperverge(struct delete_client_bui
                                                         const char *app_key);
 
 /**
- * Sends every request, both vendors', to `base_url` followed by the
- * documented path: a proxy, or the emulator. It must be
+ * Sends every request, all vendors', to `base_url` followed by the
+ * documented path: a proxy, or the emulator (Jumio Platform tokens come
+ * from `BASE/oauth2/token`). It must be
  * `https://host[:port][/prefix]`, or `http://` on a loopback host only
  * (127.0.0.0/8, `::1`, `localhost`), without credentials, query or
  * fragment; otherwise `DELETE_RESULT_INVALID_CONFIG`.
@@ -534,6 +584,15 @@ enum delete_result delete_client_builder_build(const struct delete_client_builde
                                                struct delete_client **client_out);
 
 /**
+ * Writes how many Jumio Platform access tokens the client has requested
+ * so far (all threads and batches): one per token lifetime (60 minutes at
+ * Jumio) when all goes well; 0 without Jumio Platform credentials.
+ */
+DELETE_MUST_USE
+enum delete_result delete_client_token_requests(const struct delete_client *client,
+                                                uint64_t *count_out);
+
+/**
  * Frees a client and wipes its credentials. NULL does nothing. No call may
  * be using it.
  */
@@ -541,7 +600,8 @@ void delete_client_free(struct delete_client *client);
 
 /**
  * Deletes one transaction: `reference` of `product` (a `DELETE_PRODUCT_*`
- * constant; Jumio references in the client's region), retrying as
+ * constant; Jumio and Jumio Platform references in the region given with
+ * their credentials), retrying as
  * configured. Blocks, sleeping between attempts.
  *
  * `DELETE_RESULT_OK` means the deletion ran and `*outcome_out` says how it
@@ -872,7 +932,9 @@ void delete_cancel_free(struct delete_cancel *cancel);
  * `delete_parse_response`. Returns `DELETE_RESULT_INVALID_ARGUMENT` for an
  * unknown product, `DELETE_RESULT_INVALID_REFERENCE` for a malformed
  * reference, `DELETE_RESULT_INVALID_CONFIG` without credentials for the
- * vendor. Free it with `delete_request_free`.
+ * vendor; `DELETE_RESULT_INVALID_ARGUMENT` for a Jumio Platform product
+ * too (its requests need an access token, which only the client's own
+ * deletions buy). Free it with `delete_request_free`.
  */
 DELETE_MUST_USE
 enum delete_result delete_to_request(const struct delete_client *client,

@@ -1,4 +1,5 @@
-"""Erase identity-verification (KYC) data at Jumio and HyperVerge.
+"""Erase identity-verification (KYC) data at Jumio (Netverify v2 and the
+Jumio Platform) and HyperVerge.
 
 One reference at a time::
 
@@ -14,6 +15,14 @@ or millions, journaled and resumable::
 
     report = jumio.delete_many(references, product="scan", journal="erasure.journal")
 
+The Jumio Platform (KYX) takes OAuth2 client credentials; its client buys
+and shares the access tokens itself::
+
+    platform = idv_delete.JumioPlatform(client_id, client_secret,
+                                        user_agent="Acme KYC-Cleaner/1.0", region="eu")
+    platform.delete_account(account_id)
+    platform.delete_workflow(account_id, workflow_execution_id)
+
 The requests, answers and retries are those of the Rust core (the same as
 the ``idv-delete`` command and the C library); this package converts values
 and releases the GIL while waiting on the network. Every failure is an
@@ -25,8 +34,9 @@ To test scripts offline, see :mod:`idv_delete.testing`.
 Results (:class:`Deleted`, :class:`BatchReport`...) and exceptions compare
 by value and pickle, so ``multiprocessing`` workers can return them. Closed
 sets of strings (a region, a product, ``confirmed_by``, an error kind) are
-``Literal`` types: :data:`Region`, :data:`JumioProduct`, :data:`Product`,
-:data:`ConfirmedBy`, :data:`ErrorKind`. No name of ``__all__`` shadows a
+``Literal`` types: :data:`Region`, :data:`Vendor`, :data:`JumioProduct`,
+:data:`PlatformProduct`, :data:`Product`, :data:`ConfirmedBy`,
+:data:`ErrorKind`. No name of ``__all__`` shadows a
 builtin: the timeout error is :class:`RequestTimeoutError` (also the
 builtin ``TimeoutError``; ``idv_delete.TimeoutError`` is its former name).
 
@@ -63,12 +73,21 @@ from ._native import (
     FailedItem,
     HyperVerge,
     Jumio,
+    JumioPlatform,
     Progress,
     Request,
     __version__,
     parse_response,
 )
-from ._types import ConfirmedBy, ErrorKind, JumioProduct, Product, Region
+from ._types import (
+    ConfirmedBy,
+    ErrorKind,
+    JumioProduct,
+    PlatformProduct,
+    Product,
+    Region,
+    Vendor,
+)
 
 __all__ = [
     "ERROR_KINDS",
@@ -88,8 +107,10 @@ __all__ = [
     "IoError",
     "JournalError",
     "Jumio",
+    "JumioPlatform",
     "JumioProduct",
     "NotFoundError",
+    "PlatformProduct",
     "Product",
     "Progress",
     "RateLimitedError",
@@ -100,6 +121,7 @@ __all__ = [
     "TlsError",
     "UnauthorizedError",
     "UnexpectedResponseError",
+    "Vendor",
     "__version__",
     "parse_response",
 ]

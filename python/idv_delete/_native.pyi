@@ -7,12 +7,21 @@ from typing import Callable, Iterable, Literal, Mapping, Optional, Sequence, Tup
 from typing_extensions import Self
 
 from idv_delete._errors import Error
-from idv_delete._types import ConfirmedBy, ErrorKind, JumioProduct, Product, Region, RetryAfterFormat
+from idv_delete._types import (
+    ConfirmedBy,
+    ErrorKind,
+    JumioProduct,
+    PlatformProduct,
+    Product,
+    Region,
+    RetryAfterFormat,
+)
 
 __all__ = [
     "__version__",
     "ERROR_KINDS",
     "Jumio",
+    "JumioPlatform",
     "HyperVerge",
     "Deleted",
     "Progress",
@@ -25,6 +34,8 @@ __all__ = [
     "ReferenceStats",
     "EMULATOR_JUMIO_TOKEN",
     "EMULATOR_JUMIO_SECRET",
+    "EMULATOR_JUMIO_CLIENT_ID",
+    "EMULATOR_JUMIO_CLIENT_SECRET",
     "EMULATOR_HYPERVERGE_APP_ID",
     "EMULATOR_HYPERVERGE_APP_KEY",
 ]
@@ -33,6 +44,8 @@ __version__: str
 ERROR_KINDS: Tuple[ErrorKind, ...]
 EMULATOR_JUMIO_TOKEN: str
 EMULATOR_JUMIO_SECRET: str
+EMULATOR_JUMIO_CLIENT_ID: str
+EMULATOR_JUMIO_CLIENT_SECRET: str
 EMULATOR_HYPERVERGE_APP_ID: str
 EMULATOR_HYPERVERGE_APP_KEY: str
 
@@ -121,6 +134,8 @@ class BatchReport:
     @property
     def attempts(self) -> int: ...
     @property
+    def token_requests(self) -> int: ...
+    @property
     def done(self) -> int: ...
     @property
     def elapsed(self) -> float: ...
@@ -192,6 +207,41 @@ class Jumio:
     def build_request(self, reference: str, *, product: JumioProduct = "scan") -> Request: ...
 
 @final
+class JumioPlatform:
+    """A client of the Jumio Platform (KYX) delete API: accounts and workflow executions."""
+
+    def __new__(
+        cls,
+        client_id: str,
+        client_secret: str,
+        *,
+        user_agent: str,
+        region: Region = "us",
+        base_url: Optional[str] = None,
+        connect_timeout: float = ...,
+        timeout: float = ...,
+        max_attempts: int = ...,
+    ) -> Self: ...
+    def delete_account(self, account_id: str) -> Deleted: ...
+    def delete_workflow(self, account_id: str, workflow_execution_id: str) -> Deleted: ...
+    def delete_many(
+        self,
+        references: Iterable[str],
+        *,
+        product: PlatformProduct = "account",
+        journal: Optional[_Path] = None,
+        concurrency: int = ...,
+        rate: Optional[float] = None,
+        progress: _ProgressArg = None,
+        dry_run: bool = False,
+    ) -> BatchReport:
+        """Deletes every account id (``product="account"``) or every
+        ``"ACCOUNT_ID/WORKFLOW_EXECUTION_ID"`` (``product="workflow"``),
+        sharing one access token; Ctrl-C as in ``Jumio.delete_many``."""
+    @property
+    def token_requests(self) -> int: ...
+
+@final
 class HyperVerge:
     """A client of HyperVerge's delete API."""
 
@@ -254,6 +304,14 @@ class Stats:
     @property
     def requests(self) -> dict[str, dict[int, int]]: ...
     @property
+    def token_requests(self) -> int: ...
+    @property
+    def tokens_issued(self) -> int: ...
+    @property
+    def token_refused(self) -> int: ...
+    @property
+    def token_rate_limited(self) -> int: ...
+    @property
     def faults(self) -> dict[str, int]: ...
     def reference(self, product: Product, reference: str) -> Optional[ReferenceStats]: ...
     def __eq__(self, value: object, /) -> bool: ...
@@ -262,7 +320,7 @@ class Stats:
 
 @final
 class Emulator:
-    """A local server of the Jumio and HyperVerge delete APIs, for tests."""
+    """A local server of the Jumio, Jumio Platform and HyperVerge delete APIs, for tests."""
 
     def __new__(
         cls,
@@ -272,6 +330,11 @@ class Emulator:
         hyperverge_app_id: str = ...,
         hyperverge_app_key: str = ...,
         hyperverge_allowed_ips: Optional[Sequence[str]] = None,
+        jumio_client_id: str = ...,
+        jumio_client_secret: str = ...,
+        token_lifetime: float = ...,
+        token_rate_limit: Optional[float] = ...,
+        retrieval_rate_limit: Optional[float] = None,
     ) -> Self: ...
     @property
     def base_url(self) -> str: ...
@@ -296,8 +359,11 @@ class Emulator:
         p_truncate: float = ...,
         rate_limit: Optional[float] = ...,
         rate_burst: int = ...,
+        token_p500: float = ...,
+        token_p503: float = ...,
     ) -> None: ...
     def reset(self) -> None: ...
+    def revoke_tokens(self) -> int: ...
     def shutdown(self) -> None: ...
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -17,16 +17,27 @@ from __future__ import annotations
 
 from typing import Literal
 
-#: A Jumio data centre: ``region=`` of :class:`idv_delete.Jumio`.
+#: A Jumio data centre: ``region=`` of :class:`idv_delete.Jumio` and
+#: :class:`idv_delete.JumioPlatform` (``"us"`` is the platform's
+#: ``amer-1``, ``"eu"`` ``emea-1``, ``"sgp"`` ``apac-1``).
 Region = Literal["us", "eu", "sgp"]
+
+#: A vendor, as journals, CSV files and the CLI name them.
+Vendor = Literal["jumio", "jumio-platform", "hyperverge"]
 
 #: A Jumio product: ``product=`` of ``Jumio.delete_many`` and
 #: ``Jumio.build_request``.
 JumioProduct = Literal["scan", "authentication", "document"]
 
-#: A product of either vendor, as the emulator, journals and the CLI name
-#: them: Jumio's three and HyperVerge's ``"transaction"``.
-Product = Literal["scan", "authentication", "document", "transaction"]
+#: What a Jumio Platform deletion erases: ``product=`` of
+#: ``JumioPlatform.delete_many``. An ``"account"`` is named by its id, a
+#: ``"workflow"`` execution by ``"ACCOUNT_ID/WORKFLOW_EXECUTION_ID"``.
+PlatformProduct = Literal["account", "workflow"]
+
+#: A product of any vendor, as the emulator, journals and the CLI name
+#: them: Jumio's three, the Jumio Platform's two and HyperVerge's
+#: ``"transaction"``.
+Product = Literal["scan", "authentication", "document", "account", "workflow", "transaction"]
 
 #: How a deletion was confirmed: ``Deleted.confirmed_by``.
 ConfirmedBy = Literal["response", "absence"]

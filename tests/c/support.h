@@ -2,7 +2,9 @@
  * (crates/capi/tests/c.rs) starts the emulators, seeds them and passes their
  * base URLs in the environment:
  *   DELETE_TEST_URL               seeded: jumio scan/authentication/document
- *                                 "ref-0000".."ref-0199", hyperverge "txn-0000".."txn-0199"
+ *                                 "ref-0000".."ref-0199", hyperverge "txn-0000".."txn-0199",
+ *                                 jumio-platform accounts PLATFORM_ACCOUNT(n) and workflows
+ *                                 PLATFORM_WORKFLOW(n) for n 0..199 (every emulator below)
  *   DELETE_TEST_FORBIDDEN_URL     HyperVerge IP allow-list without 127.0.0.1 (403)
  *   DELETE_TEST_RATE_LIMITED_URL  every vendor request gets 429, Retry-After: 1
  *   DELETE_TEST_SERVER_ERROR_URL  every vendor request gets 500
@@ -12,6 +14,9 @@
  *   DELETE_TEST_CLOSED_URL        a loopback port nobody listens on
  *   DELETE_TEST_NOT_TLS_URL       https:// URL of a loopback server answering plain HTTP
  *   DELETE_TEST_CANARY_URL        seeded like DELETE_TEST_URL, accepting the CANARY_* credentials
+ *   DELETE_TEST_CANARY_PLATFORM_URL  a proxy in front of DELETE_TEST_CANARY_URL that learns the
+ *                                 access tokens it issues: the harness fails any program whose
+ *                                 output holds one
  *   DELETE_TEST_UNTOUCHED_URL     must never receive a request (the harness checks)
  *   DELETE_TEST_TMPDIR            an empty directory for journals
  *   DELETE_TEST_BAD_INPUTS        the C entries of tests/vectors/bad_inputs.json as text
@@ -32,6 +37,13 @@
 #define USER_AGENT "Acme KYC-Cleaner/1.0"
 #define HV_APP_ID "emulator-app-id"
 #define HV_APP_KEY "emulator-app-key"
+#define PLATFORM_CLIENT_ID "emulator-client-id"
+#define PLATFORM_CLIENT_SECRET "emulator-client-secret"
+
+/* The seeded Jumio Platform ids, n from 0 to 199 (a string literal's
+ * digits): PLATFORM_ACCOUNT("0007"), PLATFORM_WORKFLOW("0007"). */
+#define PLATFORM_ACCOUNT(n) "a0000000-0000-4000-8000-00000000" n
+#define PLATFORM_WORKFLOW(n) "b0000000-0000-4000-8000-00000000" n "/c0000000-0000-4000-8000-00000000" n
 
 /* Canary credentials (crates/capi/tests/c.rs has the same): distinctive, so
  * that a leak into any output, message or journal is found. */
@@ -39,6 +51,8 @@
 #define CANARY_SECRET "CANARY-SECRET-b41d2e"
 #define CANARY_APP_ID "CANARY-APPID-93c0e1"
 #define CANARY_APP_KEY "CANARY-APPKEY-d5a8f4"
+#define CANARY_CLIENT_ID "CANARY-CLIENTID-0e7b26"
+#define CANARY_CLIENT_SECRET "CANARY-CLIENTSECRET-a9f3c8"
 /* base64("CANARY-TOKEN-7f3a9c:CANARY-SECRET-b41d2e"), the Basic credentials. */
 #define CANARY_BASIC "Q0FOQVJZLVRPS0VOLTdmM2E5YzpDQU5BUlktU0VDUkVULWI0MWQyZQ=="
 
@@ -87,6 +101,21 @@ static inline delete_client *test_client(const char *base_url, uint32_t max_atte
     if (base_url != NULL) {
         OK(delete_client_builder_set_base_url(builder, base_url));
     }
+    OK(delete_client_builder_set_max_attempts(builder, max_attempts));
+    OK(delete_client_builder_build(builder, &client));
+    delete_client_builder_free(builder);
+    return client;
+}
+
+/* A Jumio Platform client (EU) with the emulator's client credentials. */
+static inline delete_client *test_platform_client(const char *base_url, const char *client_secret,
+                                                  uint32_t max_attempts) {
+    delete_client_builder *builder = NULL;
+    delete_client *client = NULL;
+    OK(delete_client_builder_new(&builder));
+    OK(delete_client_builder_set_jumio_platform(builder, PLATFORM_CLIENT_ID, client_secret,
+                                                USER_AGENT, DELETE_REGION_EU));
+    OK(delete_client_builder_set_base_url(builder, base_url));
     OK(delete_client_builder_set_max_attempts(builder, max_attempts));
     OK(delete_client_builder_build(builder, &client));
     delete_client_builder_free(builder);

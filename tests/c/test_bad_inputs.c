@@ -63,6 +63,10 @@ static void try_reference(const delete_client *client, const char *id, delete_pr
     CHECK(report == SENTINEL);
     if (product == DELETE_PRODUCT_HYPERVERGE_TRANSACTION) {
         after_valid[0] = "txn-0001";
+    } else if (product == DELETE_PRODUCT_JUMIO_PLATFORM_ACCOUNT) {
+        after_valid[0] = PLATFORM_ACCOUNT("0001");
+    } else if (product == DELETE_PRODUCT_JUMIO_PLATFORM_WORKFLOW) {
+        after_valid[0] = PLATFORM_WORKFLOW("0001");
     }
     check_code(id, "delete_client_delete_many (second of two)",
                delete_client_delete_many(client, product, after_valid, 2, NULL, &report), want);
@@ -149,6 +153,44 @@ static size_t run_catalogue(const delete_client *client) {
     return count;
 }
 
+/* Jumio Platform ids that are not UUIDs, path tricks included: refused
+ * as DELETE_RESULT_INVALID_REFERENCE, no token bought, nothing sent. */
+static void test_platform_ids(void) {
+    delete_client_builder *builder = NULL;
+    delete_client *client = NULL;
+    OK(delete_client_builder_new(&builder));
+    OK(delete_client_builder_set_jumio_platform(builder, PLATFORM_CLIENT_ID,
+                                                PLATFORM_CLIENT_SECRET, USER_AGENT,
+                                                DELETE_REGION_US));
+    OK(delete_client_builder_set_base_url(builder, test_env("DELETE_TEST_UNTOUCHED_URL")));
+    OK(delete_client_builder_build(builder, &client));
+    delete_client_builder_free(builder);
+#define GOOD "2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20"
+    static const char *const accounts[] = {
+        "",         "..",           "../accounts",  GOOD "/..",      GOOD "?x=1",
+        GOOD "#f",  GOOD "%2F",     " " GOOD,       GOOD "\n",       "ref-0001",
+        "2b6f4c1e9d1a4f7e8a430c7d5e9b1f20",        "2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f2",
+        GOOD "/" GOOD,
+    };
+    static const char *const workflows[] = {
+        GOOD,         GOOD "/",         "/" GOOD,         GOOD "/../" GOOD, ".." "/" GOOD,
+        GOOD "/ref-1", GOOD "/" GOOD "/x", GOOD "/" GOOD "?", GOOD "/%2e%2e",  "",
+    };
+    for (size_t i = 0; i < sizeof accounts / sizeof accounts[0]; i++) {
+        try_reference(client, accounts[i], DELETE_PRODUCT_JUMIO_PLATFORM_ACCOUNT, accounts[i],
+                      DELETE_RESULT_INVALID_REFERENCE);
+    }
+    for (size_t i = 0; i < sizeof workflows / sizeof workflows[0]; i++) {
+        try_reference(client, workflows[i], DELETE_PRODUCT_JUMIO_PLATFORM_WORKFLOW, workflows[i],
+                      DELETE_RESULT_INVALID_REFERENCE);
+    }
+#undef GOOD
+    uint64_t tokens = 99;
+    OK(delete_client_token_requests(client, &tokens));
+    CHECK(tokens == 0);
+    delete_client_free(client);
+}
+
 /* Partial credentials, unknown products and regions. */
 static void test_partial_credentials_and_ranges(void) {
     const char *untouched = test_env("DELETE_TEST_UNTOUCHED_URL");
@@ -166,6 +208,9 @@ static void test_partial_credentials_and_ranges(void) {
            DELETE_RESULT_INVALID_ARGUMENT);
     EXPECT(delete_client_builder_set_jumio(builder, JUMIO_TOKEN, JUMIO_SECRET, USER_AGENT, 4),
            DELETE_RESULT_INVALID_ARGUMENT);
+    EXPECT(delete_client_builder_set_jumio_platform(builder, PLATFORM_CLIENT_ID,
+                                                    PLATFORM_CLIENT_SECRET, USER_AGENT, 0),
+           DELETE_RESULT_INVALID_ARGUMENT);
 
     /* HyperVerge only: Jumio products are a configuration error. */
     OK(delete_client_builder_set_hyperverge(builder, HV_APP_ID, HV_APP_KEY));
@@ -176,6 +221,10 @@ static void test_partial_credentials_and_ranges(void) {
            DELETE_RESULT_INVALID_CONFIG);
     EXPECT(delete_client_delete(client, 0, "ref-0001", &outcome), DELETE_RESULT_INVALID_ARGUMENT);
     EXPECT(delete_client_delete(client, 99, "ref-0001", &outcome), DELETE_RESULT_INVALID_ARGUMENT);
+    EXPECT(delete_client_delete(client, 7, "ref-0001", &outcome), DELETE_RESULT_INVALID_ARGUMENT);
+    EXPECT(delete_client_delete(client, DELETE_PRODUCT_JUMIO_PLATFORM_ACCOUNT,
+                                PLATFORM_ACCOUNT("0001"), &outcome),
+           DELETE_RESULT_INVALID_CONFIG);
     CHECK(outcome == SENTINEL && request == SENTINEL);
     delete_client_free(client);
     delete_client_builder_free(builder);
@@ -222,6 +271,7 @@ int main(void) {
         return 1;
     }
     test_partial_credentials_and_ranges();
+    test_platform_ids();
     printf("test_bad_inputs: %zu bad inputs refused, nothing sent\n", count);
     return 0;
 }

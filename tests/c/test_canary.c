@@ -6,14 +6,18 @@
  * vendor messages, audits, URLs, bodies, non-credential headers) and every
  * journal byte must be free of the canaries, their distinctive suffixes in
  * any case, and the base64 of token:secret. Messages are also printed, so
- * the harness checks them again in this program's output. */
+ * the harness checks them again in this program's output. The Jumio
+ * Platform runs through DELETE_TEST_CANARY_PLATFORM_URL, whose proxy
+ * tells the harness the access tokens issued, so they are searched for in
+ * the output too. */
 #include <ctype.h>
 
 #include "support.h"
 
-static const char *const NEEDLES[] = {CANARY_TOKEN, CANARY_SECRET, CANARY_APP_ID, CANARY_APP_KEY,
+static const char *const NEEDLES[] = {CANARY_TOKEN,     CANARY_SECRET,       CANARY_APP_ID,
+                                      CANARY_APP_KEY,   CANARY_CLIENT_ID,    CANARY_CLIENT_SECRET,
                                       CANARY_BASIC};
-static const char *const SUFFIXES[] = {"7f3a9c", "b41d2e", "93c0e1", "d5a8f4"};
+static const char *const SUFFIXES[] = {"7f3a9c", "b41d2e", "93c0e1", "d5a8f4", "0e7b26", "a9f3c8"};
 
 static void check_clean_bytes(const char *label, const char *text, size_t length) {
     char *lower = malloc(length + 1);
@@ -139,6 +143,65 @@ static void test_one_offs(void) {
     delete_client_free(client);
 }
 
+/* A Jumio Platform client with the canary client credentials. */
+static delete_client *canary_platform_client(const char *base_url) {
+    delete_client_builder *builder = NULL;
+    delete_client *client = NULL;
+    OK(delete_client_builder_new(&builder));
+    OK(delete_client_builder_set_jumio_platform(builder, CANARY_CLIENT_ID, CANARY_CLIENT_SECRET,
+                                                USER_AGENT, DELETE_REGION_EU));
+    OK(delete_client_builder_set_base_url(builder, base_url));
+    OK(delete_client_builder_set_max_attempts(builder, 2));
+    OK(delete_client_builder_build(builder, &client));
+    delete_client_builder_free(builder);
+    return client;
+}
+
+/* Deletes an account and a workflow execution; checks both outcomes. */
+static void delete_platform(const char *label, const delete_client *client, const char *account,
+                            const char *workflow, delete_result expected) {
+    const delete_product products[] = {DELETE_PRODUCT_JUMIO_PLATFORM_WORKFLOW,
+                                       DELETE_PRODUCT_JUMIO_PLATFORM_ACCOUNT};
+    const char *references[] = {workflow, account};
+    for (size_t i = 0; i < 2; i++) {
+        delete_outcome *outcome = test_delete(client, products[i], references[i]);
+        delete_result got = check_outcome(label, outcome);
+        delete_outcome_free(outcome);
+        if (got != expected) {
+            fprintf(stderr, "%s (platform %zu): %d, expected %d\n", label, i, (int)got,
+                    (int)expected);
+            exit(1);
+        }
+    }
+}
+
+static void test_platform(void) {
+    delete_client *client = canary_platform_client(test_env("DELETE_TEST_CANARY_PLATFORM_URL"));
+    delete_platform("platform deleted", client, PLATFORM_ACCOUNT("0010"), PLATFORM_WORKFLOW("0010"),
+                    DELETE_RESULT_OK);
+    delete_platform("platform not found", client, PLATFORM_ACCOUNT("0010"),
+                    PLATFORM_WORKFLOW("0010"), DELETE_RESULT_NOT_FOUND);
+    uint64_t tokens = 0;
+    OK(delete_client_token_requests(client, &tokens));
+    CHECK(tokens == 1);
+    delete_client_free(client);
+    /* The other emulators accept only their default client credentials. */
+    struct {
+        const char *label;
+        const char *url;
+        delete_result expected;
+    } cases[] = {
+        {"platform 401", "DELETE_TEST_URL", DELETE_RESULT_UNAUTHORIZED},
+        {"platform connect", "DELETE_TEST_CLOSED_URL", DELETE_RESULT_CONNECT},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        client = canary_platform_client(test_env(cases[i].url));
+        delete_platform(cases[i].label, client, PLATFORM_ACCOUNT("0011"),
+                        PLATFORM_WORKFLOW("0011"), cases[i].expected);
+        delete_client_free(client);
+    }
+}
+
 static bool progress(void *user_data, const delete_progress *p) {
     (void)p;
     (*(int *)user_data)++;
@@ -185,9 +248,40 @@ static int run_batch(const delete_client *client, delete_product product, const 
     return calls;
 }
 
+/* A batch of 60 seeded accounts through the token recorder, then resumed. */
+static void platform_batch(const char *journal) {
+    delete_client *client = canary_platform_client(test_env("DELETE_TEST_CANARY_PLATFORM_URL"));
+    char names[60][40];
+    const char *accounts[60];
+    for (int i = 0; i < 60; i++) {
+        snprintf(names[i], sizeof names[i], "a0000000-0000-4000-8000-%012d", 100 + i);
+        accounts[i] = names[i];
+    }
+    for (int run = 0; run < 2; run++) {
+        int calls = 0;
+        delete_batch_options *options = NULL;
+        OK(delete_batch_options_new(&options));
+        OK(delete_batch_options_set_concurrency(options, 4));
+        OK(delete_batch_options_set_journal(options, journal));
+        OK(delete_batch_options_set_progress(options, progress, &calls));
+        delete_batch_report *report = NULL;
+        OK(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_PLATFORM_ACCOUNT, accounts, 60,
+                                     options, &report));
+        uint64_t count = 0;
+        OK(delete_batch_report_count(report, DELETE_BATCH_COUNT_TOKEN_REQUESTS, &count));
+        CHECK(count == (run == 0 ? 1 : 0));
+        delete_batch_report_free(report);
+        delete_batch_options_free(options);
+    }
+    check_file(journal);
+    delete_client_free(client);
+}
+
 static void test_batches(void) {
     const char *tmp = test_env("DELETE_TEST_TMPDIR");
     char journal[4096];
+    snprintf(journal, sizeof journal, "%s/canary-platform.journal", tmp);
+    platform_batch(journal);
     /* Succeeding, then resumed. */
     delete_client *client = canary_client(test_env("DELETE_TEST_CANARY_URL"), 2, 0);
     snprintf(journal, sizeof journal, "%s/canary-jumio.journal", tmp);
@@ -284,6 +378,14 @@ static void test_refused_settings(void) {
            DELETE_RESULT_INVALID_CONFIG);
     EXPECT(delete_client_builder_set_hyperverge_host(builder, CANARY_APP_KEY "@x.example"),
            DELETE_RESULT_INVALID_CONFIG);
+    EXPECT(delete_client_builder_set_jumio_platform(builder, CANARY_CLIENT_ID ":" CANARY_CLIENT_SECRET,
+                                                    CANARY_CLIENT_SECRET, USER_AGENT,
+                                                    DELETE_REGION_EU),
+           DELETE_RESULT_INVALID_CONFIG);
+    EXPECT(delete_client_builder_set_jumio_platform(builder, CANARY_CLIENT_ID,
+                                                    CANARY_CLIENT_SECRET "\n", USER_AGENT,
+                                                    DELETE_REGION_EU),
+           DELETE_RESULT_INVALID_CONFIG);
     for (unsigned int code = 0; code < 300; code++) {
         check_clean("delete_result_message", delete_result_message(code));
     }
@@ -292,6 +394,7 @@ static void test_refused_settings(void) {
 
 int main(void) {
     test_one_offs();
+    test_platform();
     test_batches();
     test_sans_io();
     test_refused_settings();

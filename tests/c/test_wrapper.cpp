@@ -181,9 +181,32 @@ void test_sansio(const std::string &url) {
 
 }  // namespace
 
+void test_platform(const std::string &url) {
+    const auto c = idv_delete::Client::builder()
+                       .jumio_platform("emulator-client-id", "emulator-client-secret",
+                                       "Acme KYC-Cleaner/1.0", DELETE_REGION_EU)
+                       .base_url(url)
+                       .max_attempts(1)
+                       .build();
+    CHECK(c.token_requests() == 0);
+    CHECK(c.delete_one(DELETE_PRODUCT_JUMIO_PLATFORM_ACCOUNT, "a0000000-0000-4000-8000-000000000005")
+              .deleted());
+    auto report = c.delete_many(DELETE_PRODUCT_JUMIO_PLATFORM_WORKFLOW,
+                                {"b0000000-0000-4000-8000-000000000005/"
+                                 "c0000000-0000-4000-8000-000000000005"});
+    CHECK(report.count(DELETE_BATCH_COUNT_DELETED) == 1);
+    CHECK(report.count(DELETE_BATCH_COUNT_TOKEN_REQUESTS) == 0);
+    CHECK(c.token_requests() == 1);
+    CHECK(thrown([&] {
+              (void)idv_delete::Client::builder().jumio_platform("id:x", "s", "A/1",
+                                                                 DELETE_REGION_EU);
+          }) == DELETE_RESULT_INVALID_CONFIG);
+}
+
 int main() {
     const std::string url = env("DELETE_TEST_URL");
     test_delete(url);
+    test_platform(url);
     test_failures();
     test_batch(url);
     test_sansio(url);

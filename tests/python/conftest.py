@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import socket
+import uuid
 from typing import Iterator
 
 import pytest
@@ -16,6 +17,8 @@ import idv_delete
 from idv_delete.testing import (
     HYPERVERGE_APP_ID,
     HYPERVERGE_APP_KEY,
+    JUMIO_CLIENT_ID,
+    JUMIO_CLIENT_SECRET,
     JUMIO_SECRET,
     JUMIO_TOKEN,
     Emulator,
@@ -30,6 +33,11 @@ def refs(n: int, prefix: str = "ref") -> list[str]:
     """`n` Jumio references that no other test of this run uses."""
     run = next(_counter)
     return [f"{prefix}-{run}-{i}" for i in range(n)]
+
+
+def uuids(n: int) -> list[str]:
+    """`n` fresh UUIDs: Jumio Platform account or workflow execution ids."""
+    return [str(uuid.uuid4()) for _ in range(n)]
 
 
 def closed_url() -> str:
@@ -51,6 +59,13 @@ def emulator() -> Iterator[Emulator]:
 def jumio(emulator: Emulator) -> idv_delete.Jumio:
     return idv_delete.Jumio(
         JUMIO_TOKEN, JUMIO_SECRET, user_agent=USER_AGENT, base_url=emulator.base_url
+    )
+
+
+@pytest.fixture
+def platform(emulator: Emulator) -> idv_delete.JumioPlatform:
+    return idv_delete.JumioPlatform(
+        JUMIO_CLIENT_ID, JUMIO_CLIENT_SECRET, user_agent=USER_AGENT, base_url=emulator.base_url
     )
 
 

@@ -18,6 +18,8 @@ import idv_delete
 from idv_delete.testing import (
     HYPERVERGE_APP_ID,
     HYPERVERGE_APP_KEY,
+    JUMIO_CLIENT_ID,
+    JUMIO_CLIENT_SECRET,
     JUMIO_SECRET,
     JUMIO_TOKEN,
     Emulator,
@@ -170,3 +172,74 @@ def test_bad_input_is_refused_before_any_request(entry: Dict[str, Any]) -> None:
             assert entry["phrase"] in str(error), f"{name}: {error}"
             assert (error.status, error.attempts, error.in_doubt) == (None, 0, False), name
             assert emulator.stats().total_requests == 0, f"{name} sent a request"
+
+
+GOOD_ID = "2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20"
+
+#: Jumio Platform ids that are not UUIDs, path tricks first; each with a
+#: phrase of the core's message.
+PLATFORM_IDS = [
+    ("", "is empty"),
+    ("..", "character '.'"),
+    ("../accounts", "character '.'"),
+    (f"{GOOD_ID}/..", "character '/'"),
+    (f"{GOOD_ID}?x=1", "character '?'"),
+    (f"{GOOD_ID}#frag", "character '#'"),
+    (f"{GOOD_ID}%2F", "character '%'"),
+    (f" {GOOD_ID}", "character ' '"),
+    (f"{GOOD_ID}\n", "character '\\n'"),
+    ("2b6f4c1e9d1a4f7e8a430c7d5e9b1f20", "8-4-4-4-12"),
+    ("2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f2", "8-4-4-4-12"),
+    ("ref-1", "character 'r'"),
+    ("2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f2\u00e9", "character"),
+]
+
+
+def platform_calls(value: str, base_url: str) -> List[Call]:
+    """Every way the Jumio Platform client takes an id. The last two join
+    it into ``ACCOUNT_ID/WORKFLOW_ID``, where a ``/`` in the value moves the
+    split: the message may then name another character."""
+    platform = idv_delete.JumioPlatform(
+        JUMIO_CLIENT_ID, JUMIO_CLIENT_SECRET, user_agent=USER_AGENT, base_url=base_url
+    )
+    return [
+        ("delete_account", lambda: platform.delete_account(value)),
+        ("delete_workflow(account)", lambda: platform.delete_workflow(value, GOOD_ID)),
+        ("delete_workflow(workflow)", lambda: platform.delete_workflow(GOOD_ID, value)),
+        ("delete_many(account)", lambda: platform.delete_many([value], concurrency=1)),
+        (
+            "delete_many(workflow) joined",
+            lambda: platform.delete_many([f"{GOOD_ID}/{value}"], product="workflow"),
+        ),
+        (
+            "delete_many(workflow, dry_run) joined",
+            lambda: platform.delete_many([f"{value}/{GOOD_ID}"], product="workflow", dry_run=True),
+        ),
+    ]
+
+
+@pytest.mark.parametrize(("value", "phrase"), PLATFORM_IDS, ids=[repr(v) for v, _ in PLATFORM_IDS])
+def test_platform_ids_are_uuids_before_any_request(value: str, phrase: str) -> None:
+    with Emulator() as emulator:
+        emulator.seed("account", [GOOD_ID])
+        for name, call in platform_calls(value, emulator.base_url):
+            with pytest.raises(idv_delete.InvalidReferenceError) as caught:
+                call()
+            error = caught.value
+            assert isinstance(error, ValueError), name
+            assert "UUID" in str(error), f"{name}: {error}"
+            if not name.endswith("joined") or "/" not in value:
+                assert phrase in str(error), f"{name}: {error}"
+            assert (error.status, error.attempts, error.in_doubt) == (None, 0, False), name
+            stats = emulator.stats()
+            assert (stats.total_requests, stats.token_requests) == (0, 0), f"{name} sent a request"
+
+
+def test_a_workflow_needs_its_account() -> None:
+    with Emulator() as emulator:
+        platform = idv_delete.JumioPlatform(
+            JUMIO_CLIENT_ID, JUMIO_CLIENT_SECRET, user_agent=USER_AGENT, base_url=emulator.base_url
+        )
+        with pytest.raises(idv_delete.InvalidReferenceError, match="ACCOUNT_ID/WORKFLOW_ID"):
+            platform.delete_many([GOOD_ID], product="workflow")
+        assert emulator.stats().total_requests == 0

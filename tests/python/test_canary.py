@@ -9,35 +9,49 @@ log record, journal, exception (str, repr, args, attributes, traceback,
 pickle) or repr may contain a canary, its distinctive suffix in any case,
 or the base64 of ``token:secret``. Debug switches (``RUST_LOG=trace``,
 ``RUST_BACKTRACE=full``, logging at DEBUG) are on throughout.
+
+The Jumio Platform runs through a recording proxy in front of the emulator,
+so the access tokens the emulator issues are known and checked too.
 """
 
 from __future__ import annotations
 
 import base64
+import http.server
+import json
 import logging
 import pickle
+import threading
 import traceback
+import urllib.error
+import urllib.request
 from pathlib import Path
-from typing import Iterator, List
+from typing import Iterator, List, Tuple
 
 import pytest
 
 import idv_delete
 from idv_delete.testing import Emulator
 
-from conftest import USER_AGENT, closed_url
+from conftest import USER_AGENT, closed_url, uuids
 
 TOKEN = "CANARY-TOKEN-7f3a9c"
 SECRET = "CANARY-SECRET-b41d2e"
 APP_ID = "CANARY-APPID-93c0e1"
 APP_KEY = "CANARY-APPKEY-d5a8f4"
+CLIENT_ID = "CANARY-CLIENTID-0e7b26"
+CLIENT_SECRET = "CANARY-CLIENTSECRET-a9f3c8"
 BASIC = base64.b64encode(f"{TOKEN}:{SECRET}".encode()).decode()
-NEEDLES = (TOKEN, SECRET, APP_ID, APP_KEY, BASIC)
-SUFFIXES = ("7f3a9c", "b41d2e", "93c0e1", "d5a8f4")
+CLIENT_BASIC = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
+NEEDLES = (TOKEN, SECRET, APP_ID, APP_KEY, BASIC, CLIENT_ID, CLIENT_SECRET, CLIENT_BASIC)
+SUFFIXES = ("7f3a9c", "b41d2e", "93c0e1", "d5a8f4", "0e7b26", "a9f3c8")
+#: The Jumio Platform access tokens issued during the running test (see
+#: `TokenRecorder`): secrets like the others.
+ISSUED_TOKENS: List[str] = []
 
 
 def assert_clean(label: str, text: str) -> None:
-    for needle in NEEDLES:
+    for needle in (*NEEDLES, *ISSUED_TOKENS):
         assert needle not in text, f"{label} leaks {needle!r}: {text!r}"
     lower = text.lower()
     for suffix in SUFFIXES:
@@ -91,6 +105,7 @@ def debug_everything(
     monkeypatch.setenv("RUST_LOG", "trace")
     monkeypatch.setenv("RUST_BACKTRACE", "full")
     caplog.set_level(logging.DEBUG)
+    ISSUED_TOKENS.clear()
     yield
     out, err = capfd.readouterr()
     assert_clean("stdout", out)
@@ -105,6 +120,8 @@ def canary_emulator(**options: object) -> Emulator:
         jumio_secret=SECRET,
         hyperverge_app_id=APP_ID,
         hyperverge_app_key=APP_KEY,
+        jumio_client_id=CLIENT_ID,
+        jumio_client_secret=CLIENT_SECRET,
         **options,  # type: ignore[arg-type]
     )
 
@@ -301,3 +318,193 @@ def test_rejected_credentials_are_not_echoed(build: "object") -> None:
     with pytest.raises(idv_delete.InvalidConfigError) as caught:
         build()  # type: ignore[operator]
     assert_clean_error("rejected configuration", caught.value)
+
+
+class _Forward(http.server.BaseHTTPRequestHandler):
+    """Forwards one request to the emulator and its answer back, keeping
+    the access token of a token answer in `ISSUED_TOKENS`."""
+
+    protocol_version = "HTTP/1.1"
+    server: "TokenRecorder"
+
+    def forward(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else None
+        headers = {
+            name: value
+            for name, value in self.headers.items()
+            if name.lower() not in ("host", "connection", "content-length")
+        }
+        request = urllib.request.Request(
+            self.server.target + self.path, data=body, method=self.command, headers=headers
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                status, answer_headers, payload = answer.status, answer.headers, answer.read()
+        except urllib.error.HTTPError as error:
+            status, answer_headers, payload = error.code, error.headers, error.read()
+        if self.path.endswith("/oauth2/token") and status == 200:
+            ISSUED_TOKENS.append(json.loads(payload)["access_token"])
+        self.send_response(status)
+        for name, value in answer_headers.items():
+            if name.lower() not in ("connection", "content-length", "date", "server"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_POST = forward
+    do_DELETE = forward
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: stderr is checked for canaries, and is no place for a log."""
+
+
+class TokenRecorder(http.server.ThreadingHTTPServer):
+    """A loopback proxy in front of `target` that learns every access
+    token the emulator issues, so the checks can look for it."""
+
+    daemon_threads = True
+
+    def __init__(self, target: str) -> None:
+        super().__init__(("127.0.0.1", 0), _Forward)
+        self.target = target
+        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def __enter__(self) -> "TokenRecorder":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.shutdown()
+        self.server_close()
+        self.thread.join()
+
+
+def platform_client(base_url: str, **options: object) -> idv_delete.JumioPlatform:
+    platform = idv_delete.JumioPlatform(
+        CLIENT_ID, CLIENT_SECRET, user_agent=USER_AGENT, region="eu", base_url=base_url, **options  # type: ignore[arg-type]
+    )
+    assert_clean_object("JumioPlatform", platform)
+    return platform
+
+
+def platform_calls(
+    platform: idv_delete.JumioPlatform, account: str, workflow: str
+) -> List[BaseException]:
+    """Deletes the workflow then the account; checks and returns the errors."""
+    errors: List[BaseException] = []
+    for name, call in (
+        ("workflow", lambda: platform.delete_workflow(account, workflow)),
+        ("account", lambda: platform.delete_account(account)),
+    ):
+        try:
+            deleted = call()
+        except idv_delete.Error as error:
+            assert_clean_error(f"platform {name}", error)
+            errors.append(error)
+        else:
+            assert_clean_object("platform Deleted", deleted)
+    return errors
+
+
+def test_the_checker_finds_issued_tokens() -> None:
+    ISSUED_TOKENS.append("an-issued-token-value")
+    with pytest.raises(AssertionError):
+        assert_clean("test", "Bearer an-issued-token-value")
+    ISSUED_TOKENS.clear()
+
+
+def test_platform_successes_revocation_and_not_found(tmp_path: Path) -> None:
+    with canary_emulator() as emulator, TokenRecorder(emulator.base_url) as recorder:
+        account, workflow = uuids(2)
+        emulator.seed("workflow", [f"{account}/{workflow}"])
+        platform = platform_client(recorder.base_url)
+        assert platform_calls(platform, account, workflow) == []
+        assert len(ISSUED_TOKENS) == 1
+        # A revoked token: the client is refused (401 invalid_token) and buys another.
+        emulator.revoke_tokens()
+        errors = platform_calls(platform, account, workflow)
+        assert [type(e) for e in errors] == [idv_delete.NotFoundError] * 2
+        assert len(ISSUED_TOKENS) == 2
+        accounts = uuids(20)
+        emulator.seed("account", accounts)
+        seen: List[str] = []
+        for dry_run in (True, False):
+            report = platform.delete_many(
+                [*accounts, uuids(1)[0]],
+                journal=tmp_path / "platform.journal",
+                concurrency=4,
+                progress=lambda p: seen.append(repr(p)),
+                dry_run=dry_run,
+            )
+            assert_clean_object("platform BatchReport", report)
+            for failure in report.failures:
+                assert_clean_object("platform FailedItem", failure)
+        assert (report.deleted, report.not_found) == (20, 1)
+        report = platform.delete_many(
+            [f"{account}/{workflow}"], product="workflow", progress=True
+        )
+        assert_clean_object("platform workflow BatchReport", report)
+        for line in seen:
+            assert_clean("platform Progress", line)
+        assert_clean("platform journal", (tmp_path / "platform.journal").read_text("utf-8"))
+        assert_clean_object("Stats", emulator.stats())
+
+
+@pytest.mark.parametrize(
+    "faults",
+    [
+        {"p500": 1.0},
+        {"p429": 1.0, "retry_after_secs": 0},
+        {"p_reset_after": 1.0},
+        {"p_truncate": 1.0},
+        {"token_p500": 1.0},
+        {"token_p503": 1.0},
+    ],
+    ids=["500", "429", "reset-after", "truncated", "token-500", "token-503"],
+)
+def test_platform_failures(faults: dict[str, float]) -> None:
+    with canary_emulator() as emulator, TokenRecorder(emulator.base_url) as recorder:
+        account, workflow = uuids(2)
+        emulator.seed("workflow", [f"{account}/{workflow}"])
+        emulator.set_faults(**faults)  # type: ignore[arg-type]
+        platform = platform_client(recorder.base_url, max_attempts=2)
+        errors = platform_calls(platform, account, workflow)
+        assert len(errors) == 2
+        report = platform.delete_many([account])
+        assert report.failed_total == 1
+        assert_clean_object("platform failed BatchReport", report)
+        for failure in report.failures:
+            assert_clean_error("platform batch failure", failure.error)
+
+
+def test_platform_refused_client_credentials() -> None:
+    with Emulator() as other:  # wants its own client credentials
+        account, workflow = uuids(2)
+        errors = platform_calls(platform_client(other.base_url), account, workflow)
+        assert [type(e) for e in errors] == [idv_delete.UnauthorizedError] * 2
+        assert all("client id" in str(e) for e in errors)
+        assert other.stats().tokens_issued == 0
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: idv_delete.JumioPlatform(f"{CLIENT_ID}:{CLIENT_SECRET}", CLIENT_SECRET, user_agent=USER_AGENT),
+        lambda: idv_delete.JumioPlatform(CLIENT_ID, f"{CLIENT_SECRET}\n", user_agent=USER_AGENT),
+        lambda: idv_delete.JumioPlatform(f" {CLIENT_ID}", CLIENT_SECRET, user_agent=USER_AGENT),
+        lambda: idv_delete.JumioPlatform(
+            CLIENT_ID, CLIENT_SECRET, user_agent=USER_AGENT,
+            base_url=f"https://{CLIENT_ID}:{CLIENT_SECRET}@x.example",
+        ),
+    ],
+)
+def test_rejected_client_credentials_are_not_echoed(build: "object") -> None:
+    with pytest.raises(idv_delete.InvalidConfigError) as caught:
+        build()  # type: ignore[operator]
+    assert_clean_error("rejected platform configuration", caught.value)

@@ -23,12 +23,12 @@ from idv_delete.testing import (
     Emulator,
 )
 
-from conftest import USER_AGENT, fast_jumio, refs
+from conftest import USER_AGENT, fast_jumio, refs, uuids
 
 #: Classes of the native module that are not values: the clients and
 #: requests carry credentials (a pickle would write them out), and an
 #: emulator is a running server.
-NOT_VALUES = {"Jumio", "HyperVerge", "Request", "Emulator"}
+NOT_VALUES = {"Jumio", "JumioPlatform", "HyperVerge", "Request", "Emulator"}
 
 
 def copy(value: object) -> object:
@@ -127,10 +127,10 @@ def test_restoring_checks_the_closed_sets() -> None:
         idv_delete.Deleted._restore((), None, "guess", 1)  # type: ignore[attr-defined]
     with pytest.raises(ValueError, match="not an error kind"):
         idv_delete.BatchReport._restore(  # type: ignore[attr-defined]
-            [0] * 9, [("gremlins", 1)], 0, (False, False), (), ()
+            [0] * 10, [("gremlins", 1)], 0, (False, False), (), ()
         )
     with pytest.raises(ValueError, match="FailedItem"):
-        idv_delete.BatchReport._restore([0] * 9, [], 0, (False, False), (), ("x",))  # type: ignore[attr-defined]
+        idv_delete.BatchReport._restore([0] * 10, [], 0, (False, False), (), ("x",))  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("kind", sorted(_errors._CLASSES))
@@ -147,7 +147,8 @@ def test_every_exception_pickles_with_its_fields(kind: idv_delete.ErrorKind) -> 
 
 def test_objects_with_credentials_refuse_to_pickle(emulator: Emulator) -> None:
     jumio = fast_jumio(emulator)
-    for value in (jumio, jumio.build_request("r"), emulator):
+    platform = idv_delete.JumioPlatform("id", "secret", user_agent=USER_AGENT)
+    for value in (jumio, platform, jumio.build_request("r"), emulator):
         with pytest.raises(TypeError):
             pickle.dumps(value)
 
@@ -191,10 +192,17 @@ def test_literal_types_are_what_the_native_module_accepts(emulator: Emulator) ->
     jumio = fast_jumio(emulator)
     for product in typing.get_args(idv_delete.JumioProduct):
         assert jumio.build_request("r", product=product).method == "DELETE"
+    platform = idv_delete.JumioPlatform("id", "s", user_agent=USER_AGENT)
+    for platform_product in typing.get_args(idv_delete.PlatformProduct):
+        assert platform.delete_many([], product=platform_product).done == 0
     assert set(typing.get_args(idv_delete.Product)) == {
-        *typing.get_args(idv_delete.JumioProduct), "transaction",
+        *typing.get_args(idv_delete.JumioProduct),
+        *typing.get_args(idv_delete.PlatformProduct),
+        "transaction",
     }
+    account, workflow = uuids(2)
+    seeds = {"account": account, "workflow": f"{account}/{workflow}"}
     for product in typing.get_args(idv_delete.Product):
-        emulator.seed(product, ["r"])
+        emulator.seed(product, [seeds.get(product, "r")])
     for retry_after_format in typing.get_args(idv_delete.testing.RetryAfterFormat):
         emulator.set_faults(retry_after_format=retry_after_format)

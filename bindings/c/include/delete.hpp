@@ -282,6 +282,13 @@ public:
         detail::check(delete_to_request(get(), product, reference.c_str(), &request));
         return Request(request);
     }
+    /// Jumio Platform access tokens requested so far
+    /// (C: delete_client_token_requests).
+    std::uint64_t token_requests() const {
+        std::uint64_t count = 0;
+        detail::check(delete_client_token_requests(get(), &count));
+        return count;
+    }
     const delete_client *get() const noexcept { return handle_.get(); }
 
 private:
@@ -333,6 +340,14 @@ public:
         detail::check(delete_client_builder_set_jumio(handle_.get(), api_token.c_str(),
                                                       api_secret.c_str(), user_agent.c_str(),
                                                       region));
+        return *this;
+    }
+    /// Jumio Platform (KYX) OAuth2 client credentials and region
+    /// (C: delete_client_builder_set_jumio_platform).
+    ClientBuilder &jumio_platform(const std::string &client_id, const std::string &client_secret,
+                                  const std::string &user_agent, delete_region region) {
+        detail::check(delete_client_builder_set_jumio_platform(
+            handle_.get(), client_id.c_str(), client_secret.c_str(), user_agent.c_str(), region));
         return *this;
     }
     ClientBuilder &hyperverge(const std::string &app_id, const std::string &app_key) {

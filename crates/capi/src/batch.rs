@@ -66,6 +66,10 @@ pub const DELETE_BATCH_COUNT_SKIPPED: delete_batch_count = 7;
 pub const DELETE_BATCH_COUNT_RESUMED_IN_DOUBT: delete_batch_count = 8;
 /// Requests sent, retries included.
 pub const DELETE_BATCH_COUNT_ATTEMPTS: delete_batch_count = 9;
+/// Jumio Platform access tokens requested during the batch: one per token
+/// lifetime when all goes well, none when the client already held a fresh
+/// one (not counted in `DELETE_BATCH_COUNT_ATTEMPTS`).
+pub const DELETE_BATCH_COUNT_TOKEN_REQUESTS: delete_batch_count = 10;
 
 /// How to run a batch: concurrency, rate limit, journal and progress
 /// callback. Not thread-safe; free it with `delete_batch_options_free`.
@@ -349,6 +353,7 @@ pub extern "C" fn delete_batch_report_count(
             DELETE_BATCH_COUNT_SKIPPED => report.skipped,
             DELETE_BATCH_COUNT_RESUMED_IN_DOUBT => report.resumed_in_doubt,
             DELETE_BATCH_COUNT_ATTEMPTS => report.attempts,
+            DELETE_BATCH_COUNT_TOKEN_REQUESTS => report.token_requests,
             _ => return Err(DELETE_RESULT_INVALID_ARGUMENT),
         });
         Ok(())

@@ -1,12 +1,14 @@
 //! The client: [`delete_client_builder`], [`delete_client`] and
 //! [`delete_client_delete`].
 
+use std::collections::BTreeMap;
 use std::ffi::c_char;
 use std::time::Duration;
 
+use idv_delete_blocking::core::Credentials;
 use idv_delete_blocking::{
     Client, DeleteError, DeleteIntent, Deleted, Endpoint, HyperVergeCredentials, JumioCredentials,
-    JumioProduct, Region, RetryPolicy, Target,
+    JumioPlatformCredentials, JumioProduct, PlatformResource, Region, RetryPolicy, Target, Vendor,
 };
 
 use crate::cancel::delete_cancel;
@@ -27,22 +29,30 @@ pub const DELETE_PRODUCT_JUMIO_AUTHENTICATION: delete_product = 2;
 pub const DELETE_PRODUCT_JUMIO_DOCUMENT: delete_product = 3;
 /// A HyperVerge transaction: `/api/v2/transaction/id`.
 pub const DELETE_PRODUCT_HYPERVERGE_TRANSACTION: delete_product = 4;
+/// A Jumio Platform account and all its workflow executions:
+/// `/api/v1/accounts/{accountId}`. The reference is the account id, a UUID.
+pub const DELETE_PRODUCT_JUMIO_PLATFORM_ACCOUNT: delete_product = 5;
+/// One Jumio Platform workflow execution:
+/// `/api/v1/accounts/{accountId}/workflow-executions/{workflowExecutionId}`.
+/// The reference is `"ACCOUNT_ID/WORKFLOW_EXECUTION_ID"`, two UUIDs.
+pub const DELETE_PRODUCT_JUMIO_PLATFORM_WORKFLOW: delete_product = 6;
 
 /// A Jumio data-centre region: one of the `DELETE_REGION_*` constants.
 pub type delete_region = u32;
-/// United States (netverify.com).
+/// United States (netverify.com; the Jumio Platform's amer-1).
 pub const DELETE_REGION_US: delete_region = 1;
-/// European Union (lon.netverify.com).
+/// European Union (lon.netverify.com; the Jumio Platform's emea-1).
 pub const DELETE_REGION_EU: delete_region = 2;
-/// Singapore (core-sgp.jumio.com).
+/// Singapore (core-sgp.jumio.com; the Jumio Platform's apac-1).
 pub const DELETE_REGION_SGP: delete_region = 3;
 
 /// The configuration of a `delete_client`, checked by
 /// `delete_client_builder_build`. Not thread-safe; free it with
 /// `delete_client_builder_free` (building does not consume it).
 pub struct delete_client_builder {
-    jumio: Option<(JumioCredentials, Region)>,
-    hyperverge: Option<HyperVergeCredentials>,
+    /// Each vendor's credentials and, for the Jumio APIs, the region of
+    /// its references.
+    vendors: BTreeMap<Vendor, (Credentials, Option<Region>)>,
     base_url: Option<Endpoint>,
     hyperverge_host: Option<Endpoint>,
     connect_timeout: Option<Duration>,
@@ -50,8 +60,9 @@ pub struct delete_client_builder {
     max_attempts: Option<u32>,
 }
 
-/// A client of the Jumio and HyperVerge delete APIs: credentials, endpoints,
-/// timeouts, a retry policy and one connection pool.
+/// A client of the Jumio, Jumio Platform and HyperVerge delete APIs:
+/// credentials, endpoints, timeouts, a retry policy and one connection
+/// pool.
 ///
 /// Thread-safe: share one `const delete_client *` across threads (every
 /// function taking a `const delete_client *` may run concurrently). Free it
@@ -60,22 +71,66 @@ pub struct delete_client {
     /// The one owner of the credentials and endpoints, the sans-IO
     /// requests included (`Client::to_request`).
     client: Client,
-    /// The region of every Jumio reference (`None` without Jumio
-    /// credentials): the C API takes it once, with the credentials.
-    jumio_region: Option<Region>,
+    /// The region of every reference of each Jumio API configured: the C
+    /// API takes it once, with the credentials.
+    regions: BTreeMap<Vendor, Region>,
 }
 
-/// The `delete_region` as a core region.
-fn region(region: delete_region) -> Result<Region> {
+/// The `delete_region` given to `call` as a core region.
+fn region(call: &str, region: delete_region) -> Result<Region> {
     match region {
         DELETE_REGION_US => Ok(Region::Us),
         DELETE_REGION_EU => Ok(Region::Eu),
         DELETE_REGION_SGP => Ok(Region::Sgp),
         _ => Err(detailed(
             DELETE_RESULT_INVALID_ARGUMENT,
-            format!("delete_client_builder_set_jumio: region {region} is not a DELETE_REGION_* constant (DELETE_REGION_US 1, DELETE_REGION_EU 2, DELETE_REGION_SGP 3)"),
+            format!("{call}: region {region} is not a DELETE_REGION_* constant (DELETE_REGION_US 1, DELETE_REGION_EU 2, DELETE_REGION_SGP 3)"),
         )),
     }
+}
+
+/// A product's target in the region of its vendor's references.
+type TargetIn = fn(Region) -> Target;
+
+/// What a `delete_product` deletes: its vendor, and its target given the
+/// region of that vendor's references (HyperVerge has none). The one
+/// table of the product codes.
+fn product(product: delete_product) -> Result<(Vendor, TargetIn)> {
+    use JumioProduct::{Authentication, DocumentVerification, IdVerification};
+    use PlatformResource::{Account, Workflow};
+    Ok(match product {
+        DELETE_PRODUCT_JUMIO_SCAN => (Vendor::Jumio, |region| Target::Jumio {
+            product: IdVerification,
+            region,
+        }),
+        DELETE_PRODUCT_JUMIO_AUTHENTICATION => (Vendor::Jumio, |region| Target::Jumio {
+            product: Authentication,
+            region,
+        }),
+        DELETE_PRODUCT_JUMIO_DOCUMENT => (Vendor::Jumio, |region| Target::Jumio {
+            product: DocumentVerification,
+            region,
+        }),
+        DELETE_PRODUCT_HYPERVERGE_TRANSACTION => (Vendor::HyperVerge, |_| Target::HyperVerge),
+        DELETE_PRODUCT_JUMIO_PLATFORM_ACCOUNT => {
+            (Vendor::JumioPlatform, |region| Target::JumioPlatform {
+                resource: Account,
+                region,
+            })
+        }
+        DELETE_PRODUCT_JUMIO_PLATFORM_WORKFLOW => {
+            (Vendor::JumioPlatform, |region| Target::JumioPlatform {
+                resource: Workflow,
+                region,
+            })
+        }
+        _ => {
+            return Err(detailed(
+                DELETE_RESULT_INVALID_ARGUMENT,
+                format!("product {product} is not a DELETE_PRODUCT_* constant (1 to 6)"),
+            ))
+        }
+    })
 }
 
 /// The code of a configuration error refused by `call` (always
@@ -90,6 +145,16 @@ fn config_error(call: &'static str) -> impl Fn(DeleteError) -> delete_result {
     }
 }
 
+impl delete_client_builder {
+    /// Keeps `credentials` (replacing their vendor's earlier ones) and the
+    /// region of their references.
+    fn set(&mut self, credentials: impl Into<Credentials>, region: Option<Region>) {
+        let credentials = credentials.into();
+        self.vendors
+            .insert(credentials.vendor(), (credentials, region));
+    }
+}
+
 impl delete_client {
     /// The Rust client, for the batch.
     pub(crate) fn rust(&self) -> &Client {
@@ -99,40 +164,22 @@ impl delete_client {
     /// The validated intent for `reference` of `product`, which this
     /// client has the credentials to delete.
     pub(crate) fn resolve(&self, product: delete_product, reference: &str) -> Result<DeleteIntent> {
-        let target = match product {
-            DELETE_PRODUCT_HYPERVERGE_TRANSACTION => Target::HyperVerge,
-            _ => {
-                let product = match product {
-                    DELETE_PRODUCT_JUMIO_SCAN => JumioProduct::IdVerification,
-                    DELETE_PRODUCT_JUMIO_AUTHENTICATION => JumioProduct::Authentication,
-                    DELETE_PRODUCT_JUMIO_DOCUMENT => JumioProduct::DocumentVerification,
-                    _ => {
-                        return Err(detailed(
-                            DELETE_RESULT_INVALID_ARGUMENT,
-                            format!(
-                                "product {product} is not a DELETE_PRODUCT_* constant (1 to 4)"
-                            ),
-                        ))
-                    }
-                };
-                let region = self.jumio_region.ok_or_else(|| {
-                    detailed(
-                        DELETE_RESULT_INVALID_CONFIG,
-                        "this client has no Jumio credentials: set them with delete_client_builder_set_jumio; nothing was sent",
-                    )
-                })?;
-                Target::Jumio { product, region }
-            }
+        let (vendor, target) = self::product(product)?;
+        let no_credentials = || {
+            let name = vendor.as_str().replace('-', "_");
+            detailed(
+                DELETE_RESULT_INVALID_CONFIG,
+                format!("this client has no {} credentials: set them with delete_client_builder_set_{name}; nothing was sent", vendor.as_str()),
+            )
+        };
+        let target = match vendor {
+            // HyperVerge has no region: its target ignores the argument.
+            Vendor::HyperVerge => target(Region::Us),
+            _ => target(*self.regions.get(&vendor).ok_or_else(no_credentials)?),
         };
         let intent = DeleteIntent::new(target, reference)
             .map_err(|e| detailed(delete_result::from_kind(e.kind()), e.to_string()))?;
-        self.client.check(&intent).map_err(|_| {
-            let vendor = intent.vendor().as_str();
-            detailed(
-                DELETE_RESULT_INVALID_CONFIG,
-                format!("this client has no {vendor} credentials: set them with delete_client_builder_set_{vendor}; nothing was sent"),
-            )
-        })?;
+        self.client.check(&intent).map_err(|_| no_credentials())?;
         Ok(intent)
     }
 }
@@ -148,8 +195,7 @@ pub extern "C" fn delete_client_builder_new(
     guard(|| {
         let out = Out::new(builder_out)?;
         out.write(into_handle(delete_client_builder {
-            jumio: None,
-            hyperverge: None,
+            vendors: BTreeMap::new(),
             base_url: None,
             hyperverge_host: None,
             connect_timeout: None,
@@ -195,10 +241,54 @@ pub extern "C" fn delete_client_builder_set_jumio(
             named_str_arg(CALL, "api_secret", api_secret)?,
             named_str_arg(CALL, "user_agent", user_agent)?,
         );
-        let region = self::region(region)?;
+        let region = self::region(CALL, region)?;
         let credentials =
             JumioCredentials::new(token, secret, user_agent).map_err(config_error(CALL))?;
-        builder.jumio = Some((credentials, region));
+        builder.set(credentials, Some(region));
+        Ok(())
+    })
+}
+
+/// Sets the Jumio Platform (KYX) OAuth2 client credentials and region
+/// (replacing earlier ones), for `DELETE_PRODUCT_JUMIO_PLATFORM_ACCOUNT`
+/// and `DELETE_PRODUCT_JUMIO_PLATFORM_WORKFLOW`.
+///
+/// `client_id` and `client_secret` come from the Jumio portal; the client
+/// exchanges them for access tokens when it first needs one, shares each
+/// token between all threads and batches, and buys the next one before it
+/// expires or when Jumio refuses it (`delete_client_token_requests` counts
+/// them). Both are treated as secrets: copied into memory that is wiped
+/// when the builder and the client are freed, never in a message, like the
+/// tokens. `user_agent` names your business, as for
+/// `delete_client_builder_set_jumio`. `region` is a `DELETE_REGION_*`
+/// constant (`DELETE_REGION_US` is amer-1, `DELETE_REGION_EU` emea-1,
+/// `DELETE_REGION_SGP` apac-1). Returns `DELETE_RESULT_INVALID_CONFIG` for
+/// an empty or malformed part (a space or newline in a secret, a `:` in the
+/// client id, an empty User-Agent), `DELETE_RESULT_INVALID_ARGUMENT` for an
+/// unknown region. Bad client credentials are only known when the token
+/// endpoint refuses them: the deletion's outcome is then
+/// `DELETE_RESULT_UNAUTHORIZED`.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_client_builder_set_jumio_platform(
+    builder: *mut delete_client_builder,
+    client_id: *const c_char,
+    client_secret: *const c_char,
+    user_agent: *const c_char,
+    region: delete_region,
+) -> delete_result {
+    guard(|| {
+        let builder = arg_mut(builder)?;
+        const CALL: &str = "delete_client_builder_set_jumio_platform";
+        let (id, secret, user_agent) = (
+            named_str_arg(CALL, "client_id", client_id)?,
+            named_str_arg(CALL, "client_secret", client_secret)?,
+            named_str_arg(CALL, "user_agent", user_agent)?,
+        );
+        let region = self::region(CALL, region)?;
+        let credentials =
+            JumioPlatformCredentials::new(id, secret, user_agent).map_err(config_error(CALL))?;
+        builder.set(credentials, Some(region));
         Ok(())
     })
 }
@@ -223,13 +313,14 @@ pub extern "C" fn delete_client_builder_set_hyperverge(
         );
         let credentials =
             HyperVergeCredentials::new(app_id, app_key).map_err(config_error(CALL))?;
-        builder.hyperverge = Some(credentials);
+        builder.set(credentials, None);
         Ok(())
     })
 }
 
-/// Sends every request, both vendors', to `base_url` followed by the
-/// documented path: a proxy, or the emulator. It must be
+/// Sends every request, all vendors', to `base_url` followed by the
+/// documented path: a proxy, or the emulator (Jumio Platform tokens come
+/// from `BASE/oauth2/token`). It must be
 /// `https://host[:port][/prefix]`, or `http://` on a loopback host only
 /// (127.0.0.0/8, `::1`, `localhost`), without credentials, query or
 /// fragment; otherwise `DELETE_RESULT_INVALID_CONFIG`.
@@ -330,19 +421,14 @@ pub extern "C" fn delete_client_builder_build(
         let builder = arg(builder)?;
         let out = Out::new(client_out)?;
         let mut rust = Client::builder();
-        if let Some(endpoint) = &builder.base_url {
-            rust = rust
-                .jumio_endpoint(endpoint.clone())
-                .hyperverge_endpoint(endpoint.clone());
+        for (&vendor, (credentials, _)) in &builder.vendors {
+            rust = rust.credentials(credentials.clone());
+            if let Some(endpoint) = &builder.base_url {
+                rust = rust.endpoint(vendor, endpoint.clone());
+            }
         }
         if let Some(endpoint) = &builder.hyperverge_host {
             rust = rust.hyperverge_endpoint(endpoint.clone());
-        }
-        if let Some((credentials, _)) = &builder.jumio {
-            rust = rust.jumio(credentials.clone());
-        }
-        if let Some(credentials) = &builder.hyperverge {
-            rust = rust.hyperverge(credentials.clone());
         }
         if let Some(timeout) = builder.connect_timeout {
             rust = rust.connect_timeout(timeout);
@@ -359,10 +445,28 @@ pub extern "C" fn delete_client_builder_build(
         let client = rust
             .build()
             .map_err(config_error("delete_client_builder_build"))?;
-        out.write(into_handle(delete_client {
-            client,
-            jumio_region: builder.jumio.as_ref().map(|(_, region)| *region),
-        }));
+        let regions = builder
+            .vendors
+            .iter()
+            .filter_map(|(&vendor, (_, region))| Some((vendor, (*region)?)))
+            .collect();
+        out.write(into_handle(delete_client { client, regions }));
+        Ok(())
+    })
+}
+
+/// Writes how many Jumio Platform access tokens the client has requested
+/// so far (all threads and batches): one per token lifetime (60 minutes at
+/// Jumio) when all goes well; 0 without Jumio Platform credentials.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_client_token_requests(
+    client: *const delete_client,
+    count_out: *mut u64,
+) -> delete_result {
+    guard(|| {
+        let client = arg(client)?;
+        Out::new(count_out)?.write(client.client.token_requests());
         Ok(())
     })
 }
@@ -375,7 +479,8 @@ pub extern "C" fn delete_client_free(client: *mut delete_client) {
 }
 
 /// Deletes one transaction: `reference` of `product` (a `DELETE_PRODUCT_*`
-/// constant; Jumio references in the client's region), retrying as
+/// constant; Jumio and Jumio Platform references in the region given with
+/// their credentials), retrying as
 /// configured. Blocks, sleeping between attempts.
 ///
 /// `DELETE_RESULT_OK` means the deletion ran and `*outcome_out` says how it

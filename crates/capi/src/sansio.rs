@@ -4,11 +4,12 @@
 use std::ffi::{c_char, CString};
 
 use idv_delete_blocking::core::parse_response;
-use idv_delete_blocking::DeleteIntent;
+use idv_delete_blocking::{DeleteIntent, Target};
 use zeroize::Zeroizing;
 
 use crate::client::{delete_client, delete_product};
 use crate::ffi::{self, arg, c_string, guard, into_handle, slice_arg, str_arg, Out};
+use crate::last_error::detailed;
 use crate::outcome::delete_outcome;
 use crate::result::delete_result::{self, *};
 
@@ -46,7 +47,9 @@ pub struct delete_request {
 /// `delete_parse_response`. Returns `DELETE_RESULT_INVALID_ARGUMENT` for an
 /// unknown product, `DELETE_RESULT_INVALID_REFERENCE` for a malformed
 /// reference, `DELETE_RESULT_INVALID_CONFIG` without credentials for the
-/// vendor. Free it with `delete_request_free`.
+/// vendor; `DELETE_RESULT_INVALID_ARGUMENT` for a Jumio Platform product
+/// too (its requests need an access token, which only the client's own
+/// deletions buy). Free it with `delete_request_free`.
 #[must_use]
 #[no_mangle]
 pub extern "C" fn delete_to_request(
@@ -60,6 +63,12 @@ pub extern "C" fn delete_to_request(
         let reference = str_arg(reference)?;
         let out = Out::new(request_out)?;
         let intent = client.resolve(product, reference)?;
+        if let Target::JumioPlatform { .. } = intent.target() {
+            return Err(detailed(
+                DELETE_RESULT_INVALID_ARGUMENT,
+                "delete_to_request: a Jumio Platform request needs an OAuth2 access token, which only the client's own deletions buy: delete it with delete_client_delete; nothing was built",
+            ));
+        }
         let request = client
             .rust()
             .to_request(&intent)

@@ -15,8 +15,8 @@
 
 use std::env;
 use std::fs;
-use std::io::Write;
-use std::net::{IpAddr, Ipv4Addr, TcpListener};
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -35,11 +35,13 @@ const STATIC_LIBS: [&str; 3] = ["-lpthread", "-ldl", "-lm"];
 /// The canary credentials of `tests/c/support.h`: the emulator at
 /// `DELETE_TEST_CANARY_URL` accepts them, and no program's output may
 /// contain them (nor the base64 of `token:secret`, checked by the programs).
-const CANARY: [&str; 4] = [
+const CANARY: [&str; 6] = [
     "CANARY-TOKEN-7f3a9c",
     "CANARY-SECRET-b41d2e",
     "CANARY-APPID-93c0e1",
     "CANARY-APPKEY-d5a8f4",
+    "CANARY-CLIENTID-0e7b26",
+    "CANARY-CLIENTSECRET-a9f3c8",
 ];
 /// The bad-input catalogue shared by the CLI, Python and C tests.
 const BAD_INPUTS: &str = "tests/vectors/bad_inputs.json";
@@ -234,8 +236,116 @@ struct Emulators {
     canary: Emulator,
     /// Must never receive a request (the bad-input test points here).
     untouched: Emulator,
+    /// In front of `canary`: learns the Jumio Platform tokens it issues.
+    recorder: TokenRecorder,
     closed_url: String,
     not_tls: NotTls,
+}
+
+/// A loopback proxy in front of an emulator that keeps every Jumio
+/// Platform access token the emulator issues, so that the outputs can be
+/// searched for them like the canaries (the tokens are random). One
+/// upstream connection per client connection; stopped when dropped.
+struct TokenRecorder {
+    url: String,
+    tokens: Arc<Mutex<Vec<String>>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl TokenRecorder {
+    fn start(target: SocketAddr) -> TokenRecorder {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        listener
+            .set_nonblocking(true)
+            .expect("a non-blocking listener");
+        let url = format!("http://{}", listener.local_addr().expect("its address"));
+        let tokens = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (stopping, kept) = (Arc::clone(&stop), Arc::clone(&tokens));
+        let thread = thread::spawn(move || {
+            while !stopping.load(Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok((connection, _)) => {
+                        let kept = Arc::clone(&kept);
+                        // Ends when either side closes; a failure there is
+                        // the client's to see, as a reset.
+                        thread::spawn(move || {
+                            let _ = forward(connection, target, &kept);
+                        });
+                    }
+                    Err(_) => thread::sleep(Duration::from_millis(10)),
+                }
+            }
+        });
+        TokenRecorder {
+            url,
+            tokens,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn tokens(&self) -> Vec<String> {
+        self.tokens.lock().unwrap().clone()
+    }
+}
+
+impl Drop for TokenRecorder {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Relays each request of `client` to `target` and its answer back,
+/// keeping the `access_token` of every token answer in `tokens`.
+fn forward(client: TcpStream, target: SocketAddr, tokens: &Mutex<Vec<String>>) -> io::Result<()> {
+    client.set_nonblocking(false)?;
+    let upstream = TcpStream::connect(target)?;
+    let (mut client_in, mut client_out) = (BufReader::new(client.try_clone()?), client);
+    let (mut upstream_in, mut upstream_out) = (BufReader::new(upstream.try_clone()?), upstream);
+    while let Some(request) = read_message(&mut client_in)? {
+        upstream_out.write_all(&request)?;
+        let Some(answer) = read_message(&mut upstream_in)? else {
+            return Ok(());
+        };
+        let text = String::from_utf8_lossy(&answer);
+        if let Some(rest) = text.split("\"access_token\":\"").nth(1) {
+            let token = rest.split('"').next().unwrap_or_default();
+            tokens.lock().unwrap().push(token.to_owned());
+        }
+        client_out.write_all(&answer)?;
+    }
+    Ok(())
+}
+
+/// One HTTP/1.1 message, head and `Content-Length` body, or `None` at the
+/// end of the stream.
+fn read_message(stream: &mut BufReader<TcpStream>) -> io::Result<Option<Vec<u8>>> {
+    let mut message = Vec::new();
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if stream.read_line(&mut line)? == 0 {
+            return Ok(None);
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().unwrap_or(0);
+            }
+        }
+        message.extend_from_slice(line.as_bytes());
+        if line == "\r\n" {
+            break;
+        }
+    }
+    let start = message.len();
+    message.resize(start + length, 0);
+    stream.read_exact(&mut message[start..])?;
+    Ok(Some(message))
 }
 
 /// A loopback server that answers every connection with plain HTTP, so
@@ -297,6 +407,16 @@ impl Emulators {
                     "transaction",
                     &format!("txn-{n:04}"),
                 ));
+                seed.push(SeedItem::new(
+                    "jumio-platform",
+                    "account",
+                    &format!("a0000000-0000-4000-8000-{n:012}"),
+                ));
+                seed.push(SeedItem::new(
+                    "jumio-platform",
+                    "workflow",
+                    &format!("b0000000-0000-4000-8000-{n:012}/c0000000-0000-4000-8000-{n:012}"),
+                ));
             }
             emulator.seed(&seed).expect("the seed is valid");
             emulator
@@ -340,8 +460,11 @@ impl Emulators {
             jumio_secret: CANARY[1].into(),
             hyperverge_app_id: CANARY[2].into(),
             hyperverge_app_key: CANARY[3].into(),
+            jumio_client_id: CANARY[4].into(),
+            jumio_client_secret: CANARY[5].into(),
             ..Config::default()
         });
+        let recorder = TokenRecorder::start(canary.addr());
         let untouched = Emulator::start(Config::default()).expect("an emulator starts");
         // A port released on 127.0.0.2, where nothing of these tests
         // listens: emulators bind 127.0.0.1, so none can take it over.
@@ -352,6 +475,7 @@ impl Emulators {
             servers,
             canary,
             untouched,
+            recorder,
             closed_url,
             not_tls: NotTls::start(),
         }
@@ -372,6 +496,7 @@ impl Emulators {
             .zip(self.servers.iter().map(Emulator::base_url))
             .collect();
         environment.push(("DELETE_TEST_CANARY_URL", self.canary.base_url()));
+        environment.push(("DELETE_TEST_CANARY_PLATFORM_URL", self.recorder.url.clone()));
         environment.push(("DELETE_TEST_UNTOUCHED_URL", self.untouched.base_url()));
         environment.push(("DELETE_TEST_CLOSED_URL", self.closed_url.clone()));
         environment.push(("DELETE_TEST_NOT_TLS_URL", self.not_tls.url.clone()));
@@ -432,6 +557,7 @@ fn run_under_valgrind(
         .env("DELETE_TEST_TMPDIR", &tmp);
     let output = run_bounded(command);
     let untouched = emulators.untouched.stats().total_requests;
+    let tokens = emulators.recorder.tokens();
     drop(emulators);
     let report = fs::read_to_string(&log).unwrap_or_default();
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
@@ -454,6 +580,12 @@ fn run_under_valgrind(
             assert!(
                 !text.contains(canary),
                 "{name}: its {what} holds the canary {canary}:\n{text}"
+            );
+        }
+        for token in &tokens {
+            assert!(
+                !text.contains(token.as_str()),
+                "{name}: its {what} holds an issued access token:\n{text}"
             );
         }
     }

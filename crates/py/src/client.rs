@@ -1,6 +1,8 @@
-//! The two clients, `Jumio` and `HyperVerge`: thin shells over one Rust
-//! [`Client`] each, which alone holds the credentials and the endpoint
-//! (the sans-IO `build_request` asks it too).
+//! The three clients, `Jumio`, `JumioPlatform` and `HyperVerge`: thin
+//! shells over one Rust [`Client`] each, which alone holds the credentials
+//! and the endpoint (the sans-IO `build_request` asks it too). The two
+//! Jumio clients differ only in their credentials and methods: one macro,
+//! [`regional_client`], writes what they share.
 //!
 //! Every network call runs with the GIL released (`py.detach`), so threads
 //! sharing a client delete in parallel; the Rust client is `Sync` and
@@ -9,10 +11,11 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use idv_delete_blocking::core::Credentials;
 use idv_delete_blocking::{
     Client, ClientBuilder, DeleteError, DeleteIntent, Endpoint, ErrorKind, HyperVergeCredentials,
-    JumioCredentials, JumioProduct, Region, RetryPolicy, Vendor, DEFAULT_CONCURRENCY,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    JumioCredentials, JumioPlatformCredentials, Region, RetryPolicy, Target, Vendor,
+    DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
 };
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
@@ -23,6 +26,94 @@ use crate::interrupt;
 use crate::outcome::{BatchReport, Deleted};
 use crate::repr::py_repr;
 use crate::sansio::Request;
+
+/// The `#[pymethods]` of a Jumio-style client (`$class` holding a
+/// [`Regional`]): the constructor both share (a credential pair, then the
+/// same keyword settings), `delete_many` (its docstring and default
+/// product given) and `__repr__`, then the class's own methods. One
+/// definition, so the two classes cannot drift apart.
+macro_rules! regional_client {
+    (
+        $class:ident, $vendor:expr, $credentials:path, ($id:ident, $secret:ident),
+        product = $product:tt,
+        $(#[$many_doc:meta])*
+        { $($methods:tt)* }
+    ) => {
+        #[pymethods]
+        impl $class {
+            #[new]
+            #[pyo3(signature = (
+                $id,
+                $secret,
+                *,
+                user_agent,
+                region = "us",
+                base_url = None,
+                connect_timeout = DEFAULT_CONNECT_TIMEOUT.as_secs_f64(),
+                timeout = DEFAULT_TIMEOUT.as_secs_f64(),
+                max_attempts = i64::from(RetryPolicy::default().max_attempts),
+            ))]
+            #[allow(clippy::too_many_arguments)] // Python keyword arguments
+            fn new(
+                py: Python<'_>,
+                $id: PyBackedStr,
+                $secret: PyBackedStr,
+                user_agent: PyBackedStr,
+                region: &str,
+                base_url: Option<&str>,
+                connect_timeout: f64,
+                timeout: f64,
+                max_attempts: i64,
+            ) -> PyResult<$class> {
+                let settings = Settings { connect_timeout, timeout, max_attempts };
+                let credentials = $credentials(&$id, &$secret, &user_agent);
+                Regional::new($vendor, credentials, &user_agent, region, base_url, settings)
+                    .map($class)
+                    .map_err(|e| errors::to_py(py, e))
+            }
+
+            $(#[$many_doc])*
+            #[pyo3(signature = (
+                references,
+                *,
+                product = $product,
+                journal = None,
+                concurrency = DEFAULT_CONCURRENCY as i64,
+                rate = None,
+                progress = None,
+                dry_run = false,
+            ))]
+            #[allow(clippy::too_many_arguments)] // Python keyword arguments
+            fn delete_many(
+                &self,
+                py: Python<'_>,
+                references: &Bound<'_, PyAny>,
+                product: &str,
+                journal: Option<PathBuf>,
+                concurrency: i64,
+                rate: Option<f64>,
+                progress: Option<Bound<'_, PyAny>>,
+                dry_run: bool,
+            ) -> PyResult<Py<BatchReport>> {
+                let args = BatchArgs {
+                    journal,
+                    concurrency: whole("concurrency", concurrency)
+                        .map_err(|e| errors::to_py(py, e))?,
+                    rate,
+                    progress,
+                    dry_run,
+                };
+                self.0.delete_many(py, references, product, args)
+            }
+
+            fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+                self.0.repr(py, stringify!($class))
+            }
+
+            $($methods)*
+        }
+    };
+}
 
 /// A client of Jumio's delete API (ID Verification, Authentication and
 /// Document Verification transactions).
@@ -39,73 +130,10 @@ use crate::sansio::Request;
 /// Thread-safe: share one client between threads; the GIL is released while
 /// a deletion waits on the network. Its repr never shows a credential.
 #[pyclass(frozen, module = "idv_delete")]
-pub struct Jumio {
-    client: Client,
-    region: Region,
-    /// For the repr only: the client sends its own copy.
-    user_agent: String,
-}
+pub struct Jumio(Regional);
 
-#[pymethods]
-impl Jumio {
-    #[new]
-    #[pyo3(signature = (
-        api_token,
-        api_secret,
-        *,
-        user_agent,
-        region = "us",
-        base_url = None,
-        connect_timeout = DEFAULT_CONNECT_TIMEOUT.as_secs_f64(),
-        timeout = DEFAULT_TIMEOUT.as_secs_f64(),
-        max_attempts = i64::from(RetryPolicy::default().max_attempts),
-    ))]
-    #[allow(clippy::too_many_arguments)] // Python keyword arguments
-    fn new(
-        py: Python<'_>,
-        api_token: PyBackedStr,
-        api_secret: PyBackedStr,
-        user_agent: PyBackedStr,
-        region: &str,
-        base_url: Option<&str>,
-        connect_timeout: f64,
-        timeout: f64,
-        max_attempts: i64,
-    ) -> PyResult<Jumio> {
-        let build = || -> Result<Jumio, DeleteError> {
-            let credentials = JumioCredentials::new(&api_token, &api_secret, &user_agent)?;
-            let endpoint = base_url.map_or(Ok(Endpoint::Documented), Endpoint::custom)?;
-            let user_agent = credentials.user_agent().as_str().to_owned();
-            let builder = Client::builder()
-                .jumio(credentials)
-                .jumio_endpoint(endpoint);
-            Ok(Jumio {
-                client: build_client(builder, connect_timeout, timeout, max_attempts)?,
-                user_agent,
-                region: region.parse()?,
-            })
-        };
-        build().map_err(|e| errors::to_py(py, e))
-    }
-
-    /// Deletes an ID Verification transaction ("scan") by its reference.
-    ///
-    /// Returns ``Deleted``; raises an ``idv_delete.Error`` subclass, such as
-    /// ``NotFoundError`` for a reference Jumio does not hold.
-    fn delete_scan(&self, py: Python<'_>, reference: PyBackedStr) -> PyResult<Deleted> {
-        self.delete(py, JumioProduct::IdVerification, &reference)
-    }
-
-    /// Deletes an Authentication transaction by its reference.
-    fn delete_authentication(&self, py: Python<'_>, reference: PyBackedStr) -> PyResult<Deleted> {
-        self.delete(py, JumioProduct::Authentication, &reference)
-    }
-
-    /// Deletes a Document Verification transaction by its reference.
-    fn delete_document(&self, py: Python<'_>, reference: PyBackedStr) -> PyResult<Deleted> {
-        self.delete(py, JumioProduct::DocumentVerification, &reference)
-    }
-
+regional_client! {
+    Jumio, Vendor::Jumio, JumioCredentials::new, (api_token, api_secret), product = "scan",
     /// Deletes every reference of ``references`` (any iterable of str, read
     /// lazily) of one ``product`` (``"scan"``, ``"authentication"`` or
     /// ``"document"``) with ``concurrency`` worker threads, at most ``rate``
@@ -123,72 +151,197 @@ impl Jumio {
     /// second, pauses included: items cut short are journaled as cancelled
     /// (a resume runs them again) and the exception's ``report`` attribute is
     /// the partial ``BatchReport``. ``dry_run=True`` validates and counts only.
-    #[pyo3(signature = (
-        references,
-        *,
-        product = "scan",
-        journal = None,
-        concurrency = DEFAULT_CONCURRENCY as i64,
-        rate = None,
-        progress = None,
-        dry_run = false,
-    ))]
-    #[allow(clippy::too_many_arguments)] // Python keyword arguments
+    {
+        /// Deletes an ID Verification transaction ("scan") by its reference.
+        ///
+        /// Returns ``Deleted``; raises an ``idv_delete.Error`` subclass, such as
+        /// ``NotFoundError`` for a reference Jumio does not hold.
+        fn delete_scan(&self, py: Python<'_>, reference: PyBackedStr) -> PyResult<Deleted> {
+            self.0.delete(py, self.0.intent("scan", &reference))
+        }
+
+        /// Deletes an Authentication transaction by its reference.
+        fn delete_authentication(
+            &self,
+            py: Python<'_>,
+            reference: PyBackedStr,
+        ) -> PyResult<Deleted> {
+            self.0.delete(py, self.0.intent("authentication", &reference))
+        }
+
+        /// Deletes a Document Verification transaction by its reference.
+        fn delete_document(&self, py: Python<'_>, reference: PyBackedStr) -> PyResult<Deleted> {
+            self.0.delete(py, self.0.intent("document", &reference))
+        }
+
+        /// The sans-IO half for your own HTTP client (asyncio, httpx...): the
+        /// exact request deleting ``reference`` of ``product``, sent by you.
+        /// Read its answer with ``idv_delete.parse_response``. No retries.
+        #[pyo3(signature = (reference, *, product = "scan"))]
+        fn build_request(
+            &self,
+            py: Python<'_>,
+            reference: &str,
+            product: &str,
+        ) -> PyResult<Request> {
+            Request::build(py, &self.0.client, self.0.intent(product, reference))
+        }
+    }
+}
+
+/// A client of the Jumio Platform (KYX) delete API: accounts and workflow
+/// executions, with OAuth2 client credentials.
+///
+/// ``JumioPlatform(client_id, client_secret, *, user_agent, region="us",
+/// base_url=None, connect_timeout=10.0, timeout=30.0, max_attempts=4)``,
+/// the options of ``Jumio``. The client buys an access token with the
+/// client credentials when it first needs one (``region`` ``"us"`` is
+/// ``amer-1``, ``"eu"`` ``emea-1``, ``"sgp"`` ``apac-1``), shares it between
+/// all its threads and batches, and buys the next one shortly before it
+/// expires or when Jumio refuses it; ``token_requests`` counts them. With
+/// ``base_url`` (the emulator), tokens come from ``BASE/oauth2/token``.
+/// Jumio keeps a transaction's metadata and decision after a deletion: the
+/// images and extracted data are what is erased.
+///
+/// Thread-safe: share one client between threads; the GIL is released while
+/// a deletion waits on the network. Its repr never shows a credential or a
+/// token.
+#[pyclass(frozen, module = "idv_delete")]
+pub struct JumioPlatform(Regional);
+
+regional_client! {
+    JumioPlatform, Vendor::JumioPlatform, JumioPlatformCredentials::new, (client_id, client_secret),
+    product = "account",
+    /// Deletes every item of ``items`` (any iterable of str, read lazily)
+    /// of one ``product``: with ``"account"`` (the default) each item is an
+    /// account id, deleted with all its workflow executions; with
+    /// ``"workflow"`` each item is ``"ACCOUNT_ID/WORKFLOW_EXECUTION_ID"``,
+    /// the form journals and CSV files use. Ids are UUIDs. The whole batch
+    /// shares the client's access token (``BatchReport.token_requests``
+    /// counts those it bought). The other options, Ctrl-C and the failure
+    /// rules are those of ``Jumio.delete_many``.
+    {
+        /// Deletes an account and every workflow execution it holds.
+        ///
+        /// Returns ``Deleted``; raises an ``idv_delete.Error`` subclass, such as
+        /// ``InvalidReferenceError`` for an id that is not a UUID (nothing is
+        /// sent), ``UnauthorizedError`` when the token endpoint refuses the
+        /// client credentials, or ``NotFoundError`` for an account Jumio does
+        /// not hold.
+        fn delete_account(&self, py: Python<'_>, account_id: PyBackedStr) -> PyResult<Deleted> {
+            self.0.delete(py, self.0.intent("account", &account_id))
+        }
+
+        /// Deletes one workflow execution of an account; the account keeps its
+        /// other workflow executions. Both ids are UUIDs.
+        fn delete_workflow(
+            &self,
+            py: Python<'_>,
+            account_id: PyBackedStr,
+            workflow_execution_id: PyBackedStr,
+        ) -> PyResult<Deleted> {
+            let intent = DeleteIntent::jumio_platform_workflow(
+                self.0.region,
+                &account_id,
+                &workflow_execution_id,
+            );
+            self.0.delete(py, intent)
+        }
+
+        /// Access tokens this client has requested so far (all threads and
+        /// batches): one per token lifetime (60 minutes at Jumio) when all
+        /// goes well.
+        #[getter]
+        fn token_requests(&self) -> u64 {
+            self.0.client.token_requests()
+        }
+    }
+}
+
+/// What `Jumio` and `JumioPlatform` are made of: a Rust client holding one
+/// vendor's credentials, the region every reference is looked up in, and
+/// the User-Agent (for the repr only: the client sends its own copy).
+pub struct Regional {
+    client: Client,
+    vendor: Vendor,
+    region: Region,
+    user_agent: String,
+}
+
+/// The keyword settings every client takes.
+struct Settings {
+    connect_timeout: f64,
+    timeout: f64,
+    max_attempts: i64,
+}
+
+impl Regional {
+    /// Builds the client of `vendor` from its checked `credentials` (whose
+    /// User-Agent is `user_agent`), checking the region and the settings.
+    /// No I/O.
+    fn new(
+        vendor: Vendor,
+        credentials: Result<impl Into<Credentials>, DeleteError>,
+        user_agent: &str,
+        region: &str,
+        base_url: Option<&str>,
+        settings: Settings,
+    ) -> Result<Regional, DeleteError> {
+        let credentials = credentials?;
+        let endpoint = base_url.map_or(Ok(Endpoint::Documented), Endpoint::custom)?;
+        let builder = Client::builder()
+            .credentials(credentials)
+            .endpoint(vendor, endpoint);
+        Ok(Regional {
+            client: build_client(builder, settings)?,
+            vendor,
+            region: region.parse()?,
+            user_agent: user_agent.to_owned(),
+        })
+    }
+
+    /// The intent deleting `reference` of `product` (named as in journals)
+    /// in this client's region: the core's one reading of the names.
+    fn intent(&self, product: &str, reference: &str) -> Result<DeleteIntent, DeleteError> {
+        let target = Target::parse(self.vendor.as_str(), product, Some(self.region.as_str()))?;
+        DeleteIntent::new(target, reference)
+    }
+
+    fn delete(
+        &self,
+        py: Python<'_>,
+        intent: Result<DeleteIntent, DeleteError>,
+    ) -> PyResult<Deleted> {
+        let intent = intent.map_err(|e| errors::to_py(py, e))?;
+        delete_interruptibly(py, &self.client, &intent)
+    }
+
     fn delete_many(
         &self,
         py: Python<'_>,
         references: &Bound<'_, PyAny>,
         product: &str,
-        journal: Option<PathBuf>,
-        concurrency: i64,
-        rate: Option<f64>,
-        progress: Option<Bound<'_, PyAny>>,
-        dry_run: bool,
+        args: BatchArgs<'_>,
     ) -> PyResult<Py<BatchReport>> {
-        let product: JumioProduct = product.parse().map_err(|e| errors::to_py(py, e))?;
-        let region = self.region;
-        let args = BatchArgs {
-            journal,
-            concurrency: whole("concurrency", concurrency).map_err(|e| errors::to_py(py, e))?,
-            rate,
-            progress,
-            dry_run,
-        };
+        let target = Target::parse(self.vendor.as_str(), product, Some(self.region.as_str()))
+            .map_err(|e| errors::to_py(py, e))?;
         batch::delete_many(
             py,
             &self.client,
             references,
-            move |reference| DeleteIntent::jumio(product, region, reference),
+            move |reference| DeleteIntent::new(target, reference),
             args,
         )
     }
 
-    /// The sans-IO half for your own HTTP client (asyncio, httpx...): the
-    /// exact request deleting ``reference`` of ``product``, sent by you.
-    /// Read its answer with ``idv_delete.parse_response``. No retries.
-    #[pyo3(signature = (reference, *, product = "scan"))]
-    fn build_request(&self, py: Python<'_>, reference: &str, product: &str) -> PyResult<Request> {
-        let intent = product
-            .parse()
-            .and_then(|product| DeleteIntent::jumio(product, self.region, reference));
-        Request::build(py, &self.client, intent)
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+    /// `Class(region=..., user_agent=..., base_url=...)`: no credential.
+    fn repr(&self, py: Python<'_>, class: &str) -> PyResult<String> {
         Ok(format!(
-            "Jumio(region={}, user_agent={}, base_url={})",
+            "{class}(region={}, user_agent={}, base_url={})",
             py_repr(py, self.region.as_str())?,
             py_repr(py, &self.user_agent)?,
-            py_repr(py, base_url(&self.client, Vendor::Jumio))?,
+            py_repr(py, base_url(&self.client, self.vendor))?,
         ))
-    }
-}
-
-impl Jumio {
-    fn delete(&self, py: Python<'_>, product: JumioProduct, reference: &str) -> PyResult<Deleted> {
-        let intent = DeleteIntent::jumio(product, self.region, reference)
-            .map_err(|e| errors::to_py(py, e))?;
-        delete_interruptibly(py, &self.client, &intent)
     }
 }
 
@@ -249,7 +402,14 @@ impl HyperVerge {
                 .hyperverge(credentials)
                 .hyperverge_endpoint(endpoint);
             Ok(HyperVerge {
-                client: build_client(builder, connect_timeout, timeout, max_attempts)?,
+                client: build_client(
+                    builder,
+                    Settings {
+                        connect_timeout,
+                        timeout,
+                        max_attempts,
+                    },
+                )?,
             })
         };
         build().map_err(|e| errors::to_py(py, e))
@@ -347,20 +507,15 @@ fn base_url(client: &Client, vendor: Vendor) -> Option<&str> {
     }
 }
 
-/// Applies the keyword arguments both clients share and builds the client.
-fn build_client(
-    builder: ClientBuilder,
-    connect_timeout: f64,
-    timeout: f64,
-    max_attempts: i64,
-) -> Result<Client, DeleteError> {
+/// Applies the keyword settings every client shares and builds the client.
+fn build_client(builder: ClientBuilder, settings: Settings) -> Result<Client, DeleteError> {
     let policy = RetryPolicy {
-        max_attempts: whole("max_attempts", max_attempts)?,
+        max_attempts: whole("max_attempts", settings.max_attempts)?,
         ..RetryPolicy::default()
     };
     builder
-        .connect_timeout(seconds("connect_timeout", connect_timeout)?)
-        .timeout(seconds("timeout", timeout)?)
+        .connect_timeout(seconds("connect_timeout", settings.connect_timeout)?)
+        .timeout(seconds("timeout", settings.timeout)?)
         .retry_policy(policy)
         .build()
 }

@@ -3,11 +3,13 @@
 //! scripts offline with the same wheel.
 //!
 //! Products are named as in journals and the CLI: `scan`, `authentication`
-//! and `document` are Jumio's, `transaction` is HyperVerge's, so a product
-//! name alone says the vendor.
+//! and `document` are Jumio's, `account` and `workflow` the Jumio
+//! Platform's, `transaction` is HyperVerge's, so a product name alone says
+//! the vendor.
 
 use std::net::IpAddr;
 use std::sync::Mutex;
+use std::time::Duration;
 
 use idv_delete_emulator::{self as emulator, Config, Faults, SeedItem};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
@@ -18,16 +20,18 @@ use crate::errors::emulator_to_py;
 use crate::repr::py_repr;
 use crate::value::{hash_of, reduce, Reduced};
 
-/// The emulator's vendor for a product name.
+/// The emulator's vendor for a product name (an unknown one is Jumio's:
+/// the emulator then refuses the product by name).
 fn vendor_of(product: &str) -> &'static str {
-    if product == "transaction" {
-        "hyperverge"
-    } else {
-        "jumio"
+    match product {
+        "transaction" => "hyperverge",
+        "account" | "workflow" => "jumio-platform",
+        _ => "jumio",
     }
 }
 
-/// A local, stateful server of the Jumio and HyperVerge delete APIs, with
+/// A local, stateful server of the Jumio, Jumio Platform and HyperVerge
+/// delete APIs, with
 /// fault injection, for tests. It starts when created, listens on
 /// ``base_url`` (give it to a client as ``base_url``), and stops on
 /// ``shutdown()`` or at the end of a ``with`` block.
@@ -36,6 +40,14 @@ fn vendor_of(product: &str) -> &'static str {
 /// those in ``idv_delete.testing``); ``hyperverge_allowed_ips`` makes it
 /// answer HyperVerge's 403 to clients not in the list. Transactions exist
 /// once seeded; the first delete answers 200, the next 404.
+///
+/// The Jumio Platform's token route issues access tokens for
+/// ``jumio_client_id`` and ``jumio_client_secret``, valid
+/// ``token_lifetime`` seconds (default 3600, at least 1), at most
+/// ``token_rate_limit`` token requests per second (default 10, Jumio's;
+/// ``None`` for no limit); ``retrieval_rate_limit`` limits the platform's
+/// deletes per second (default ``None``). ``revoke_tokens()`` makes every
+/// token issued so far invalid, as an expiry would.
 #[pyclass(frozen, module = "idv_delete.testing")]
 pub struct Emulator {
     running: Mutex<Option<emulator::Emulator>>,
@@ -52,22 +64,47 @@ impl Emulator {
         hyperverge_app_id = emulator::DEFAULT_HYPERVERGE_APP_ID.to_owned(),
         hyperverge_app_key = emulator::DEFAULT_HYPERVERGE_APP_KEY.to_owned(),
         hyperverge_allowed_ips = None,
+        jumio_client_id = emulator::DEFAULT_JUMIO_CLIENT_ID.to_owned(),
+        jumio_client_secret = emulator::DEFAULT_JUMIO_CLIENT_SECRET.to_owned(),
+        token_lifetime = emulator::DEFAULT_TOKEN_LIFETIME.as_secs_f64(),
+        token_rate_limit = Some(emulator::DEFAULT_TOKEN_RATE_LIMIT),
+        retrieval_rate_limit = None,
     ))]
+    #[allow(clippy::too_many_arguments)] // Python keyword arguments
     fn new(
         jumio_token: String,
         jumio_secret: String,
         hyperverge_app_id: String,
         hyperverge_app_key: String,
         hyperverge_allowed_ips: Option<Vec<IpAddr>>,
+        jumio_client_id: String,
+        jumio_client_secret: String,
+        token_lifetime: f64,
+        token_rate_limit: Option<f64>,
+        retrieval_rate_limit: Option<f64>,
     ) -> PyResult<Emulator> {
-        let running = emulator::Emulator::start(Config {
+        let token_lifetime = Duration::try_from_secs_f64(token_lifetime).map_err(|_| {
+            emulator_to_py(format!(
+                "token_lifetime is {token_lifetime}; give a number of seconds, at least 1"
+            ))
+        })?;
+        let config = Config {
             jumio_token,
             jumio_secret,
             hyperverge_app_id,
             hyperverge_app_key,
             hyperverge_allowed_ips,
+            jumio_client_id,
+            jumio_client_secret,
+            token_lifetime,
+            token_rate_limit,
+            retrieval_rate_limit,
             ..Config::default()
-        })?;
+        };
+        // Checked here for a ValueError naming the setting (the start would
+        // raise an OSError).
+        config.validate().map_err(emulator_to_py)?;
+        let running = emulator::Emulator::start(config)?;
         Ok(Emulator {
             base_url: running.base_url(),
             running: Mutex::new(Some(running)),
@@ -81,8 +118,11 @@ impl Emulator {
     }
 
     /// Creates transactions of ``product`` (``"scan"``, ``"authentication"``,
-    /// ``"document"`` or ``"transaction"``) with these references. All are
-    /// checked first: on error (``ValueError``) none is created.
+    /// ``"document"``, ``"account"``, ``"workflow"`` or ``"transaction"``)
+    /// with these references (a workflow's is
+    /// ``"ACCOUNT_ID/WORKFLOW_EXECUTION_ID"``, and seeding it creates its
+    /// account too). All are checked first: on error (``ValueError``) none
+    /// is created.
     fn seed(&self, product: &str, references: &Bound<'_, PyAny>) -> PyResult<()> {
         if references.is_instance_of::<PyString>() {
             return Err(PyTypeError::new_err(
@@ -111,7 +151,9 @@ impl Emulator {
     /// ``p_reset_after``, ``p_truncate``; ``retry_after_secs`` and
     /// ``retry_after_format`` (``"seconds"`` or ``"http-date"``);
     /// ``latency_ms`` and ``latency_jitter_ms``; ``rate_limit`` (requests
-    /// per second, or None) and ``rate_burst``. Unknown keywords and values
+    /// per second, or None) and ``rate_burst``; ``token_p500`` and
+    /// ``token_p503`` for the Jumio Platform's token route, which no other
+    /// fault touches. Unknown keywords and values
     /// out of range raise ``ValueError``.
     #[pyo3(signature = (**faults))]
     fn set_faults(&self, faults: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
@@ -124,9 +166,17 @@ impl Emulator {
         self.with(|e| e.set_faults(faults))?.map_err(emulator_to_py)
     }
 
-    /// Forgets every transaction and counter (the faults are kept).
+    /// Forgets every transaction and counter (the faults are kept; issued
+    /// Jumio Platform tokens stay valid).
     fn reset(&self) -> PyResult<()> {
         self.with(emulator::Emulator::reset)
+    }
+
+    /// Revokes every Jumio Platform access token issued so far: the next
+    /// delete with one gets 401 ``invalid_token`` and a client must buy a
+    /// new token. Returns how many were still valid.
+    fn revoke_tokens(&self) -> PyResult<usize> {
+        self.with(emulator::Emulator::revoke_tokens)
     }
 
     /// Stops the server and joins its threads; later calls do nothing.
@@ -234,6 +284,30 @@ impl Stats {
         Ok(requests)
     }
 
+    /// Requests to the Jumio Platform token route, whatever their answer.
+    #[getter]
+    fn token_requests(&self) -> u64 {
+        self.0.token_requests
+    }
+
+    /// Jumio Platform access tokens issued.
+    #[getter]
+    fn tokens_issued(&self) -> u64 {
+        self.0.tokens_issued
+    }
+
+    /// Token requests refused for bad client credentials or a bad form.
+    #[getter]
+    fn token_refused(&self) -> u64 {
+        self.0.token_refused
+    }
+
+    /// Token requests refused by the token route's rate limit (429).
+    #[getter]
+    fn token_rate_limited(&self) -> u64 {
+        self.0.token_rate_limited
+    }
+
     /// Injected faults by kind: ``status``, ``rate_limited``,
     /// ``reset_before``, ``reset_after``, ``truncated``.
     #[getter]
@@ -300,8 +374,8 @@ impl Stats {
     fn __repr__(&self) -> String {
         let s = &self.0;
         format!(
-            "Stats(total_requests={}, deletes_applied={}, deletes_not_found={}, transactions_present={})",
-            s.total_requests, s.deletes_applied, s.deletes_not_found, s.transactions_present
+            "Stats(total_requests={}, deletes_applied={}, deletes_not_found={}, transactions_present={}, token_requests={})",
+            s.total_requests, s.deletes_applied, s.deletes_not_found, s.transactions_present, s.token_requests
         )
     }
 }
@@ -310,9 +384,11 @@ impl Stats {
 #[pyclass(frozen, eq, hash, get_all, module = "idv_delete.testing")]
 #[derive(PartialEq, Eq, Hash)]
 pub struct ReferenceStats {
-    /// ``scan``, ``authentication``, ``document`` or ``transaction``.
+    /// ``scan``, ``authentication``, ``document``, ``account``,
+    /// ``workflow`` or ``transaction``.
     product: String,
-    /// The transaction reference.
+    /// The transaction reference (``ACCOUNT_ID/WORKFLOW_EXECUTION_ID`` for
+    /// a workflow).
     reference: String,
     /// Deletes that removed the transaction.
     applied: u64,

@@ -34,6 +34,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         PyTuple::new(py, ErrorKind::ALL.map(ErrorKind::as_str))?,
     )?;
     m.add_class::<client::Jumio>()?;
+    m.add_class::<client::JumioPlatform>()?;
     m.add_class::<client::HyperVerge>()?;
     m.add_class::<outcome::Deleted>()?;
     m.add_class::<outcome::Progress>()?;
@@ -46,6 +47,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<emulator::ReferenceStats>()?;
     m.add("EMULATOR_JUMIO_TOKEN", emu::DEFAULT_JUMIO_TOKEN)?;
     m.add("EMULATOR_JUMIO_SECRET", emu::DEFAULT_JUMIO_SECRET)?;
+    m.add("EMULATOR_JUMIO_CLIENT_ID", emu::DEFAULT_JUMIO_CLIENT_ID)?;
+    m.add(
+        "EMULATOR_JUMIO_CLIENT_SECRET",
+        emu::DEFAULT_JUMIO_CLIENT_SECRET,
+    )?;
     m.add("EMULATOR_HYPERVERGE_APP_ID", emu::DEFAULT_HYPERVERGE_APP_ID)?;
     m.add(
         "EMULATOR_HYPERVERGE_APP_KEY",

@@ -286,7 +286,7 @@ impl BatchReport {
 }
 
 /// A report's counts, in the order `__reduce__` and `_restore` use.
-type Counts = [u64; 9];
+type Counts = [u64; 10];
 
 /// What two reports are compared and hashed by (besides `failures`).
 type Key<'a> = (
@@ -311,6 +311,7 @@ impl BatchReport {
             r.resumed_in_doubt,
             r.attempts,
             r.failures_omitted,
+            r.token_requests,
         ]
     }
 
@@ -386,6 +387,7 @@ impl BatchReport {
             report.resumed_in_doubt,
             report.attempts,
             report.failures_omitted,
+            report.token_requests,
         ] = counts;
         for (name, count) in failed {
             let kind = ErrorKind::ALL
@@ -490,6 +492,14 @@ impl BatchReport {
     #[getter]
     fn attempts(&self) -> u64 {
         self.report.attempts
+    }
+
+    /// Jumio Platform access tokens requested during the batch: one per
+    /// token lifetime when all goes well, none when the client already held
+    /// a fresh one (always 0 for the other vendors).
+    #[getter]
+    fn token_requests(&self) -> u64 {
+        self.report.token_requests
     }
 
     /// Items finished in this run.
