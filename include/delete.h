@@ -217,8 +217,8 @@ typedef struct delete_cancel delete_cancel;
 
 /**
  * A client of the Jumio, Jumio Platform and HyperVerge delete APIs:
- * credentials, endpoints,
- * timeouts, a retry policy and one connection pool.
+ * credentials, endpoints, timeouts, a retry policy and one connection
+ * pool.
  *
  * Thread-safe: share one `const delete_client *` across threads (every
  * function taking a `const delete_client *` may run concurrently). Free it
