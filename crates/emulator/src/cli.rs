@@ -173,7 +173,11 @@ pub struct Args {
     pub persona_rate_limit: u32,
 
     /// Turn Persona's rate limit off.
-    #[arg(long, conflicts_with = "persona_rate_limit", help_heading = "Vendor limits")]
+    #[arg(
+        long,
+        conflicts_with = "persona_rate_limit",
+        help_heading = "Vendor limits"
+    )]
     pub no_persona_rate_limit: bool,
 
     /// Stripe redactions per second accepted (429 with Retry-After beyond).
@@ -186,7 +190,11 @@ pub struct Args {
     pub stripe_rate_limit: f64,
 
     /// Turn Stripe's rate limit off.
-    #[arg(long, conflicts_with = "stripe_rate_limit", help_heading = "Vendor limits")]
+    #[arg(
+        long,
+        conflicts_with = "stripe_rate_limit",
+        help_heading = "Vendor limits"
+    )]
     pub no_stripe_rate_limit: bool,
 
     /// A Veriff deletion limit, COUNT/SECS: at most COUNT deletions in any SECS seconds
@@ -369,7 +377,9 @@ fn parse_window(text: &str) -> Result<(u32, Duration), String> {
     let count: u32 = count.trim().parse().map_err(|_| usage())?;
     let secs = parse_secs(secs)?;
     if count == 0 || secs == 0.0 {
-        return Err(format!("{text:?}: the count and the seconds must be positive"));
+        return Err(format!(
+            "{text:?}: the count and the seconds must be positive"
+        ));
     }
     Ok((count, Duration::from_secs_f64(secs)))
 }

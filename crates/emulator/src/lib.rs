@@ -436,7 +436,10 @@ impl fmt::Display for Error {
                     .map(|p| p.states().iter().map(|(name, _)| *name).collect())
                     .unwrap_or_default();
                 if names.is_empty() {
-                    write!(f, "invalid state {state:?}: {vendor}/{product} takes no state")
+                    write!(
+                        f,
+                        "invalid state {state:?}: {vendor}/{product} takes no state"
+                    )
                 } else {
                     write!(
                         f,

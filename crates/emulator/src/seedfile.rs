@@ -48,8 +48,7 @@ pub(crate) fn for_each_chunk(
     mut each: impl FnMut(&[SeedItem]) -> Result<(), String>,
 ) -> Result<(), String> {
     let mut lines = reader.lines().enumerate();
-    let wrong_header =
-        || format!("line 1: the header must be `{HEADER}` or `{HEADER_WITH_STATE}`");
+    let wrong_header = || format!("line 1: the header must be `{HEADER}` or `{HEADER_WITH_STATE}`");
     let header = match lines.next() {
         Some((_, Ok(header))) => match header.trim_start_matches('\u{feff}').trim() {
             HEADER => HEADER,

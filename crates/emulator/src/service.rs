@@ -206,7 +206,11 @@ impl Limits {
                 .persona_rate_limit
                 .map(|limit| FixedWindow::new(limit, Duration::from_secs(60), now)),
             stripe: config.stripe_rate_limit.map(|rate| {
-                TokenBucket::new(rate, rate.ceil().clamp(1.0, f64::from(u32::MAX)) as u32, now)
+                TokenBucket::new(
+                    rate,
+                    rate.ceil().clamp(1.0, f64::from(u32::MAX)) as u32,
+                    now,
+                )
             }),
             veriff: SlidingWindows::new(config.veriff_windows.clone()),
         }
@@ -309,7 +313,8 @@ impl Service {
                 Product::HypervergeTransaction,
                 |config| hyperverge::check(req, peer, config),
                 |reference| {
-                    let deletion = lock(&self.state).delete(Product::HypervergeTransaction, reference);
+                    let deletion =
+                        lock(&self.state).delete(Product::HypervergeTransaction, reference);
                     hyperverge::answer(deletion, reference)
                 },
             ),
@@ -408,7 +413,9 @@ impl Service {
                     .check_delete(req, Instant::now())
                     .map(|()| reference.to_owned())
             },
-            |reference| jumio_platform::answer(product, lock(&self.state).delete(product, reference)),
+            |reference| {
+                jumio_platform::answer(product, lock(&self.state).delete(product, reference))
+            },
         )
     }
 
@@ -666,7 +673,10 @@ mod tests {
             route("/api/v1/accounts/a-1/workflow-executions/w-1"),
             Route::Workflow("a-1", "w-1")
         ));
-        assert!(matches!(route("/v3.6/applicants/a-1"), Route::Onfido("a-1")));
+        assert!(matches!(
+            route("/v3.6/applicants/a-1"),
+            Route::Onfido("a-1")
+        ));
         assert!(matches!(
             route("/v3.6/applicants/a-1/restore"),
             Route::OnfidoRestore("a-1")

@@ -118,9 +118,11 @@ impl SeedItem {
         let persona_account = |s: &str| segment_ok(s) && s.starts_with(PERSONA_ACCOUNT_PREFIX);
         let ok = r.len() <= MAX_REFERENCE_BYTES
             && match product {
-                Product::PlatformWorkflow => r.split_once('/').is_some_and(|(account, workflow)| {
-                    platform_account(account) && segment_ok(workflow)
-                }),
+                Product::PlatformWorkflow => {
+                    r.split_once('/').is_some_and(|(account, workflow)| {
+                        platform_account(account) && segment_ok(workflow)
+                    })
+                }
                 Product::PlatformAccount => platform_account(r),
                 Product::PersonaAccount => persona_account(r),
                 Product::PersonaInquiry => match r.split_once('/') {

@@ -122,10 +122,16 @@ pub struct ReferenceStats {
     pub not_found: u64,
     /// Deletes of an object already erased that the vendor answers with
     /// success again: a Persona redaction or a Stripe redaction repeated.
-    #[serde(default)]
+    /// Left out of the JSON when zero, as are `refused`.
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub repeated: u64,
     /// Deletes refused for the object's state: not deletable yet (Persona
     /// 409, Stripe 400, Veriff 400) or already archived (Onfido 422).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub refused: u64,
+}
+
+/// Whether a count is zero, to leave it out of the JSON.
+fn is_zero(count: &u64) -> bool {
+    *count == 0
 }

@@ -58,11 +58,9 @@ pub(crate) fn check(req: &Request, config: &Config) -> Result<(), Response> {
     let key = config.stripe_secret_key.as_bytes();
     let basic = jumio::basic_credentials(value)
         .is_some_and(|given| given.strip_suffix(b":").unwrap_or(&given) == key);
-    let bearer = value
-        .split_once(' ')
-        .is_some_and(|(scheme, given)| {
-            scheme.eq_ignore_ascii_case("bearer") && given.trim().as_bytes() == key
-        });
+    let bearer = value.split_once(' ').is_some_and(|(scheme, given)| {
+        scheme.eq_ignore_ascii_case("bearer") && given.trim().as_bytes() == key
+    });
     if basic || bearer {
         Ok(())
     } else {

@@ -62,13 +62,11 @@ pub(crate) fn check(req: &Request, config: &Config, id: &str) -> Result<(), Resp
         ));
     }
     match req.header("x-auth-client") {
-        None => {
-            return Err(fail(
-                401,
-                Some("1801"),
-                "Mandatory X-AUTH-CLIENT header containing the API key is missing from the request.",
-            ))
-        }
+        None => return Err(fail(
+            401,
+            Some("1801"),
+            "Mandatory X-AUTH-CLIENT header containing the API key is missing from the request.",
+        )),
         Some(key) if key != config.veriff_api_key => {
             return Err(fail(
                 401,
@@ -204,8 +202,16 @@ mod tests {
         // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
         let expected = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
         let bytes = lowercase_hex(expected).expect("hex");
-        assert!(signature_matches("Jefe", "what do ya want for nothing?", &bytes));
-        assert!(!signature_matches("Jefe", "what do ya want for nothing!", &bytes));
+        assert!(signature_matches(
+            "Jefe",
+            "what do ya want for nothing?",
+            &bytes
+        ));
+        assert!(!signature_matches(
+            "Jefe",
+            "what do ya want for nothing!",
+            &bytes
+        ));
         assert_eq!(lowercase_hex(&expected.to_uppercase()), None);
         assert_eq!(lowercase_hex(&expected[2..]), None);
     }

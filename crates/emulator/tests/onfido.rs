@@ -24,7 +24,10 @@ fn call(conn: &mut Conn, line: &str) -> Resp {
 }
 
 fn error_type(resp: &Resp) -> String {
-    resp.json()["error"]["type"].as_str().expect("type").to_owned()
+    resp.json()["error"]["type"]
+        .as_str()
+        .expect("type")
+        .to_owned()
 }
 
 #[test]
@@ -46,14 +49,23 @@ fn an_applicant_with_a_check_is_archived_then_hard_deleted_after_the_delay() {
 
     let archived = call(&mut conn, &format!("GET {path}"));
     assert_eq!(archived.status, 200);
-    let delete_at = archived.json()["delete_at"].as_str().expect("set").to_owned();
-    assert!(delete_at.ends_with('Z') && delete_at.len() == 24, "{delete_at}");
+    let delete_at = archived.json()["delete_at"]
+        .as_str()
+        .expect("set")
+        .to_owned();
+    assert!(
+        delete_at.ends_with('Z') && delete_at.len() == 24,
+        "{delete_at}"
+    );
 
     // A second delete while archived: 422, naming when.
     let again = call(&mut conn, &format!("DELETE {path}"));
     assert_eq!(again.status, 422);
     assert_eq!(error_type(&again), "validation_error");
-    let message = again.json()["error"]["message"].as_str().expect("message").to_owned();
+    let message = again.json()["error"]["message"]
+        .as_str()
+        .expect("message")
+        .to_owned();
     assert!(message.contains(&delete_at), "{message}");
     assert!(again.json()["error"]["fields"].is_object());
 
@@ -104,7 +116,9 @@ fn an_archived_applicant_can_be_restored() {
     // Deletable again, and archived again.
     assert_eq!(call(&mut conn, &format!("DELETE {path}")).status, 204);
     let counts = emu.stats();
-    let counts = counts.reference("onfido", "applicant", ID).expect("counted");
+    let counts = counts
+        .reference("onfido", "applicant", ID)
+        .expect("counted");
     assert_eq!(counts.applied, 2);
 }
 
@@ -130,7 +144,10 @@ fn bad_tokens_unknown_applicants_and_wrong_methods() {
     assert_eq!(unknown.status, 404);
     assert_eq!(error_type(&unknown), "resource_not_found");
     let put = call(&mut conn, &format!("PUT {path}"));
-    assert_eq!((put.status, put.header("Allow")), (405, Some("GET, DELETE")));
+    assert_eq!(
+        (put.status, put.header("Allow")),
+        (405, Some("GET, DELETE"))
+    );
     let get_restore = call(&mut conn, &format!("GET {path}/restore"));
     assert_eq!(
         (get_restore.status, get_restore.header("Allow")),

@@ -87,16 +87,36 @@ fn keys_signatures_and_content_type_are_checked() {
     let json = ("Content-Type", "application/json");
     let key = ("X-AUTH-CLIENT", "emulator-veriff-key");
     let cases: Vec<(Vec<(&str, &str)>, u16, Option<&str>)> = vec![
-        (vec![("X-HMAC-SIGNATURE", ID_SIGNATURE), json], 401, Some("1801")),
         (
-            vec![("X-AUTH-CLIENT", "wrong"), ("X-HMAC-SIGNATURE", ID_SIGNATURE), json],
+            vec![("X-HMAC-SIGNATURE", ID_SIGNATURE), json],
+            401,
+            Some("1801"),
+        ),
+        (
+            vec![
+                ("X-AUTH-CLIENT", "wrong"),
+                ("X-HMAC-SIGNATURE", ID_SIGNATURE),
+                json,
+            ],
             401,
             Some("1803"),
         ),
         (vec![key, json], 401, Some("1812")),
-        (vec![key, ("X-HMAC-SIGNATURE", &upper), json], 401, Some("1812")),
-        (vec![key, ("X-HMAC-SIGNATURE", "abc"), json], 401, Some("1812")),
-        (vec![key, ("X-HMAC-SIGNATURE", &other), json], 401, Some("1818")),
+        (
+            vec![key, ("X-HMAC-SIGNATURE", &upper), json],
+            401,
+            Some("1812"),
+        ),
+        (
+            vec![key, ("X-HMAC-SIGNATURE", "abc"), json],
+            401,
+            Some("1812"),
+        ),
+        (
+            vec![key, ("X-HMAC-SIGNATURE", &other), json],
+            401,
+            Some("1818"),
+        ),
         (vec![key, ("X-HMAC-SIGNATURE", ID_SIGNATURE)], 400, None),
     ];
     for (headers, status, code) in cases {
@@ -132,7 +152,9 @@ fn sessions_not_completed_are_refused_with_their_codes() {
         .expect("seed");
     assert_eq!(delete(&mut conn, "s-started").status, 200);
     let stats = emu.stats();
-    let counts = stats.reference("veriff", "session", "s-started").expect("counted");
+    let counts = stats
+        .reference("veriff", "session", "s-started")
+        .expect("counted");
     assert_eq!((counts.refused, counts.applied), (1, 1));
 }
 
@@ -146,7 +168,10 @@ fn a_disabled_endpoint_answers_403() {
     let mut conn = Conn::open(emu.addr());
     let resp = delete(&mut conn, ID);
     assert_eq!(resp.status, 403);
-    assert!(resp.json()["message"].as_str().expect("message").contains("enable"));
+    assert!(resp.json()["message"]
+        .as_str()
+        .expect("message")
+        .contains("enable"));
     assert_eq!(emu.stats().transactions_present, 1);
 }
 
@@ -161,7 +186,10 @@ fn both_sliding_windows_hold() {
         ..Config::default()
     });
     let ids: Vec<String> = (0..5).map(|i| format!("session-{i}")).collect();
-    let items: Vec<SeedItem> = ids.iter().map(|id| SeedItem::new("veriff", "session", id)).collect();
+    let items: Vec<SeedItem> = ids
+        .iter()
+        .map(|id| SeedItem::new("veriff", "session", id))
+        .collect();
     emu.seed(&items).expect("seed");
     let mut conn = Conn::open(emu.addr());
     let start = Instant::now();
@@ -170,16 +198,26 @@ fn both_sliding_windows_hold() {
     // The short window is full; a refused or missing session does not count.
     let limited = delete(&mut conn, &ids[2]);
     assert_eq!(limited.status, 429);
-    assert!(limited.json()["message"].as_str().expect("message").contains("2 session deletions"));
+    assert!(limited.json()["message"]
+        .as_str()
+        .expect("message")
+        .contains("2 session deletions"));
     assert_eq!(limited.header("Retry-After"), None);
     std::thread::sleep(Duration::from_millis(550).saturating_sub(start.elapsed()));
     assert_eq!(delete(&mut conn, &ids[2]).status, 200);
     // Three in the long window: refused until 1.5 s after the first.
     let long = delete(&mut conn, &ids[3]);
     assert_eq!(long.status, 429);
-    assert!(long.json()["message"].as_str().expect("message").contains("3 session deletions"));
+    assert!(long.json()["message"]
+        .as_str()
+        .expect("message")
+        .contains("3 session deletions"));
     std::thread::sleep(Duration::from_millis(1050).saturating_sub(start.elapsed()));
-    assert_eq!(delete(&mut conn, &ids[3]).status, 429, "still 3 within 1.5 s");
+    assert_eq!(
+        delete(&mut conn, &ids[3]).status,
+        429,
+        "still 3 within 1.5 s"
+    );
     std::thread::sleep(Duration::from_millis(1550).saturating_sub(start.elapsed()));
     assert_eq!(delete(&mut conn, &ids[3]).status, 200);
     let stats = emu.stats();
