@@ -1,5 +1,6 @@
-//! A local, stateful, fault-injecting HTTP server of the Jumio and HyperVerge
-//! delete APIs, for tests, demos and benchmarks of erasure code.
+//! A local, stateful, fault-injecting HTTP server of the delete APIs of
+//! Jumio, HyperVerge, Onfido, Persona, Stripe Identity and Veriff, for
+//! tests, demos and benchmarks of erasure code.
 //!
 //! It serves, on one port whatever the `Host` header (so one base URL stands
 //! in for every region and host):
@@ -13,11 +14,21 @@
 //!   (see [`jumio-platform`](#jumio-platform));
 //! - HyperVerge: `DELETE /api/v2/transaction/id` with the JSON body
 //!   `{"transactionId":"..."}` (see [`hyperverge`](#hyperverge));
+//! - Onfido: `DELETE` and `GET /v3.6/applicants/{id}`,
+//!   `POST /v3.6/applicants/{id}/restore` (see [`onfido`](#onfido));
+//! - Persona: `DELETE` and `GET /api/v1/inquiries/{inq_...}` and
+//!   `/api/v1/accounts/{act_...}` (an account id starting with `act_` is
+//!   Persona's, any other the Jumio Platform's; see [`persona`](#persona));
+//! - Stripe Identity: `POST /v1/identity/verification_sessions/{id}/redact`
+//!   and `GET /v1/identity/verification_sessions/{id}` (see
+//!   [`stripe`](#stripe-identity));
+//! - Veriff: `DELETE /v1/sessions/{id}` (see [`veriff`](#veriff));
 //! - the admin API under `/__emulator/`: seed, reset, faults, stats, token
 //!   revocation (see [`admin`](#admin-api)).
 //!
-//! Other methods on the delete paths get 405 with `Allow: DELETE` (on the
-//! token path, `Allow: POST`); other paths 404. Transactions exist once seeded: the first DELETE answers 200
+//! Other methods on the delete paths get 405 with `Allow` naming the
+//! path's methods (`DELETE`; `POST` on the token and Stripe paths; `GET,
+//! DELETE` where a read exists); other paths 404. Transactions exist once seeded: the first DELETE answers 200
 //! and removes the transaction, the next one 404. [`Faults`] injects errors,
 //! latency, resets, truncated bodies and a rate limit on a seeded,
 //! reproducible schedule, and [`Stats`] counts every delete applied or not
@@ -119,11 +130,75 @@
 //! `{"status":"failure","statusCode":"404","error":"Transaction not found"}`.
 //! Injected and rate-limit errors use the same failure shape.
 //!
+//! # Erasures completed later
+//!
+//! Onfido, Persona and Stripe accept an erasure and complete it later. The
+//! emulator keeps, per object, when the erasure started and when the vendor
+//! completes it ([`Config::onfido_deletion_delay`],
+//! [`Config::persona_children_delay`], [`Config::stripe_redaction_delay`]),
+//! and computes what a read shows from the clock at each request, so tests
+//! use real time with short delays. [`Stats::erasures_pending`] counts
+//! those not completed. Their objects, and Veriff's, have a state a seed
+//! may name ([`SeedItem::state`]). Every vendor's module docs cite the
+//! vendor's documentation (`/work/shared/VENDORS.md`) and list where we
+//! had to choose.
+//!
+//! The [`Faults`] apply to the four delete routes (Stripe's redact
+//! included), drawn as for the others; the reads and Onfido's restore get
+//! none.
+//!
+//! # Onfido
+//!
+//! The delete is checked in this order: the faults; `Authorization: Token
+//! token=TOKEN` ([`Config::onfido_api_token`]), else 401. Then 204 (the
+//! applicant archived with `delete_at` = now + the deletion delay, or,
+//! seeded `no_check`, deleted at once), 422 `validation_error` if already
+//! archived, 404 if gone. A read shows `{"id","href","delete_at"}` until
+//! the hard delete, then 404; restore answers 204 (archived), 422 (not
+//! archived) or 404. Errors are `{"error":{"type","message","fields"}}`.
+//!
+//! # Persona
+//!
+//! Checked in this order: the faults (deletes only); the rate limit
+//! ([`Config::persona_rate_limit`] per minute, every request counted: 429);
+//! `Authorization: Bearer KEY` ([`Config::persona_api_key`], or the
+//! read-only [`Config::persona_read_only_key`], 403 on a delete), else
+//! 401; a `Persona-Version` among the documented ones, else 422. A
+//! redaction answers 200 `{"data":{"type","id","attributes":{"redacted-at",
+//! ...}}}`, 404, or 409 for an inquiry seeded `pending`; an account's
+//! inquiries show `redacted-at` after the children delay. Every answer
+//! carries `ratelimit-limit`, `ratelimit-remaining` and `ratelimit-reset`.
+//! Errors are `{"errors":[{"title","details"}]}`.
+//!
+//! # Stripe Identity
+//!
+//! The redact is checked in this order: the faults; the rate limit
+//! ([`Config::stripe_rate_limit`] per second: 429 `rate_limit` with
+//! `Retry-After`); the secret key ([`Config::stripe_secret_key`]) as Basic
+//! user with an empty password or as Bearer, else 401. Then 200 with the
+//! VerificationSession (`redaction.status` `processing`, `redacted` after
+//! the delay), 404 `resource_missing`, or 400
+//! `verification_session_unexpected_state` for a session seeded
+//! `processing` or `canceled`. `Stripe-Version` is accepted whatever its
+//! value and counted in [`Stats::api_versions`].
+//!
+//! # Veriff
+//!
+//! Checked in this order: the faults; the endpoint enabled
+//! ([`Config::veriff_delete_enabled`]), else 403; `X-AUTH-CLIENT`
+//! ([`Config::veriff_api_key`]), else 401 (1801, 1803); `X-HMAC-SIGNATURE`,
+//! the lowercase hex HMAC-SHA256 of the session id keyed with
+//! [`Config::veriff_shared_secret`], else 401 (1812, 1818); `Content-Type:
+//! application/json`, else 400; the windows ([`Config::veriff_windows`]),
+//! else 429. Then 200 `{"status":"success","verification":{"id"}}`, 404,
+//! or 400 with code 1305 or 1306 for a session seeded `in_progress` or
+//! `submitted`.
+//!
 //! # Admin API
 //!
 //! | request | body | answer |
 //! |---|---|---|
-//! | `POST /__emulator/seed` | `[{"vendor":"jumio","product":"scan","reference":"..."}]` | `{"seeded":N}` |
+//! | `POST /__emulator/seed` | `[{"vendor":"jumio","product":"scan","reference":"..."}]`, each item with an optional `"state"` | `{"seeded":N}` |
 //! | `POST /__emulator/reset` | none | `{"reset":true}` |
 //! | `GET /__emulator/faults` | none | the [`Faults`] in force |
 //! | `PUT /__emulator/faults` | [`Faults`] as JSON, fields optional | the faults now in force |

@@ -300,7 +300,8 @@ fn faults_apply_to_the_later_vendors_deletes_in_their_shapes_but_not_to_reads() 
     ])
     .expect("seed");
     let mut conn = Conn::open(emu.addr());
-    let cases: [(&str, fn(&serde_json::Value) -> bool); 4] = [
+    type Shaped = fn(&serde_json::Value) -> bool;
+    let cases: [(&str, Shaped); 4] = [
         ("DELETE /v3.6/applicants/a-1", |b| {
             b["error"]["type"].is_string()
         }),

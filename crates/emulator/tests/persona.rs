@@ -4,6 +4,9 @@
 
 mod common;
 
+/// Header lines of one request.
+type Headers<'a> = Vec<(&'a str, &'a str)>;
+
 use std::time::Duration;
 
 use common::*;
@@ -101,7 +104,7 @@ fn refusals_have_the_documented_shape() {
     ])
     .expect("seed");
     let mut conn = Conn::open(emu.addr());
-    let cases: Vec<(&str, Vec<(&str, &str)>, u16)> = vec![
+    let cases: Vec<(&str, Headers, u16)> = vec![
         ("DELETE /api/v1/accounts/act_C", vec![], 401),
         (
             "DELETE /api/v1/accounts/act_C",

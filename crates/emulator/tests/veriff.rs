@@ -3,6 +3,9 @@
 
 mod common;
 
+/// Header lines of one request.
+type Headers<'a> = Vec<(&'a str, &'a str)>;
+
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -86,7 +89,7 @@ fn keys_signatures_and_content_type_are_checked() {
     let other = signature("another-session");
     let json = ("Content-Type", "application/json");
     let key = ("X-AUTH-CLIENT", "emulator-veriff-key");
-    let cases: Vec<(Vec<(&str, &str)>, u16, Option<&str>)> = vec![
+    let cases: Vec<(Headers, u16, Option<&str>)> = vec![
         (
             vec![("X-HMAC-SIGNATURE", ID_SIGNATURE), json],
             401,
@@ -223,4 +226,79 @@ fn both_sliding_windows_hold() {
     let stats = emu.stats();
     assert_eq!(stats.requests["veriff/session"][&200], 4);
     assert_eq!(stats.requests["veriff/session"][&429], 3);
+}
+
+/// The emulator's options as a command of their own.
+#[derive(clap::Parser)]
+struct Cli {
+    #[command(flatten)]
+    args: idv_delete_emulator::cli::Args,
+}
+
+#[test]
+fn command_line_flags_make_the_later_vendors_configuration() {
+    use clap::Parser;
+    let parse = |args: &[&str]| {
+        Cli::try_parse_from([&["emulator"], args].concat()).map(|cli| cli.args.config())
+    };
+    let default = parse(&[]).expect("defaults");
+    assert_eq!(
+        default.veriff_windows,
+        idv_delete_emulator::DEFAULT_VERIFF_WINDOWS.to_vec()
+    );
+    assert_eq!(
+        default.onfido_deletion_delay,
+        Duration::from_secs(20 * 86_400)
+    );
+    assert_eq!(
+        default.stripe_redaction_delay,
+        Duration::from_secs(4 * 86_400)
+    );
+    assert_eq!(
+        (default.persona_rate_limit, default.stripe_rate_limit),
+        (Some(300), Some(25.0))
+    );
+    assert!(default.veriff_delete_enabled);
+    let config = parse(&[
+        "--veriff-window",
+        "5/2",
+        "--veriff-window",
+        "10/10",
+        "--veriff-delete-disabled",
+        "--onfido-deletion-delay",
+        "1.5",
+        "--persona-children-delay",
+        "0",
+        "--no-persona-rate-limit",
+        "--stripe-rate-limit",
+        "3",
+        "--veriff-shared-secret",
+        "s3",
+    ])
+    .expect("valid");
+    assert_eq!(
+        config.veriff_windows,
+        [(5, Duration::from_secs(2)), (10, Duration::from_secs(10))]
+    );
+    assert!(!config.veriff_delete_enabled);
+    assert_eq!(config.onfido_deletion_delay, Duration::from_millis(1500));
+    assert_eq!(config.persona_children_delay, Duration::ZERO);
+    assert_eq!(
+        (config.persona_rate_limit, config.stripe_rate_limit),
+        (None, Some(3.0))
+    );
+    assert_eq!(config.veriff_shared_secret, "s3");
+    assert!(parse(&["--no-veriff-limit"])
+        .expect("valid")
+        .veriff_windows
+        .is_empty());
+    for bad in [
+        &["--veriff-window", "5"][..],
+        &["--veriff-window", "0/10"],
+        &["--veriff-window", "5/-1"],
+        &["--onfido-deletion-delay", "soon"],
+        &["--persona-rate-limit", "0"],
+    ] {
+        assert!(parse(bad).is_err(), "{bad:?}");
+    }
 }
