@@ -106,6 +106,110 @@ pub struct Args {
     #[arg(long, value_name = "IP", help_heading = "Credentials")]
     pub hyperverge_allow_ip: Vec<IpAddr>,
 
+    /// Onfido API token to accept (Authorization: Token token=...).
+    #[arg(long, default_value = crate::DEFAULT_ONFIDO_API_TOKEN, help_heading = "Credentials")]
+    pub onfido_api_token: String,
+
+    /// Persona API key to accept (Authorization: Bearer ...).
+    #[arg(long, default_value = crate::DEFAULT_PERSONA_API_KEY, help_heading = "Credentials")]
+    pub persona_api_key: String,
+
+    /// Persona API key that may read but not redact (403 on deletes).
+    #[arg(long, default_value = crate::DEFAULT_PERSONA_READ_ONLY_KEY, help_heading = "Credentials")]
+    pub persona_read_only_key: String,
+
+    /// Stripe secret key to accept (Basic user with an empty password, or Bearer).
+    #[arg(long, default_value = crate::DEFAULT_STRIPE_SECRET_KEY, help_heading = "Credentials")]
+    pub stripe_secret_key: String,
+
+    /// Veriff API key to accept (X-AUTH-CLIENT).
+    #[arg(long, default_value = crate::DEFAULT_VERIFF_API_KEY, help_heading = "Credentials")]
+    pub veriff_api_key: String,
+
+    /// Veriff shared secret, the key of X-HMAC-SIGNATURE.
+    #[arg(long, default_value = crate::DEFAULT_VERIFF_SHARED_SECRET, help_heading = "Credentials")]
+    pub veriff_shared_secret: String,
+
+    /// Seconds an archived Onfido applicant waits for its hard delete (Onfido recommends 20
+    /// days or more).
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = crate::DEFAULT_ONFIDO_DELETION_DELAY.as_secs_f64(),
+        value_parser = parse_secs,
+        help_heading = "Later erasures"
+    )]
+    pub onfido_deletion_delay: f64,
+
+    /// Seconds after a Persona redaction before its children (an account's inquiries) are
+    /// redacted.
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = crate::DEFAULT_PERSONA_CHILDREN_DELAY.as_secs_f64(),
+        value_parser = parse_secs,
+        help_heading = "Later erasures"
+    )]
+    pub persona_children_delay: f64,
+
+    /// Seconds a Stripe redaction stays processing (Stripe: up to four days).
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = crate::DEFAULT_STRIPE_REDACTION_DELAY.as_secs_f64(),
+        value_parser = parse_secs,
+        help_heading = "Later erasures"
+    )]
+    pub stripe_redaction_delay: f64,
+
+    /// Persona requests per minute accepted (429 beyond, with ratelimit-* headers).
+    #[arg(
+        long,
+        value_name = "PER_MIN",
+        default_value_t = crate::DEFAULT_PERSONA_RATE_LIMIT,
+        value_parser = clap::value_parser!(u32).range(1..),
+        help_heading = "Vendor limits"
+    )]
+    pub persona_rate_limit: u32,
+
+    /// Turn Persona's rate limit off.
+    #[arg(
+        long,
+        conflicts_with = "persona_rate_limit",
+        help_heading = "Vendor limits"
+    )]
+    pub no_persona_rate_limit: bool,
+
+    /// Stripe redactions per second accepted (429 with Retry-After beyond).
+    #[arg(
+        long,
+        value_name = "PER_SEC",
+        default_value_t = crate::DEFAULT_STRIPE_RATE_LIMIT,
+        help_heading = "Vendor limits"
+    )]
+    pub stripe_rate_limit: f64,
+
+    /// Turn Stripe's rate limit off.
+    #[arg(
+        long,
+        conflicts_with = "stripe_rate_limit",
+        help_heading = "Vendor limits"
+    )]
+    pub no_stripe_rate_limit: bool,
+
+    /// A Veriff deletion limit, COUNT/SECS: at most COUNT deletions in any SECS seconds
+    /// (repeatable; default 5/3600 and 10/86400, Veriff's).
+    #[arg(long, value_name = "COUNT/SECS", value_parser = parse_window, help_heading = "Vendor limits")]
+    pub veriff_window: Vec<(u32, Duration)>,
+
+    /// Turn Veriff's deletion limits off.
+    #[arg(long, conflicts_with = "veriff_window", help_heading = "Vendor limits")]
+    pub no_veriff_limit: bool,
+
+    /// Answer Veriff deletes as an integration where Veriff has not enabled them (403).
+    #[arg(long, help_heading = "Vendor limits")]
+    pub veriff_delete_disabled: bool,
+
     /// Seed of the fault schedule: the same seed gives the same fault decisions.
     #[arg(long, default_value_t = 0, help_heading = "Faults")]
     pub fault_seed: u64,
@@ -228,9 +332,56 @@ impl Args {
             hyperverge_app_key: self.hyperverge_app_key.clone(),
             hyperverge_allowed_ips: (!self.hyperverge_allow_ip.is_empty())
                 .then(|| self.hyperverge_allow_ip.clone()),
+            onfido_api_token: self.onfido_api_token.clone(),
+            onfido_deletion_delay: Duration::from_secs_f64(self.onfido_deletion_delay),
+            persona_api_key: self.persona_api_key.clone(),
+            persona_read_only_key: self.persona_read_only_key.clone(),
+            persona_children_delay: Duration::from_secs_f64(self.persona_children_delay),
+            persona_rate_limit: (!self.no_persona_rate_limit).then_some(self.persona_rate_limit),
+            stripe_secret_key: self.stripe_secret_key.clone(),
+            stripe_redaction_delay: Duration::from_secs_f64(self.stripe_redaction_delay),
+            stripe_rate_limit: (!self.no_stripe_rate_limit).then_some(self.stripe_rate_limit),
+            veriff_api_key: self.veriff_api_key.clone(),
+            veriff_shared_secret: self.veriff_shared_secret.clone(),
+            veriff_windows: match (self.no_veriff_limit, self.veriff_window.is_empty()) {
+                (true, _) => Vec::new(),
+                (false, true) => crate::DEFAULT_VERIFF_WINDOWS.to_vec(),
+                (false, false) => self.veriff_window.clone(),
+            },
+            veriff_delete_enabled: !self.veriff_delete_disabled,
             faults: self.faults(),
         }
     }
+}
+
+/// Longest delay the command line accepts: ten years, in seconds.
+const MAX_DELAY_SECS: f64 = 10.0 * 365.0 * 24.0 * 3600.0;
+
+/// A delay in seconds: a number from 0 to ten years (fractions allowed).
+fn parse_secs(text: &str) -> Result<f64, String> {
+    let secs: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds, e.g. 1.5 or 1728000"))?;
+    if (0.0..=MAX_DELAY_SECS).contains(&secs) {
+        Ok(secs)
+    } else {
+        Err(format!("{secs} s is out of range: 0 to {MAX_DELAY_SECS} s"))
+    }
+}
+
+/// A Veriff window, `COUNT/SECS`: a positive count and a positive delay.
+fn parse_window(text: &str) -> Result<(u32, Duration), String> {
+    let usage = || format!("{text:?} is not COUNT/SECS, e.g. 5/3600");
+    let (count, secs) = text.split_once('/').ok_or_else(usage)?;
+    let count: u32 = count.trim().parse().map_err(|_| usage())?;
+    let secs = parse_secs(secs)?;
+    if count == 0 || secs == 0.0 {
+        return Err(format!(
+            "{text:?}: the count and the seconds must be positive"
+        ));
+    }
+    Ok((count, Duration::from_secs_f64(secs)))
 }
 
 /// Starts an emulator as `args` say and seeds it (from `--seed`, then

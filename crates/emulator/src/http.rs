@@ -256,7 +256,21 @@ pub(crate) struct Response {
     pub(crate) retry_after: Option<RetryAfterValue>,
     /// Value of a `WWW-Authenticate` header (OAuth2 401 answers).
     pub(crate) www_authenticate: Option<&'static str>,
+    /// Persona's `ratelimit-*` headers.
+    pub(crate) rate_limit: Option<RateLimitHeaders>,
     pub(crate) body: Vec<u8>,
+}
+
+/// The values of the `ratelimit-limit`, `ratelimit-remaining` and
+/// `ratelimit-reset` headers (Persona's, after the IETF draft).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct RateLimitHeaders {
+    /// Requests allowed per window.
+    pub(crate) limit: u32,
+    /// Requests left in the current window.
+    pub(crate) remaining: u32,
+    /// Whole seconds until the window resets.
+    pub(crate) reset: u64,
 }
 
 /// `Content-Type` of JSON bodies.
@@ -273,6 +287,7 @@ impl Response {
             allow: None,
             retry_after: None,
             www_authenticate: None,
+            rate_limit: None,
             body: body.into(),
         }
     }
@@ -326,6 +341,13 @@ impl Response {
         if let Some(challenge) = self.www_authenticate {
             let _ = write!(out, "WWW-Authenticate: {challenge}\r\n");
         }
+        if let Some(r) = self.rate_limit {
+            let _ = write!(
+                out,
+                "ratelimit-limit: {}\r\nratelimit-remaining: {}\r\nratelimit-reset: {}\r\n",
+                r.limit, r.remaining, r.reset
+            );
+        }
         if close {
             out.extend_from_slice(b"Connection: close\r\n");
         }
@@ -343,11 +365,13 @@ impl Response {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        204 => "No Content",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        409 => "Conflict",
         411 => "Length Required",
         413 => "Content Too Large",
         422 => "Unprocessable Entity",

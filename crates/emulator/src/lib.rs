@@ -1,5 +1,6 @@
-//! A local, stateful, fault-injecting HTTP server of the Jumio and HyperVerge
-//! delete APIs, for tests, demos and benchmarks of erasure code.
+//! A local, stateful, fault-injecting HTTP server of the delete APIs of
+//! Jumio, HyperVerge, Onfido, Persona, Stripe Identity and Veriff, for
+//! tests, demos and benchmarks of erasure code.
 //!
 //! It serves, on one port whatever the `Host` header (so one base URL stands
 //! in for every region and host):
@@ -13,11 +14,21 @@
 //!   (see [`jumio-platform`](#jumio-platform));
 //! - HyperVerge: `DELETE /api/v2/transaction/id` with the JSON body
 //!   `{"transactionId":"..."}` (see [`hyperverge`](#hyperverge));
+//! - Onfido: `DELETE` and `GET /v3.6/applicants/{id}`,
+//!   `POST /v3.6/applicants/{id}/restore` (see [`onfido`](#onfido));
+//! - Persona: `DELETE` and `GET /api/v1/inquiries/{inq_...}` and
+//!   `/api/v1/accounts/{act_...}` (an account id starting with `act_` is
+//!   Persona's, any other the Jumio Platform's; see [`persona`](#persona));
+//! - Stripe Identity: `POST /v1/identity/verification_sessions/{id}/redact`
+//!   and `GET /v1/identity/verification_sessions/{id}` (see
+//!   [`stripe`](#stripe-identity));
+//! - Veriff: `DELETE /v1/sessions/{id}` (see [`veriff`](#veriff));
 //! - the admin API under `/__emulator/`: seed, reset, faults, stats, token
 //!   revocation (see [`admin`](#admin-api)).
 //!
-//! Other methods on the delete paths get 405 with `Allow: DELETE` (on the
-//! token path, `Allow: POST`); other paths 404. Transactions exist once seeded: the first DELETE answers 200
+//! Other methods on the delete paths get 405 with `Allow` naming the
+//! path's methods (`DELETE`; `POST` on the token and Stripe paths; `GET,
+//! DELETE` where a read exists); other paths 404. Transactions exist once seeded: the first DELETE answers 200
 //! and removes the transaction, the next one 404. [`Faults`] injects errors,
 //! latency, resets, truncated bodies and a rate limit on a seeded,
 //! reproducible schedule, and [`Stats`] counts every delete applied or not
@@ -119,11 +130,75 @@
 //! `{"status":"failure","statusCode":"404","error":"Transaction not found"}`.
 //! Injected and rate-limit errors use the same failure shape.
 //!
+//! # Erasures completed later
+//!
+//! Onfido, Persona and Stripe accept an erasure and complete it later. The
+//! emulator keeps, per object, when the erasure started and when the vendor
+//! completes it ([`Config::onfido_deletion_delay`],
+//! [`Config::persona_children_delay`], [`Config::stripe_redaction_delay`]),
+//! and computes what a read shows from the clock at each request, so tests
+//! use real time with short delays. [`Stats::erasures_pending`] counts
+//! those not completed. Their objects, and Veriff's, have a state a seed
+//! may name ([`SeedItem::state`]). Every vendor's module docs cite the
+//! vendor's documentation (`/work/shared/VENDORS.md`) and list where we
+//! had to choose.
+//!
+//! The [`Faults`] apply to the four delete routes (Stripe's redact
+//! included), drawn as for the others; the reads and Onfido's restore get
+//! none.
+//!
+//! # Onfido
+//!
+//! The delete is checked in this order: the faults; `Authorization: Token
+//! token=TOKEN` ([`Config::onfido_api_token`]), else 401. Then 204 (the
+//! applicant archived with `delete_at` = now + the deletion delay, or,
+//! seeded `no_check`, deleted at once), 422 `validation_error` if already
+//! archived, 404 if gone. A read shows `{"id","href","delete_at"}` until
+//! the hard delete, then 404; restore answers 204 (archived), 422 (not
+//! archived) or 404. Errors are `{"error":{"type","message","fields"}}`.
+//!
+//! # Persona
+//!
+//! Checked in this order: the faults (deletes only); the rate limit
+//! ([`Config::persona_rate_limit`] per minute, every request counted: 429);
+//! `Authorization: Bearer KEY` ([`Config::persona_api_key`], or the
+//! read-only [`Config::persona_read_only_key`], 403 on a delete), else
+//! 401; a `Persona-Version` among the documented ones, else 422. A
+//! redaction answers 200 `{"data":{"type","id","attributes":{"redacted-at",
+//! ...}}}`, 404, or 409 for an inquiry seeded `pending`; an account's
+//! inquiries show `redacted-at` after the children delay. Every answer
+//! carries `ratelimit-limit`, `ratelimit-remaining` and `ratelimit-reset`.
+//! Errors are `{"errors":[{"title","details"}]}`.
+//!
+//! # Stripe Identity
+//!
+//! The redact is checked in this order: the faults; the rate limit
+//! ([`Config::stripe_rate_limit`] per second: 429 `rate_limit` with
+//! `Retry-After`); the secret key ([`Config::stripe_secret_key`]) as Basic
+//! user with an empty password or as Bearer, else 401. Then 200 with the
+//! VerificationSession (`redaction.status` `processing`, `redacted` after
+//! the delay), 404 `resource_missing`, or 400
+//! `verification_session_unexpected_state` for a session seeded
+//! `processing` or `canceled`. `Stripe-Version` is accepted whatever its
+//! value and counted in [`Stats::api_versions`].
+//!
+//! # Veriff
+//!
+//! Checked in this order: the faults; the endpoint enabled
+//! ([`Config::veriff_delete_enabled`]), else 403; `X-AUTH-CLIENT`
+//! ([`Config::veriff_api_key`]), else 401 (1801, 1803); `X-HMAC-SIGNATURE`,
+//! the lowercase hex HMAC-SHA256 of the session id keyed with
+//! [`Config::veriff_shared_secret`], else 401 (1812, 1818); `Content-Type:
+//! application/json`, else 400; the windows ([`Config::veriff_windows`]),
+//! else 429. Then 200 `{"status":"success","verification":{"id"}}`, 404,
+//! or 400 with code 1305 or 1306 for a session seeded `in_progress` or
+//! `submitted`.
+//!
 //! # Admin API
 //!
 //! | request | body | answer |
 //! |---|---|---|
-//! | `POST /__emulator/seed` | `[{"vendor":"jumio","product":"scan","reference":"..."}]` | `{"seeded":N}` |
+//! | `POST /__emulator/seed` | `[{"vendor":"jumio","product":"scan","reference":"..."}]`, each item with an optional `"state"` | `{"seeded":N}` |
 //! | `POST /__emulator/reset` | none | `{"reset":true}` |
 //! | `GET /__emulator/faults` | none | the [`Faults`] in force |
 //! | `PUT /__emulator/faults` | [`Faults`] as JSON, fields optional | the faults now in force |
@@ -152,6 +227,8 @@ mod http;
 mod hyperverge;
 mod jumio;
 mod jumio_platform;
+mod onfido;
+mod persona;
 mod product;
 mod rng;
 mod seedfile;
@@ -159,6 +236,9 @@ mod server;
 mod service;
 mod state;
 mod stats;
+mod stripe;
+mod veriff;
+mod window;
 
 use std::fmt;
 use std::io;
@@ -187,6 +267,35 @@ pub const DEFAULT_TOKEN_RATE_LIMIT: f64 = 10.0;
 pub const DEFAULT_HYPERVERGE_APP_ID: &str = "emulator-app-id";
 /// Default HyperVerge `appkey` the emulator accepts.
 pub const DEFAULT_HYPERVERGE_APP_KEY: &str = "emulator-app-key";
+/// Default Onfido API token the emulator accepts.
+pub const DEFAULT_ONFIDO_API_TOKEN: &str = "emulator-onfido-token";
+/// Default Onfido deletion delay: the 20 days Onfido recommends at least.
+pub const DEFAULT_ONFIDO_DELETION_DELAY: Duration = Duration::from_secs(20 * 24 * 3600);
+/// Default Persona API key the emulator accepts.
+pub const DEFAULT_PERSONA_API_KEY: &str = "emulator-persona-key";
+/// Default Persona API key without the redact permission (403 on deletes).
+pub const DEFAULT_PERSONA_READ_ONLY_KEY: &str = "emulator-persona-read-only-key";
+/// Default delay before the children of a Persona redaction are redacted.
+pub const DEFAULT_PERSONA_CHILDREN_DELAY: Duration = Duration::from_secs(1);
+/// Default Persona rate limit: Persona's 300 requests per minute.
+pub const DEFAULT_PERSONA_RATE_LIMIT: u32 = 300;
+/// Default Stripe secret key the emulator accepts.
+pub const DEFAULT_STRIPE_SECRET_KEY: &str = "sk_test_emulator";
+/// Default time a Stripe redaction stays `processing`: Stripe's "up to
+/// four days".
+pub const DEFAULT_STRIPE_REDACTION_DELAY: Duration = Duration::from_secs(4 * 24 * 3600);
+/// Default Stripe rate limit: Stripe's default 25 requests per second per
+/// endpoint.
+pub const DEFAULT_STRIPE_RATE_LIMIT: f64 = 25.0;
+/// Default Veriff API key (`X-AUTH-CLIENT`) the emulator accepts.
+pub const DEFAULT_VERIFF_API_KEY: &str = "emulator-veriff-key";
+/// Default Veriff shared secret, the key of `X-HMAC-SIGNATURE`.
+pub const DEFAULT_VERIFF_SHARED_SECRET: &str = "emulator-veriff-secret";
+/// Default Veriff deletion limits: 5 per hour and 10 per 24 hours.
+pub const DEFAULT_VERIFF_WINDOWS: [(u32, Duration); 2] = [
+    (5, Duration::from_secs(3600)),
+    (10, Duration::from_secs(24 * 3600)),
+];
 
 /// How to start an [`Emulator`]. The credentials are test values, not
 /// secrets: the emulator accepts exactly these and rejects any other.
@@ -221,6 +330,46 @@ pub struct Config {
     /// HyperVerge IP allow-list: `None` (the default) accepts every client;
     /// `Some(list)` answers the documented 403 to clients not in the list.
     pub hyperverge_allowed_ips: Option<Vec<IpAddr>>,
+    /// Onfido API token (`Authorization: Token token=...`). Default
+    /// [`DEFAULT_ONFIDO_API_TOKEN`].
+    pub onfido_api_token: String,
+    /// How long an archived Onfido applicant waits for its hard delete.
+    /// Default [`DEFAULT_ONFIDO_DELETION_DELAY`].
+    pub onfido_deletion_delay: Duration,
+    /// Persona API key (`Authorization: Bearer`). Default
+    /// [`DEFAULT_PERSONA_API_KEY`].
+    pub persona_api_key: String,
+    /// A Persona API key that may read but not redact: deletes with it get
+    /// 403. Default [`DEFAULT_PERSONA_READ_ONLY_KEY`].
+    pub persona_read_only_key: String,
+    /// How long after a Persona redaction its children (an account's
+    /// inquiries) are redacted. Default [`DEFAULT_PERSONA_CHILDREN_DELAY`].
+    pub persona_children_delay: Duration,
+    /// Persona requests per minute (fixed one-minute windows), or `None`
+    /// for no limit. Default `Some(`[`DEFAULT_PERSONA_RATE_LIMIT`]`)`.
+    pub persona_rate_limit: Option<u32>,
+    /// Stripe secret key (Basic user with an empty password, or Bearer).
+    /// Default [`DEFAULT_STRIPE_SECRET_KEY`].
+    pub stripe_secret_key: String,
+    /// How long a Stripe redaction stays `processing`. Default
+    /// [`DEFAULT_STRIPE_REDACTION_DELAY`].
+    pub stripe_redaction_delay: Duration,
+    /// Stripe redactions per second (a token bucket holding one second's
+    /// worth), or `None` for no limit. Default
+    /// `Some(`[`DEFAULT_STRIPE_RATE_LIMIT`]`)`.
+    pub stripe_rate_limit: Option<f64>,
+    /// Veriff API key (`X-AUTH-CLIENT`). Default [`DEFAULT_VERIFF_API_KEY`].
+    pub veriff_api_key: String,
+    /// Veriff shared secret, the HMAC-SHA256 key of `X-HMAC-SIGNATURE`.
+    /// Default [`DEFAULT_VERIFF_SHARED_SECRET`].
+    pub veriff_shared_secret: String,
+    /// Veriff's deletion limits: at most `count` deletions in any sliding
+    /// `window`, for each pair. Default [`DEFAULT_VERIFF_WINDOWS`]; empty
+    /// for none.
+    pub veriff_windows: Vec<(u32, Duration)>,
+    /// Whether Veriff enabled the delete endpoint for this integration
+    /// (it is off until Veriff enables it). Default `true`.
+    pub veriff_delete_enabled: bool,
     /// Faults in force from the start. Default: none.
     pub faults: Faults,
 }
@@ -239,14 +388,28 @@ impl Default for Config {
             hyperverge_app_id: DEFAULT_HYPERVERGE_APP_ID.into(),
             hyperverge_app_key: DEFAULT_HYPERVERGE_APP_KEY.into(),
             hyperverge_allowed_ips: None,
+            onfido_api_token: DEFAULT_ONFIDO_API_TOKEN.into(),
+            onfido_deletion_delay: DEFAULT_ONFIDO_DELETION_DELAY,
+            persona_api_key: DEFAULT_PERSONA_API_KEY.into(),
+            persona_read_only_key: DEFAULT_PERSONA_READ_ONLY_KEY.into(),
+            persona_children_delay: DEFAULT_PERSONA_CHILDREN_DELAY,
+            persona_rate_limit: Some(DEFAULT_PERSONA_RATE_LIMIT),
+            stripe_secret_key: DEFAULT_STRIPE_SECRET_KEY.into(),
+            stripe_redaction_delay: DEFAULT_STRIPE_REDACTION_DELAY,
+            stripe_rate_limit: Some(DEFAULT_STRIPE_RATE_LIMIT),
+            veriff_api_key: DEFAULT_VERIFF_API_KEY.into(),
+            veriff_shared_secret: DEFAULT_VERIFF_SHARED_SECRET.into(),
+            veriff_windows: DEFAULT_VERIFF_WINDOWS.to_vec(),
+            veriff_delete_enabled: true,
             faults: Faults::default(),
         }
     }
 }
 
 impl Config {
-    /// Checks the faults, that the token lifetime is at least 1 s and that
-    /// the rate limits are positive.
+    /// Checks the faults, that the token lifetime is at least 1 s, that
+    /// the rate limits and Veriff's windows are positive, and that the
+    /// Persona keys differ.
     pub fn validate(&self) -> Result<(), Error> {
         self.faults.validate()?;
         let invalid = |why: String| Err(Error::InvalidConfig(why));
@@ -259,6 +422,7 @@ impl Config {
         for (name, limit) in [
             ("token_rate_limit", self.token_rate_limit),
             ("retrieval_rate_limit", self.retrieval_rate_limit),
+            ("stripe_rate_limit", self.stripe_rate_limit),
         ] {
             if let Some(rate) = limit {
                 if !(rate.is_finite() && rate > 0.0) {
@@ -267,6 +431,21 @@ impl Config {
                     ));
                 }
             }
+        }
+        if self.persona_rate_limit == Some(0) {
+            return invalid(
+                "persona_rate_limit must be positive (or none for no limit), got 0".into(),
+            );
+        }
+        for &(count, window) in &self.veriff_windows {
+            if count == 0 || window.is_zero() {
+                return invalid(format!(
+                    "each of veriff_windows needs a positive count and window, got {count} per {window:?}"
+                ));
+            }
+        }
+        if self.persona_api_key == self.persona_read_only_key {
+            return invalid("persona_api_key and persona_read_only_key must differ".into());
         }
         Ok(())
     }
@@ -288,6 +467,16 @@ pub enum Error {
     /// not two such ids joined by one `/` (its first 80 characters are
     /// kept).
     InvalidReference(String),
+    /// A seed's state is not one its product has (its first 80
+    /// characters are kept).
+    InvalidState {
+        /// The vendor name given.
+        vendor: String,
+        /// The product name given.
+        product: String,
+        /// The state given.
+        state: String,
+    },
     /// A [`Faults`] value is out of range.
     InvalidFaults(String),
     /// A [`Config`] value other than the faults is out of range.
@@ -301,14 +490,39 @@ impl fmt::Display for Error {
                 f,
                 "unknown vendor/product {vendor:?}/{product:?}: expected jumio/scan, \
                  jumio/authentication, jumio/document, jumio-platform/account, \
-                 jumio-platform/workflow or hyperverge/transaction"
+                 jumio-platform/workflow, hyperverge/transaction, onfido/applicant, \
+                 persona/inquiry, persona/account, stripe/verification_session or \
+                 veriff/session"
             ),
             Error::InvalidReference(r) => write!(
                 f,
                 "invalid reference {r:?}: 1 to {MAX_REFERENCE_BYTES} bytes, \
                  no control character or '/' (a jumio-platform workflow is \
-                 ACCOUNT_ID/WORKFLOW_ID)"
+                 ACCOUNT_ID/WORKFLOW_ID, a persona inquiry may be \
+                 ACCOUNT_ID/INQUIRY_ID; persona account ids start with act_, \
+                 jumio-platform ones do not)"
             ),
+            Error::InvalidState {
+                vendor,
+                product,
+                state,
+            } => {
+                let names: Vec<&str> = product::Product::from_names(vendor, product)
+                    .map(|p| p.states().iter().map(|(name, _)| *name).collect())
+                    .unwrap_or_default();
+                if names.is_empty() {
+                    write!(
+                        f,
+                        "invalid state {state:?}: {vendor}/{product} takes no state"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "invalid state {state:?} for {vendor}/{product}: expected {}",
+                        names.join(", ")
+                    )
+                }
+            }
             Error::InvalidFaults(why) => write!(f, "invalid faults: {why}"),
             Error::InvalidConfig(why) => write!(f, "invalid configuration: {why}"),
         }

@@ -6,7 +6,10 @@
 //! (it answers every host on one port), so reading ignores the region and
 //! writing names `us`, Jumio's first data centre, for Jumio rows and leaves
 //! it empty for HyperVerge rows, as `batch` requires. The older header
-//! `vendor,product,reference` is still read.
+//! `vendor,product,reference` is still read, and so is
+//! `vendor,product,region,reference,state`, whose last column names the
+//! object's state at its vendor (empty for the default; see
+//! [`SeedItem`]).
 //!
 //! Jumio Platform rows are read like the others (`jumio-platform,account,,ID`
 //! or `jumio-platform,workflow,,ACCOUNT_ID/WORKFLOW_ID`); `--seed-random`
@@ -29,6 +32,9 @@ pub(crate) const HEADER: &str = "vendor,product,region,reference";
 /// The header of seed files without a region column, still read.
 const HEADER_WITHOUT_REGION: &str = "vendor,product,reference";
 
+/// The header of seed files with a state column.
+const HEADER_WITH_STATE: &str = "vendor,product,region,reference,state";
+
 /// The region written for Jumio rows (see the module docs).
 const JUMIO_REGION: &str = "us";
 
@@ -42,19 +48,16 @@ pub(crate) fn for_each_chunk(
     mut each: impl FnMut(&[SeedItem]) -> Result<(), String>,
 ) -> Result<(), String> {
     let mut lines = reader.lines().enumerate();
-    let has_region = match lines.next() {
+    let wrong_header = || format!("line 1: the header must be `{HEADER}` or `{HEADER_WITH_STATE}`");
+    let header = match lines.next() {
         Some((_, Ok(header))) => match header.trim_start_matches('\u{feff}').trim() {
-            HEADER => true,
-            HEADER_WITHOUT_REGION => false,
-            _ => return Err(format!("line 1: the header must be `{HEADER}`")),
+            HEADER => HEADER,
+            HEADER_WITHOUT_REGION => HEADER_WITHOUT_REGION,
+            HEADER_WITH_STATE => HEADER_WITH_STATE,
+            _ => return Err(wrong_header()),
         },
         Some((_, Err(e))) => return Err(format!("line 1: {e}")),
-        None => return Err(format!("line 1: the header must be `{HEADER}`")),
-    };
-    let header = if has_region {
-        HEADER
-    } else {
-        HEADER_WITHOUT_REGION
+        None => return Err(wrong_header()),
     };
     let mut chunk = Vec::with_capacity(CHUNK);
     for (index, line) in lines {
@@ -63,9 +66,14 @@ pub(crate) fn for_each_chunk(
             continue;
         }
         let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        let (vendor, product, reference) = match (has_region, &fields[..]) {
-            (true, &[vendor, product, _region, reference]) => (vendor, product, reference),
-            (false, &[vendor, product, reference]) => (vendor, product, reference),
+        let (vendor, product, reference, state) = match (header, &fields[..]) {
+            (HEADER, &[vendor, product, _region, reference]) => (vendor, product, reference, ""),
+            (HEADER_WITHOUT_REGION, &[vendor, product, reference]) => {
+                (vendor, product, reference, "")
+            }
+            (HEADER_WITH_STATE, &[vendor, product, _region, reference, state]) => {
+                (vendor, product, reference, state)
+            }
             _ => {
                 return Err(format!(
                     "line {}: expected {} fields `{header}`, got {}",
@@ -75,7 +83,12 @@ pub(crate) fn for_each_chunk(
                 ))
             }
         };
-        chunk.push(SeedItem::new(vendor, product, reference));
+        let item = SeedItem::new(vendor, product, reference);
+        chunk.push(if state.is_empty() {
+            item
+        } else {
+            item.with_state(state)
+        });
         if chunk.len() == CHUNK {
             each(&chunk).map_err(|e| format!("near line {}: {e}", index + 1))?;
             chunk.clear();
@@ -182,6 +195,29 @@ mod tests {
             "line 2: expected 4 fields `vendor,product,region,reference`, got 3"
         );
         assert!(for_each_chunk("ref\n".as_bytes(), |_| Ok(())).is_err());
+        let mut got = Vec::new();
+        let input = "vendor,product,region,reference,state\nveriff,session,,s-1,in_progress\n\
+                     stripe,verification_session,,vs_1,\n";
+        for_each_chunk(input.as_bytes(), |c| {
+            got.extend_from_slice(c);
+            Ok(())
+        })
+        .expect("valid file with states");
+        assert_eq!(
+            got,
+            [
+                SeedItem::new("veriff", "session", "s-1").with_state("in_progress"),
+                SeedItem::new("stripe", "verification_session", "vs_1"),
+            ]
+        );
+        let err = for_each_chunk(
+            "vendor,product,region,reference,state\nveriff,session,,s-1\n".as_bytes(),
+            |_| Ok(()),
+        );
+        assert_eq!(
+            err.expect_err("four fields"),
+            "line 2: expected 5 fields `vendor,product,region,reference,state`, got 4"
+        );
         assert!(for_each_chunk("".as_bytes(), |_| Ok(())).is_err());
     }
 

@@ -17,7 +17,8 @@ pub struct Stats {
     /// TCP connections accepted.
     pub connections_accepted: u64,
     /// Seeded transactions not deleted yet. A Jumio Platform account and
-    /// each of its workflow executions count one each.
+    /// each of its workflow executions count one each. An object whose
+    /// erasure the vendor accepted (archived, redacted) is not present.
     pub transactions_present: u64,
     /// Deletes applied (a present transaction removed), all references. The
     /// workflows removed with their Jumio Platform account are not counted:
@@ -28,7 +29,11 @@ pub struct Stats {
     /// Responses sent, by route and status. Routes are `jumio/scan`,
     /// `jumio/authentication`, `jumio/document`, `jumio-platform/account`,
     /// `jumio-platform/workflow`, `jumio-platform/token`,
-    /// `hyperverge/transaction` and `unknown` (any other path). A reset connection sends no status and is
+    /// `hyperverge/transaction`, `onfido/applicant`, `persona/inquiry`,
+    /// `persona/account`, `stripe/verification_session`, `veriff/session`,
+    /// the reads `onfido/applicant/read`, `persona/inquiry/read`,
+    /// `persona/account/read`, `stripe/verification_session/read`, Onfido's
+    /// `onfido/applicant/restore`, and `unknown` (any other path). A reset connection sends no status and is
     /// counted in `faults` only.
     pub requests: BTreeMap<String, BTreeMap<u16, u64>>,
     /// Faults injected, by kind.
@@ -52,6 +57,16 @@ pub struct Stats {
     /// Token requests refused by the token route's rate limit (429).
     #[serde(default)]
     pub token_rate_limited: u64,
+    /// Erasures accepted and not completed by the vendor yet, at the time
+    /// of this snapshot: Onfido applicants archived before their hard
+    /// delete, Persona redactions whose child objects (an account's
+    /// inquiries) are not redacted yet, Stripe redactions `processing`.
+    #[serde(default)]
+    pub erasures_pending: u64,
+    /// The `Stripe-Version` and `Persona-Version` values received on the
+    /// delete routes, by vendor (`stripe`, `persona`) and value.
+    #[serde(default)]
+    pub api_versions: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
 impl Stats {
@@ -93,15 +108,30 @@ pub struct FaultCounts {
 /// test proves exactly-once erasure with `applied == 1`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReferenceStats {
-    /// `jumio`, `jumio-platform` or `hyperverge`.
+    /// The vendor, as in [`SeedItem`](crate::SeedItem).
     pub vendor: String,
-    /// `scan`, `authentication`, `document`, `account`, `workflow` or
-    /// `transaction`.
+    /// The product's name at that vendor.
     pub product: String,
-    /// The transaction reference (`ACCOUNT_ID/WORKFLOW_ID` for a workflow).
+    /// The transaction reference (`ACCOUNT_ID/WORKFLOW_ID` for a workflow,
+    /// the inquiry id alone for a Persona inquiry).
     pub reference: String,
-    /// Deletes that removed the transaction (a reset after applying counts).
+    /// Deletes that removed the transaction or started its erasure (a
+    /// reset after applying counts).
     pub applied: u64,
     /// Deletes answered 404 (unknown, or already deleted).
     pub not_found: u64,
+    /// Deletes of an object already erased that the vendor answers with
+    /// success again: a Persona redaction or a Stripe redaction repeated.
+    /// Left out of the JSON when zero, as are `refused`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub repeated: u64,
+    /// Deletes refused for the object's state: not deletable yet (Persona
+    /// 409, Stripe 400, Veriff 400) or already archived (Onfido 422).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub refused: u64,
+}
+
+/// Whether a count is zero, to leave it out of the JSON.
+fn is_zero(count: &u64) -> bool {
+    *count == 0
 }

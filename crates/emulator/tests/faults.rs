@@ -285,3 +285,48 @@ fn the_same_seed_gives_the_same_fault_sequence() {
     a.set_faults(Faults { seed: 43, ..faults }).expect("faults");
     assert_ne!(first, outcomes(&a, 60));
 }
+
+#[test]
+fn faults_apply_to_the_later_vendors_deletes_in_their_shapes_but_not_to_reads() {
+    let emu = with_faults(Faults {
+        p503_retry_after: 1.0,
+        ..Faults::default()
+    });
+    emu.seed(&[
+        idv_delete_emulator::SeedItem::new("onfido", "applicant", "a-1"),
+        idv_delete_emulator::SeedItem::new("persona", "inquiry", "inq_1"),
+        idv_delete_emulator::SeedItem::new("stripe", "verification_session", "vs_1"),
+        idv_delete_emulator::SeedItem::new("veriff", "session", "s-1"),
+    ])
+    .expect("seed");
+    let mut conn = Conn::open(emu.addr());
+    type Shaped = fn(&serde_json::Value) -> bool;
+    let cases: [(&str, Shaped); 4] = [
+        ("DELETE /v3.6/applicants/a-1", |b| {
+            b["error"]["type"].is_string()
+        }),
+        ("DELETE /api/v1/inquiries/inq_1", |b| {
+            b["errors"][0]["title"].is_string()
+        }),
+        ("POST /v1/identity/verification_sessions/vs_1/redact", |b| {
+            b["error"]["type"] == "api_error"
+        }),
+        ("DELETE /v1/sessions/s-1", |b| b["status"] == "fail"),
+    ];
+    for (line, shaped) in cases {
+        let resp = conn.send(line, &[], b"").expect("response");
+        assert_eq!(resp.status, 503, "{line}");
+        assert_eq!(resp.header("Retry-After"), Some("1"), "{line}");
+        assert!(shaped(&resp.json()), "{line}: {}", resp.text());
+    }
+    let read = conn
+        .send(
+            "GET /v3.6/applicants/a-1",
+            &[("Authorization", "Token token=emulator-onfido-token")],
+            b"",
+        )
+        .expect("read");
+    assert_eq!(read.status, 200);
+    let stats = emu.stats();
+    assert_eq!((stats.faults.status, stats.transactions_present), (4, 4));
+}
