@@ -60,8 +60,8 @@ fn main() {
             .expect("response");
         audits += parse_response(&intent, response)
             .expect("deleted")
-            .audits
-            .len();
+            .deleted()
+            .map_or(0, |deleted| deleted.audits.len());
     }
     println!("{vendor}: {iterations} iterations, {audits} audits");
 }

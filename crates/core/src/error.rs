@@ -53,12 +53,16 @@ pub enum ErrorKind {
     /// before it finished; see [`DeleteError::in_doubt`] for whether an
     /// earlier attempt may have been applied. Run it again to finish it.
     Cancelled,
+    /// The vendor will not delete the record yet (Veriff: a session not
+    /// in a completed status; Stripe: a session still processing; Persona:
+    /// 409). Not retried within a run: run it again later.
+    NotDeletableYet,
 }
 
 impl ErrorKind {
     /// Every kind, in declaration order: bindings walk this in a test to
     /// prove their mapping table is complete.
-    pub const ALL: [ErrorKind; 14] = [
+    pub const ALL: [ErrorKind; 15] = [
         ErrorKind::InvalidReference,
         ErrorKind::InvalidConfig,
         ErrorKind::NotFound,
@@ -73,6 +77,7 @@ impl ErrorKind {
         ErrorKind::Tls,
         ErrorKind::Io,
         ErrorKind::Cancelled,
+        ErrorKind::NotDeletableYet,
     ];
 
     /// The stable snake_case name of the kind, e.g. `"not_found"`.
@@ -92,6 +97,7 @@ impl ErrorKind {
             ErrorKind::Tls => "tls",
             ErrorKind::Io => "io",
             ErrorKind::Cancelled => "cancelled",
+            ErrorKind::NotDeletableYet => "not_deletable_yet",
         }
     }
 
@@ -117,6 +123,7 @@ impl ErrorKind {
             ErrorKind::Tls => "TLS failure",
             ErrorKind::Io => "connection failed",
             ErrorKind::Cancelled => "cancelled",
+            ErrorKind::NotDeletableYet => "not deletable yet",
         }
     }
 }

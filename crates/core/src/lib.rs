@@ -5,7 +5,8 @@
 //! It does no I/O, reads no clock and draws no random numbers, so any HTTP
 //! client can drive it: build a [`DeleteIntent`] (validated), let a
 //! [`DeleteOp`] hand out `http::Request`s, feed back the `http::Response`s,
-//! and read the [`Deleted`] or [`DeleteError`] it ends with. The Jumio
+//! and read the [`Erasure`] ([`Deleted`] or [`Scheduled`]) or
+//! [`DeleteError`] it ends with. The Jumio
 //! Platform's OAuth2 access tokens are one [`TokenState`] per credential,
 //! shared by every op (see the `token` module and [`Action::Authorize`]).
 //!
@@ -17,8 +18,8 @@
 //!
 //! ```
 //! use idv_delete_core::{
-//!     Action, ConfirmedBy, Credentials, DeleteIntent, DeleteOp, Endpoint, JumioCredentials,
-//!     JumioProduct, Region, RetryPolicy,
+//!     Action, ConfirmedBy, Credentials, DeleteIntent, DeleteOp, Endpoint, Erasure,
+//!     JumioCredentials, JumioProduct, Region, RetryPolicy,
 //! };
 //!
 //! // A stand-in for your HTTP client: the first attempt gets a 503, the
@@ -44,7 +45,7 @@
 //!     "2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20",
 //! )?;
 //! let mut op = DeleteOp::new(&intent, &Endpoint::Documented, &credentials, RetryPolicy::default(), 7)?;
-//! let deleted = loop {
+//! let erasure = loop {
 //!     match op.poll_action() {
 //!         Action::Send(request) => {
 //!             op.handle_response(send(request));
@@ -54,6 +55,9 @@
 //!         Action::Authorize => unreachable!("only Jumio Platform deletions ask for a token"),
 //!     }
 //! };
+//! // Jumio deletes at once; vendors that erase later answer
+//! // `Erasure::Scheduled`, which is never a deletion.
+//! let Erasure::Deleted(deleted) = erasure else { panic!("Jumio erases at once") };
 //! assert_eq!(deleted.confirmed_by, ConfirmedBy::Response);
 //! assert_eq!(deleted.attempts, 2);
 //! # Ok::<(), idv_delete_core::DeleteError>(())
@@ -102,7 +106,7 @@ pub use intent::{
     MAX_JUMIO_REFERENCE,
 };
 pub use op::{Action, DeleteOp, RetryPolicy, TransportError, MAX_ATTEMPTS_LIMIT, MAX_WAIT_LIMIT};
-pub use outcome::{ConfirmedBy, Deleted};
+pub use outcome::{ConfirmedBy, Deleted, Erasure, Scheduled};
 pub use request::{to_request, to_request_with_token};
 pub use response::{parse_response, retry_after, MAX_VENDOR_MESSAGE};
 pub use token::{

@@ -13,7 +13,7 @@ use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
 use crate::error::{DeleteError, ErrorKind};
 use crate::intent::{DeleteIntent, Target};
-use crate::outcome::{ConfirmedBy, Deleted};
+use crate::outcome::{ConfirmedBy, Deleted, Erasure};
 use crate::request::{build, with_bearer};
 use crate::response::parse_response;
 use crate::token::BearerToken;
@@ -145,7 +145,7 @@ pub enum Action {
     /// deletion, so each request carries a token fresh at that moment.
     Authorize,
     /// The deletion is finished; polling again returns the same result.
-    Done(Result<Deleted, DeleteError>),
+    Done(Result<Erasure, DeleteError>),
 }
 
 #[derive(Debug)]
@@ -160,7 +160,7 @@ enum State {
         wait: Duration,
         error: DeleteError,
     },
-    Finished(Result<Deleted, DeleteError>),
+    Finished(Result<Erasure, DeleteError>),
 }
 
 /// One deletion across its attempts.
@@ -408,17 +408,17 @@ impl DeleteOp {
             &self.intent,
             http::Response::from_parts(parts, body.as_ref()),
         ) {
-            Ok(mut deleted) => {
-                deleted.attempts = self.sent;
-                self.state = State::Finished(Ok(deleted));
+            Ok(mut erasure) => {
+                erasure.set_attempts(self.sent);
+                self.state = State::Finished(Ok(erasure));
             }
             Err(error) if error.kind() == ErrorKind::NotFound && self.may_have_been_applied => {
-                self.state = State::Finished(Ok(Deleted {
+                self.state = State::Finished(Ok(Erasure::Deleted(Deleted {
                     audits: Vec::new(),
                     vendor_message: error.vendor_message().map(str::to_owned),
                     confirmed_by: ConfirmedBy::Absence,
                     attempts: self.sent,
-                }));
+                })));
             }
             Err(error)
                 if error.kind() == ErrorKind::Unauthorized

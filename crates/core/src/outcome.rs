@@ -1,4 +1,10 @@
-//! A deletion that happened: [`Deleted`].
+//! How a deletion that did not fail ended: [`Erasure`], either
+//! [`Deleted`] (the vendor no longer holds the data) or [`Scheduled`] (the
+//! vendor accepted the erasure and completes it later). The two are
+//! different types so that no caller can count a scheduled erasure as a
+//! completed one by accident.
+
+use std::time::Duration;
 
 /// How we know the data is gone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -13,6 +19,11 @@ pub enum ConfirmedBy {
     /// because it was never there (a wrong reference, region or host looks
     /// the same); it is not proof that the uncertain attempt deleted it.
     Absence,
+    /// A later read of the vendor (a recheck of a [`Scheduled`] erasure)
+    /// showed the erasure completed: Stripe's `redaction.status` is
+    /// `redacted`, Onfido no longer has the archived applicant, Persona
+    /// shows `redacted-at`.
+    Recheck,
 }
 
 impl ConfirmedBy {
@@ -21,7 +32,19 @@ impl ConfirmedBy {
         match self {
             ConfirmedBy::Response => "response",
             ConfirmedBy::Absence => "absence",
+            ConfirmedBy::Recheck => "recheck",
         }
+    }
+
+    /// Parses a name produced by [`ConfirmedBy::as_str`].
+    pub fn from_name(name: &str) -> Option<ConfirmedBy> {
+        [
+            ConfirmedBy::Response,
+            ConfirmedBy::Absence,
+            ConfirmedBy::Recheck,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == name)
     }
 }
 
@@ -42,4 +65,96 @@ pub struct Deleted {
     pub confirmed_by: ConfirmedBy,
     /// How many requests were sent, including the confirming one.
     pub attempts: u32,
+}
+
+/// The vendor accepted the erasure and completes it later: Onfido archives
+/// an applicant and hard-deletes it after the account's deletion delay,
+/// Stripe redacts a session within four days, Veriff deletes a session's
+/// data within 12 hours, Persona redacts an inquiry's child objects
+/// asynchronously. Never a deletion: a recheck (a read of the vendor's
+/// record, where it offers one) may later confirm it as [`Deleted`] with
+/// [`ConfirmedBy::Recheck`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[must_use]
+pub struct Scheduled {
+    /// What the vendor does and when, as its documentation says (one
+    /// sentence of ours, for receipts and reports).
+    pub completes: String,
+    /// The longest the vendor documents for completing it, if it documents
+    /// one (Veriff: 12 hours; Stripe: four days). The core reads no clock:
+    /// a driver adds it to the time of the answer.
+    pub within: Option<Duration>,
+    /// The vendor's own date for the completion, as it wrote it (Onfido's
+    /// `delete_at`, learnt by a recheck), bounded.
+    pub until: Option<String>,
+    /// The vendor's own state of the erasure (Stripe's `redaction.status`),
+    /// bounded.
+    pub vendor_status: Option<String>,
+    /// The vendor's message, bounded and control-free, if it sent one.
+    pub vendor_message: Option<String>,
+    /// How many requests were sent, including the accepted one.
+    pub attempts: u32,
+}
+
+/// How a deletion that did not fail ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[must_use]
+pub enum Erasure {
+    /// The vendor no longer holds the data.
+    Deleted(Deleted),
+    /// The vendor accepted the erasure and completes it later.
+    Scheduled(Scheduled),
+}
+
+impl Erasure {
+    /// How many requests were sent.
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Erasure::Deleted(deleted) => deleted.attempts,
+            Erasure::Scheduled(scheduled) => scheduled.attempts,
+        }
+    }
+
+    /// The vendor's message, if it sent one.
+    pub fn vendor_message(&self) -> Option<&str> {
+        match self {
+            Erasure::Deleted(deleted) => deleted.vendor_message.as_deref(),
+            Erasure::Scheduled(scheduled) => scheduled.vendor_message.as_deref(),
+        }
+    }
+
+    /// The deletion, if the vendor completed it.
+    pub fn deleted(&self) -> Option<&Deleted> {
+        match self {
+            Erasure::Deleted(deleted) => Some(deleted),
+            Erasure::Scheduled(_) => None,
+        }
+    }
+
+    /// The scheduled erasure, if the vendor completes it later.
+    pub fn scheduled(&self) -> Option<&Scheduled> {
+        match self {
+            Erasure::Deleted(_) => None,
+            Erasure::Scheduled(scheduled) => Some(scheduled),
+        }
+    }
+
+    pub(crate) fn set_attempts(&mut self, attempts: u32) {
+        match self {
+            Erasure::Deleted(deleted) => deleted.attempts = attempts,
+            Erasure::Scheduled(scheduled) => scheduled.attempts = attempts,
+        }
+    }
+}
+
+impl From<Deleted> for Erasure {
+    fn from(deleted: Deleted) -> Erasure {
+        Erasure::Deleted(deleted)
+    }
+}
+
+impl From<Scheduled> for Erasure {
+    fn from(scheduled: Scheduled) -> Erasure {
+        Erasure::Scheduled(scheduled)
+    }
 }

@@ -7,7 +7,7 @@ use http::HeaderMap;
 
 use crate::error::{DeleteError, ErrorKind};
 use crate::intent::{DeleteIntent, Target};
-use crate::outcome::{ConfirmedBy, Deleted};
+use crate::outcome::{ConfirmedBy, Deleted, Erasure};
 
 /// Longest vendor message kept, in bytes of UTF-8.
 pub const MAX_VENDOR_MESSAGE: usize = 1024;
@@ -57,7 +57,7 @@ const MAX_AUDITS: usize = 1024;
 pub fn parse_response(
     intent: &DeleteIntent,
     response: http::Response<&[u8]>,
-) -> Result<Deleted, DeleteError> {
+) -> Result<Erasure, DeleteError> {
     let status = response.status().as_u16();
     let body = *response.body();
     // HyperVerge answers JSON; parse it once for the message and the verdict.
@@ -204,13 +204,13 @@ fn jumio_success_problem(headers: &HeaderMap, body: &[u8]) -> Option<String> {
     Some("a body that is not JSON".to_owned())
 }
 
-fn deleted(audits: Vec<String>, vendor_message: Option<String>) -> Deleted {
-    Deleted {
+fn deleted(audits: Vec<String>, vendor_message: Option<String>) -> Erasure {
+    Erasure::Deleted(Deleted {
         audits,
         vendor_message,
         confirmed_by: ConfirmedBy::Response,
         attempts: 1,
-    }
+    })
 }
 
 fn not_found_detail(intent: &DeleteIntent) -> String {
@@ -238,7 +238,7 @@ fn parse_hyperverge_success(
     status: u16,
     json: Option<&serde_json::Map<String, serde_json::Value>>,
     message: Option<String>,
-) -> Result<Deleted, DeleteError> {
+) -> Result<Erasure, DeleteError> {
     let unexpected = |detail: String| {
         Err(DeleteError::new(ErrorKind::UnexpectedResponse, detail)
             .with_status(status)

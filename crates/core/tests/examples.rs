@@ -4,9 +4,17 @@ use std::time::Duration;
 
 use idv_delete_core::{
     parse_response, retry_after, to_request, Action, ConfirmedBy, Credentials, DeleteIntent,
-    DeleteOp, Endpoint, ErrorKind, HyperVergeCredentials, JumioCredentials, JumioProduct, Region,
-    RetryPolicy, TransportError, UserAgent,
+    DeleteOp, Deleted, Endpoint, Erasure, ErrorKind, HyperVergeCredentials, JumioCredentials,
+    JumioProduct, Region, RetryPolicy, TransportError, UserAgent,
 };
+
+/// Netverify v2 and HyperVerge erase at once: their erasures are deletions.
+fn deleted(erasure: Erasure) -> Deleted {
+    match erasure {
+        Erasure::Deleted(deleted) => deleted,
+        Erasure::Scheduled(scheduled) => panic!("v2 and HyperVerge never schedule: {scheduled:?}"),
+    }
+}
 
 fn jumio_credentials() -> Credentials {
     JumioCredentials::new("token", "secret", "Acme KYC-Cleaner/1.0")
@@ -206,7 +214,7 @@ fn statuses_map_to_kinds() {
         assert_eq!(error.status(), Some(status));
         assert_eq!(error.vendor_message(), Some("nope"));
     }
-    let deleted = parse_response(&scan("abc"), response(200, &[], b"")).unwrap();
+    let deleted = deleted(parse_response(&scan("abc"), response(200, &[], b"")).unwrap());
     assert_eq!(deleted.confirmed_by, ConfirmedBy::Response);
     assert_eq!(deleted.vendor_message, None);
 }
@@ -214,15 +222,17 @@ fn statuses_map_to_kinds() {
 #[test]
 fn hyperverge_documented_bodies() {
     let intent = DeleteIntent::hyperverge("txn").unwrap();
-    let ok = parse_response(
-        &intent,
-        response(
-            200,
-            &[],
-            br#"{"status":"success","statusCode":"200","message":"Deleted","deletedAudits":["a1","a2"]}"#,
-        ),
-    )
-    .unwrap();
+    let ok = deleted(
+        parse_response(
+            &intent,
+            response(
+                200,
+                &[],
+                br#"{"status":"success","statusCode":"200","message":"Deleted","deletedAudits":["a1","a2"]}"#,
+            ),
+        )
+        .unwrap(),
+    );
     assert_eq!(ok.audits, ["a1", "a2"]);
     assert_eq!(ok.vendor_message.as_deref(), Some("Deleted"));
 
@@ -329,7 +339,7 @@ fn drive(
                 Err((kind, sent)) => op.handle_transport_error(kind, sent),
             },
             Action::Wait(wait) => waits.push(wait),
-            Action::Done(result) => return (result, waits),
+            Action::Done(result) => return (result.map(deleted), waits),
             Action::Authorize => panic!("a Netverify v2 op asked for a token"),
         }
     }
@@ -490,7 +500,7 @@ fn an_abandoned_attempt_counts_as_in_doubt() {
     assert!(matches!(op.poll_action(), Action::Wait(_)));
     assert!(matches!(op.poll_action(), Action::Send(_)));
     op.handle_response(response(404, &[], b""));
-    let Action::Done(Ok(deleted)) = op.poll_action() else {
+    let Action::Done(Ok(Erasure::Deleted(deleted))) = op.poll_action() else {
         panic!("expected a deletion")
     };
     assert_eq!(deleted.confirmed_by, ConfirmedBy::Absence);

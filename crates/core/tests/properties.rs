@@ -6,10 +6,18 @@ use std::time::Duration;
 use base64::Engine as _;
 use idv_delete_core::{
     jumio_host, parse_response, to_request, Action, ConfirmedBy, Credentials, DeleteError,
-    DeleteIntent, DeleteOp, Deleted, Endpoint, ErrorKind, HyperVergeCredentials, JumioCredentials,
-    JumioProduct, Region, RetryPolicy, Target, TransportError,
+    DeleteIntent, DeleteOp, Deleted, Endpoint, Erasure, ErrorKind, HyperVergeCredentials,
+    JumioCredentials, JumioProduct, Region, RetryPolicy, Target, TransportError,
 };
 use proptest::prelude::*;
+
+/// Netverify v2 and HyperVerge erase at once: their erasures are deletions.
+fn deleted(erasure: Erasure) -> Deleted {
+    match erasure {
+        Erasure::Deleted(deleted) => deleted,
+        Erasure::Scheduled(scheduled) => panic!("v2 and HyperVerge never schedule: {scheduled:?}"),
+    }
+}
 
 const CANARY_TOKEN: &str = "CANARYtok3n7f1d";
 const CANARY_SECRET: &str = "CANARYs3cr3t9q2";
@@ -186,7 +194,7 @@ fn run(mut op: DeleteOp, events: &[Event]) -> Result<Run, TestCaseError> {
             }
             Action::Done(result) => {
                 return Ok(Run {
-                    result,
+                    result: result.map(deleted),
                     sends,
                     waits,
                 })
@@ -273,7 +281,7 @@ proptest! {
         let (parts, body) = response.into_parts();
         let text = String::from_utf8_lossy(&body).trim_start_matches(|c: char| c.is_ascii_whitespace()).to_ascii_lowercase();
         let html = html_type || text.starts_with("<html") || text.starts_with("<!doctype html");
-        let result = parse_response(&intent, http::Response::from_parts(parts, &body[..]));
+        let result = parse_response(&intent, http::Response::from_parts(parts, &body[..])).map(deleted);
         let message = match &result {
             Ok(deleted) => {
                 prop_assert!((200..300).contains(&status));

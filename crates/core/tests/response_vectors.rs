@@ -11,7 +11,7 @@
 use std::time::Duration;
 
 use idv_delete_core::{
-    parse_response, Action, Credentials, DeleteError, DeleteIntent, DeleteOp, Deleted, Endpoint,
+    parse_response, Action, Credentials, DeleteError, DeleteIntent, DeleteOp, Endpoint, Erasure,
     HyperVergeCredentials, JumioCredentials, JumioProduct, Region, RetryPolicy,
 };
 use serde_json::Value;
@@ -21,7 +21,7 @@ const VECTORS: &str = include_str!("../../../tests/vectors/responses.json");
 /// The op's view: the result or the error about to be retried, and whether
 /// the next action is a retry (with its wait).
 struct OpView {
-    result: Result<Deleted, DeleteError>,
+    result: Result<Erasure, DeleteError>,
     retry_wait: Option<Duration>,
 }
 
@@ -93,11 +93,39 @@ fn run_op(name: &str, intent: &DeleteIntent, uncertain: bool, case: &Value) -> O
 }
 
 /// Checks `result` against the fields of `expected` (outcome, kind,
-/// in_doubt, confirmed_by, audits, vendor_message, retry_after_secs).
-fn check(name: &str, status: u16, result: &Result<Deleted, DeleteError>, expected: &Value) {
+/// in_doubt, confirmed_by, audits, vendor_message, retry_after_secs; for a
+/// scheduled erasure vendor_status, within_secs and until).
+fn check(name: &str, status: u16, result: &Result<Erasure, DeleteError>, expected: &Value) {
     let outcome = expected["outcome"].as_str().unwrap();
     match result {
-        Ok(deleted) => {
+        Ok(Erasure::Scheduled(scheduled)) => {
+            assert_eq!(outcome, "scheduled", "{name}: got {scheduled:?}");
+            assert!(!expected["in_doubt"].as_bool().unwrap(), "{name}");
+            assert_eq!(scheduled.attempts, 1, "{name}");
+            assert_eq!(
+                scheduled.vendor_status.as_deref(),
+                expected["vendor_status"].as_str(),
+                "{name}"
+            );
+            assert_eq!(
+                scheduled.within,
+                expected
+                    .get("within_secs")
+                    .map(|s| Duration::from_secs(s.as_u64().unwrap())),
+                "{name}"
+            );
+            assert_eq!(
+                scheduled.until.as_deref(),
+                expected["until"].as_str(),
+                "{name}"
+            );
+            assert_eq!(
+                scheduled.vendor_message.as_deref(),
+                expected["vendor_message"].as_str(),
+                "{name}"
+            );
+        }
+        Ok(Erasure::Deleted(deleted)) => {
             assert_eq!(outcome, "deleted", "{name}: got {deleted:?}");
             assert_eq!(
                 deleted.confirmed_by.as_str(),
