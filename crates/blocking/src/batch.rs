@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use idv_delete_core::{ConfirmedBy, DeleteError, DeleteIntent, Deleted, ErrorKind};
+use idv_delete_core::{ConfirmedBy, DeleteError, DeleteIntent, Erasure, ErrorKind};
 
 use crate::cancel::CancelToken;
 use crate::client::Client;
@@ -233,6 +233,9 @@ pub struct Progress {
     /// Items deleted (confirmed by response or absence); in a dry run,
     /// items that would be deleted.
     pub deleted: u64,
+    /// Items the vendor accepted to erase later (never counted in
+    /// `deleted`).
+    pub scheduled: u64,
     /// Items the vendor does not hold (404).
     pub not_found: u64,
     /// Items that failed.
@@ -265,6 +268,10 @@ pub struct BatchReport {
     /// an uncertain attempt, so erased by it or never present at that
     /// endpoint.
     pub deleted_by_absence: u64,
+    /// Accepted by the vendor, who completes the erasure later (Onfido's
+    /// archive, Stripe's `processing`, Veriff's 12 hours): never counted
+    /// as deleted; `verify --recheck` may later confirm them.
+    pub scheduled: u64,
     /// Not found at the vendor (never reported as deleted).
     pub not_found: u64,
     /// Failed items by error kind (`NotFound` is counted in `not_found`).
@@ -322,10 +329,11 @@ impl BatchReport {
 
     /// Items finished in this run.
     pub fn done(&self) -> u64 {
-        self.deleted() + self.not_found + self.failed_total() + self.would_delete
+        self.deleted() + self.scheduled + self.not_found + self.failed_total() + self.would_delete
     }
 
-    /// True when every item finished in this run was deleted or not found.
+    /// True when every item finished in this run was deleted, scheduled or
+    /// not found.
     pub fn all_succeeded(&self) -> bool {
         self.failed_total() == 0 && !self.cancelled
     }
@@ -379,6 +387,7 @@ struct Work {
 struct Counters {
     by_response: AtomicU64,
     by_absence: AtomicU64,
+    scheduled: AtomicU64,
     not_found: AtomicU64,
     failed: AtomicU64,
     would_delete: AtomicU64,
@@ -394,11 +403,13 @@ impl Counters {
     fn progress(&self) -> Progress {
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
         let deleted = get(&self.by_response) + get(&self.by_absence) + get(&self.would_delete);
+        let scheduled = get(&self.scheduled);
         let not_found = get(&self.not_found);
         let failed = get(&self.failed);
         Progress {
-            done: deleted + not_found + failed,
+            done: deleted + scheduled + not_found + failed,
             deleted,
+            scheduled,
             not_found,
             failed,
             in_flight: get(&self.in_flight),
@@ -519,15 +530,20 @@ impl Run<'_> {
         true
     }
 
-    fn count(&self, position: u64, intent: DeleteIntent, result: Result<Deleted, DeleteError>) {
+    fn count(&self, position: u64, intent: DeleteIntent, result: Result<Erasure, DeleteError>) {
         let c = &self.counters;
         match result {
-            Ok(deleted) => {
+            Ok(erasure) => {
                 c.attempts
-                    .fetch_add(deleted.attempts.into(), Ordering::Relaxed);
-                match deleted.confirmed_by {
-                    ConfirmedBy::Response => &c.by_response,
-                    ConfirmedBy::Absence => &c.by_absence,
+                    .fetch_add(erasure.attempts().into(), Ordering::Relaxed);
+                match erasure {
+                    Erasure::Scheduled(_) => &c.scheduled,
+                    // A batch never rechecks: a recheck's deletion is
+                    // `verify --recheck`'s.
+                    Erasure::Deleted(deleted) => match deleted.confirmed_by {
+                        ConfirmedBy::Response | ConfirmedBy::Recheck => &c.by_response,
+                        ConfirmedBy::Absence => &c.by_absence,
+                    },
                 }
                 .fetch_add(1, Ordering::Relaxed);
             }
@@ -734,7 +750,10 @@ fn next_for(
     };
     let first = duplicates.first(position, key);
     Ok(match status {
-        ItemStatus::Duplicate { .. } | ItemStatus::Deleted(_) | ItemStatus::NotFound => Next::Skip,
+        ItemStatus::Duplicate { .. }
+        | ItemStatus::Deleted(_)
+        | ItemStatus::Scheduled
+        | ItemStatus::NotFound => Next::Skip,
         ItemStatus::NotAttempted if first != position => Next::Duplicate(first),
         ItemStatus::NotAttempted => Next::Send {
             in_doubt: false,
@@ -932,6 +951,7 @@ where
     Ok(BatchReport {
         deleted_by_response: get(&counters.by_response),
         deleted_by_absence: get(&counters.by_absence),
+        scheduled: get(&counters.scheduled),
         not_found: get(&counters.not_found),
         failed,
         in_doubt: get(&counters.in_doubt),

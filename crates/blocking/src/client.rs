@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use idv_delete_core::{
-    Action, Credentials, DeleteError, DeleteIntent, DeleteOp, Deleted, Endpoint, ErrorKind,
+    Action, Credentials, DeleteError, DeleteIntent, DeleteOp, Endpoint, Erasure, ErrorKind,
     HyperVergeCredentials, JumioCredentials, JumioPlatformCredentials, Region, RetryPolicy, Vendor,
 };
 
@@ -346,7 +346,7 @@ impl Client {
 
     /// Deletes `intent`'s transaction, retrying as the policy and the budget
     /// allow. Blocks, sleeping between attempts.
-    pub fn delete(&self, intent: &DeleteIntent) -> Result<Deleted, DeleteError> {
+    pub fn delete(&self, intent: &DeleteIntent) -> Result<Erasure, DeleteError> {
         let op = self.new_op(intent, false)?;
         self.drive(op, None, None)
     }
@@ -369,7 +369,7 @@ impl Client {
         &self,
         intent: &DeleteIntent,
         cancel: &CancelToken,
-    ) -> Result<Deleted, DeleteError> {
+    ) -> Result<Erasure, DeleteError> {
         let op = self.new_op(intent, false)?;
         self.drive(op, None, Some(cancel))
     }
@@ -380,7 +380,7 @@ impl Client {
     /// confirmed by absence
     /// ([`ConfirmedBy::Absence`](crate::ConfirmedBy::Absence): erased by the
     /// earlier attempt, or never present at that endpoint).
-    pub fn delete_resumed(&self, intent: &DeleteIntent) -> Result<Deleted, DeleteError> {
+    pub fn delete_resumed(&self, intent: &DeleteIntent) -> Result<Erasure, DeleteError> {
         let op = self.new_op(intent, true)?;
         self.drive(op, None, None)
     }
@@ -544,7 +544,7 @@ impl Client {
         mut op: DeleteOp,
         throttle: Option<&Throttle>,
         cancel: Option<&CancelToken>,
-    ) -> Result<Deleted, DeleteError> {
+    ) -> Result<Erasure, DeleteError> {
         let never = CancelToken::new();
         let cancel = cancel.unwrap_or(&never);
         let budget = &self.inner.budget;

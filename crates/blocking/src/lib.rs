@@ -83,9 +83,9 @@ mod transport;
 
 pub use idv_delete_core as core;
 pub use idv_delete_core::{
-    ConfirmedBy, DeleteError, DeleteIntent, Deleted, Endpoint, ErrorKind, HyperVergeCredentials,
-    JumioCredentials, JumioPlatformCredentials, JumioProduct, PlatformResource, Region,
-    RetryPolicy, Target, TransportError, Vendor,
+    ConfirmedBy, DeleteError, DeleteIntent, Deleted, Endpoint, Erasure, ErrorKind,
+    HyperVergeCredentials, JumioCredentials, JumioPlatformCredentials, JumioProduct,
+    PlatformResource, Region, RetryPolicy, Scheduled, Target, TransportError, Vendor,
 };
 
 pub use batch::{

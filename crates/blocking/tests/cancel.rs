@@ -40,6 +40,7 @@ fn a_cancel_during_a_retry_after_pause_ends_a_deletion_at_once() {
     let start = Instant::now();
     let error = client
         .delete_cancellable(&intent, &token)
+        .at_once()
         .expect_err("a cancelled deletion is an error");
     let took = start.elapsed();
     canceller.join().unwrap();
@@ -60,7 +61,10 @@ fn a_token_cancelled_before_the_call_sends_nothing() {
     seed(&emulator, std::slice::from_ref(&intent));
     let token = CancelToken::new();
     token.cancel();
-    let error = client.delete_cancellable(&intent, &token).unwrap_err();
+    let error = client
+        .delete_cancellable(&intent, &token)
+        .at_once()
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Cancelled);
     assert_eq!(error.attempts(), 0);
     assert!(!error.in_doubt());

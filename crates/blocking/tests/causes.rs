@@ -7,7 +7,7 @@ mod common;
 use std::error::Error as _;
 use std::net::TcpListener;
 
-use common::{builder, emulator, hyperverge, plain_http_server, scan, seed};
+use common::{builder, emulator, hyperverge, plain_http_server, scan, seed, AtOnce};
 use idv_delete_blocking::core::parse_response;
 use idv_delete_blocking::{Client, ErrorKind, RetryPolicy};
 
@@ -15,7 +15,7 @@ use idv_delete_blocking::{Client, ErrorKind, RetryPolicy};
 fn a_tls_failure_keeps_its_cause() {
     let addr = plain_http_server();
     let client = builder(&format!("https://{addr}")).build().unwrap();
-    let error = client.delete(&scan("tls-cause")).unwrap_err();
+    let error = client.delete(&scan("tls-cause")).at_once().unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Tls, "{error}");
     let source = error.source().expect("the TLS failure's cause").to_string();
     let lowered = source.to_lowercase();
@@ -39,7 +39,7 @@ fn a_refused_connection_keeps_its_cause_and_an_answer_has_none() {
         .retry_policy(RetryPolicy::no_retries())
         .build()
         .unwrap();
-    let error = client.delete(&hyperverge("refused")).unwrap_err();
+    let error = client.delete(&hyperverge("refused")).at_once().unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Connect, "{error}");
     let source = error.source().expect("the connect failure's cause");
     assert!(error.to_string().contains(&source.to_string()), "{error}");
@@ -47,7 +47,7 @@ fn a_refused_connection_keeps_its_cause_and_an_answer_has_none() {
 
     let emulator = emulator();
     let client = builder(&emulator.base_url()).build().unwrap();
-    let error = client.delete(&scan("never-seeded")).unwrap_err();
+    let error = client.delete(&scan("never-seeded")).at_once().unwrap_err();
     assert_eq!(error.kind(), ErrorKind::NotFound, "{error}");
     assert!(error.source().is_none(), "an answer is its own cause");
 }
@@ -67,7 +67,9 @@ fn the_clients_request_deletes_when_sent_by_another_client() {
             .status(status)
             .body(&body[..])
             .unwrap();
-        let deleted = parse_response(&intent, response).expect("deleted");
+        let deleted = parse_response(&intent, response)
+            .at_once()
+            .expect("deleted");
         assert_eq!(deleted.attempts, 1);
     }
 

@@ -49,7 +49,7 @@ fn delete_against(
     let server = RawServer::start(answer);
     let client = client_for(&server);
     let started = Instant::now();
-    let result = client.delete(intent);
+    let result = client.delete(intent).at_once();
     let elapsed = started.elapsed();
     assert!(
         elapsed < CASE_BOUND,
@@ -236,6 +236,7 @@ fn html_200_is_unexpected_and_in_doubt_for_both_vendors() {
         let vendor = RawServer::start(|_| response("404 Not Found", &[], b""));
         let deleted = client_for(&vendor)
             .delete_resumed(&intent)
+            .at_once()
             .expect("a 404 after an in-doubt attempt");
         assert_eq!(deleted.confirmed_by, ConfirmedBy::Absence, "{intent}");
     }
@@ -498,7 +499,7 @@ fn huge_bodies_are_cut_at_the_cap_not_read_to_the_end() {
         let (server, most) = endless_server(head, chunked);
         let client = client_for(&server);
         let started = Instant::now();
-        let result = client.delete(&intent);
+        let result = client.delete(&intent).at_once();
         assert!(started.elapsed() < CASE_BOUND, "{case}: {result:?}");
         let requests = server.seen().len();
         drop(server);
@@ -575,7 +576,7 @@ fn answers_slower_than_the_timeout_are_timeouts_in_doubt() {
             .build()
             .unwrap();
         let started = Instant::now();
-        let result = client.delete(&hyperverge("slow"));
+        let result = client.delete(&hyperverge("slow")).at_once();
         let elapsed = started.elapsed();
         let requests = server.seen().len();
         check_error(

@@ -154,17 +154,20 @@ fn workflows_and_accounts_delete_as_documented() {
         .unwrap();
     let client = client(&emulator);
     let intent = DeleteIntent::jumio_platform_workflow(Region::Us, &account, &workflow).unwrap();
-    let deleted = client.delete(&intent).expect("deleted");
+    let deleted = client.delete(&intent).at_once().expect("deleted");
     assert_eq!(
         (deleted.confirmed_by, deleted.attempts),
         (ConfirmedBy::Response, 1)
     );
     assert_eq!(
-        client.delete(&intent).unwrap_err().kind(),
+        client.delete(&intent).at_once().unwrap_err().kind(),
         ErrorKind::NotFound
     );
     let account = DeleteIntent::jumio_platform_account(Region::Us, &account).unwrap();
-    let deleted = client.delete(&account).expect("the account is left");
+    let deleted = client
+        .delete(&account)
+        .at_once()
+        .expect("the account is left");
     assert_eq!(deleted.confirmed_by, ConfirmedBy::Response);
     assert_eq!(client.token_requests(), 1);
 }

@@ -21,13 +21,16 @@ fn deletes_then_not_found_for_every_product() {
     let intents = [scan("s-1"), document("d-1"), hyperverge("hv 1 \"quoted\"")];
     seed(&emulator, &intents);
     for intent in &intents {
-        let deleted = client.delete(intent).expect("deleted");
+        let deleted = client.delete(intent).at_once().expect("deleted");
         assert_eq!(deleted.confirmed_by, ConfirmedBy::Response);
         assert_eq!(deleted.attempts, 1);
         if intent.target() == idv_delete_blocking::Target::HyperVerge {
             assert!(!deleted.audits.is_empty(), "HyperVerge reports audits");
         }
-        let again = client.delete(intent).expect_err("already deleted");
+        let again = client
+            .delete(intent)
+            .at_once()
+            .expect_err("already deleted");
         assert_eq!(again.kind(), ErrorKind::NotFound);
         assert_eq!(again.status(), Some(404));
         assert!(!again.in_doubt());
@@ -37,10 +40,13 @@ fn deletes_then_not_found_for_every_product() {
     // without doubt... but resumed in doubt, its absence confirms it.
     let unknown = scan("never-seeded");
     assert_eq!(
-        client.delete(&unknown).unwrap_err().kind(),
+        client.delete(&unknown).at_once().unwrap_err().kind(),
         ErrorKind::NotFound
     );
-    let resumed = client.delete_resumed(&unknown).expect("absence confirms");
+    let resumed = client
+        .delete_resumed(&unknown)
+        .at_once()
+        .expect("absence confirms");
     assert_eq!(resumed.confirmed_by, ConfirmedBy::Absence);
 }
 
@@ -55,7 +61,7 @@ fn refused_credentials_are_unauthorized() {
         .unwrap();
     for intent in [scan("a"), hyperverge("a")] {
         seed(&emulator, std::slice::from_ref(&intent));
-        let error = client.delete(&intent).unwrap_err();
+        let error = client.delete(&intent).at_once().unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Unauthorized, "{error}");
         assert_eq!(error.status(), Some(401));
         assert_eq!(error.attempts(), 1, "401 is never retried");
@@ -72,7 +78,7 @@ fn hyperverge_allow_list_is_forbidden() {
     .unwrap();
     let intent = hyperverge("allow-listed");
     seed(&emulator, std::slice::from_ref(&intent));
-    let error = client(&emulator).delete(&intent).unwrap_err();
+    let error = client(&emulator).delete(&intent).at_once().unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Forbidden);
     assert_eq!(error.status(), Some(403));
     assert_eq!(
@@ -93,7 +99,7 @@ fn jumio_header_refusal_is_forbidden_and_headers_are_sent() {
         )
     });
     let client = builder(&server.base_url()).build().unwrap();
-    let error = client.delete(&scan("ref")).unwrap_err();
+    let error = client.delete(&scan("ref")).at_once().unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Forbidden);
     assert_eq!(error.attempts(), 1);
     let head = server.seen()[0].head.to_ascii_lowercase();
@@ -125,6 +131,7 @@ fn rejected_body_is_invalid_input() {
         .build()
         .unwrap()
         .delete(&hyperverge("x"))
+        .at_once()
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidInput);
     assert_eq!(error.status(), Some(422));
@@ -146,7 +153,7 @@ fn rate_limited_honours_retry_after_then_gives_up() {
         .retry_policy(fast_policy(3))
         .build()
         .unwrap();
-    let error = client.delete(&scan("limited")).unwrap_err();
+    let error = client.delete(&scan("limited")).at_once().unwrap_err();
     assert_eq!(error.kind(), ErrorKind::RateLimited);
     assert_eq!(error.status(), Some(429));
     assert_eq!(error.retry_after(), Some(Duration::ZERO));
@@ -164,7 +171,7 @@ fn server_errors_are_retried_then_reported() {
         .retry_policy(fast_policy(3))
         .build()
         .unwrap();
-    let error = client.delete(&hyperverge("down")).unwrap_err();
+    let error = client.delete(&hyperverge("down")).at_once().unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Server);
     assert_eq!(error.status(), Some(500));
     assert_eq!(error.attempts(), 3);
@@ -184,7 +191,7 @@ fn slow_answer_times_out() {
         .unwrap();
     let intent = scan("slow");
     seed(&emulator, std::slice::from_ref(&intent));
-    let error = client.delete(&intent).unwrap_err();
+    let error = client.delete(&intent).at_once().unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Timeout, "{error}");
     assert!(error.in_doubt(), "the request was sent");
 }
@@ -201,7 +208,7 @@ fn closed_port_is_connect_error_not_sent() {
         .retry_policy(fast_policy(2))
         .build()
         .unwrap();
-    let error = client.delete(&scan("nowhere")).unwrap_err();
+    let error = client.delete(&scan("nowhere")).at_once().unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Connect, "{error}");
     assert_eq!(error.attempts(), 2, "connect errors are retried");
     assert!(!error.in_doubt(), "nothing was sent");
@@ -226,7 +233,7 @@ fn reset_and_truncated_body_are_io_errors() {
             .unwrap();
         let intent = hyperverge("broken");
         seed(&emulator, std::slice::from_ref(&intent));
-        let error = client.delete(&intent).unwrap_err();
+        let error = client.delete(&intent).at_once().unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Io, "{error}");
         assert!(error.in_doubt(), "a broken exchange may have been applied");
     }
@@ -241,7 +248,7 @@ fn reset_and_truncated_body_are_io_errors() {
 fn https_to_plain_http_is_tls_error_or_handshake_timeout() {
     let addr = plain_http_server();
     let client = builder(&format!("https://{addr}")).build().unwrap();
-    let error = client.delete(&scan("tls")).unwrap_err();
+    let error = client.delete(&scan("tls")).at_once().unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Tls, "{error}");
     assert_eq!(error.attempts(), 1, "TLS errors are never retried");
     assert!(!error.in_doubt());
@@ -252,7 +259,7 @@ fn https_to_plain_http_is_tls_error_or_handshake_timeout() {
         .retry_policy(RetryPolicy::no_retries())
         .build()
         .unwrap();
-    let error = client.delete(&scan("tls")).unwrap_err();
+    let error = client.delete(&scan("tls")).at_once().unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Timeout, "{error}");
     assert!(!error.in_doubt(), "the handshake never finished");
     assert_eq!(emulator.stats().total_requests, 0);
@@ -275,7 +282,10 @@ fn retries_through_injected_faults() {
     seed(&emulator, &intents);
     let mut attempts = 0;
     for intent in &intents {
-        let deleted = client.delete(intent).expect("retries get through");
+        let deleted = client
+            .delete(intent)
+            .at_once()
+            .expect("retries get through");
         attempts += deleted.attempts;
         assert_eq!(counts(&emulator, intent).0, 1, "applied exactly once");
     }
@@ -299,7 +309,7 @@ fn reset_after_apply_is_confirmed_by_absence() {
     seed(&emulator, &intents);
     let mut by_absence = 0;
     for intent in &intents {
-        let deleted = client.delete(intent).expect("deleted");
+        let deleted = client.delete(intent).at_once().expect("deleted");
         let (applied, not_found) = counts(&emulator, intent);
         assert_eq!(applied, 1, "exactly one applied delete for {intent}");
         if deleted.confirmed_by == ConfirmedBy::Absence {
@@ -330,6 +340,7 @@ fn redirect_is_not_followed() {
         .build()
         .unwrap()
         .delete(&scan("ref"))
+        .at_once()
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::UnexpectedResponse);
     assert_eq!(error.status(), Some(307));
@@ -389,7 +400,7 @@ fn missing_vendor_credentials_name_what_to_configure() {
         .base_url(&emulator.base_url())
         .build()
         .unwrap();
-    let error = client.delete(&hyperverge("x")).unwrap_err();
+    let error = client.delete(&hyperverge("x")).at_once().unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidConfig);
     assert!(error.to_string().contains("hyperverge"), "{error}");
     assert_eq!(emulator.stats().total_requests, 0);
@@ -412,12 +423,12 @@ fn long_bodies_are_cut_not_failed() {
         .unwrap();
     // The cut body is read, not an I/O failure; 1 MiB of "x" is not
     // Jumio's empty or JSON answer, so the 200 is no proof: in doubt.
-    let error = client.delete(&scan("big")).unwrap_err();
+    let error = client.delete(&scan("big")).at_once().unwrap_err();
     assert_eq!(error.kind(), ErrorKind::UnexpectedResponse);
     assert_eq!(error.status(), Some(200));
     assert!(error.in_doubt());
     assert!(error.vendor_message().is_some_and(|m| m.len() <= 1024));
-    let error = client.delete(&scan("big")).unwrap_err();
+    let error = client.delete(&scan("big")).at_once().unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Server);
     assert!(error.vendor_message().is_some_and(|m| m.len() <= 1024));
 }
@@ -433,7 +444,7 @@ fn connections_are_reused() {
             let client = client.clone();
             s.spawn(move || {
                 for intent in chunk {
-                    let _ = client.delete(intent).expect("deleted");
+                    let _ = client.delete(intent).at_once().expect("deleted");
                 }
             });
         }
@@ -459,8 +470,14 @@ fn retry_budget_stops_retries_when_spent() {
         .retry_budget(RetryBudget::with_capacity(12))
         .build()
         .unwrap();
-    assert_eq!(client.delete(&scan("a")).unwrap_err().attempts(), 3);
-    assert_eq!(client.delete(&scan("b")).unwrap_err().attempts(), 1);
+    assert_eq!(
+        client.delete(&scan("a")).at_once().unwrap_err().attempts(),
+        3
+    );
+    assert_eq!(
+        client.delete(&scan("b")).at_once().unwrap_err().attempts(),
+        1
+    );
     assert_eq!(client.retry_budget().available(), Some(2));
 }
 

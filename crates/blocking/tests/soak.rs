@@ -249,9 +249,11 @@ fn ten_thousand_deletions_through_faults_agree_with_the_emulator() {
                 match confirmed_by {
                     ConfirmedBy::Response => by_response += 1,
                     ConfirmedBy::Absence => by_absence += 1,
+                    ConfirmedBy::Recheck => panic!("a batch never rechecks"),
                 }
                 attempts
             }
+            JournalOutcome::Scheduled { .. } => panic!("v2 and HyperVerge never schedule"),
             JournalOutcome::NotFound { attempts } => {
                 not_found += 1;
                 attempts
@@ -328,6 +330,7 @@ fn ten_thousand_deletions_through_faults_agree_with_the_emulator() {
                 }
                 attempts
             }
+            JournalOutcome::Scheduled { .. } => panic!("v2 and HyperVerge never schedule: {what}"),
             JournalOutcome::NotFound { attempts } => {
                 assert_eq!(applied, 0, "applied but reported not found: {what}");
                 assert!(!seeded, "a held transaction reported not found: {what}");
@@ -502,6 +505,7 @@ fn was_applied(counts: &HashMap<Key, (u64, u64)>, intent: &DeleteIntent) -> bool
 fn attempts_of(outcome: &JournalOutcome) -> u32 {
     match *outcome {
         JournalOutcome::Deleted { attempts, .. }
+        | JournalOutcome::Scheduled { attempts, .. }
         | JournalOutcome::NotFound { attempts }
         | JournalOutcome::Failed { attempts, .. } => attempts,
     }

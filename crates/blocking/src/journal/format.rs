@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use idv_delete_core::{ConfirmedBy, DeleteError, DeleteIntent, Deleted, ErrorKind, Region};
+use idv_delete_core::{ConfirmedBy, DeleteError, DeleteIntent, Erasure, ErrorKind, Region};
 use serde::{Deserialize, Serialize};
 
 /// The `format` of a journal header.
@@ -178,6 +178,14 @@ pub enum JournalOutcome {
         /// Requests sent.
         attempts: u32,
     },
+    /// The vendor accepted the erasure and completes it later; never a
+    /// deletion.
+    Scheduled {
+        /// The longest the vendor documents for completing it, in seconds.
+        within_secs: Option<u64>,
+        /// Requests sent.
+        attempts: u32,
+    },
     /// 404 with no earlier attempt that may have deleted it.
     NotFound {
         /// Requests sent.
@@ -198,12 +206,16 @@ pub enum JournalOutcome {
 
 impl JournalOutcome {
     /// The journal form of a deletion's result.
-    pub fn from_result(result: &Result<Deleted, DeleteError>) -> JournalOutcome {
+    pub fn from_result(result: &Result<Erasure, DeleteError>) -> JournalOutcome {
         match result {
-            Ok(deleted) => JournalOutcome::Deleted {
+            Ok(Erasure::Deleted(deleted)) => JournalOutcome::Deleted {
                 confirmed_by: deleted.confirmed_by,
                 audits: u32::try_from(deleted.audits.len()).unwrap_or(u32::MAX),
                 attempts: deleted.attempts,
+            },
+            Ok(Erasure::Scheduled(scheduled)) => JournalOutcome::Scheduled {
+                within_secs: scheduled.within.map(|w| w.as_secs()),
+                attempts: scheduled.attempts,
             },
             Err(e) if e.kind() == ErrorKind::NotFound => JournalOutcome::NotFound {
                 attempts: e.attempts(),
@@ -282,6 +294,8 @@ pub(crate) enum Line<S: Ord> {
         confirmed_by: Option<S>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         audits: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        within_secs: Option<u64>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         error: Option<S>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -405,38 +419,61 @@ pub(crate) fn encode_header(created_at: &str) -> Vec<u8> {
 
 fn outcome_bytes(r: &OutcomeRecord) -> Vec<u8> {
     let (vendor, product, region, reference) = identity(&r.intent);
-    let (result, confirmed_by, audits, error, status, attempts, in_doubt) = match r.outcome {
-        JournalOutcome::Deleted {
-            confirmed_by,
-            audits,
-            attempts,
-        } => (
-            "deleted",
-            Some(confirmed_by.as_str()),
-            Some(audits),
-            None,
-            None,
-            attempts,
-            None,
-        ),
-        JournalOutcome::NotFound { attempts } => {
-            ("not_found", None, None, None, Some(404), attempts, None)
-        }
-        JournalOutcome::Failed {
-            kind,
-            status,
-            attempts,
-            in_doubt,
-        } => (
-            "failed",
-            None,
-            None,
-            Some(kind.as_str()),
-            status,
-            attempts,
-            Some(in_doubt),
-        ),
-    };
+    let (result, confirmed_by, audits, within_secs, error, status, attempts, in_doubt) =
+        match r.outcome {
+            JournalOutcome::Deleted {
+                confirmed_by,
+                audits,
+                attempts,
+            } => (
+                "deleted",
+                Some(confirmed_by.as_str()),
+                Some(audits),
+                None,
+                None,
+                None,
+                attempts,
+                None,
+            ),
+            JournalOutcome::Scheduled {
+                within_secs,
+                attempts,
+            } => (
+                "scheduled",
+                None,
+                None,
+                within_secs,
+                None,
+                None,
+                attempts,
+                None,
+            ),
+            JournalOutcome::NotFound { attempts } => (
+                "not_found",
+                None,
+                None,
+                None,
+                None,
+                Some(404),
+                attempts,
+                None,
+            ),
+            JournalOutcome::Failed {
+                kind,
+                status,
+                attempts,
+                in_doubt,
+            } => (
+                "failed",
+                None,
+                None,
+                None,
+                Some(kind.as_str()),
+                status,
+                attempts,
+                Some(in_doubt),
+            ),
+        };
     line_bytes(&Line::Outcome {
         pos: r.position,
         vendor,
@@ -447,6 +484,7 @@ fn outcome_bytes(r: &OutcomeRecord) -> Vec<u8> {
         result,
         confirmed_by,
         audits,
+        within_secs,
         error,
         status,
         attempts,

@@ -338,6 +338,7 @@ impl JournalReader {
                 result,
                 confirmed_by,
                 audits,
+                within_secs,
                 error,
                 status,
                 attempts,
@@ -347,11 +348,10 @@ impl JournalReader {
                 let outcome = match result.as_str() {
                     "deleted" => {
                         JournalOutcome::Deleted {
-                            confirmed_by: match confirmed_by.as_deref() {
-                                Some("response") => ConfirmedBy::Response,
-                                Some("absence") => ConfirmedBy::Absence,
-                                _ => return Err(self.corrupt(
-                                    "a deleted outcome without confirmed_by response or absence"
+                            confirmed_by: match confirmed_by.as_deref().and_then(ConfirmedBy::from_name) {
+                                Some(confirmed_by) => confirmed_by,
+                                None => return Err(self.corrupt(
+                                    "a deleted outcome without confirmed_by response, absence or recheck"
                                         .into(),
                                 )),
                             },
@@ -359,6 +359,10 @@ impl JournalReader {
                             attempts,
                         }
                     }
+                    "scheduled" => JournalOutcome::Scheduled {
+                        within_secs,
+                        attempts,
+                    },
                     "not_found" => JournalOutcome::NotFound { attempts },
                     "failed" => JournalOutcome::Failed {
                         kind: error

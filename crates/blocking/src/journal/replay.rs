@@ -41,6 +41,8 @@ const DUPLICATE: u8 = 5;
 const FAILED: u8 = 6;
 const FAILED_IN_DOUBT: u8 = 7;
 const SALVAGED_IN_DOUBT: u8 = 8;
+const SCHEDULED: u8 = 9;
+const DELETED_BY_RECHECK: u8 = 10;
 
 /// What the journal says about one item of the input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +61,9 @@ pub enum ItemStatus {
     },
     /// Erased.
     Deleted(ConfirmedBy),
+    /// The vendor accepted the erasure and completes it later: final for a
+    /// resume (nothing to send again); a recheck may confirm it deleted.
+    Scheduled,
     /// The vendor does not hold it (404, no uncertain attempt before).
     NotFound,
     /// Repeats the item at position `of`, whose outcome is its own.
@@ -69,11 +74,15 @@ pub enum ItemStatus {
 }
 
 impl ItemStatus {
-    /// True when nothing will change it: deleted, not found, or a duplicate.
+    /// True when a run has nothing to send for it: deleted, scheduled, not
+    /// found, or a duplicate.
     pub fn is_final(self) -> bool {
         matches!(
             self,
-            ItemStatus::Deleted(_) | ItemStatus::NotFound | ItemStatus::Duplicate { .. }
+            ItemStatus::Deleted(_)
+                | ItemStatus::Scheduled
+                | ItemStatus::NotFound
+                | ItemStatus::Duplicate { .. }
         )
     }
 }
@@ -105,6 +114,10 @@ pub struct Totals {
     pub deleted_by_response: u64,
     /// Deleted, confirmed by a 404 after an uncertain attempt.
     pub deleted_by_absence: u64,
+    /// Deleted, confirmed by a recheck of a scheduled erasure.
+    pub deleted_by_recheck: u64,
+    /// Accepted by the vendor, completed later (never counted as deleted).
+    pub scheduled: u64,
     /// Not found at the vendor.
     pub not_found: u64,
     /// Failed, and no attempt may have erased them.
@@ -213,6 +226,11 @@ impl JournalState {
                         confirmed_by: ConfirmedBy::Absence,
                         ..
                     } => DELETED_BY_ABSENCE,
+                    JournalOutcome::Deleted {
+                        confirmed_by: ConfirmedBy::Recheck,
+                        ..
+                    } => DELETED_BY_RECHECK,
+                    JournalOutcome::Scheduled { .. } => SCHEDULED,
                     JournalOutcome::NotFound { .. } => NOT_FOUND,
                     JournalOutcome::Failed { in_doubt: true, .. } => FAILED_IN_DOUBT,
                     JournalOutcome::Failed { .. } => FAILED,
@@ -295,6 +313,8 @@ impl JournalState {
             SENT | SALVAGED_IN_DOUBT => ItemStatus::InDoubt,
             DELETED_BY_RESPONSE => ItemStatus::Deleted(ConfirmedBy::Response),
             DELETED_BY_ABSENCE => ItemStatus::Deleted(ConfirmedBy::Absence),
+            DELETED_BY_RECHECK => ItemStatus::Deleted(ConfirmedBy::Recheck),
+            SCHEDULED => ItemStatus::Scheduled,
             NOT_FOUND => ItemStatus::NotFound,
             DUPLICATE => ItemStatus::Duplicate {
                 of: self.duplicates.get(&position).copied().unwrap_or(position),
@@ -369,6 +389,8 @@ impl JournalState {
                 ItemStatus::Failed { in_doubt: false } => &mut totals.failed,
                 ItemStatus::Deleted(ConfirmedBy::Response) => &mut totals.deleted_by_response,
                 ItemStatus::Deleted(ConfirmedBy::Absence) => &mut totals.deleted_by_absence,
+                ItemStatus::Deleted(ConfirmedBy::Recheck) => &mut totals.deleted_by_recheck,
+                ItemStatus::Scheduled => &mut totals.scheduled,
                 ItemStatus::NotFound => &mut totals.not_found,
                 ItemStatus::Duplicate { .. } => &mut totals.duplicates,
             };

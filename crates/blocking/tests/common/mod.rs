@@ -10,12 +10,28 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use idv_delete_blocking::{
-    Client, ClientBuilder, DeleteIntent, HyperVergeCredentials, JumioCredentials,
-    JumioPlatformCredentials, JumioProduct, Region, RetryBudget, RetryPolicy,
+    Client, ClientBuilder, DeleteError, DeleteIntent, Deleted, Erasure, HyperVergeCredentials,
+    JumioCredentials, JumioPlatformCredentials, JumioProduct, Region, RetryBudget, RetryPolicy,
 };
 use idv_delete_emulator::{Config, Emulator, Faults, SeedItem};
 
 pub const USER_AGENT: &str = "Acme KYC-Cleaner/1.0";
+
+/// Netverify v2, the Jumio Platform and HyperVerge erase at once: their
+/// erasures are deletions, which these tests read.
+pub trait AtOnce {
+    /// The deletion, or the error; panics on a scheduled erasure.
+    fn at_once(self) -> Result<Deleted, DeleteError>;
+}
+
+impl AtOnce for Result<Erasure, DeleteError> {
+    fn at_once(self) -> Result<Deleted, DeleteError> {
+        self.map(|erasure| match erasure {
+            Erasure::Deleted(deleted) => deleted,
+            Erasure::Scheduled(scheduled) => panic!("erases at once, yet scheduled: {scheduled:?}"),
+        })
+    }
+}
 
 pub fn emulator() -> Emulator {
     Emulator::start(Config::default()).expect("emulator starts")
