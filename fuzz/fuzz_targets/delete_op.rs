@@ -176,7 +176,8 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
             }
             Action::Done(result) => {
                 match &result {
-                    Ok(deleted) => {
+                    Ok(erasure) => {
+                        let deleted = erasure.deleted().expect("v2 and HyperVerge erase at once");
                         assert_eq!(deleted.attempts, sent);
                         match (deleted.confirmed_by, &last) {
                             (ConfirmedBy::Response, Last::Status(200..=299)) => {}

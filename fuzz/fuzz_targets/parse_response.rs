@@ -7,10 +7,10 @@
 use arbitrary::{Result, Unstructured};
 use http::header::{HeaderName, HeaderValue, CONTENT_TYPE, DATE, RETRY_AFTER};
 use idv_delete_core::{
-    parse_response, retry_after, Action, ConfirmedBy, DeleteIntent, DeleteOp, Endpoint, ErrorKind,
-    RetryPolicy, Target,
+    parse_response, retry_after, Action, ConfirmedBy, DeleteIntent, DeleteOp, Endpoint, Erasure,
+    ErrorKind, RetryPolicy, Target,
 };
-use idv_delete_fuzz::{assert_bounded, credentials_for, is_bounded_form, valid_intent};
+use idv_delete_fuzz::{assert_bounded, at_once, credentials_for, is_bounded_form, valid_intent};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
 
@@ -120,13 +120,13 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
     let response = builder.body(body.as_slice()).expect("valid parts");
     let headers = response.headers().clone();
 
-    let result = parse_response(&intent, response);
+    let result = at_once(parse_response(&intent, response));
     check(&intent, status, &headers, &body, &result);
     // Pure: the same answer gives the same result.
     let again = http::Response::builder().status(status);
     let mut again = again.body(body.as_slice()).expect("valid parts");
     *again.headers_mut() = headers.clone();
-    assert_eq!(parse_response(&intent, again), result);
+    assert_eq!(at_once(parse_response(&intent, again)), result);
 
     check_op(u, &intent, status, &headers, &body, &result)
 }
@@ -333,8 +333,11 @@ fn check_op(
     match (op.poll_action(), result) {
         (Action::Send(_), _) => panic!("sent again without waiting"),
         (Action::Authorize, _) => panic!("a Netverify v2 or HyperVerge op asked for a token"),
-        (Action::Done(Ok(deleted)), Ok(parsed)) => assert_eq!(&deleted, parsed),
-        (Action::Done(Ok(deleted)), Err(parsed)) => {
+        (Action::Done(Ok(Erasure::Scheduled(scheduled))), _) => {
+            panic!("v2 and HyperVerge never schedule: {scheduled:?}")
+        }
+        (Action::Done(Ok(Erasure::Deleted(deleted))), Ok(parsed)) => assert_eq!(&deleted, parsed),
+        (Action::Done(Ok(Erasure::Deleted(deleted))), Err(parsed)) => {
             assert!(in_doubt && parsed.kind() == ErrorKind::NotFound);
             assert_eq!(deleted.confirmed_by, ConfirmedBy::Absence);
         }

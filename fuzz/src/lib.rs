@@ -3,8 +3,8 @@
 
 use arbitrary::{Result, Unstructured};
 use idv_delete_core::{
-    Credentials, DeleteIntent, HyperVergeCredentials, JumioCredentials, JumioProduct, Region,
-    Target, MAX_VENDOR_MESSAGE,
+    Credentials, DeleteError, DeleteIntent, Deleted, Erasure, HyperVergeCredentials,
+    JumioCredentials, JumioProduct, Region, Target, MAX_VENDOR_MESSAGE,
 };
 
 /// Characters that attack a URL path, a header or a JSON body, mixed into
@@ -78,6 +78,15 @@ pub fn valid_intent(u: &mut Unstructured<'_>) -> Result<DeleteIntent> {
     Ok(DeleteIntent::new(target, &reference).unwrap_or_else(|_| {
         DeleteIntent::new(target, "2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20").expect("valid")
     }))
+}
+
+/// The deletion of a Netverify v2 or HyperVerge erasure, which is always
+/// one: these vendors erase at once (a scheduled one fails the target).
+pub fn at_once(result: Result<Erasure, DeleteError>) -> Result<Deleted, DeleteError> {
+    result.map(|erasure| match erasure {
+        Erasure::Deleted(deleted) => deleted,
+        Erasure::Scheduled(scheduled) => panic!("v2 and HyperVerge never schedule: {scheduled:?}"),
+    })
 }
 
 /// Fixed valid credentials of `target`'s vendor.
