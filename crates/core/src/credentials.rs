@@ -236,6 +236,99 @@ impl fmt::Debug for HyperVergeCredentials {
     }
 }
 
+/// Onfido's API token, sent as `Authorization: Token token=<token>`.
+#[derive(Clone)]
+pub struct OnfidoCredentials {
+    pub(crate) api_token: Secret,
+}
+
+impl OnfidoCredentials {
+    /// Validates the API token.
+    pub fn new(api_token: &str) -> Result<OnfidoCredentials, DeleteError> {
+        Ok(OnfidoCredentials {
+            api_token: Secret::new("the Onfido API token", api_token)?,
+        })
+    }
+}
+
+/// Persona's API key, sent as `Authorization: Bearer <key>`.
+#[derive(Clone)]
+pub struct PersonaCredentials {
+    pub(crate) api_key: Secret,
+}
+
+impl PersonaCredentials {
+    /// Validates the API key.
+    pub fn new(api_key: &str) -> Result<PersonaCredentials, DeleteError> {
+        Ok(PersonaCredentials {
+            api_key: Secret::new("the Persona API key", api_key)?,
+        })
+    }
+}
+
+/// A Stripe secret (`sk_...`) or restricted (`rk_...`) key, sent as
+/// `Authorization: Bearer <key>`.
+#[derive(Clone)]
+pub struct StripeCredentials {
+    pub(crate) secret_key: Secret,
+}
+
+impl StripeCredentials {
+    /// Validates the key: a publishable key (`pk_...`) cannot redact, so
+    /// only secret and restricted keys are accepted.
+    pub fn new(secret_key: &str) -> Result<StripeCredentials, DeleteError> {
+        let key = Secret::new("the Stripe secret key", secret_key)?;
+        if !(secret_key.starts_with("sk_") || secret_key.starts_with("rk_")) {
+            return Err(DeleteError::new(
+                ErrorKind::InvalidConfig,
+                "the Stripe secret key does not start with sk_ or rk_; a publishable key (pk_) cannot redact: use a secret or restricted key",
+            ));
+        }
+        Ok(StripeCredentials { secret_key: key })
+    }
+}
+
+/// Veriff's API key (`X-AUTH-CLIENT`) and the shared secret that signs
+/// each request (`X-HMAC-SIGNATURE`); both from the Veriff integration
+/// page.
+#[derive(Clone)]
+pub struct VeriffCredentials {
+    pub(crate) api_key: Secret,
+    pub(crate) shared_secret: Secret,
+}
+
+impl VeriffCredentials {
+    /// Validates both parts.
+    pub fn new(api_key: &str, shared_secret: &str) -> Result<VeriffCredentials, DeleteError> {
+        Ok(VeriffCredentials {
+            api_key: Secret::new("the Veriff API key", api_key)?,
+            shared_secret: Secret::new("the Veriff shared secret", shared_secret)?,
+        })
+    }
+}
+
+macro_rules! redacted_debug {
+    ($($name:ident { $($field:ident),+ }),+ $(,)?) => {$(
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($name))
+                    $(.field(stringify!($field), &self.$field))+
+                    .finish()
+            }
+        }
+    )+};
+}
+
+redacted_debug!(
+    OnfidoCredentials { api_token },
+    PersonaCredentials { api_key },
+    StripeCredentials { secret_key },
+    VeriffCredentials {
+        api_key,
+        shared_secret
+    },
+);
+
 /// The credentials of one vendor.
 #[derive(Clone, Debug)]
 pub enum Credentials {
@@ -245,6 +338,14 @@ pub enum Credentials {
     JumioPlatform(JumioPlatformCredentials),
     /// HyperVerge app id and key.
     HyperVerge(HyperVergeCredentials),
+    /// Onfido API token.
+    Onfido(OnfidoCredentials),
+    /// Persona API key.
+    Persona(PersonaCredentials),
+    /// Stripe secret key.
+    Stripe(StripeCredentials),
+    /// Veriff API key and shared secret.
+    Veriff(VeriffCredentials),
 }
 
 impl Credentials {
@@ -254,6 +355,10 @@ impl Credentials {
             Credentials::Jumio(_) => Vendor::Jumio,
             Credentials::JumioPlatform(_) => Vendor::JumioPlatform,
             Credentials::HyperVerge(_) => Vendor::HyperVerge,
+            Credentials::Onfido(_) => Vendor::Onfido,
+            Credentials::Persona(_) => Vendor::Persona,
+            Credentials::Stripe(_) => Vendor::Stripe,
+            Credentials::Veriff(_) => Vendor::Veriff,
         }
     }
 }
@@ -275,3 +380,20 @@ impl From<HyperVergeCredentials> for Credentials {
         Credentials::HyperVerge(c)
     }
 }
+
+macro_rules! into_credentials {
+    ($($variant:ident($name:ident)),+ $(,)?) => {$(
+        impl From<$name> for Credentials {
+            fn from(c: $name) -> Credentials {
+                Credentials::$variant(c)
+            }
+        }
+    )+};
+}
+
+into_credentials!(
+    Onfido(OnfidoCredentials),
+    Persona(PersonaCredentials),
+    Stripe(StripeCredentials),
+    Veriff(VeriffCredentials),
+);

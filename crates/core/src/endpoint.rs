@@ -89,24 +89,7 @@ impl Endpoint {
     pub fn url_for(&self, intent: &DeleteIntent) -> String {
         // Built with push_str into one allocation: this runs once per
         // deletion and `format!` would dominate the core's cost.
-        let mut url = String::with_capacity(128);
-        match self {
-            Endpoint::Documented => {
-                url.push_str("https://");
-                match intent.target() {
-                    Target::Jumio { product, region } => {
-                        url.push_str(jumio_host(product, region));
-                    }
-                    Target::JumioPlatform { region, .. } => {
-                        url.push_str("retrieval.");
-                        url.push_str(jumio_platform_region(region));
-                        url.push_str(".jumio.ai");
-                    }
-                    Target::HyperVerge => url.push_str(HYPERVERGE_HOST),
-                }
-            }
-            Endpoint::Custom(base) => url.push_str(base.as_str()),
-        }
+        let mut url = self.origin(intent.target());
         match intent.target() {
             Target::Jumio { product, .. } => {
                 url.push_str("/api/netverify/v2/");
@@ -124,6 +107,49 @@ impl Endpoint {
                 }
             }
             Target::HyperVerge => url.push_str(HYPERVERGE_PATH),
+            Target::Onfido { .. } | Target::Persona { .. } | Target::Stripe | Target::Veriff => {
+                url.push_str(&crate::vendors::record_path(intent));
+                url.push_str(crate::vendors::delete_suffix(intent.target()));
+            }
+        }
+        url
+    }
+
+    /// The URL of the record `intent` erases, for a recheck's read (the
+    /// vendors that offer one: Onfido, Persona, Stripe).
+    pub(crate) fn record_url(&self, intent: &DeleteIntent) -> String {
+        let mut url = self.origin(intent.target());
+        url.push_str(&crate::vendors::record_path(intent));
+        url
+    }
+
+    /// `https://` and the documented host of `target`, or the base URL.
+    fn origin(&self, target: Target) -> String {
+        let mut url = String::with_capacity(128);
+        match self {
+            Endpoint::Documented => {
+                url.push_str("https://");
+                match target {
+                    Target::Jumio { product, region } => {
+                        url.push_str(jumio_host(product, region));
+                    }
+                    Target::JumioPlatform { region, .. } => {
+                        url.push_str("retrieval.");
+                        url.push_str(jumio_platform_region(region));
+                        url.push_str(".jumio.ai");
+                    }
+                    Target::HyperVerge => url.push_str(HYPERVERGE_HOST),
+                    Target::Onfido { region } => {
+                        url.push_str("api.");
+                        url.push_str(region.as_str());
+                        url.push_str(".onfido.com");
+                    }
+                    Target::Persona { .. } => url.push_str(crate::vendors::persona::HOST),
+                    Target::Stripe => url.push_str(crate::vendors::stripe::HOST),
+                    Target::Veriff => url.push_str(crate::vendors::veriff::HOST),
+                }
+            }
+            Endpoint::Custom(base) => url.push_str(base.as_str()),
         }
         url
     }

@@ -28,19 +28,39 @@ pub enum Vendor {
     JumioPlatform,
     /// HyperVerge (review API).
     HyperVerge,
+    /// Onfido (Entrust): applicants.
+    Onfido,
+    /// Persona: inquiries and accounts.
+    Persona,
+    /// Stripe Identity: verification sessions.
+    Stripe,
+    /// Veriff: sessions.
+    Veriff,
 }
 
 impl Vendor {
     /// Every vendor.
-    pub const ALL: [Vendor; 3] = [Vendor::Jumio, Vendor::JumioPlatform, Vendor::HyperVerge];
+    pub const ALL: [Vendor; 7] = [
+        Vendor::Jumio,
+        Vendor::JumioPlatform,
+        Vendor::HyperVerge,
+        Vendor::Onfido,
+        Vendor::Persona,
+        Vendor::Stripe,
+        Vendor::Veriff,
+    ];
 
-    /// The stable lowercase name: `"jumio"`, `"jumio-platform"` or
-    /// `"hyperverge"`.
+    /// The stable lowercase name: `"jumio"`, `"jumio-platform"`,
+    /// `"hyperverge"`, `"onfido"`, `"persona"`, `"stripe"` or `"veriff"`.
     pub const fn as_str(self) -> &'static str {
         match self {
             Vendor::Jumio => "jumio",
             Vendor::JumioPlatform => "jumio-platform",
             Vendor::HyperVerge => "hyperverge",
+            Vendor::Onfido => "onfido",
+            Vendor::Persona => "persona",
+            Vendor::Stripe => "stripe",
+            Vendor::Veriff => "veriff",
         }
     }
 }
@@ -57,7 +77,7 @@ impl FromStr for Vendor {
                 DeleteError::new(
                     ErrorKind::InvalidConfig,
                     format!(
-                        "unknown vendor {:?}: use jumio, jumio-platform or hyperverge",
+                        "unknown vendor {:?}: use jumio, jumio-platform, hyperverge, onfido, persona, stripe or veriff",
                         bounded_for_display(s)
                     ),
                 )
@@ -171,7 +191,8 @@ impl FromStr for JumioProduct {
     }
 }
 
-/// A Jumio data-centre region; each has its own hosts.
+/// A Jumio data-centre region; each has its own hosts. (Onfido's regions
+/// are [`OnfidoRegion`].)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Region {
     /// United States (netverify.com).
@@ -215,6 +236,96 @@ impl FromStr for Region {
     }
 }
 
+/// An Onfido region; each has its own host, `api.{eu|us|ca}.onfido.com`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OnfidoRegion {
+    /// European Union (Onfido's default).
+    Eu,
+    /// United States.
+    Us,
+    /// Canada.
+    Ca,
+}
+
+impl OnfidoRegion {
+    /// Every Onfido region.
+    pub const ALL: [OnfidoRegion; 3] = [OnfidoRegion::Eu, OnfidoRegion::Us, OnfidoRegion::Ca];
+
+    /// The lowercase name: `"eu"`, `"us"` or `"ca"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            OnfidoRegion::Eu => "eu",
+            OnfidoRegion::Us => "us",
+            OnfidoRegion::Ca => "ca",
+        }
+    }
+}
+
+impl FromStr for OnfidoRegion {
+    type Err = DeleteError;
+
+    fn from_str(s: &str) -> Result<Self, DeleteError> {
+        OnfidoRegion::ALL
+            .into_iter()
+            .find(|r| r.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                DeleteError::new(
+                    ErrorKind::InvalidConfig,
+                    format!(
+                        "unknown Onfido region {:?}: use eu, us or ca",
+                        bounded_for_display(s)
+                    ),
+                )
+            })
+    }
+}
+
+/// What a Persona deletion redacts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PersonaResource {
+    /// One inquiry (`inq_...`): `/api/v1/inquiries/{id}`.
+    Inquiry,
+    /// An account (`act_...`) with its inquiries, verifications and
+    /// reports: `/api/v1/accounts/{id}`.
+    Account,
+}
+
+impl PersonaResource {
+    /// The short name: `"inquiry"` or `"account"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PersonaResource::Inquiry => "inquiry",
+            PersonaResource::Account => "account",
+        }
+    }
+
+    /// The id prefix Persona gives this resource.
+    pub(crate) const fn prefix(self) -> &'static str {
+        match self {
+            PersonaResource::Inquiry => "inq_",
+            PersonaResource::Account => "act_",
+        }
+    }
+}
+
+impl FromStr for PersonaResource {
+    type Err = DeleteError;
+
+    fn from_str(s: &str) -> Result<Self, DeleteError> {
+        match s.to_ascii_lowercase().as_str() {
+            "inquiry" => Ok(PersonaResource::Inquiry),
+            "account" => Ok(PersonaResource::Account),
+            _ => Err(DeleteError::new(
+                ErrorKind::InvalidConfig,
+                format!(
+                    "unknown Persona product {:?}: use inquiry or account",
+                    bounded_for_display(s)
+                ),
+            )),
+        }
+    }
+}
+
 /// Which delete API an intent calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Target {
@@ -235,56 +346,102 @@ pub enum Target {
     },
     /// HyperVerge's single delete endpoint.
     HyperVerge,
+    /// An Onfido applicant in a region.
+    Onfido {
+        /// The region that holds it.
+        region: OnfidoRegion,
+    },
+    /// A Persona inquiry or account.
+    Persona {
+        /// What is redacted.
+        resource: PersonaResource,
+    },
+    /// A Stripe Identity verification session (redacted).
+    Stripe,
+    /// A Veriff session.
+    Veriff,
 }
 
 impl Target {
     /// The target named by the vendor, product and region columns of a CSV
     /// row or a journal record (the names of [`Vendor::as_str`],
-    /// [`Target::product_name`] and [`Region::as_str`]). HyperVerge has no
-    /// region and its one product may be left empty; the Jumio APIs need
-    /// both. The one reading of these names, so the CLI, the journal and
-    /// the bindings agree.
+    /// [`Target::product_name`] and [`Target::region_name`]). The Jumio APIs
+    /// and Onfido need a region; the other vendors have none. A vendor with
+    /// one product (HyperVerge, Stripe, Veriff) may leave it empty. The one
+    /// reading of these names, so the CLI, the journal and the bindings
+    /// agree.
     pub fn parse(vendor: &str, product: &str, region: Option<&str>) -> Result<Target, DeleteError> {
         let vendor: Vendor = vendor.parse()?;
-        let region = match (vendor, region.filter(|r| !r.is_empty())) {
-            (Vendor::HyperVerge, None) => None,
-            (Vendor::HyperVerge, Some(region)) => {
-                return Err(DeleteError::new(
-                    ErrorKind::InvalidConfig,
-                    format!(
-                        "HyperVerge has no region; leave it empty instead of {:?}",
-                        bounded_for_display(region)
-                    ),
+        let region = region.filter(|r| !r.is_empty());
+        let config = |detail: String| Err(DeleteError::new(ErrorKind::InvalidConfig, detail));
+        let name = vendor.as_str();
+        let needs_region = matches!(
+            vendor,
+            Vendor::Jumio | Vendor::JumioPlatform | Vendor::Onfido
+        );
+        let region = match (needs_region, region) {
+            (true, None) => {
+                let choices = if vendor == Vendor::Onfido {
+                    "eu, us or ca"
+                } else {
+                    "us, eu or sgp"
+                };
+                return config(format!("a {name} item needs a region: {choices}"));
+            }
+            (false, Some(region)) => {
+                return config(format!(
+                    "{name} has no region; leave it empty instead of {:?}",
+                    bounded_for_display(region)
                 ))
             }
-            (_, None) => {
-                return Err(DeleteError::new(
-                    ErrorKind::InvalidConfig,
-                    format!("a {} item needs a region: us, eu or sgp", vendor.as_str()),
-                ))
-            }
-            (_, Some(region)) => Some(region.parse::<Region>()?),
+            (_, region) => region.unwrap_or(""),
         };
-        Ok(match (vendor, region) {
-            (Vendor::Jumio, Some(region)) => Target::Jumio {
-                product: product.parse()?,
-                region,
-            },
-            (Vendor::JumioPlatform, Some(region)) => Target::JumioPlatform {
-                resource: product.parse()?,
-                region,
-            },
-            _ if product.is_empty() || product.eq_ignore_ascii_case("transaction") => {
-                Target::HyperVerge
-            }
-            _ => {
-                return Err(DeleteError::new(
+        // A vendor's only product, which may be left empty.
+        let only = |canonical: &str, aliases: &[&str]| -> Result<(), DeleteError> {
+            if product.is_empty()
+                || product.eq_ignore_ascii_case(canonical)
+                || aliases.iter().any(|a| product.eq_ignore_ascii_case(a))
+            {
+                Ok(())
+            } else {
+                Err(DeleteError::new(
                     ErrorKind::InvalidConfig,
                     format!(
-                        "HyperVerge has one product, \"transaction\", not {:?}",
+                        "{name} has one product, \"{canonical}\", not {:?}",
                         bounded_for_display(product)
                     ),
                 ))
+            }
+        };
+        Ok(match vendor {
+            Vendor::Jumio => Target::Jumio {
+                product: product.parse()?,
+                region: region.parse()?,
+            },
+            Vendor::JumioPlatform => Target::JumioPlatform {
+                resource: product.parse()?,
+                region: region.parse()?,
+            },
+            Vendor::Onfido => {
+                only("applicant", &[])?;
+                Target::Onfido {
+                    region: region.parse()?,
+                }
+            }
+            Vendor::Persona => Target::Persona {
+                resource: product.parse()?,
+            },
+            Vendor::HyperVerge => {
+                only("transaction", &[])?;
+                Target::HyperVerge
+            }
+            Vendor::Stripe => {
+                only("verification_session", &["verification-session"])?;
+                Target::Stripe
+            }
+            Vendor::Veriff => {
+                only("session", &[])?;
+                Target::Veriff
             }
         })
     }
@@ -295,16 +452,26 @@ impl Target {
             Target::Jumio { .. } => Vendor::Jumio,
             Target::JumioPlatform { .. } => Vendor::JumioPlatform,
             Target::HyperVerge => Vendor::HyperVerge,
+            Target::Onfido { .. } => Vendor::Onfido,
+            Target::Persona { .. } => Vendor::Persona,
+            Target::Stripe => Vendor::Stripe,
+            Target::Veriff => Vendor::Veriff,
         }
     }
 
     /// The product name: a [`JumioProduct::as_str`], a
-    /// [`PlatformResource::as_str`] or `"transaction"`.
+    /// [`PlatformResource::as_str`], a [`PersonaResource::as_str`],
+    /// `"applicant"` (Onfido), `"verification_session"` (Stripe),
+    /// `"session"` (Veriff) or `"transaction"` (HyperVerge).
     pub const fn product_name(self) -> &'static str {
         match self {
             Target::Jumio { product, .. } => product.as_str(),
             Target::JumioPlatform { resource, .. } => resource.as_str(),
             Target::HyperVerge => "transaction",
+            Target::Onfido { .. } => "applicant",
+            Target::Persona { resource } => resource.as_str(),
+            Target::Stripe => "verification_session",
+            Target::Veriff => "session",
         }
     }
 
@@ -312,7 +479,19 @@ impl Target {
     pub const fn region(self) -> Option<Region> {
         match self {
             Target::Jumio { region, .. } | Target::JumioPlatform { region, .. } => Some(region),
-            Target::HyperVerge => None,
+            _ => None,
+        }
+    }
+
+    /// The region's name for any vendor that has regions (Jumio's and
+    /// Onfido's), as CSV rows and journals write it.
+    pub const fn region_name(self) -> Option<&'static str> {
+        match self {
+            Target::Jumio { region, .. } | Target::JumioPlatform { region, .. } => {
+                Some(region.as_str())
+            }
+            Target::Onfido { region } => Some(region.as_str()),
+            _ => None,
         }
     }
 }
@@ -364,7 +543,7 @@ impl DeleteIntent {
         region: Region,
         account_id: &str,
     ) -> Result<DeleteIntent, DeleteError> {
-        validate_uuid("account id", account_id)?;
+        validate_uuid("Jumio Platform account id", account_id)?;
         Ok(DeleteIntent {
             target: Target::JumioPlatform {
                 resource: PlatformResource::Account,
@@ -383,8 +562,11 @@ impl DeleteIntent {
         account_id: &str,
         workflow_execution_id: &str,
     ) -> Result<DeleteIntent, DeleteError> {
-        validate_uuid("account id", account_id)?;
-        validate_uuid("workflow execution id", workflow_execution_id)?;
+        validate_uuid("Jumio Platform account id", account_id)?;
+        validate_uuid(
+            "Jumio Platform workflow execution id",
+            workflow_execution_id,
+        )?;
         Ok(DeleteIntent {
             target: Target::JumioPlatform {
                 resource: PlatformResource::Workflow,
@@ -419,7 +601,57 @@ impl DeleteIntent {
                 )),
             },
             Target::HyperVerge => DeleteIntent::hyperverge(reference),
+            Target::Onfido { region } => DeleteIntent::onfido(region, reference),
+            Target::Persona { resource } => DeleteIntent::persona(resource, reference),
+            Target::Stripe => DeleteIntent::stripe(reference),
+            Target::Veriff => DeleteIntent::veriff(reference),
         }
+    }
+
+    /// An Onfido applicant deletion. `applicant_id` must be a UUID.
+    pub fn onfido(region: OnfidoRegion, applicant_id: &str) -> Result<DeleteIntent, DeleteError> {
+        validate_uuid("Onfido applicant id", applicant_id)?;
+        Ok(DeleteIntent {
+            target: Target::Onfido { region },
+            reference: applicant_id.into(),
+        })
+    }
+
+    /// A Persona redaction of an inquiry (`inq_...`) or an account
+    /// (`act_...`): the prefix, then 1-64 ASCII letters or digits.
+    pub fn persona(resource: PersonaResource, id: &str) -> Result<DeleteIntent, DeleteError> {
+        validate_prefixed(
+            &format!("Persona {} id", resource.as_str()),
+            resource.prefix(),
+            id,
+        )?;
+        Ok(DeleteIntent {
+            target: Target::Persona { resource },
+            reference: id.into(),
+        })
+    }
+
+    /// A Stripe Identity redaction of a verification session (`vs_...`:
+    /// the prefix, then 1-64 ASCII letters or digits).
+    pub fn stripe(verification_session_id: &str) -> Result<DeleteIntent, DeleteError> {
+        validate_prefixed(
+            "Stripe verification session id",
+            "vs_",
+            verification_session_id,
+        )?;
+        Ok(DeleteIntent {
+            target: Target::Stripe,
+            reference: verification_session_id.into(),
+        })
+    }
+
+    /// A Veriff session deletion. `session_id` must be a UUID.
+    pub fn veriff(session_id: &str) -> Result<DeleteIntent, DeleteError> {
+        validate_uuid("Veriff session id", session_id)?;
+        Ok(DeleteIntent {
+            target: Target::Veriff,
+            reference: session_id.into(),
+        })
     }
 
     /// Which delete API this intent calls.
@@ -456,20 +688,16 @@ impl fmt::Debug for DeleteIntent {
 }
 
 impl fmt::Display for DeleteIntent {
-    /// `jumio/scan/us/REF`, `jumio-platform/account/eu/ID`,
-    /// `jumio-platform/workflow/eu/ACCOUNT/WORKFLOW` or
-    /// `hyperverge/transaction/ID` (the id quoted).
+    /// `VENDOR/PRODUCT[/REGION]/REF`: `jumio/scan/us/REF`,
+    /// `jumio-platform/workflow/eu/ACCOUNT/WORKFLOW`, `onfido/applicant/eu/ID`,
+    /// `stripe/verification_session/vs_...`, or `hyperverge/transaction/ID`
+    /// with the id quoted (the only free-form reference).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.target {
-            Target::Jumio { .. } | Target::JumioPlatform { .. } => write!(
-                f,
-                "{}/{}/{}/{}",
-                self.target.vendor().as_str(),
-                self.target.product_name(),
-                self.target.region().map_or("", Region::as_str),
-                self.reference
-            ),
-            Target::HyperVerge => write!(f, "hyperverge/transaction/{:?}", &*self.reference),
+        let (vendor, product) = (self.target.vendor().as_str(), self.target.product_name());
+        match (self.target, self.target.region_name()) {
+            (Target::HyperVerge, _) => write!(f, "{vendor}/{product}/{:?}", &*self.reference),
+            (_, Some(region)) => write!(f, "{vendor}/{product}/{region}/{}", self.reference),
+            (_, None) => write!(f, "{vendor}/{product}/{}", self.reference),
         }
     }
 }
@@ -503,7 +731,44 @@ fn validate_jumio_reference(reference: &str) -> Result<(), DeleteError> {
     Ok(())
 }
 
-/// A UUID as Jumio writes them: 36 characters, hex digits in groups of
+/// `prefix` followed by 1-64 ASCII letters or digits: the ids of Persona
+/// (`inq_`, `act_`) and Stripe (`vs_`). They go into the path verbatim, so
+/// nothing else may pass.
+fn validate_prefixed(what: &str, prefix: &str, id: &str) -> Result<(), DeleteError> {
+    const MAX: usize = 64;
+    let invalid = |why: String| {
+        DeleteError::new(
+            ErrorKind::InvalidReference,
+            format!(
+                "{what} {:?} {why}; it is {prefix} followed by letters and digits",
+                bounded_for_display(id)
+            ),
+        )
+    };
+    let Some(rest) = id.strip_prefix(prefix) else {
+        return Err(invalid(format!("does not start with {prefix}")));
+    };
+    if rest.is_empty() {
+        return Err(invalid(format!("has nothing after {prefix}")));
+    }
+    if let Some((position, c)) = rest
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !c.is_ascii_alphanumeric())
+    {
+        return Err(invalid(format!(
+            "has the character {c:?} (U+{:04X}) at position {}",
+            c as u32,
+            position + prefix.len()
+        )));
+    }
+    if rest.len() > MAX {
+        return Err(invalid(format!("is {} characters long", id.len())));
+    }
+    Ok(())
+}
+
+/// A UUID as Jumio, Onfido and Veriff write them: 36 characters, hex digits in groups of
 /// 8-4-4-4-12 (either case). It goes into the path verbatim, so nothing else
 /// may pass.
 fn validate_uuid(what: &str, id: &str) -> Result<(), DeleteError> {
@@ -511,7 +776,7 @@ fn validate_uuid(what: &str, id: &str) -> Result<(), DeleteError> {
         DeleteError::new(
             ErrorKind::InvalidReference,
             format!(
-                "Jumio Platform {what} {:?} {why}; it is a UUID such as 2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20",
+                "{what} {:?} {why}; it is a UUID such as 2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20",
                 bounded_for_display(id)
             ),
         )

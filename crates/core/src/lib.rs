@@ -88,13 +88,16 @@ mod error;
 mod intent;
 mod op;
 mod outcome;
+mod recheck;
 mod request;
 mod response;
 mod token;
+mod vendors;
 
 pub use credentials::{
-    Credentials, HyperVergeCredentials, JumioCredentials, JumioPlatformCredentials, Secret,
-    UserAgent, MAX_USER_AGENT,
+    Credentials, HyperVergeCredentials, JumioCredentials, JumioPlatformCredentials,
+    OnfidoCredentials, PersonaCredentials, Secret, StripeCredentials, UserAgent, VeriffCredentials,
+    MAX_USER_AGENT,
 };
 pub use endpoint::{
     jumio_host, jumio_platform_region, BaseUrl, Endpoint, HYPERVERGE_HOST, HYPERVERGE_PATH,
@@ -102,14 +105,16 @@ pub use endpoint::{
 };
 pub use error::{DeleteError, ErrorKind};
 pub use intent::{
-    DeleteIntent, JumioProduct, PlatformResource, Region, Target, Vendor, MAX_HYPERVERGE_ID,
-    MAX_JUMIO_REFERENCE,
+    DeleteIntent, JumioProduct, OnfidoRegion, PersonaResource, PlatformResource, Region, Target,
+    Vendor, MAX_HYPERVERGE_ID, MAX_JUMIO_REFERENCE,
 };
 pub use op::{Action, DeleteOp, RetryPolicy, TransportError, MAX_ATTEMPTS_LIMIT, MAX_WAIT_LIMIT};
 pub use outcome::{ConfirmedBy, Deleted, Erasure, Scheduled};
+pub use recheck::{parse_recheck, recheck_request};
 pub use request::{to_request, to_request_with_token};
 pub use response::{parse_response, retry_after, MAX_VENDOR_MESSAGE};
 pub use token::{
     parse_token_response, refresh_margin, token_request, BearerToken, TokenAction, TokenState,
     MAX_REFRESH_MARGIN, MAX_TOKEN_LIFETIME,
 };
+pub use vendors::veriff::signature as veriff_signature;

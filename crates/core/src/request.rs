@@ -79,6 +79,9 @@ pub(crate) fn build(
     endpoint: &Endpoint,
     credentials: &Credentials,
 ) -> Result<http::Request<Vec<u8>>, DeleteError> {
+    if let Some(request) = crate::vendors::request(intent, endpoint.url_for(intent), credentials) {
+        return request;
+    }
     let builder = http::Request::delete(endpoint.url_for(intent));
     let request = match (intent.target(), credentials) {
         (Target::Jumio { .. }, Credentials::Jumio(jumio)) => {

@@ -62,11 +62,8 @@ pub fn parse_response(
     let body = *response.body();
     // HyperVerge answers JSON; parse it once for the message and the verdict.
     let json = match intent.target() {
-        Target::HyperVerge => match serde_json::from_slice(body) {
-            Ok(serde_json::Value::Object(object)) => Some(object),
-            _ => None,
-        },
         Target::Jumio { .. } | Target::JumioPlatform { .. } => None,
+        _ => json_object(body),
     };
     let message = vendor_message(json.as_ref(), body);
     let error = |kind: ErrorKind, detail: String| {
@@ -96,7 +93,17 @@ pub fn parse_response(
             Target::HyperVerge => {
                 parse_hyperverge_success(intent, status, json.as_ref(), message.clone())
             }
+            _ => crate::vendors::success(intent, json.as_ref(), body, message.clone())
+                .unwrap_or_else(|| error(ErrorKind::UnexpectedResponse, String::new()))
+                .map_err(|e| e.with_status(status).with_attempts(1)),
         },
+        _ if crate::vendors::not_deletable_yet(intent.target(), status, json.as_ref()).is_some() => {
+            error(
+                ErrorKind::NotDeletableYet,
+                crate::vendors::not_deletable_yet(intent.target(), status, json.as_ref())
+                    .unwrap_or_default(),
+            )
+        }
         404 => error(ErrorKind::NotFound, not_found_detail(intent)),
         401 => error(
             ErrorKind::Unauthorized,
@@ -104,6 +111,7 @@ pub fn parse_response(
                 Target::Jumio { .. } => "Jumio refused the credentials: check the API token and secret (Jumio recommends dedicated transaction-administration credentials for deletion)".into(),
                 Target::JumioPlatform { .. } => "the Jumio Platform refused the access token; a deletion buys a new token and tries once more, so if this persists check that the client credentials may delete accounts and workflow executions".into(),
                 Target::HyperVerge => "HyperVerge refused the credentials: check the appid and appkey".into(),
+                other => format!("{} refused the credentials: check the {}", other.vendor().as_str(), credential_names(other)),
             },
         ),
         403 => error(
@@ -111,6 +119,8 @@ pub fn parse_response(
             match intent.target() {
                 Target::Jumio { .. } | Target::JumioPlatform { .. } => "Jumio refused the request: check that the User-Agent names your business and that the credentials may delete transactions".into(),
                 Target::HyperVerge => "HyperVerge refused the request: HyperVerge only answers allow-listed IP addresses, so ask them to allow-list this machine's address".into(),
+                Target::Veriff => "Veriff refused the request: its delete endpoint is off until Veriff enables it for the integration, and the API key must be active; ask Veriff support".into(),
+                other => format!("{} refused the request: check that the {} may delete (its permissions)", other.vendor().as_str(), credential_names(other)),
             },
         ),
         400 | 422 => error(
@@ -151,6 +161,29 @@ fn answerer(intent: &DeleteIntent) -> &'static str {
         Target::Jumio { .. } => "the server behind the Jumio base URL",
         Target::JumioPlatform { .. } => "the server behind the Jumio Platform base URL",
         Target::HyperVerge => "the server behind the HyperVerge base URL",
+        Target::Onfido { .. } => "the server behind the Onfido base URL",
+        Target::Persona { .. } => "the server behind the Persona base URL",
+        Target::Stripe => "the server behind the Stripe base URL",
+        Target::Veriff => "the server behind the Veriff base URL",
+    }
+}
+
+/// The credentials a vendor's 401 or 403 is about, by their CLI names.
+fn credential_names(target: Target) -> &'static str {
+    match target {
+        Target::Onfido { .. } => "API token (ONFIDO_API_TOKEN) and its region",
+        Target::Persona { .. } => "API key (PERSONA_API_KEY) and its environment (sandbox or production)",
+        Target::Stripe => "secret key (STRIPE_SECRET_KEY)",
+        Target::Veriff => "API key and shared secret (VERIFF_API_KEY, VERIFF_SHARED_SECRET) and the integration's base URL (VERIFF_BASE_URL)",
+        _ => "credentials",
+    }
+}
+
+/// The body as a JSON object, if it is one.
+pub(crate) fn json_object(body: &[u8]) -> Option<serde_json::Map<String, serde_json::Value>> {
+    match serde_json::from_slice(body) {
+        Ok(serde_json::Value::Object(object)) => Some(object),
+        _ => None,
     }
 }
 
@@ -226,6 +259,14 @@ fn not_found_detail(intent: &DeleteIntent) -> String {
         Target::HyperVerge => format!(
             "HyperVerge has no {intent}: check the id and the host; it may also have been deleted long ago"
         ),
+        Target::Onfido { region } => format!(
+            "Onfido has no {intent}: check the region ({}) and the id; it may also have been deleted long ago",
+            region.as_str()
+        ),
+        other => format!(
+            "{} has no {intent}: check the id and the account or environment it belongs to; it may also have been deleted long ago",
+            other.vendor().as_str()
+        ),
     }
 }
 
@@ -290,9 +331,20 @@ fn vendor_message(
     body: &[u8],
 ) -> Option<String> {
     if let Some(object) = json {
+        // HyperVerge and Veriff: `error` or `message`; Onfido and Stripe:
+        // `error.message`; Persona: `errors[0].details` or `.title`.
+        let nested = |outer: &str, inner: &[&str]| {
+            let value = object.get(outer)?;
+            let value = value.as_array().and_then(|a| a.first()).unwrap_or(value);
+            inner
+                .iter()
+                .find_map(|key| value.get(*key).and_then(|v| v.as_str()))
+        };
         let field = ["error", "message"]
             .iter()
-            .find_map(|key| object.get(*key).and_then(|v| v.as_str()));
+            .find_map(|key| object.get(*key).and_then(|v| v.as_str()))
+            .or_else(|| nested("error", &["message"]))
+            .or_else(|| nested("errors", &["details", "title"]));
         return field.map(bound).filter(|m| !m.is_empty());
     }
     // Decoding is lossy and limited to the prefix that can matter.

@@ -77,7 +77,7 @@ fn credentials_for(intent: &DeleteIntent) -> Credentials {
     match intent.target() {
         Target::Jumio { .. } => jumio_credentials(),
         Target::HyperVerge => hyperverge_credentials(),
-        Target::JumioPlatform { .. } => panic!("intent() makes no Jumio Platform intents"),
+        other => panic!("intent() makes no {} intents", other.vendor().as_str()),
     }
 }
 
@@ -399,7 +399,7 @@ proptest! {
         }
         let wrong = match intent.target() {
             Target::Jumio { .. } => hyperverge_credentials(),
-            Target::JumioPlatform { .. } | Target::HyperVerge => jumio_credentials(),
+            _ => jumio_credentials(),
         };
         let mismatch = to_request(&intent, &Endpoint::Documented, &wrong).unwrap_err();
         texts.extend([format!("{mismatch}"), format!("{mismatch:?}")]);

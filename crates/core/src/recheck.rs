@@ -1,0 +1,63 @@
+//! Rechecking a scheduled erasure: the read that asks the vendor whether
+//! it completed, where the vendor offers one (Onfido: the applicant is gone
+//! or shows `delete_at`; Stripe: the session's `redaction.status`; Persona:
+//! `redacted-at`). Veriff offers none: its session is gone at once.
+//!
+//! A recheck sends nothing that changes data, so it is never in doubt;
+//! its [`Erasure::Deleted`] is confirmed by [`crate::ConfirmedBy::Recheck`].
+
+use crate::credentials::Credentials;
+use crate::endpoint::Endpoint;
+use crate::error::{DeleteError, ErrorKind};
+use crate::intent::DeleteIntent;
+use crate::outcome::Erasure;
+use crate::response::{json_object, parse_response};
+
+/// The read that rechecks `intent`'s scheduled erasure at `endpoint`, or
+/// `None` when its vendor offers none (Veriff, and the vendors that erase
+/// at once). Errors: [`ErrorKind::InvalidConfig`] for credentials of
+/// another vendor.
+pub fn recheck_request(
+    intent: &DeleteIntent,
+    endpoint: &Endpoint,
+    credentials: &Credentials,
+) -> Result<Option<http::Request<Vec<u8>>>, DeleteError> {
+    if credentials.vendor() != intent.vendor() {
+        return Err(DeleteError::new(
+            ErrorKind::InvalidConfig,
+            format!(
+                "{} credentials cannot recheck {intent}; use {} credentials",
+                credentials.vendor().as_str(),
+                intent.vendor().as_str()
+            ),
+        ));
+    }
+    crate::vendors::recheck_request(intent, endpoint.record_url(intent), credentials).transpose()
+}
+
+/// What the answer to [`recheck_request`]'s read says: deleted (confirmed by
+/// the recheck), still scheduled (Onfido's `delete_at`, Stripe's
+/// `processing`), or an error: the vendor's own (401, 429, 5xx as for a
+/// delete) or [`ErrorKind::UnexpectedResponse`] when the record shows the
+/// erasure will not happen (an Onfido applicant restored).
+pub fn parse_recheck(
+    intent: &DeleteIntent,
+    response: http::Response<&[u8]>,
+) -> Result<Erasure, DeleteError> {
+    let status = response.status().as_u16();
+    if matches!(status, 200 | 404) {
+        let json = json_object(response.body());
+        return crate::vendors::recheck(intent, status, json.as_ref())
+            .map_err(|e| e.with_attempts(1));
+    }
+    // Other statuses mean what they mean for a delete (401, 403, 429, 5xx).
+    match parse_response(intent, response) {
+        Ok(_) => Err(DeleteError::new(
+            ErrorKind::UnexpectedResponse,
+            format!("the recheck of {intent} was answered HTTP {status}, which says nothing about the erasure; run it again later"),
+        )
+        .with_status(status)
+        .with_attempts(1)),
+        Err(error) => Err(error.with_in_doubt(false)),
+    }
+}
