@@ -385,6 +385,33 @@ impl Client {
         self.drive(op, None, None)
     }
 
+    /// Asks the vendor whether `intent`'s scheduled erasure has completed
+    /// (Onfido, Persona, Stripe: see [`core::recheck_request`](idv_delete_core::recheck_request)):
+    /// [`Erasure::Deleted`] confirmed by
+    /// [`ConfirmedBy::Recheck`](crate::ConfirmedBy::Recheck), still
+    /// [`Erasure::Scheduled`] (with the vendor's date or status), or an
+    /// error. One read, no retries: a recheck changes nothing, so running it
+    /// again later is always safe. `Ok(None)` when the vendor offers no read
+    /// (Veriff) or erases at once.
+    pub fn recheck(&self, intent: &DeleteIntent) -> Result<Option<Erasure>, DeleteError> {
+        let (credentials, endpoint) = self.credentials_for(intent.vendor())?;
+        let Some(request) = idv_delete_core::recheck_request(intent, endpoint, credentials)? else {
+            return Ok(None);
+        };
+        match exchange(&self.inner.agent, request, self.inner.max_response_body) {
+            Exchange::Answered(response) => {
+                let (parts, body) = response.into_parts();
+                idv_delete_core::parse_recheck(intent, http::Response::from_parts(parts, &body[..]))
+                    .map(Some)
+            }
+            Exchange::Failed { error, cause, .. } => Err(DeleteError::new(
+                error.kind(),
+                format!("the recheck of {intent} got no answer; run it again later"),
+            )
+            .with_source(cause)),
+        }
+    }
+
     /// The retry policy in use.
     pub fn retry_policy(&self) -> RetryPolicy {
         self.inner.policy
@@ -455,6 +482,10 @@ impl Client {
                         Vendor::Jumio => "ClientBuilder::jumio (CLI: the Jumio token, secret and User-Agent)",
                         Vendor::JumioPlatform => "ClientBuilder::jumio_platform (CLI: JUMIO_CLIENT_ID, JUMIO_CLIENT_SECRET and JUMIO_USER_AGENT)",
                         Vendor::HyperVerge => "ClientBuilder::hyperverge (CLI: the HyperVerge appid and appkey)",
+                        Vendor::Onfido => "ClientBuilder::credentials(OnfidoCredentials) (CLI: ONFIDO_API_TOKEN)",
+                        Vendor::Persona => "ClientBuilder::credentials(PersonaCredentials) (CLI: PERSONA_API_KEY)",
+                        Vendor::Stripe => "ClientBuilder::credentials(StripeCredentials) (CLI: STRIPE_SECRET_KEY)",
+                        Vendor::Veriff => "ClientBuilder::credentials(VeriffCredentials) (CLI: VERIFF_API_KEY and VERIFF_SHARED_SECRET, VERIFF_BASE_URL)",
                     }
                 ),
             )),

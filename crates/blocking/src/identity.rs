@@ -15,7 +15,7 @@
 
 use std::fmt;
 
-use idv_delete_core::{DeleteIntent, Region};
+use idv_delete_core::DeleteIntent;
 use sha2::{Digest, Sha256};
 
 /// The identity of an item: equal keys mean the same vendor, product,
@@ -53,7 +53,7 @@ fn feed(hasher: &mut Sha256, intent: &DeleteIntent) {
     for part in [
         target.vendor().as_str(),
         target.product_name(),
-        target.region().map_or("", Region::as_str),
+        target.region_name().unwrap_or(""),
         intent.reference(),
     ] {
         hasher.update(part.as_bytes());
@@ -105,7 +105,7 @@ impl fmt::Display for Hex<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use idv_delete_core::JumioProduct;
+    use idv_delete_core::{JumioProduct, Region};
 
     fn jumio(region: Region, reference: &str) -> DeleteIntent {
         DeleteIntent::jumio(JumioProduct::IdVerification, region, reference).unwrap()

@@ -85,7 +85,8 @@ pub use idv_delete_core as core;
 pub use idv_delete_core::{
     ConfirmedBy, DeleteError, DeleteIntent, Deleted, Endpoint, Erasure, ErrorKind,
     HyperVergeCredentials, JumioCredentials, JumioPlatformCredentials, JumioProduct,
-    PlatformResource, Region, RetryPolicy, Scheduled, Target, TransportError, Vendor,
+    OnfidoCredentials, OnfidoRegion, PersonaCredentials, PersonaResource, PlatformResource, Region,
+    RetryPolicy, Scheduled, StripeCredentials, Target, TransportError, Vendor, VeriffCredentials,
 };
 
 pub use batch::{

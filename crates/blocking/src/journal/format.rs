@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use idv_delete_core::{ConfirmedBy, DeleteError, DeleteIntent, Erasure, ErrorKind, Region};
+use idv_delete_core::{ConfirmedBy, DeleteError, DeleteIntent, Erasure, ErrorKind};
 use serde::{Deserialize, Serialize};
 
 /// The `format` of a journal header.
@@ -339,7 +339,7 @@ fn identity(intent: &DeleteIntent) -> (&'static str, &'static str, Option<&'stat
     (
         target.vendor().as_str(),
         target.product_name(),
-        target.region().map(Region::as_str),
+        target.region_name(),
         intent.reference(),
     )
 }
