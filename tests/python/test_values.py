@@ -177,7 +177,7 @@ def test_objects_with_credentials_refuse_to_pickle(emulator: Emulator) -> None:
 
 
 # Top-level functions, so a spawned worker process can import them.
-def _delete_in_worker(base_url: str, reference: str) -> idv_delete.Deleted:
+def _delete_in_worker(base_url: str, reference: str) -> idv_delete.Deleted | idv_delete.Scheduled:
     jumio = idv_delete.Jumio(JUMIO_TOKEN, JUMIO_SECRET, user_agent=USER_AGENT, base_url=base_url)
     return jumio.delete_scan(reference)
 
