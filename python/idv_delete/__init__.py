@@ -31,7 +31,18 @@ For asyncio, build the request with ``client.build_request(...)``, send it
 with your own client, and read the answer with :func:`parse_response`.
 To test scripts offline, see :mod:`idv_delete.testing`.
 
-Results (:class:`Deleted`, :class:`BatchReport`...) and exceptions compare
+A single deletion returns :class:`Deleted`, or :class:`Scheduled` when the
+vendor accepted the erasure and completes it later (a success, never a
+deletion): tell them apart with ``isinstance``::
+
+    result = client.delete_...(...)
+    if isinstance(result, idv_delete.Scheduled):
+        print("erased later:", result.completes, result.until or result.within)
+
+A vendor that will not delete a record yet (a session still in progress)
+raises :class:`NotDeletableYetError`: retry later.
+
+Results (:class:`Deleted`, :class:`Scheduled`, :class:`BatchReport`...) and exceptions compare
 by value and pickle, so ``multiprocessing`` workers can return them. Closed
 sets of strings (a region, a product, ``confirmed_by``, an error kind) are
 ``Literal`` types: :data:`Region`, :data:`Vendor`, :data:`JumioProduct`,
@@ -57,6 +68,7 @@ from ._errors import (
     InvalidReferenceError,
     IoError,
     JournalError,
+    NotDeletableYetError,
     NotFoundError,
     RateLimitedError,
     RequestTimeoutError,
@@ -76,6 +88,7 @@ from ._native import (
     JumioPlatform,
     Progress,
     Request,
+    Scheduled,
     __version__,
     parse_response,
 )
@@ -109,6 +122,7 @@ __all__ = [
     "Jumio",
     "JumioPlatform",
     "JumioProduct",
+    "NotDeletableYetError",
     "NotFoundError",
     "PlatformProduct",
     "Product",
@@ -117,6 +131,7 @@ __all__ = [
     "Region",
     "Request",
     "RequestTimeoutError",
+    "Scheduled",
     "ServerError",
     "TlsError",
     "UnauthorizedError",

@@ -188,6 +188,20 @@ class CancelledError(Error):
     kind = "cancelled"
 
 
+class NotDeletableYetError(Error):
+    """The vendor will not delete the record yet: retry later.
+
+    Veriff refuses a session that is not in a completed status (its codes
+    1305 and 1306), Stripe a verification session still processing, Persona
+    answers 409. Not retried within a call or a batch, because waiting
+    seconds does not change it: delete it again once the vendor has finished
+    with the record. Nothing was deleted (``in_doubt`` is false unless an
+    earlier attempt of the same deletion was uncertain).
+    """
+
+    kind = "not_deletable_yet"
+
+
 class JournalError(Error):
     """A batch could not use its journal: nothing is wrong with a deletion.
 
@@ -217,6 +231,7 @@ _CLASSES: Dict[Union[ErrorKind, Literal["journal"]], Type[Error]] = {
         TlsError,
         IoError,
         CancelledError,
+        NotDeletableYetError,
         JournalError,
     )
 }

@@ -30,7 +30,7 @@ class ProgressBar:
         self._last = now
         self._write(
             f"{self._count(progress.done)} done: {progress.deleted} deleted, "
-            f"{progress.not_found} not found, {progress.failed} failed, "
+            f"{progress.scheduled} scheduled, {progress.not_found} not found, {progress.failed} failed, "
             f"{progress.skipped} skipped, {progress.in_flight} in flight",
             final=False,
         )
@@ -39,7 +39,7 @@ class ProgressBar:
         """Prints the final counts, ending the line."""
         self._write(
             f"{self._count(report.done)} done: {report.deleted} deleted, "
-            f"{report.not_found} not found, {report.failed_total} failed, "
+            f"{report.scheduled} scheduled, {report.not_found} not found, {report.failed_total} failed, "
             f"{report.skipped} skipped in {report.elapsed:.1f} s",
             final=True,
         )

@@ -39,8 +39,10 @@ PlatformProduct = Literal["account", "workflow"]
 #: ``"transaction"``.
 Product = Literal["scan", "authentication", "document", "account", "workflow", "transaction"]
 
-#: How a deletion was confirmed: ``Deleted.confirmed_by``.
-ConfirmedBy = Literal["response", "absence"]
+#: How a deletion was confirmed: ``Deleted.confirmed_by``. ``"recheck"``:
+#: a later read of the vendor showed that a :class:`idv_delete.Scheduled`
+#: erasure completed.
+ConfirmedBy = Literal["response", "absence", "recheck"]
 
 #: The kind of a deletion failure: ``Error.kind``, the keys of
 #: ``BatchReport.failed``, the items of ``idv_delete.ERROR_KINDS``.
@@ -61,6 +63,7 @@ ErrorKind = Literal[
     "tls",
     "io",
     "cancelled",
+    "not_deletable_yet",
 ]
 
 #: How the emulator writes ``Retry-After``: ``retry_after_format=`` of

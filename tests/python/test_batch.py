@@ -148,7 +148,7 @@ def test_progress_bar_on_stderr(
     emulator.seed("scan", items)
     jumio.delete_many(items, progress=True)
     err = capsys.readouterr().err
-    assert "3/3 done: 3 deleted, 0 not found, 0 failed, 0 skipped in" in err
+    assert "3/3 done: 3 deleted, 0 scheduled, 0 not found, 0 failed, 0 skipped in" in err
 
 
 def test_progress_exception_cancels_and_is_raised(

@@ -66,4 +66,5 @@ def test_custom_credentials() -> None:
     with Emulator(jumio_token="tok", jumio_secret="sec") as emulator:
         emulator.seed("scan", ["r-1"])
         client = idv_delete.Jumio("tok", "sec", user_agent=USER_AGENT, base_url=emulator.base_url)
-        assert client.delete_scan("r-1").confirmed_by == "response"
+        deleted = client.delete_scan("r-1")
+        assert isinstance(deleted, idv_delete.Deleted) and deleted.confirmed_by == "response"

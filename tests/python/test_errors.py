@@ -22,7 +22,7 @@ from conftest import USER_AGENT, closed_url, fast_jumio, refs
 
 def test_one_class_per_core_kind() -> None:
     """Walks the Rust core's ErrorKind::ALL against the one table."""
-    assert len(idv_delete.ERROR_KINDS) == 14
+    assert len(idv_delete.ERROR_KINDS) == 15
     assert set(_errors._CLASSES) == set(idv_delete.ERROR_KINDS) | {"journal"}
     for kind in idv_delete.ERROR_KINDS:
         cls = _errors._CLASSES[kind]
@@ -230,7 +230,9 @@ def test_tls_with_a_server_that_does_not_speak_it() -> None:
     assert (caught.value.kind, caught.value.attempts) == ("tls", 1)
 
 
-def _answer(status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> idv_delete.Deleted:
+def _answer(
+    status: int, body: bytes = b"", headers: dict[str, str] | None = None
+) -> idv_delete.Deleted | idv_delete.Scheduled:
     client = idv_delete.HyperVerge("id", "key")
     request = client.build_request("t-1")
     return idv_delete.parse_response(request, status, headers or {}, body)
@@ -251,6 +253,28 @@ def test_unexpected_response_through_parse_response(status: int, body: bytes) ->
     with pytest.raises(idv_delete.UnexpectedResponseError) as caught:
         _answer(status, body)
     assert caught.value.status == status
+
+
+def test_not_deletable_yet() -> None:
+    """Veriff's 1305/1306, Stripe's refused states and Persona's 409 drive
+    this kind once their core modules land (their vector and emulator tests
+    then); until then, what this binding owns: the class the native module
+    builds for the kind, and a batch report counting it as a failure."""
+    error = _errors._from_native(
+        "not_deletable_yet", "not deletable yet: retry later", 400,
+        "Session is not in a completed status.", None, 1, False,
+    )
+    with pytest.raises(idv_delete.NotDeletableYetError) as caught:
+        raise error
+    assert caught.value.kind == "not_deletable_yet"
+    assert caught.value.vendor_message == "Session is not in a completed status."
+    # The record is fine, only not ready: not a ValueError like bad input.
+    assert not isinstance(caught.value, ValueError)
+    report = idv_delete.BatchReport._restore(  # type: ignore[attr-defined]
+        [0] * 11, [("not_deletable_yet", 2)], 0, (False, False), (), ()
+    )
+    assert (report.failed, report.failed_total, report.done) == ({"not_deletable_yet": 2}, 2, 2)
+    assert not report.all_succeeded
 
 
 def test_every_kind_is_driven() -> None:

@@ -25,6 +25,7 @@ def test_delete_account_then_not_found(
 
     deleted = platform.delete_account(account)
 
+    assert isinstance(deleted, idv_delete.Deleted)
     assert (deleted.confirmed_by, deleted.attempts, deleted.audits) == ("response", 1, ())
     counts = emulator.stats().reference("account", account)
     assert counts is not None and (counts.applied, counts.not_found) == (1, 0)
@@ -123,6 +124,7 @@ def test_a_revoked_token_is_replaced(
 
     deleted = platform.delete_account(second)
 
+    assert isinstance(deleted, idv_delete.Deleted)
     assert deleted.confirmed_by == "response"
     assert platform.token_requests == 2
     assert emulator.stats().tokens_issued == 2

@@ -3,7 +3,8 @@
 ``idv_delete.parse_response`` reads one attempt, without the history of
 earlier ones and without retry decisions, so each case is checked against
 its one-attempt reading: ``one_attempt`` where the vector gives one, else
-``expected`` (see the vector file's ``_comment``). ``retry``,
+``expected`` (see the vector file's ``_comment``). A ``"scheduled"`` outcome
+must be a ``Scheduled``, never a ``Deleted``, and the reverse. ``retry``,
 ``uncertain_before`` and ``confirmed_by == "absence"`` belong to the
 multi-attempt op, which Python does not expose; the Rust test checks them.
 """
@@ -49,8 +50,18 @@ def test_response_vector(case: Dict[str, Any]) -> None:
     request = request_for(case)
     headers = list(case["headers"].items())
     body = case["body"].encode("utf-8")
+    if want["outcome"] == "scheduled":
+        scheduled = idv_delete.parse_response(request, case["status"], headers, body)
+        assert isinstance(scheduled, idv_delete.Scheduled), repr(scheduled)
+        assert scheduled.attempts == 1
+        assert scheduled.vendor_status == want.get("vendor_status")
+        assert scheduled.within == want.get("within_secs")
+        assert scheduled.until == want.get("until")
+        assert scheduled.vendor_message == want.get("vendor_message")
+        return
     if want["outcome"] == "deleted":
         deleted = idv_delete.parse_response(request, case["status"], headers, body)
+        assert isinstance(deleted, idv_delete.Deleted), repr(deleted)
         assert deleted.confirmed_by == want["confirmed_by"]
         assert deleted.attempts == 1
         assert deleted.vendor_message == want["vendor_message"]

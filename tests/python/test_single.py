@@ -52,6 +52,7 @@ def test_hyperverge_delete_transaction(
 
     deleted = hyperverge.delete_transaction(transaction_id)
 
+    assert isinstance(deleted, idv_delete.Deleted)
     assert deleted.confirmed_by == "response"
     assert 1 <= len(deleted.audits) <= 3
     assert all(isinstance(a, str) for a in deleted.audits)

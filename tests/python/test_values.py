@@ -42,8 +42,24 @@ def same(a: object, b: object) -> bool:
     return a == b
 
 
+VERIFF_COMPLETES = "Veriff deletes the session's data within 12 hours."
+
+
+def scheduled_values() -> list[object]:
+    """Hand-made: no vendor of this step answers an erasure completed later
+    (the vendors' own tests drive real ones once their modules land)."""
+    return [
+        idv_delete.Scheduled._restore(VERIFF_COMPLETES, (43200, 0), None, None, None, 1),  # type: ignore[attr-defined]
+        idv_delete.Scheduled._restore(  # type: ignore[attr-defined]
+            "Stripe redacts the session within four days.", (345600, 5),
+            "2030-01-02T03:04:05Z", "processing", "redaction pending", 2,
+        ),
+    ]
+
+
 def every_result(emulator: Emulator, tmp_path: Path) -> dict[str, list[object]]:
-    """One or more real instances of every value class of the native module."""
+    """One or more instances of every value class of the native module, real
+    but for ``Scheduled``."""
     jumio_refs, hv_ids = refs(3), refs(2, "hv")
     emulator.seed("scan", jumio_refs)
     emulator.seed("transaction", hv_ids)
@@ -62,6 +78,7 @@ def every_result(emulator: Emulator, tmp_path: Path) -> dict[str, list[object]]:
     assert reference is not None and failing.failures and progress
     return {
         "Deleted": deleted,
+        "Scheduled": scheduled_values(),
         "Progress": list(progress),
         "BatchReport": [ok, failing],
         "FailedItem": list(failing.failures),
@@ -93,6 +110,7 @@ def test_every_result_class_pickles_and_compares(emulator: Emulator, tmp_path: P
     assert isinstance(restored, idv_delete.BatchReport)
     assert [f.error.status for f in restored.failures] == [f.error.status for f in report.failures]
     assert len({*results["Deleted"], *map(copy, results["Deleted"])}) == 2
+    assert len({*results["Scheduled"], *map(copy, results["Scheduled"])}) == 2
 
 
 def test_different_values_are_unequal(emulator: Emulator, tmp_path: Path) -> None:
@@ -101,9 +119,12 @@ def test_different_values_are_unequal(emulator: Emulator, tmp_path: Path) -> Non
     assert jumio_deleted != hv_deleted
     ok, failing = results["BatchReport"]
     assert ok != failing
-    progress = idv_delete.Progress._restore(1, 1, 0, 0, 0, 0)  # type: ignore[attr-defined]
-    assert progress == idv_delete.Progress._restore(1, 1, 0, 0, 0, 0)  # type: ignore[attr-defined]
-    assert progress != idv_delete.Progress._restore(2, 1, 1, 0, 0, 0)  # type: ignore[attr-defined]
+    progress = idv_delete.Progress._restore(1, 1, 0, 0, 0, 0, 0)  # type: ignore[attr-defined]
+    assert progress == idv_delete.Progress._restore(1, 1, 0, 0, 0, 0, 0)  # type: ignore[attr-defined]
+    assert progress != idv_delete.Progress._restore(2, 1, 1, 0, 0, 0, 0)  # type: ignore[attr-defined]
+    assert progress != idv_delete.Progress._restore(1, 0, 1, 0, 0, 0, 0)  # type: ignore[attr-defined]
+    veriff, stripe = results["Scheduled"]
+    assert veriff != stripe and veriff != jumio_deleted and jumio_deleted != veriff
     stats = results["Stats"][0]
     emulator.seed("scan", refs(1))
     assert emulator.stats() != stats
@@ -127,10 +148,12 @@ def test_restoring_checks_the_closed_sets() -> None:
         idv_delete.Deleted._restore((), None, "guess", 1)  # type: ignore[attr-defined]
     with pytest.raises(ValueError, match="not an error kind"):
         idv_delete.BatchReport._restore(  # type: ignore[attr-defined]
-            [0] * 10, [("gremlins", 1)], 0, (False, False), (), ()
+            [0] * 11, [("gremlins", 1)], 0, (False, False), (), ()
         )
     with pytest.raises(ValueError, match="FailedItem"):
-        idv_delete.BatchReport._restore([0] * 10, [], 0, (False, False), (), ("x",))  # type: ignore[attr-defined]
+        idv_delete.BatchReport._restore([0] * 11, [], 0, (False, False), (), ("x",))  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="nanoseconds"):
+        idv_delete.Scheduled._restore("later", (1, 10**9), None, None, None, 1)  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("kind", sorted(_errors._CLASSES))
@@ -154,7 +177,7 @@ def test_objects_with_credentials_refuse_to_pickle(emulator: Emulator) -> None:
 
 
 # Top-level functions, so a spawned worker process can import them.
-def _delete_in_worker(base_url: str, reference: str) -> idv_delete.Deleted:
+def _delete_in_worker(base_url: str, reference: str) -> idv_delete.Deleted | idv_delete.Scheduled:
     jumio = idv_delete.Jumio(JUMIO_TOKEN, JUMIO_SECRET, user_agent=USER_AGENT, base_url=base_url)
     return jumio.delete_scan(reference)
 
@@ -206,3 +229,56 @@ def test_literal_types_are_what_the_native_module_accepts(emulator: Emulator) ->
         emulator.seed(product, [seeds.get(product, "r")])
     for retry_after_format in typing.get_args(idv_delete.testing.RetryAfterFormat):
         emulator.set_faults(retry_after_format=retry_after_format)
+
+
+def test_scheduled_is_a_success_apart_from_deleted() -> None:
+    veriff, stripe = scheduled_values()
+    assert isinstance(veriff, idv_delete.Scheduled) and isinstance(stripe, idv_delete.Scheduled)
+    assert not isinstance(veriff, idv_delete.Deleted)
+    assert (veriff.completes, veriff.within, veriff.until) == (VERIFF_COMPLETES, 43200.0, None)
+    assert (veriff.vendor_status, veriff.vendor_message, veriff.attempts) == (None, None, 1)
+    assert (stripe.until, stripe.vendor_status, stripe.attempts) == ("2030-01-02T03:04:05Z", "processing", 2)
+    assert stripe.within == 345600 + 5 / 1e9
+    # The pickle keeps `within` to the nanosecond, not as a rounded float.
+    nearly = idv_delete.Scheduled._restore(  # type: ignore[attr-defined]
+        "Stripe redacts the session within four days.", (345600, 6),
+        "2030-01-02T03:04:05Z", "processing", "redaction pending", 2,
+    )
+    assert copy(stripe) == stripe != nearly
+    assert repr(veriff) == (
+        f"Scheduled(completes={VERIFF_COMPLETES!r}, within=43200.0, until=None, "
+        "vendor_status=None, vendor_message=None, attempts=1)"
+    )
+    assert "vendor_status='processing'" in repr(stripe)
+
+
+def test_reports_count_scheduled_apart_from_deleted() -> None:
+    # deleted_by_response, deleted_by_absence, scheduled, not_found, in_doubt,
+    # would_delete, skipped, resumed_in_doubt, attempts, failures_omitted,
+    # token_requests: the order of `_restore`.
+    counts = [2, 1, 4, 1, 0, 0, 5, 0, 8, 0, 0]
+    report = idv_delete.BatchReport._restore(counts, [], 0, (False, False), (), ())  # type: ignore[attr-defined]
+    assert (report.deleted, report.scheduled, report.not_found, report.skipped) == (3, 4, 1, 5)
+    assert report.done == 8
+    assert report.all_succeeded  # scheduled is a success
+    assert "deleted=3, scheduled=4, not_found=1" in repr(report)
+    assert copy(report) == report
+    assert report != idv_delete.BatchReport._restore(  # type: ignore[attr-defined]
+        [2, 1, 0, 5, 0, 0, 5, 0, 8, 0, 0], [], 0, (False, False), (), ()
+    )
+    progress = idv_delete.Progress._restore(8, 3, 4, 1, 0, 0, 5)  # type: ignore[attr-defined]
+    assert (progress.deleted, progress.scheduled, progress.done) == (3, 4, 8)
+    assert repr(progress) == (
+        "Progress(done=8, deleted=3, scheduled=4, not_found=1, failed=0, in_flight=0, skipped=5)"
+    )
+
+
+def test_a_batch_without_scheduled_erasures_counts_none(emulator: Emulator) -> None:
+    """Jumio erases at once: a real batch's progress and report count every
+    item deleted and none scheduled."""
+    items = refs(3)
+    emulator.seed("scan", items)
+    seen: list[idv_delete.Progress] = []
+    report = fast_jumio(emulator).delete_many(items, progress=seen.append)
+    assert (report.deleted, report.scheduled, report.done) == (3, 0, 3)
+    assert max(p.done for p in seen) == 3 and all(p.scheduled == 0 for p in seen)

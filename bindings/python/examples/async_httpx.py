@@ -6,9 +6,11 @@ it, ``parse_response`` reads the answer.
         python async_httpx.py REF [REF...]
 
 The environment is that of ``delete_one.py`` (and of the ``idv-delete``
-command). Each reference gets its own outcome line, ``REF: deleted`` or
-``REF: <error kind>``: a malformed reference or a failed request never stops
-the others. Exit status 0 when every reference was deleted, 1 otherwise.
+command). Each reference gets its own outcome line, ``REF: deleted``,
+``REF: scheduled`` (accepted, erased later by the vendor: never "deleted")
+or ``REF: <error kind>``: a malformed reference or a failed request never
+stops the others. Exit status 0 when every reference was deleted or
+scheduled, 1 otherwise.
 
 One attempt per reference: retrying (``RateLimitedError.retry_after``,
 ``ServerError``...) is yours to decide here. The blocking clients retry for
@@ -39,12 +41,14 @@ async def delete(
         response = await http.request(
             request.method, request.url, headers=request.headers, content=request.body
         )
-        idv_delete.parse_response(request, response.status_code, response.headers, response.content)
+        result = idv_delete.parse_response(
+            request, response.status_code, response.headers, response.content
+        )
     except idv_delete.Error as e:
         return reference, e.kind
     except httpx.TransportError as e:
         return reference, f"transport: {type(e).__name__}"
-    return reference, "deleted"
+    return reference, "scheduled" if isinstance(result, idv_delete.Scheduled) else "deleted"
 
 
 async def main(references: list[str]) -> int:
@@ -68,7 +72,7 @@ async def main(references: list[str]) -> int:
         results = await asyncio.gather(*(delete(jumio, http, r) for r in references))
     for reference, outcome in results:
         print(f"{reference}: {outcome}")
-    return 0 if all(outcome == "deleted" for _, outcome in results) else 1
+    return 0 if all(outcome in ("deleted", "scheduled") for _, outcome in results) else 1
 
 
 if __name__ == "__main__":

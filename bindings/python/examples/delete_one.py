@@ -9,8 +9,9 @@ JUMIO_USER_AGENT (Jumio requires one that names your business). JUMIO_REGION
 (us, eu, sgp; default us) picks the data centre; IDV_DELETE_BASE_URL sends
 the request elsewhere (the emulator, in tests).
 
-Exit status: 0 deleted, 2 not found, 1 anything else (the message says what
-went wrong and what to do).
+Exit status: 0 deleted (or scheduled: accepted, and erased later by the
+vendor; Jumio erases at once), 2 not found, 1 anything else (the message
+says what went wrong and what to do).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def main(argv: list[str]) -> int:
             region=cast(idv_delete.Region, os.environ.get("JUMIO_REGION", "us")),
             base_url=os.environ.get("IDV_DELETE_BASE_URL"),
         )
-        deleted = jumio.delete_scan(reference)
+        result = jumio.delete_scan(reference)
     except idv_delete.NotFoundError as e:
         # Never reported as deleted: a wrong region, a typo, or long gone.
         print(f"not found: {e}", file=sys.stderr)
@@ -54,7 +55,11 @@ def main(argv: list[str]) -> int:
         # anyway, so run it again to confirm.
         print(f"failed ({e.kind}, in doubt: {e.in_doubt}): {e}", file=sys.stderr)
         return 1
-    print(f"deleted {reference} (confirmed by {deleted.confirmed_by}, {deleted.attempts} attempt(s))")
+    if isinstance(result, idv_delete.Scheduled):
+        # A success, but never "deleted": the vendor erases it later.
+        print(f"scheduled {reference}: {result.completes}")
+        return 0
+    print(f"deleted {reference} (confirmed by {result.confirmed_by}, {result.attempts} attempt(s))")
     return 0
 
 

@@ -23,7 +23,7 @@ use pyo3::pybacked::PyBackedStr;
 use crate::batch::{self, BatchArgs};
 use crate::errors;
 use crate::interrupt;
-use crate::outcome::{BatchReport, Deleted};
+use crate::outcome::{BatchReport, Erasure};
 use crate::repr::py_repr;
 use crate::sansio::Request;
 
@@ -154,9 +154,11 @@ regional_client! {
     {
         /// Deletes an ID Verification transaction ("scan") by its reference.
         ///
-        /// Returns ``Deleted``; raises an ``idv_delete.Error`` subclass, such as
-        /// ``NotFoundError`` for a reference Jumio does not hold.
-        fn delete_scan(&self, py: Python<'_>, reference: PyBackedStr) -> PyResult<Deleted> {
+        /// Returns ``Deleted`` (or ``Scheduled`` for an erasure completed
+        /// later, which Jumio never answers); raises an ``idv_delete.Error``
+        /// subclass, such as ``NotFoundError`` for a reference Jumio does not
+        /// hold.
+        fn delete_scan(&self, py: Python<'_>, reference: PyBackedStr) -> PyResult<Erasure> {
             self.0.delete(py, self.0.intent("scan", &reference))
         }
 
@@ -165,12 +167,12 @@ regional_client! {
             &self,
             py: Python<'_>,
             reference: PyBackedStr,
-        ) -> PyResult<Deleted> {
+        ) -> PyResult<Erasure> {
             self.0.delete(py, self.0.intent("authentication", &reference))
         }
 
         /// Deletes a Document Verification transaction by its reference.
-        fn delete_document(&self, py: Python<'_>, reference: PyBackedStr) -> PyResult<Deleted> {
+        fn delete_document(&self, py: Python<'_>, reference: PyBackedStr) -> PyResult<Erasure> {
             self.0.delete(py, self.0.intent("document", &reference))
         }
 
@@ -223,12 +225,13 @@ regional_client! {
     {
         /// Deletes an account and every workflow execution it holds.
         ///
-        /// Returns ``Deleted``; raises an ``idv_delete.Error`` subclass, such as
+        /// Returns ``Deleted`` (or ``Scheduled``, which Jumio never answers);
+        /// raises an ``idv_delete.Error`` subclass, such as
         /// ``InvalidReferenceError`` for an id that is not a UUID (nothing is
         /// sent), ``UnauthorizedError`` when the token endpoint refuses the
         /// client credentials, or ``NotFoundError`` for an account Jumio does
         /// not hold.
-        fn delete_account(&self, py: Python<'_>, account_id: PyBackedStr) -> PyResult<Deleted> {
+        fn delete_account(&self, py: Python<'_>, account_id: PyBackedStr) -> PyResult<Erasure> {
             self.0.delete(py, self.0.intent("account", &account_id))
         }
 
@@ -239,7 +242,7 @@ regional_client! {
             py: Python<'_>,
             account_id: PyBackedStr,
             workflow_execution_id: PyBackedStr,
-        ) -> PyResult<Deleted> {
+        ) -> PyResult<Erasure> {
             let intent = DeleteIntent::jumio_platform_workflow(
                 self.0.region,
                 &account_id,
@@ -311,7 +314,7 @@ impl Regional {
         &self,
         py: Python<'_>,
         intent: Result<DeleteIntent, DeleteError>,
-    ) -> PyResult<Deleted> {
+    ) -> PyResult<Erasure> {
         let intent = intent.map_err(|e| errors::to_py(py, e))?;
         delete_interruptibly(py, &self.client, &intent)
     }
@@ -417,9 +420,10 @@ impl HyperVerge {
 
     /// Deletes a HyperVerge transaction by its id.
     ///
-    /// Returns ``Deleted`` (with the ``audits`` HyperVerge reported deleted);
-    /// raises an ``idv_delete.Error`` subclass otherwise.
-    fn delete_transaction(&self, py: Python<'_>, transaction_id: PyBackedStr) -> PyResult<Deleted> {
+    /// Returns ``Deleted`` (with the ``audits`` HyperVerge reported deleted;
+    /// or ``Scheduled``, which HyperVerge never answers); raises an
+    /// ``idv_delete.Error`` subclass otherwise.
+    fn delete_transaction(&self, py: Python<'_>, transaction_id: PyBackedStr) -> PyResult<Erasure> {
         let intent = DeleteIntent::hyperverge(&transaction_id).map_err(|e| errors::to_py(py, e))?;
         delete_interruptibly(py, &self.client, &intent)
     }
@@ -489,13 +493,13 @@ fn delete_interruptibly(
     py: Python<'_>,
     client: &Client,
     intent: &DeleteIntent,
-) -> PyResult<Deleted> {
+) -> PyResult<Erasure> {
     let (cancel, interrupt) = interrupt::watched_token();
     let result = py.detach(|| client.delete_cancellable(intent, &cancel));
     if let Some(interrupt) = interrupt.take() {
         return Err(interrupt);
     }
-    result.map(Deleted).map_err(|e| errors::to_py(py, e))
+    result.map(Erasure::from).map_err(|e| errors::to_py(py, e))
 }
 
 /// The custom base URL of `vendor`'s requests, or `None` for the

@@ -37,6 +37,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::JumioPlatform>()?;
     m.add_class::<client::HyperVerge>()?;
     m.add_class::<outcome::Deleted>()?;
+    m.add_class::<outcome::Scheduled>()?;
     m.add_class::<outcome::Progress>()?;
     m.add_class::<outcome::BatchReport>()?;
     m.add_class::<outcome::FailedItem>()?;

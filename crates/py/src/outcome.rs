@@ -1,5 +1,6 @@
-//! What deletions return: [`Deleted`] for one, [`BatchReport`] (with its
-//! [`FailedItem`]s) for a batch, and the [`Progress`] a batch reports.
+//! What deletions return: [`Deleted`] or [`Scheduled`] for one (see
+//! [`Erasure`]), [`BatchReport`] (with its [`FailedItem`]s) for a batch, and
+//! the [`Progress`] a batch reports.
 //!
 //! All are frozen snapshots: they copy the Rust values once and never
 //! change, so they compare and hash by value and pickle (see `value`).
@@ -18,9 +19,10 @@ use crate::value::{hash_of, reduce, same_exception, Reduced};
 /// A deletion that happened: the vendor no longer holds the transaction.
 ///
 /// ``confirmed_by`` is ``"response"`` (the vendor answered 2xx with its own
-/// answer) or ``"absence"`` (a 404 after an earlier attempt of the same
+/// answer), ``"absence"`` (a 404 after an earlier attempt of the same
 /// deletion may have been applied: absent after an uncertain attempt, so
-/// erased by it or never present at that endpoint). ``audits`` are the audit ids
+/// erased by it or never present at that endpoint) or ``"recheck"`` (a later
+/// read of the vendor showed a ``Scheduled`` erasure completed). ``audits`` are the audit ids
 /// HyperVerge reported deleted (empty for Jumio); ``vendor_message`` the
 /// vendor's message, if any; ``attempts`` the requests sent, retries included.
 #[pyclass(frozen, module = "idv_delete")]
@@ -40,7 +42,8 @@ impl Deleted {
         self.0.vendor_message.as_deref()
     }
 
-    /// ``"response"`` or ``"absence"``: how the deletion was confirmed.
+    /// ``"response"``, ``"absence"`` or ``"recheck"``: how the deletion was
+    /// confirmed.
     #[getter]
     fn confirmed_by(&self) -> &'static str {
         self.0.confirmed_by.as_str()
@@ -83,14 +86,11 @@ impl Deleted {
         confirmed_by: &str,
         attempts: u32,
     ) -> PyResult<Deleted> {
-        let confirmed_by = [ConfirmedBy::Response, ConfirmedBy::Absence]
-            .into_iter()
-            .find(|c| c.as_str() == confirmed_by)
-            .ok_or_else(|| {
-                PyValueError::new_err(format!(
-                    "confirmed_by must be \"response\" or \"absence\", not {confirmed_by:?}"
-                ))
-            })?;
+        let confirmed_by = ConfirmedBy::from_name(confirmed_by).ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "confirmed_by must be \"response\", \"absence\" or \"recheck\", not {confirmed_by:?}"
+            ))
+        })?;
         Ok(Deleted(blocking::Deleted {
             audits,
             vendor_message,
@@ -110,11 +110,170 @@ impl Deleted {
     }
 }
 
+/// An erasure the vendor accepted and completes later: never a deletion.
+///
+/// Onfido archives an applicant and hard-deletes it after the account's
+/// deletion delay, Stripe redacts a session within four days, Veriff
+/// deletes a session's data within 12 hours, Persona redacts an inquiry's
+/// child objects asynchronously. A single deletion returns ``Deleted`` or
+/// ``Scheduled``: tell them apart with ``isinstance(result,
+/// idv_delete.Scheduled)``, and never count a ``Scheduled`` as deleted.
+///
+/// ``completes`` says in one sentence what the vendor does and when;
+/// ``within`` is the longest the vendor documents, in seconds (``None`` if
+/// it documents none); ``until`` the vendor's own date for it, as it wrote
+/// it (Onfido's ``delete_at``), or ``None``; ``vendor_status`` the vendor's
+/// state of the erasure (Stripe's ``"processing"``), or ``None``;
+/// ``vendor_message`` the vendor's message, if any; ``attempts`` the
+/// requests sent, retries included.
+#[pyclass(frozen, module = "idv_delete")]
+pub struct Scheduled(pub(crate) blocking::Scheduled);
+
+/// `within` as pickled: whole seconds and nanoseconds, so the copy is exact.
+type Exact = Option<(u64, u32)>;
+
+#[pymethods]
+impl Scheduled {
+    /// What the vendor does and when, in one sentence.
+    #[getter]
+    fn completes(&self) -> &str {
+        &self.0.completes
+    }
+
+    /// The longest the vendor documents for completing the erasure, in
+    /// seconds, or ``None`` if it documents none.
+    #[getter]
+    fn within(&self) -> Option<f64> {
+        self.0.within.map(|d| d.as_secs_f64())
+    }
+
+    /// The vendor's own date for the completion, as it wrote it, or ``None``.
+    #[getter]
+    fn until(&self) -> Option<&str> {
+        self.0.until.as_deref()
+    }
+
+    /// The vendor's own state of the erasure (Stripe's ``"processing"``),
+    /// or ``None``.
+    #[getter]
+    fn vendor_status(&self) -> Option<&str> {
+        self.0.vendor_status.as_deref()
+    }
+
+    /// The vendor's message, bounded and control-free, or ``None``.
+    #[getter]
+    fn vendor_message(&self) -> Option<&str> {
+        self.0.vendor_message.as_deref()
+    }
+
+    /// Requests sent, including the accepted one.
+    #[getter]
+    fn attempts(&self) -> u32 {
+        self.0.attempts
+    }
+
+    fn __eq__(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+
+    fn __hash__(&self) -> u64 {
+        let s = &self.0;
+        hash_of(&(
+            &s.completes,
+            s.within,
+            &s.until,
+            &s.vendor_status,
+            &s.vendor_message,
+            s.attempts,
+        ))
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py>> {
+        let s = &slf.get().0;
+        let within: Exact = s.within.map(|d| (d.as_secs(), d.subsec_nanos()));
+        let fields = (
+            s.completes.clone(),
+            within,
+            s.until.clone(),
+            s.vendor_status.clone(),
+            s.vendor_message.clone(),
+            s.attempts,
+        );
+        reduce(slf, fields)
+    }
+
+    /// Rebuilds a pickled ``Scheduled``.
+    #[classmethod]
+    #[pyo3(name = "_restore")]
+    fn restore(
+        _cls: &Bound<'_, PyType>,
+        completes: String,
+        within: Exact,
+        until: Option<String>,
+        vendor_status: Option<String>,
+        vendor_message: Option<String>,
+        attempts: u32,
+    ) -> PyResult<Scheduled> {
+        let within = within
+            .map(|(secs, nanos)| {
+                // `Duration::new` would carry nanoseconds over into the
+                // seconds (and panic on overflow): a pickle of ours never
+                // has a billion or more.
+                (nanos < 1_000_000_000)
+                    .then(|| Duration::new(secs, nanos))
+                    .ok_or_else(|| {
+                        PyValueError::new_err(format!(
+                            "within's nanoseconds must be below 1000000000, not {nanos}"
+                        ))
+                    })
+            })
+            .transpose()?;
+        Ok(Scheduled(blocking::Scheduled {
+            completes,
+            within,
+            until,
+            vendor_status,
+            vendor_message,
+            attempts,
+        }))
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "Scheduled(completes={}, within={}, until={}, vendor_status={}, vendor_message={}, attempts={})",
+            py_repr(py, self.completes())?,
+            py_repr(py, self.within())?,
+            py_repr(py, self.until())?,
+            py_repr(py, self.vendor_status())?,
+            py_repr(py, self.vendor_message())?,
+            self.0.attempts,
+        ))
+    }
+}
+
+/// What a single deletion returns to Python: a new ``Deleted`` or
+/// ``Scheduled`` object, the Rust [`blocking::Erasure`] it copies.
+#[derive(IntoPyObject)]
+pub(crate) enum Erasure {
+    Deleted(Deleted),
+    Scheduled(Scheduled),
+}
+
+impl From<blocking::Erasure> for Erasure {
+    fn from(erasure: blocking::Erasure) -> Erasure {
+        match erasure {
+            blocking::Erasure::Deleted(deleted) => Erasure::Deleted(Deleted(deleted)),
+            blocking::Erasure::Scheduled(scheduled) => Erasure::Scheduled(Scheduled(scheduled)),
+        }
+    }
+}
+
 /// Counts so far of a running batch, given to its progress callback.
 ///
-/// ``done`` items finished in this run (``deleted`` + ``not_found`` +
-/// ``failed``), ``in_flight`` being deleted now, ``skipped`` because the
-/// journal already has their outcome.
+/// ``done`` items finished in this run (``deleted`` + ``scheduled`` +
+/// ``not_found`` + ``failed``), ``in_flight`` being deleted now, ``skipped``
+/// because the journal already has their outcome. ``scheduled`` items the
+/// vendor completes later are never counted in ``deleted``.
 #[pyclass(frozen, eq, hash, get_all, module = "idv_delete")]
 #[derive(PartialEq, Eq, Hash)]
 pub struct Progress {
@@ -122,6 +281,8 @@ pub struct Progress {
     done: u64,
     /// Items deleted (confirmed by response or absence).
     deleted: u64,
+    /// Items the vendor accepted to erase later (never in ``deleted``).
+    scheduled: u64,
     /// Items the vendor does not hold.
     not_found: u64,
     /// Items that failed.
@@ -137,6 +298,7 @@ impl From<&blocking::Progress> for Progress {
         Progress {
             done: p.done,
             deleted: p.deleted,
+            scheduled: p.scheduled,
             not_found: p.not_found,
             failed: p.failed,
             in_flight: p.in_flight,
@@ -152,6 +314,7 @@ impl Progress {
         let fields = (
             p.done,
             p.deleted,
+            p.scheduled,
             p.not_found,
             p.failed,
             p.in_flight,
@@ -163,10 +326,12 @@ impl Progress {
     /// Rebuilds a pickled ``Progress``.
     #[classmethod]
     #[pyo3(name = "_restore")]
+    #[allow(clippy::too_many_arguments)] // one per pickled field
     fn restore(
         _cls: &Bound<'_, PyType>,
         done: u64,
         deleted: u64,
+        scheduled: u64,
         not_found: u64,
         failed: u64,
         in_flight: u64,
@@ -175,6 +340,7 @@ impl Progress {
         Progress {
             done,
             deleted,
+            scheduled,
             not_found,
             failed,
             in_flight,
@@ -184,8 +350,14 @@ impl Progress {
 
     fn __repr__(&self) -> String {
         format!(
-            "Progress(done={}, deleted={}, not_found={}, failed={}, in_flight={}, skipped={})",
-            self.done, self.deleted, self.not_found, self.failed, self.in_flight, self.skipped
+            "Progress(done={}, deleted={}, scheduled={}, not_found={}, failed={}, in_flight={}, skipped={})",
+            self.done,
+            self.deleted,
+            self.scheduled,
+            self.not_found,
+            self.failed,
+            self.in_flight,
+            self.skipped
         )
     }
 }
@@ -251,8 +423,9 @@ impl FailedItem {
 /// What a batch did.
 ///
 /// Every item finished in this run is counted once: ``deleted`` (by
-/// ``deleted_by_response`` or ``deleted_by_absence``), ``not_found`` or in
-/// ``failed`` (a dict from error kind to count). ``failures`` keeps the first
+/// ``deleted_by_response`` or ``deleted_by_absence``), ``scheduled`` (the
+/// vendor completes the erasure later: never counted as deleted),
+/// ``not_found`` or in ``failed`` (a dict from error kind to count). ``failures`` keeps the first
 /// 1,000 failed items. ``in_doubt`` counts failed items whose attempt may
 /// have deleted them (a timeout or reset after sending, a 500, 502 or 504, a
 /// 2xx that is no proof): run the batch again with the same journal, where
@@ -286,7 +459,7 @@ impl BatchReport {
 }
 
 /// A report's counts, in the order `__reduce__` and `_restore` use.
-type Counts = [u64; 10];
+type Counts = [u64; 11];
 
 /// What two reports are compared and hashed by (besides `failures`).
 type Key<'a> = (
@@ -304,6 +477,7 @@ impl BatchReport {
         [
             r.deleted_by_response,
             r.deleted_by_absence,
+            r.scheduled,
             r.not_found,
             r.in_doubt,
             r.would_delete,
@@ -380,6 +554,7 @@ impl BatchReport {
         [
             report.deleted_by_response,
             report.deleted_by_absence,
+            report.scheduled,
             report.not_found,
             report.in_doubt,
             report.would_delete,
@@ -426,6 +601,14 @@ impl BatchReport {
     #[getter]
     fn deleted_by_absence(&self) -> u64 {
         self.report.deleted_by_absence
+    }
+
+    /// Items the vendor accepted to erase and completes later (Onfido's
+    /// archive, Stripe's ``processing``, Veriff's 12 hours): a success, but
+    /// never counted in ``deleted``.
+    #[getter]
+    fn scheduled(&self) -> u64 {
+        self.report.scheduled
     }
 
     /// Items the vendor does not hold (never counted as deleted).
@@ -526,7 +709,8 @@ impl BatchReport {
         self.report.cancelled
     }
 
-    /// True when every item finished in this run was deleted or not found.
+    /// True when every item finished in this run was deleted, scheduled or
+    /// not found (and the batch was not cancelled).
     #[getter]
     fn all_succeeded(&self) -> bool {
         self.report.all_succeeded()
@@ -542,8 +726,9 @@ impl BatchReport {
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let r = &self.report;
         Ok(format!(
-            "BatchReport(deleted={}, not_found={}, failed={}, in_doubt={}, skipped={}, attempts={}, elapsed={:.3}, cancelled={})",
+            "BatchReport(deleted={}, scheduled={}, not_found={}, failed={}, in_doubt={}, skipped={}, attempts={}, elapsed={:.3}, cancelled={})",
             r.deleted(),
+            r.scheduled,
             r.not_found,
             self.failed(py)?.repr()?,
             r.in_doubt,

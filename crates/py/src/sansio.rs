@@ -12,7 +12,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyMapping, PyTuple};
 
 use crate::errors;
-use crate::outcome::Deleted;
+use crate::outcome::Erasure;
 use crate::repr::py_repr;
 
 /// One HTTP request to send: ``method``, ``url``, ``headers`` (a list of
@@ -124,7 +124,8 @@ impl Request {
 /// mapping or ``(name, value)`` pairs; ``Retry-After`` and ``Date`` matter)
 /// and ``body`` (bytes).
 ///
-/// Returns ``Deleted`` for a deletion; raises the ``idv_delete.Error``
+/// Returns ``Deleted`` for a deletion, ``Scheduled`` for an erasure the
+/// vendor completes later (test with ``isinstance``); raises the ``idv_delete.Error``
 /// subclass of any other answer (``NotFoundError`` for a 404,
 /// ``RateLimitedError`` with ``retry_after`` for a 429...).
 #[pyfunction]
@@ -134,7 +135,7 @@ pub fn parse_response(
     status: u16,
     headers: &Bound<'_, PyAny>,
     body: &[u8],
-) -> PyResult<Deleted> {
+) -> PyResult<Erasure> {
     let mut response = http::Response::builder().status(status);
     let pairs = match headers.cast::<PyMapping>() {
         Ok(mapping) => mapping.items()?.into_any(),
@@ -148,7 +149,7 @@ pub fn parse_response(
         .body(body)
         .map_err(|e| PyValueError::new_err(format!("not an HTTP response: {e}")))?;
     core_parse_response(&request.intent, response)
-        .map(Deleted)
+        .map(Erasure::from)
         .map_err(|e| errors::to_py(py, e))
 }
 
