@@ -40,12 +40,12 @@ pub fn next_step(kind: ErrorKind) -> &'static str {
 pub fn within(duration: Duration) -> String {
     let secs = duration.as_secs();
     match secs {
-        86_400.. if secs % 86_400 == 0 => match secs / 86_400 {
+        86_400.. if secs.is_multiple_of(86_400) => match secs / 86_400 {
             1 => "within 1 day".to_owned(),
             days => format!("within {days} days"),
         },
-        3_600.. if secs % 3_600 == 0 => format!("within {} h", secs / 3_600),
-        60.. if secs % 60 == 0 => format!("within {} min", secs / 60),
+        3_600.. if secs.is_multiple_of(3_600) => format!("within {} h", secs / 3_600),
+        60.. if secs.is_multiple_of(60) => format!("within {} min", secs / 60),
         _ => format!("within {secs} s"),
     }
 }
