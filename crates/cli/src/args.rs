@@ -16,7 +16,7 @@ HYPERVERGE_APP_ID, HYPERVERGE_APP_KEY) or from a TOML config file (--config, $ID
 never from arguments.
 
 Exit codes:
-  0    everything was deleted
+  0    every item was deleted, or scheduled (the vendor erases it later)
   1    the run could not go on (journal or I/O error)
   2    usage or configuration error; nothing was sent
   3    some items were not found at the vendor (none failed)
@@ -101,11 +101,12 @@ Examples:
   cat erasures.csv | idv-delete batch - --journal erasures.journal --yes --output json"
     )]
     Batch(BatchArgs),
-    /// Report what a journal proves: deleted when, not found, failed, in doubt, never attempted.
+    /// Report what a journal proves: deleted when, scheduled, not found, failed, in doubt, never attempted.
     #[command(
-        after_help = "Exit codes: 0 every item of the input deleted; 3 the rest not found; 4 some
-failed or in doubt; 6 incomplete (a run did not finish, items never attempted);
-1 the journal is damaged (see idv-delete salvage) or unreadable.
+        after_help = "Exit codes: 0 every item of the input deleted or scheduled; 3 the rest not
+found; 4 some failed or in doubt; 6 incomplete (a run did not finish, items
+never attempted); 1 the journal is damaged (see idv-delete salvage) or
+unreadable.
 
 Examples:
   idv-delete verify erasures.journal

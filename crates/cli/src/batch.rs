@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use idv_delete_blocking::journal::InputSummary;
 use idv_delete_blocking::{
-    BatchOptions, BatchReport, CancelToken, Client, Progress, Region, Vendor,
+    BatchOptions, BatchReport, CancelToken, Client, ErrorKind, Progress, Region, Vendor,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
@@ -15,7 +15,7 @@ use serde_json::json;
 use crate::args::{BatchArgs, Output};
 use crate::csv_input::{Input, Scan};
 use crate::failure::{Failure, EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK};
-use crate::{platform, signals};
+use crate::{platform, signals, wording};
 
 /// What the batch command needs besides its arguments.
 pub struct Setup<'a> {
@@ -198,7 +198,8 @@ fn erasure_notes(scan: &Scan) -> Vec<String> {
         .collect()
 }
 
-/// 0 when everything in this run was deleted, 4 on failures, 3 on not-found.
+/// 0 when everything in this run was deleted or scheduled, 4 on failures,
+/// 3 on not-found.
 pub fn exit_code(report: &BatchReport) -> u8 {
     if report.failed_total() > 0 {
         EXIT_FAILED
@@ -254,12 +255,16 @@ fn progress_bar(total: u64) -> ProgressBar {
 
 fn update_bar(bar: &ProgressBar, progress: &Progress) {
     bar.set_position(progress.done + progress.skipped);
+    let scheduled = match progress.scheduled {
+        0 => String::new(),
+        n => format!(", scheduled {n}"),
+    };
     let skipped = match progress.skipped {
         0 => String::new(),
         n => format!(", skipped {n}"),
     };
     bar.set_message(format!(
-        "deleted {}, not found {}, failed {}{skipped}",
+        "deleted {}{scheduled}, not found {}, failed {}{skipped}",
         progress.deleted, progress.not_found, progress.failed
     ));
 }
@@ -267,93 +272,141 @@ fn update_bar(bar: &ProgressBar, progress: &Progress) {
 /// The summary table for people, on stdout; `notes` say what a deletion
 /// erases where that is not everything (see `erasure_notes`).
 pub fn print_summary(report: &BatchReport, journal: Option<&std::path::Path>, notes: &[String]) {
+    // Nothing is left to do if stdout is gone (a closed pipe).
+    let _ = write_summary(report, journal, notes, &mut io::stdout().lock());
+}
+
+/// [`print_summary`]'s text, written to `out`.
+fn write_summary(
+    report: &BatchReport,
+    journal: Option<&std::path::Path>,
+    notes: &[String],
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let rate = report.done() as f64 / report.elapsed.as_secs_f64().max(1e-9);
     if report.dry_run {
-        println!(
+        writeln!(
+            out,
             "dry run: {} rows would be sent, {} are finished in the journal; nothing was sent",
             report.would_delete, report.skipped
-        );
-        return;
+        )?;
+        return Ok(());
     }
-    println!("{:<36} {:>10}", "outcome", "items");
-    println!(
+    writeln!(out, "{:<36} {:>10}", "outcome", "items")?;
+    writeln!(
+        out,
         "{:<36} {:>10}",
         "deleted (vendor answered 2xx)", report.deleted_by_response
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "{:<36} {:>10}",
         "deleted (confirmed by absence)", report.deleted_by_absence
-    );
-    println!("{:<36} {:>10}", "not found", report.not_found);
+    )?;
+    writeln!(
+        out,
+        "{:<36} {:>10}",
+        "scheduled (vendor erases it later)", report.scheduled
+    )?;
+    writeln!(out, "{:<36} {:>10}", "not found", report.not_found)?;
     for (kind, count) in &report.failed {
-        println!("{:<36} {:>10}", format!("failed: {}", kind.as_str()), count);
+        writeln!(
+            out,
+            "{:<36} {:>10}",
+            format!("failed: {}", kind.as_str()),
+            count
+        )?;
     }
     if report.duplicates > 0 {
-        println!(
+        writeln!(
+            out,
             "{:<36} {:>10}",
             "duplicates (deleted once)", report.duplicates
-        );
+        )?;
     }
     if report.skipped > 0 {
-        println!(
+        writeln!(
+            out,
             "{:<36} {:>10}",
             "skipped (finished in the journal)", report.skipped
-        );
+        )?;
     }
     if report.retried_failures + report.resumed_in_doubt > 0 {
-        println!(
+        writeln!(
+            out,
             "resumed: {} earlier failures run again, {} in-doubt items confirmed",
             report.retried_failures, report.resumed_in_doubt
-        );
+        )?;
     }
-    println!(
+    writeln!(
+        out,
         "{} items in {:.1} s ({rate:.0}/s), {} requests",
         report.done(),
         report.elapsed.as_secs_f64(),
         report.attempts
-    );
+    )?;
     if report.token_requests > 0 {
-        println!(
+        writeln!(
+            out,
             "{} Jumio Platform token request{}",
             report.token_requests,
             if report.token_requests == 1 { "" } else { "s" }
-        );
+        )?;
     }
     if report.deleted() > 0 {
         for note in notes {
-            println!("note: {note}");
+            writeln!(out, "note: {note}")?;
         }
     }
     for note in &report.journal_notes {
-        println!("note: {note}");
+        writeln!(out, "note: {note}")?;
+    }
+    if report.scheduled > 0 {
+        writeln!(out, "scheduled: {}", wording::SCHEDULED)?;
     }
     for failed in &report.failures {
-        println!(
-            "failed: {} (item {} of the input): {}",
+        let retry_later = match failed.error.kind() {
+            ErrorKind::NotDeletableYet => format!("; {}", wording::RETRY_LATER),
+            _ => String::new(),
+        };
+        writeln!(
+            out,
+            "failed: {} (item {} of the input): {}{retry_later}",
             failed.intent,
             failed.position + 1,
             failed.error
-        );
+        )?;
     }
     if report.failures_omitted > 0 {
-        println!(
+        writeln!(
+            out,
             "... and {} more failures (see the journal)",
             report.failures_omitted
-        );
+        )?;
+    }
+    if let Some(count) = report.failed.get(&ErrorKind::NotDeletableYet) {
+        writeln!(
+            out,
+            "{count} not deletable yet ({}); running the same command again later retries them",
+            wording::RETRY_LATER
+        )?;
     }
     if report.in_doubt > 0 {
-        println!(
+        writeln!(
+            out,
             "{} failed items may have been deleted by an attempt; running the same command again confirms them",
             report.in_doubt
-        );
+        )?;
     }
     if let Some(journal) = journal {
-        println!(
+        writeln!(
+            out,
             "journal: {} (idv-delete verify {} for the proof of erasure)",
             journal.display(),
             journal.display()
-        );
+        )?;
     }
+    Ok(())
 }
 
 /// The machine-readable summary; `notes` as for [`print_summary`].
@@ -374,6 +427,7 @@ pub fn summary_json(
         "deleted_by_response": report.deleted_by_response,
         "deleted_by_absence": report.deleted_by_absence,
         "deleted": report.deleted(),
+        "scheduled": report.scheduled,
         "not_found": report.not_found,
         "failed": failed,
         "failed_total": report.failed_total(),
@@ -398,4 +452,82 @@ pub fn summary_json(
         }).collect::<Vec<_>>(),
         "failures_omitted": report.failures_omitted,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use idv_delete_blocking::{DeleteError, DeleteIntent, FailedItem};
+
+    use super::*;
+
+    /// A run of four: one deleted, two scheduled, one the vendor will not
+    /// delete yet.
+    fn report() -> BatchReport {
+        let mut report = BatchReport::default();
+        report.deleted_by_response = 1;
+        report.scheduled = 2;
+        report.failed.insert(ErrorKind::NotDeletableYet, 1);
+        report.failures.push(FailedItem {
+            position: 3,
+            intent: DeleteIntent::hyperverge("HV-4").unwrap(),
+            error: DeleteError::new(ErrorKind::NotDeletableYet, "still in progress"),
+        });
+        report
+    }
+
+    fn summary(report: &BatchReport) -> String {
+        let mut out = Vec::new();
+        write_summary(report, None, &[], &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn scheduled_items_are_counted_apart_from_deleted() {
+        let text = summary(&report());
+        let row = |label: &str| {
+            text.lines()
+                .find(|line| line.starts_with(label))
+                .unwrap_or_else(|| panic!("no {label:?} row: {text}"))
+                .split_whitespace()
+                .last()
+                .unwrap()
+                .to_owned()
+        };
+        assert_eq!(row("deleted (vendor answered 2xx)"), "1", "{text}");
+        assert_eq!(row("scheduled (vendor erases it later)"), "2", "{text}");
+        assert!(text.contains(wording::SCHEDULED), "{text}");
+
+        let json = summary_json(&report(), None, &[]);
+        assert_eq!(json["deleted"], 1, "{json}");
+        assert_eq!(json["scheduled"], 2, "{json}");
+        assert_eq!(json["failed"]["not_deletable_yet"], 1, "{json}");
+        assert_eq!(json["failures"][0]["retry_later"], true, "{json}");
+    }
+
+    #[test]
+    fn the_failure_list_says_retry_later_for_not_deletable_yet() {
+        let text = summary(&report());
+        let failed = text
+            .lines()
+            .find(|line| line.starts_with("failed: hyperverge"))
+            .unwrap_or_else(|| panic!("no failure listed: {text}"));
+        assert!(failed.ends_with(wording::RETRY_LATER), "{failed}");
+        assert!(
+            text.contains(&format!("1 not deletable yet ({})", wording::RETRY_LATER)),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn exit_code_is_0_when_every_item_is_deleted_or_scheduled() {
+        let mut report = report();
+        assert_eq!(exit_code(&report), EXIT_FAILED);
+        report.failed.clear();
+        report.failures.clear();
+        assert_eq!(exit_code(&report), EXIT_OK);
+        report.deleted_by_response = 0;
+        assert_eq!(exit_code(&report), EXIT_OK, "only scheduled items");
+        report.not_found = 1;
+        assert_eq!(exit_code(&report), EXIT_NOT_FOUND);
+    }
 }

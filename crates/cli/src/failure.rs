@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-/// Everything was deleted (or, for a dry run, every row is valid).
+/// Everything was deleted or scheduled (the vendor erases it later), or,
+/// for a dry run, every row is valid.
 pub const EXIT_OK: u8 = 0;
 /// The run could not go on: journal or I/O error.
 pub const EXIT_RUNTIME: u8 = 1;

@@ -14,6 +14,7 @@ mod platform;
 mod signals;
 mod single;
 mod verify;
+mod wording;
 
 use std::collections::BTreeSet;
 use std::process::ExitCode;

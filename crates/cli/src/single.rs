@@ -2,12 +2,12 @@
 //! `idv-delete hyperverge ...`: a few deletions, one after the other, each
 //! reported on its own line.
 
-use idv_delete_blocking::{CancelToken, Client, DeleteError, DeleteIntent, Deleted, ErrorKind};
+use idv_delete_blocking::{CancelToken, Client, DeleteError, DeleteIntent, Erasure, ErrorKind};
 use serde_json::json;
 
 use crate::args::Output;
 use crate::failure::{Failure, EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK};
-use crate::{platform, signals};
+use crate::{platform, signals, wording};
 
 /// Validates every intent first (nothing is sent if one is bad), buys the
 /// Jumio Platform's token if any intent needs one (nothing is deleted if
@@ -78,8 +78,9 @@ pub fn run(
     Ok(exit_code(results))
 }
 
-/// 0 when all were deleted, 4 when any failed, else 3 when any was not found.
-fn exit_code<'a>(results: impl Iterator<Item = &'a Result<Deleted, DeleteError>>) -> u8 {
+/// 0 when all were deleted or scheduled, 4 when any failed, else 3 when
+/// any was not found.
+fn exit_code<'a>(results: impl Iterator<Item = &'a Result<Erasure, DeleteError>>) -> u8 {
     let mut code = EXIT_OK;
     for result in results {
         match result {
@@ -92,16 +93,12 @@ fn exit_code<'a>(results: impl Iterator<Item = &'a Result<Deleted, DeleteError>>
 }
 
 /// One line for people.
-fn describe(intent: &DeleteIntent, result: &Result<Deleted, DeleteError>) -> String {
+fn describe(intent: &DeleteIntent, result: &Result<Erasure, DeleteError>) -> String {
     match result {
-        Ok(deleted) => format!(
-            "deleted    {intent} (confirmed by {}, {} attempt{}{}){}",
-            match deleted.confirmed_by {
-                idv_delete_blocking::ConfirmedBy::Response => "the vendor's answer",
-                idv_delete_blocking::ConfirmedBy::Absence => "absence after an uncertain attempt",
-            },
-            deleted.attempts,
-            if deleted.attempts == 1 { "" } else { "s" },
+        Ok(Erasure::Deleted(deleted)) => format!(
+            "deleted    {intent} (confirmed by {}, {}{}){}",
+            wording::confirmation(deleted.confirmed_by),
+            attempts(deleted.attempts),
             if deleted.audits.is_empty() {
                 String::new()
             } else {
@@ -111,13 +108,30 @@ fn describe(intent: &DeleteIntent, result: &Result<Deleted, DeleteError>) -> Str
                 .map(|note| format!(": {note}"))
                 .unwrap_or_default()
         ),
+        Ok(Erasure::Scheduled(scheduled)) => {
+            let mut facts = wording::scheduled_facts(scheduled);
+            facts.push(attempts(scheduled.attempts));
+            format!(
+                "scheduled  {intent}: {} ({})",
+                scheduled.completes,
+                facts.join(", ")
+            )
+        }
         Err(e) if e.kind() == ErrorKind::NotFound => format!("not found  {intent}: {e}"),
+        Err(e) if e.kind() == ErrorKind::NotDeletableYet => {
+            format!("failed     {intent}: {e}; {}", wording::RETRY_LATER)
+        }
         Err(e) => format!("failed     {intent}: {e}"),
     }
 }
 
+/// "1 attempt", "3 attempts".
+fn attempts(count: u32) -> String {
+    format!("{count} attempt{}", if count == 1 { "" } else { "s" })
+}
+
 /// One item as JSON: the shape shared by `--output json` everywhere.
-pub fn to_json(intent: &DeleteIntent, result: &Result<Deleted, DeleteError>) -> serde_json::Value {
+pub fn to_json(intent: &DeleteIntent, result: &Result<Erasure, DeleteError>) -> serde_json::Value {
     let target = intent.target();
     let mut item = json!({
         "vendor": target.vendor().as_str(),
@@ -126,12 +140,22 @@ pub fn to_json(intent: &DeleteIntent, result: &Result<Deleted, DeleteError>) -> 
         "reference": intent.reference(),
     });
     let fields = match result {
-        Ok(deleted) => json!({
+        Ok(Erasure::Deleted(deleted)) => json!({
             "result": "deleted",
             "confirmed_by": deleted.confirmed_by.as_str(),
             "audits": deleted.audits,
             "vendor_message": deleted.vendor_message,
             "attempts": deleted.attempts,
+        }),
+        // Never "deleted": the vendor has not erased it yet.
+        Ok(Erasure::Scheduled(scheduled)) => json!({
+            "result": "scheduled",
+            "completes": scheduled.completes,
+            "within_seconds": scheduled.within.map(|w| w.as_secs()),
+            "until": scheduled.until,
+            "vendor_status": scheduled.vendor_status,
+            "vendor_message": scheduled.vendor_message,
+            "attempts": scheduled.attempts,
         }),
         Err(e) => json!({
             "result": if e.kind() == ErrorKind::NotFound { "not_found" } else { "failed" },
@@ -141,14 +165,105 @@ pub fn to_json(intent: &DeleteIntent, result: &Result<Deleted, DeleteError>) -> 
             "vendor_message": e.vendor_message(),
             "retry_after_seconds": e.retry_after().map(|d| d.as_secs_f64()),
             "in_doubt": e.in_doubt(),
+            "retry_later": e.kind() == ErrorKind::NotDeletableYet,
             "attempts": e.attempts(),
         }),
     };
     if let (Some(item), serde_json::Value::Object(fields)) = (item.as_object_mut(), fields) {
         item.extend(fields);
-        if let (Ok(_), Some(note)) = (result, platform::erasure_note(target.vendor())) {
+        if let (Ok(Erasure::Deleted(_)), Some(note)) =
+            (result, platform::erasure_note(target.vendor()))
+        {
             item.insert("erasure".into(), json!(note));
         }
     }
     item
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use idv_delete_blocking::{ConfirmedBy, Deleted, Scheduled};
+
+    use super::*;
+
+    fn intent() -> DeleteIntent {
+        DeleteIntent::hyperverge("HV-123").unwrap()
+    }
+
+    fn scheduled() -> Result<Erasure, DeleteError> {
+        Ok(Erasure::Scheduled(Scheduled {
+            completes: "the vendor redacts the session within four days".into(),
+            within: Some(Duration::from_secs(4 * 86_400)),
+            until: Some("2027-01-05T00:00:00Z".into()),
+            vendor_status: Some("processing".into()),
+            vendor_message: None,
+            attempts: 1,
+        }))
+    }
+
+    fn deleted(confirmed_by: ConfirmedBy) -> Result<Erasure, DeleteError> {
+        Ok(Erasure::Deleted(Deleted {
+            audits: Vec::new(),
+            vendor_message: None,
+            confirmed_by,
+            attempts: 2,
+        }))
+    }
+
+    fn not_deletable_yet() -> Result<Erasure, DeleteError> {
+        Err(DeleteError::new(
+            ErrorKind::NotDeletableYet,
+            "the session is not in a completed status",
+        ))
+    }
+
+    #[test]
+    fn a_scheduled_erasure_is_shown_apart_never_as_deleted() {
+        let line = describe(&intent(), &scheduled());
+        assert_eq!(
+            line,
+            "scheduled  hyperverge/transaction/\"HV-123\": the vendor redacts the session within four days (vendor status processing, within 4 days, until 2027-01-05T00:00:00Z, 1 attempt)"
+        );
+        let item = to_json(&intent(), &scheduled());
+        assert_eq!(item["result"], "scheduled", "{item}");
+        assert_eq!(item["within_seconds"], 4 * 86_400, "{item}");
+        assert_eq!(item["until"], "2027-01-05T00:00:00Z", "{item}");
+        assert_eq!(item["vendor_status"], "processing", "{item}");
+        assert_eq!(item["attempts"], 1, "{item}");
+        assert!(item.get("confirmed_by").is_none(), "{item}");
+    }
+
+    #[test]
+    fn a_recheck_deletion_says_so() {
+        let line = describe(&intent(), &deleted(ConfirmedBy::Recheck));
+        assert!(line.starts_with("deleted    "), "{line}");
+        assert!(line.contains("confirmed by a recheck"), "{line}");
+        let item = to_json(&intent(), &deleted(ConfirmedBy::Recheck));
+        assert_eq!(item["confirmed_by"], "recheck", "{item}");
+    }
+
+    #[test]
+    fn not_deletable_yet_says_retry_later() {
+        let line = describe(&intent(), &not_deletable_yet());
+        assert!(line.starts_with("failed     "), "{line}");
+        assert!(
+            line.ends_with("; the vendor will not delete it yet: retry later"),
+            "{line}"
+        );
+        let item = to_json(&intent(), &not_deletable_yet());
+        assert_eq!(item["error"], "not_deletable_yet", "{item}");
+        assert_eq!(item["retry_later"], true, "{item}");
+        let other = to_json(&intent(), &Err(DeleteError::new(ErrorKind::Server, "503")));
+        assert_eq!(other["retry_later"], false, "{other}");
+    }
+
+    #[test]
+    fn scheduled_exits_0_like_deleted() {
+        let results = [scheduled(), deleted(ConfirmedBy::Response)];
+        assert_eq!(exit_code(results.iter()), EXIT_OK);
+        let results = [scheduled(), not_deletable_yet()];
+        assert_eq!(exit_code(results.iter()), EXIT_FAILED);
+    }
 }

@@ -11,8 +11,12 @@
 //! replayed state (17 bytes per item) and the failed and in-doubt items,
 //! never the whole journal.
 //!
+//! A scheduled item (the vendor accepted the erasure and completes it
+//! later) is shown, listed and counted as scheduled, never as deleted; an
+//! item a recheck confirmed is deleted, counted apart.
+//!
 //! The exit code is the verdict: 0 when every item of the input is
-//! deleted; 3 when the rest were not found; 4 when some failed or are in
+//! deleted or scheduled; 3 when the rest were not found; 4 when some failed or are in
 //! doubt; 6 when the journal does not prove a complete run (a run that did
 //! not finish, items never attempted, an input longer than the journal
 //! shows); 1 when the journal is damaged or cannot be read.
@@ -20,11 +24,12 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::Path;
+use std::time::Duration;
 
 use idv_delete_blocking::journal::{
     ItemStatus, JournalError, JournalOutcome, JournalState, Record, Run, RunEnd,
 };
-use idv_delete_blocking::{ConfirmedBy, JournalReader};
+use idv_delete_blocking::JournalReader;
 use serde_json::{json, Value};
 
 use crate::args::Output;
@@ -32,10 +37,7 @@ use crate::failure::{
     Failure, EXIT_FAILED, EXIT_INCOMPLETE, EXIT_NOT_FOUND, EXIT_OK, EXIT_RUNTIME,
 };
 use crate::platform;
-
-/// What "confirmed by absence" means, said wherever it is shown.
-const ABSENCE: &str =
-    "absent after an uncertain attempt: erased by that attempt, or never present at that endpoint";
+use crate::wording::{self, ABSENCE};
 
 /// An item as the report shows it.
 struct Line {
@@ -44,19 +46,28 @@ struct Line {
     at: String,
     result: &'static str,
     detail: String,
+    /// For a scheduled item: the longest the vendor documents, in seconds.
+    within_secs: Option<u64>,
 }
 
 impl Line {
     fn json(&self) -> Value {
-        json!({
+        let mut line = json!({
             "position": self.position,
             "item": self.item,
             "at": self.at,
             "result": self.result,
             "detail": self.detail,
-        })
+        });
+        if let (SCHEDULED, Some(line)) = (self.result, line.as_object_mut()) {
+            line.insert("within_seconds".into(), json!(self.within_secs));
+        }
+        line
     }
 }
+
+/// The result name of a scheduled item (as in the journal).
+const SCHEDULED: &str = "scheduled";
 
 /// Writes report lines as text, or as the elements of a JSON array.
 struct Writer<W: Write> {
@@ -130,7 +141,8 @@ pub fn run(path: &Path, output: Output) -> Result<u8, Failure> {
     } else {
         EXIT_OK
     };
-    let deleted = totals.deleted_by_response + totals.deleted_by_absence;
+    let deleted =
+        totals.deleted_by_response + totals.deleted_by_absence + totals.deleted_by_recheck;
     if json {
         let mut tail = json!({
             "summary": {
@@ -138,6 +150,8 @@ pub fn run(path: &Path, output: Output) -> Result<u8, Failure> {
                 "deleted": deleted,
                 "deleted_by_response": totals.deleted_by_response,
                 "deleted_by_absence": totals.deleted_by_absence,
+                "deleted_by_recheck": totals.deleted_by_recheck,
+                "scheduled": totals.scheduled,
                 "not_found": totals.not_found,
                 "failed": totals.failed,
                 "in_doubt": totals.in_doubt,
@@ -160,9 +174,12 @@ pub fn run(path: &Path, output: Output) -> Result<u8, Failure> {
         writeln!(out.out)?;
         writeln!(
             out.out,
-            "{deleted} deleted ({} confirmed by the vendor's answer, {} by absence: {ABSENCE}), {} not found, {} failed, {} in doubt, {} duplicates, {} never attempted; {} run(s)",
+            "{deleted} deleted ({} confirmed by the vendor's answer, {} by absence: {ABSENCE}, {} confirmed by a recheck), {} scheduled ({}), {} not found, {} failed, {} in doubt, {} duplicates, {} never attempted; {} run(s)",
             totals.deleted_by_response,
             totals.deleted_by_absence,
+            totals.deleted_by_recheck,
+            totals.scheduled,
+            wording::SCHEDULED,
             totals.not_found,
             totals.failed,
             totals.in_doubt,
@@ -177,9 +194,13 @@ pub fn run(path: &Path, output: Output) -> Result<u8, Failure> {
             writeln!(out.out, "error: {error}")?;
         }
         if gaps.is_empty() {
+            let scheduled = match totals.scheduled {
+                0 => String::new(),
+                n => format!("; {n} of them scheduled, not erased yet"),
+            };
             writeln!(
                 out.out,
-                "complete: every item of the input ({}) has its final outcome",
+                "complete: every item of the input ({}) has its final outcome{scheduled}",
                 state.input_items().unwrap_or(0)
             )?;
         } else {
@@ -213,6 +234,10 @@ fn list_items<W: Write>(
         let line = match record? {
             Record::Outcome(outcome) => {
                 let (result, mut detail) = describe(&outcome.outcome);
+                let within_secs = match outcome.outcome {
+                    JournalOutcome::Scheduled { within_secs, .. } => within_secs,
+                    _ => None,
+                };
                 if let (true, Some(note)) = (
                     result == "deleted",
                     platform::erasure_note(outcome.intent.vendor()),
@@ -225,6 +250,7 @@ fn list_items<W: Write>(
                     at: outcome.at,
                     result,
                     detail,
+                    within_secs,
                 }
             }
             Record::Sent(sent) => Line {
@@ -233,6 +259,7 @@ fn list_items<W: Write>(
                 at: sent.at,
                 result: "in_doubt",
                 detail: "sent, no answer recorded: run the batch again to confirm (a 404 then confirms the deletion)".into(),
+                within_secs: None,
             },
             Record::Duplicate(duplicate) => Line {
                 position: duplicate.position,
@@ -243,6 +270,7 @@ fn list_items<W: Write>(
                     "repeats item {} of the input, whose outcome is its own; not sent",
                     duplicate.of + 1
                 ),
+                within_secs: None,
             },
             Record::Run(_) | Record::End(_) | Record::Salvaged(_) => continue,
         };
@@ -271,6 +299,7 @@ fn list_items<W: Write>(
                 at: String::new(),
                 result: "in_doubt",
                 detail: "its records were lost to damage and a salvage put it in doubt: run the batch again to confirm".into(),
+                within_secs: None,
             })
             .map_err(io_error)?;
         }
@@ -281,21 +310,33 @@ fn list_items<W: Write>(
 fn describe(outcome: &JournalOutcome) -> (&'static str, String) {
     match *outcome {
         JournalOutcome::Deleted {
-            confirmed_by: ConfirmedBy::Response,
+            confirmed_by,
             attempts,
             ..
         } => (
             "deleted",
-            format!("confirmed by the vendor's answer, {attempts} attempt(s)"),
+            format!(
+                "confirmed by {}, {attempts} attempt(s)",
+                wording::confirmation(confirmed_by)
+            ),
         ),
-        JournalOutcome::Deleted {
-            confirmed_by: ConfirmedBy::Absence,
+        JournalOutcome::Scheduled {
+            within_secs,
             attempts,
-            ..
-        } => (
-            "deleted",
-            format!("confirmed by absence after an uncertain attempt, {attempts} attempt(s)"),
-        ),
+        } => {
+            let within = within_secs
+                .map(|secs| {
+                    format!(
+                        "; {} of this time",
+                        wording::within(Duration::from_secs(secs))
+                    )
+                })
+                .unwrap_or_default();
+            (
+                SCHEDULED,
+                format!("{}{within}; {attempts} attempt(s)", wording::SCHEDULED),
+            )
+        }
         JournalOutcome::NotFound { .. } => (
             "not_found",
             "the vendor does not hold it: check region and reference".into(),
@@ -315,8 +356,9 @@ fn describe(outcome: &JournalOutcome) -> (&'static str, String) {
             (
                 "failed",
                 format!(
-                    "{}{status}{doubt}: run the batch again to retry it",
-                    kind.as_str()
+                    "{}{status}{doubt}: {}",
+                    kind.as_str(),
+                    wording::next_step(kind)
                 ),
             )
         }

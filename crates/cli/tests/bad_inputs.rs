@@ -460,18 +460,17 @@ impl FakeTokenServer {
         let seen = Arc::clone(&paths);
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                if let Some(path) = answer(stream, body) {
-                    seen.lock().unwrap().push(path);
-                }
+                answer(stream, body, &seen);
             }
         });
         FakeTokenServer { base_url, paths }
     }
 }
 
-/// Reads one request (head and `Content-Length` body), answers `body`,
-/// and returns the request's path.
-fn answer(stream: TcpStream, body: &str) -> Option<String> {
+/// Reads one request (head and `Content-Length` body), records its path
+/// in `seen`, then answers `body`: recorded first, so that a client that
+/// exits at once on the answer cannot leave the path unrecorded.
+fn answer(stream: TcpStream, body: &str, seen: &Mutex<Vec<String>>) -> Option<()> {
     let mut reader = BufReader::new(stream);
     let (mut path, mut length) = (None, 0usize);
     loop {
@@ -493,12 +492,13 @@ fn answer(stream: TcpStream, body: &str) -> Option<String> {
     }
     let mut request_body = vec![0; length];
     reader.read_exact(&mut request_body).ok()?;
+    seen.lock().unwrap().extend(path);
     let response = format!(
         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
         body.len()
     );
     let _ = reader.get_mut().write_all(response.as_bytes());
-    path
+    Some(())
 }
 
 /// Token answers that are no token: each refused by name, exit 2, with

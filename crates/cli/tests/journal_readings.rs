@@ -94,6 +94,7 @@ fn result_name(status: ItemStatus) -> &'static str {
         ItemStatus::InDoubt => "in_doubt",
         ItemStatus::Failed { .. } => "failed",
         ItemStatus::Deleted(_) => "deleted",
+        ItemStatus::Scheduled => "scheduled",
         ItemStatus::NotFound => "not_found",
         ItemStatus::Duplicate { .. } => "duplicate",
     }
@@ -157,6 +158,8 @@ fn resume_and_verify_read_every_journal_alike() {
         for (field, count) in [
             ("deleted_by_response", totals.deleted_by_response),
             ("deleted_by_absence", totals.deleted_by_absence),
+            ("deleted_by_recheck", totals.deleted_by_recheck),
+            ("scheduled", totals.scheduled),
             ("not_found", totals.not_found),
             ("failed", totals.failed),
             ("in_doubt", totals.in_doubt),
