@@ -140,6 +140,13 @@ typedef enum delete_result {
      */
     DELETE_RESULT_CANCELLED = 113,
     /**
+     * The vendor will not delete the record yet (Veriff: a session not in
+     * a completed status, codes 1305 and 1306; Stripe: a session in a
+     * state it refuses to redact; Persona: 409). Not retried: run it
+     * again later.
+     */
+    DELETE_RESULT_NOT_DELETABLE_YET = 114,
+    /**
      * The batch options are unusable (concurrency outside 1-256, a rate
      * that is not a positive number); nothing was done.
      */
@@ -172,6 +179,31 @@ typedef enum delete_result {
 } delete_result;
 
 /**
+ * What became of one deletion (`delete_outcome_status`). New values may
+ * be added; treat an unknown one as not deleted.
+ */
+typedef enum delete_status {
+    /**
+     * The vendor no longer holds the data (see
+     * `delete_outcome_confirmed_by`).
+     */
+    DELETE_OUTCOME_DELETED = 1,
+    /**
+     * The vendor accepted the erasure and completes it later (Onfido's
+     * archive, Stripe's `processing`, Veriff's 12 hours): a success, but
+     * **not a deletion** until a recheck confirms it. See
+     * `delete_outcome_completes`, `delete_outcome_within_secs`,
+     * `delete_outcome_until` and `delete_outcome_vendor_status`.
+     */
+    DELETE_OUTCOME_SCHEDULED = 2,
+    /**
+     * The deletion failed, not found included: `delete_outcome_error`
+     * says how.
+     */
+    DELETE_OUTCOME_FAILED = 3,
+} delete_status;
+
+/**
  * How a deletion was confirmed (`delete_outcome_confirmed_by`).
  */
 typedef enum delete_confirmed_by {
@@ -188,6 +220,13 @@ typedef enum delete_confirmed_by {
      * there (a wrong reference, region or host looks the same).
      */
     DELETE_CONFIRMED_BY_ABSENCE = 2,
+    /**
+     * A later read of the vendor's record showed that an erasure it had
+     * scheduled is complete (Stripe's `redaction.status` is `redacted`,
+     * Onfido no longer holds the archived applicant, Persona shows
+     * `redacted-at`).
+     */
+    DELETE_CONFIRMED_BY_RECHECK = 3,
 } delete_confirmed_by;
 
 /**
@@ -234,10 +273,12 @@ typedef struct delete_client delete_client;
 typedef struct delete_client_builder delete_client_builder;
 
 /**
- * How one deletion ended: deleted, or failed with a kind
- * (`delete_outcome_error`), and what is known (HTTP status, the vendor's
- * message, audit ids, attempts). Immutable and thread-safe; strings it
- * hands out live until `delete_outcome_free`. It never holds a credential.
+ * How one deletion ended: deleted, scheduled by the vendor for later, or
+ * failed with a kind (`delete_outcome_status`, `delete_outcome_error`),
+ * and what is known (HTTP status, the vendor's message, audit ids,
+ * attempts, when a scheduled erasure completes). Immutable and
+ * thread-safe; strings it hands out live until `delete_outcome_free`. It
+ * never holds a credential.
  */
 typedef struct delete_outcome delete_outcome;
 
@@ -270,11 +311,12 @@ typedef uint32_t delete_product;
  */
 typedef struct delete_progress {
     /**
-     * Items finished in this run: deleted, not found or failed.
+     * Items finished in this run: deleted, scheduled, not found or failed.
      */
     uint64_t done;
     /**
-     * Items deleted (confirmed by the vendor's answer or by absence).
+     * Items deleted (confirmed by the vendor's answer or by absence);
+     * never the scheduled ones.
      */
     uint64_t deleted;
     /**
@@ -293,6 +335,11 @@ typedef struct delete_progress {
      * Items skipped because the journal has their outcome.
      */
     uint64_t skipped;
+    /**
+     * Items the vendor accepted to erase later (not counted in
+     * `deleted`). Added after `skipped`, as new fields are.
+     */
+    uint64_t scheduled;
 } delete_progress;
 
 /**
@@ -376,7 +423,7 @@ typedef struct delete_header {
 #define DELETE_REGION_SGP 3
 
 /**
- * Items deleted, by response or by absence.
+ * Items deleted, by response or by absence (never the scheduled ones).
  */
 #define DELETE_BATCH_COUNT_DELETED 1
 
@@ -430,6 +477,13 @@ typedef struct delete_header {
  * one (not counted in `DELETE_BATCH_COUNT_ATTEMPTS`).
  */
 #define DELETE_BATCH_COUNT_TOKEN_REQUESTS 10
+
+/**
+ * Items the vendor accepted to erase later (Onfido's archive, Stripe's
+ * `processing`, Veriff's 12 hours): a success, never counted in
+ * `DELETE_BATCH_COUNT_DELETED`.
+ */
+#define DELETE_BATCH_COUNT_SCHEDULED 11
 
 #ifdef __cplusplus
 extern "C" {
@@ -605,7 +659,8 @@ void delete_client_free(struct delete_client *client);
  * configured. Blocks, sleeping between attempts.
  *
  * `DELETE_RESULT_OK` means the deletion ran and `*outcome_out` says how it
- * ended: **it does not mean deleted**. Ask `delete_outcome_deleted` or
+ * ended: **it does not mean deleted**. Ask `delete_outcome_status`
+ * (deleted, scheduled by the vendor for later, or failed) or
  * `delete_outcome_error` (a 404 is `DELETE_RESULT_NOT_FOUND`, never a
  * deletion). Any other code means nothing was sent: an unknown product
  * (`DELETE_RESULT_INVALID_ARGUMENT`), a malformed reference
@@ -654,9 +709,21 @@ enum delete_result delete_client_delete_cancellable(const struct delete_client *
 void delete_outcome_free(struct delete_outcome *outcome);
 
 /**
+ * Writes what became of the deletion: `DELETE_OUTCOME_DELETED`,
+ * `DELETE_OUTCOME_SCHEDULED` (the vendor completes the erasure later: a
+ * success, not a deletion) or `DELETE_OUTCOME_FAILED` (see
+ * `delete_outcome_error`). A batch or program succeeded when every item
+ * is deleted or scheduled.
+ */
+DELETE_MUST_USE
+enum delete_result delete_outcome_status(const struct delete_outcome *outcome,
+                                         enum delete_status *status_out);
+
+/**
  * Writes whether the transaction was deleted (confirmed by the vendor's
- * answer or by absence). False for every failure, `DELETE_RESULT_NOT_FOUND`
- * included.
+ * answer, by absence or by a recheck). False for a scheduled erasure,
+ * which is not deleted yet (see `delete_outcome_status`), and for every
+ * failure, `DELETE_RESULT_NOT_FOUND` included.
  */
 DELETE_MUST_USE
 enum delete_result delete_outcome_deleted(const struct delete_outcome *outcome,
@@ -665,7 +732,10 @@ enum delete_result delete_outcome_deleted(const struct delete_outcome *outcome,
 /**
  * Writes `DELETE_RESULT_OK` if the transaction was deleted, otherwise the
  * kind of failure: a code from 100 to 199 (`DELETE_RESULT_NOT_FOUND`,
- * `DELETE_RESULT_UNAUTHORIZED`, `DELETE_RESULT_TIMEOUT`...).
+ * `DELETE_RESULT_UNAUTHORIZED`, `DELETE_RESULT_TIMEOUT`,
+ * `DELETE_RESULT_NOT_DELETABLE_YET`...). Returns `DELETE_RESULT_ABSENT`
+ * and writes nothing for a scheduled erasure, which neither failed nor is
+ * deleted yet (`DELETE_RESULT_OK` always means deleted).
  */
 DELETE_MUST_USE
 enum delete_result delete_outcome_error(const struct delete_outcome *outcome,
@@ -673,8 +743,9 @@ enum delete_result delete_outcome_error(const struct delete_outcome *outcome,
 
 /**
  * Writes a one-line English explanation of the outcome: for a failure,
- * what went wrong, the HTTP status, the vendor's message and what to do.
- * It never contains a credential. Owned by the outcome.
+ * what went wrong, the HTTP status, the vendor's message and what to do;
+ * for a scheduled erasure, that it is not deleted yet, what the vendor
+ * does and by when. It never contains a credential. Owned by the outcome.
  */
 DELETE_MUST_USE
 enum delete_result delete_outcome_message(const struct delete_outcome *outcome,
@@ -683,7 +754,7 @@ enum delete_result delete_outcome_message(const struct delete_outcome *outcome,
 /**
  * Writes the HTTP status of the last answer of a failed deletion;
  * `DELETE_RESULT_ABSENT` when none was received (a timeout, a connection
- * failure) and for deletions.
+ * failure), for deletions and for scheduled erasures.
  */
 DELETE_MUST_USE
 enum delete_result delete_outcome_http_status(const struct delete_outcome *outcome,
@@ -701,7 +772,8 @@ enum delete_result delete_outcome_vendor_message(const struct delete_outcome *ou
 
 /**
  * Writes how many audit ids the vendor reported deleted (HyperVerge's
- * `deletedAudits`; always 0 for Jumio and for failures).
+ * `deletedAudits`; always 0 for Jumio, for scheduled erasures and for
+ * failures).
  */
 DELETE_MUST_USE
 enum delete_result delete_outcome_audit_count(const struct delete_outcome *outcome,
@@ -735,7 +807,7 @@ enum delete_result delete_outcome_attempts(const struct delete_outcome *outcome,
 
 /**
  * Writes how the deletion was confirmed; `DELETE_RESULT_ABSENT` when the
- * transaction was not deleted.
+ * transaction was not deleted (a failure, or a scheduled erasure).
  */
 DELETE_MUST_USE
 enum delete_result delete_outcome_confirmed_by(const struct delete_outcome *outcome,
@@ -749,11 +821,52 @@ enum delete_result delete_outcome_confirmed_by(const struct delete_outcome *outc
  * when such an attempt came before the cancel. Delete it again with `delete_client_delete_resumed` (or
  * run the batch again with the same journal): a 404 then counts as
  * deleted, `DELETE_CONFIRMED_BY_ABSENCE` (erased by the earlier attempt,
- * or never present at that endpoint). False for deletions.
+ * or never present at that endpoint). False for deletions and scheduled
+ * erasures.
  */
 DELETE_MUST_USE
 enum delete_result delete_outcome_in_doubt(const struct delete_outcome *outcome,
                                            bool *in_doubt_out);
+
+/**
+ * Writes what the vendor does to complete a scheduled erasure and when,
+ * as its documentation says: one English sentence, such as "Veriff
+ * deletes the session's data within 12 hours.". `DELETE_RESULT_ABSENT`
+ * unless the outcome is `DELETE_OUTCOME_SCHEDULED`. Owned by the outcome.
+ */
+DELETE_MUST_USE
+enum delete_result delete_outcome_completes(const struct delete_outcome *outcome,
+                                            const char **completes_out);
+
+/**
+ * Writes the longest time, in seconds, the vendor documents for completing
+ * a scheduled erasure (Veriff: 43200, 12 hours; Stripe: 345600, four
+ * days), counted from its answer. `DELETE_RESULT_ABSENT` when the vendor
+ * documents no bound, and unless the outcome is `DELETE_OUTCOME_SCHEDULED`.
+ */
+DELETE_MUST_USE
+enum delete_result delete_outcome_within_secs(const struct delete_outcome *outcome,
+                                              uint64_t *seconds_out);
+
+/**
+ * Writes the vendor's own date for completing a scheduled erasure, as the
+ * vendor wrote it (Onfido's `delete_at`). `DELETE_RESULT_ABSENT` when the
+ * vendor gave none, and unless the outcome is `DELETE_OUTCOME_SCHEDULED`.
+ * Owned by the outcome.
+ */
+DELETE_MUST_USE
+enum delete_result delete_outcome_until(const struct delete_outcome *outcome,
+                                        const char **until_out);
+
+/**
+ * Writes the vendor's own state of a scheduled erasure (Stripe's
+ * `redaction.status`, such as `"processing"`). `DELETE_RESULT_ABSENT` when
+ * the vendor gave none, and unless the outcome is
+ * `DELETE_OUTCOME_SCHEDULED`. Owned by the outcome.
+ */
+DELETE_MUST_USE
+enum delete_result delete_outcome_vendor_status(const struct delete_outcome *outcome,
+                                                const char **status_out);
 
 /**
  * Makes batch options with the defaults: 8 workers, no rate limit, no
@@ -830,7 +943,7 @@ enum delete_result delete_batch_options_set_cancel(struct delete_batch_options *
  * `DELETE_RESULT_NULL_ARGUMENT`, a malformed one
  * `DELETE_RESULT_INVALID_REFERENCE`, and then nothing is sent. Failed
  * items do not fail the call: `DELETE_RESULT_OK` means the batch ran, and
- * `*report_out` counts what was deleted, not found and failed. Journal
+ * `*report_out` counts what was deleted, scheduled, not found and failed. Journal
  * problems are `DELETE_RESULT_JOURNAL_*` codes. Free the report with
  * `delete_batch_report_free`.
  */
@@ -999,7 +1112,9 @@ enum delete_result delete_request_body(const struct delete_request *request,
  * (NULL when 0), into an outcome, exactly as `delete_client_delete` would
  * for one attempt. Every answer gives an outcome: a 404 is
  * `DELETE_RESULT_NOT_FOUND`, a 429 `DELETE_RESULT_RATE_LIMITED` with its
- * `Retry-After`, a HyperVerge 200 counts only if its body says success.
+ * `Retry-After`, a HyperVerge 200 counts only if its body says success,
+ * and an answer accepting an erasure the vendor completes later is
+ * `DELETE_OUTCOME_SCHEDULED` (see `delete_outcome_status`), never deleted.
  * Returns `DELETE_RESULT_INVALID_ARGUMENT` for a status outside 100-999
  * or a header HTTP does not allow. Free the outcome with
  * `delete_outcome_free`.

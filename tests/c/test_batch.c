@@ -19,7 +19,9 @@ static bool on_progress(void *user_data, const delete_progress *progress) {
     unsigned long seen = atomic_load(&log->most_done);
     while (done > seen && !atomic_compare_exchange_weak(&log->most_done, &seen, done)) {
     }
-    CHECK(progress->done == progress->deleted + progress->not_found + progress->failed);
+    CHECK(progress->done ==
+          progress->deleted + progress->scheduled + progress->not_found + progress->failed);
+    CHECK(progress->scheduled == 0); /* Jumio and HyperVerge erase at once */
     return log->cancel_after == 0 || calls < log->cancel_after;
 }
 
@@ -80,6 +82,7 @@ static void test_batch_with_journal(const char *url) {
     CHECK(count(report, DELETE_BATCH_COUNT_DELETED_BY_RESPONSE) == 20);
     CHECK(count(report, DELETE_BATCH_COUNT_DELETED_BY_ABSENCE) == 0);
     CHECK(count(report, DELETE_BATCH_COUNT_NOT_FOUND) == 2);
+    CHECK(count(report, DELETE_BATCH_COUNT_SCHEDULED) == 0);
     CHECK(count(report, DELETE_BATCH_COUNT_FAILED) == 0);
     CHECK(count(report, DELETE_BATCH_COUNT_IN_DOUBT) == 0);
     CHECK(count(report, DELETE_BATCH_COUNT_SKIPPED) == 0);
@@ -133,6 +136,57 @@ static void test_batch_with_journal(const char *url) {
     OK(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_SCAN, NULL, 0, NULL, &report));
     CHECK(count(report, DELETE_BATCH_COUNT_DELETED) == 0);
     delete_batch_report_free(report);
+    delete_client_free(client);
+}
+
+/* A journal whose outcome line says "scheduled", as a vendor that erases
+ * later leaves it (Jumio never does, so the test writes it): a resume reads
+ * it, sends nothing for that item, and counts it neither deleted nor
+ * scheduled again. */
+static void test_scheduled_in_journal(const char *url) {
+    static const char deleted[] = "\"result\":\"deleted\",\"confirmed_by\":\"response\",\"audits\":0";
+    static const char scheduled[] = "\"result\":\"scheduled\",\"within_secs\":43200";
+    delete_client *client = test_client(url, 1);
+    delete_batch_options *options = NULL;
+    delete_batch_report *report = NULL;
+    const char *references[] = {"ref-0160", "ref-0161"};
+    char journal[512], text[8192], edited[8192];
+
+    journal_path(journal, sizeof journal, "scheduled.journal");
+    OK(delete_batch_options_new(&options));
+    OK(delete_batch_options_set_journal(options, journal));
+    OK(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_SCAN, references, 2, options,
+                                 &report));
+    CHECK(count(report, DELETE_BATCH_COUNT_DELETED) == 2);
+    CHECK(count(report, DELETE_BATCH_COUNT_SCHEDULED) == 0);
+    delete_batch_report_free(report);
+
+    /* The first item's outcome becomes "scheduled". */
+    FILE *file = fopen(journal, "r");
+    CHECK(file != NULL);
+    size_t length = fread(text, 1, sizeof text - 1, file);
+    CHECK(feof(file));
+    fclose(file);
+    text[length] = '\0';
+    char *at = strstr(text, deleted);
+    CHECK(at != NULL);
+    int written = snprintf(edited, sizeof edited, "%.*s%s%s", (int)(at - text), text, scheduled,
+                           at + strlen(deleted));
+    CHECK(written > 0 && (size_t)written < sizeof edited);
+    file = fopen(journal, "w");
+    CHECK(file != NULL);
+    CHECK(fwrite(edited, 1, (size_t)written, file) == (size_t)written);
+    CHECK(fclose(file) == 0);
+
+    OK(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_SCAN, references, 2, options,
+                                 &report));
+    CHECK(count(report, DELETE_BATCH_COUNT_SKIPPED) == 2);
+    CHECK(count(report, DELETE_BATCH_COUNT_ATTEMPTS) == 0);
+    CHECK(count(report, DELETE_BATCH_COUNT_DELETED) == 0);
+    CHECK(count(report, DELETE_BATCH_COUNT_SCHEDULED) == 0);
+    CHECK(count(report, DELETE_BATCH_COUNT_FAILED) == 0);
+    delete_batch_report_free(report);
+    delete_batch_options_free(options);
     delete_client_free(client);
 }
 
@@ -241,6 +295,8 @@ static void test_failures(void) {
     CHECK(value == 3);
     OK(delete_batch_report_failed_kind(report, DELETE_RESULT_NOT_FOUND, &value));
     CHECK(value == 0);
+    OK(delete_batch_report_failed_kind(report, DELETE_RESULT_NOT_DELETABLE_YET, &value));
+    CHECK(value == 0);
     value = 99;
     EXPECT(delete_batch_report_failed_kind(report, DELETE_RESULT_OK, &value),
            DELETE_RESULT_INVALID_ARGUMENT);
@@ -280,6 +336,7 @@ int main(void) {
     const char *url = test_env("DELETE_TEST_URL");
     test_options();
     test_batch_with_journal(url);
+    test_scheduled_in_journal(url);
     test_rejected_batches(url);
     test_cancel(url);
     test_failures();

@@ -36,6 +36,8 @@ static void test_result_messages(void) {
         DELETE_RESULT_CONNECT,
         DELETE_RESULT_TLS,
         DELETE_RESULT_IO,
+        DELETE_RESULT_CANCELLED,
+        DELETE_RESULT_NOT_DELETABLE_YET,
         DELETE_RESULT_INVALID_BATCH_OPTIONS,
         DELETE_RESULT_JOURNAL_IO,
         DELETE_RESULT_JOURNAL_CORRUPT,
@@ -50,6 +52,12 @@ static void test_result_messages(void) {
     }
     CHECK(strcmp(delete_result_message(DELETE_RESULT_OK), "ok") == 0);
     CHECK(DELETE_RESULT_OK == 0 && DELETE_RESULT_PANIC == 3 && DELETE_RESULT_NOT_FOUND == 102);
+    CHECK(DELETE_RESULT_NOT_DELETABLE_YET == 114);
+    const char *not_yet = delete_result_message(DELETE_RESULT_NOT_DELETABLE_YET);
+    CHECK(strstr(not_yet, "retry later") != NULL);
+    CHECK(DELETE_OUTCOME_DELETED == 1 && DELETE_OUTCOME_SCHEDULED == 2 &&
+          DELETE_OUTCOME_FAILED == 3);
+    CHECK(DELETE_CONFIRMED_BY_RECHECK == 3 && DELETE_BATCH_COUNT_SCHEDULED == 11);
 }
 
 static void test_builder_errors(void) {
@@ -152,6 +160,24 @@ static void test_builder_errors(void) {
     delete_outcome_free(NULL);
 }
 
+/* The status of an outcome, and the accessors of a scheduled erasure,
+ * which answer DELETE_RESULT_ABSENT and write nothing for any other. */
+static void check_status(const delete_outcome *outcome, delete_status want) {
+    delete_status status = DELETE_OUTCOME_SCHEDULED;
+    const char *text = SENTINEL;
+    uint64_t seconds = 7;
+
+    OK(delete_outcome_status(outcome, &status));
+    CHECK(status == want);
+    CHECK(status != DELETE_OUTCOME_SCHEDULED);
+    EXPECT(delete_outcome_completes(outcome, &text), DELETE_RESULT_ABSENT);
+    EXPECT(delete_outcome_until(outcome, &text), DELETE_RESULT_ABSENT);
+    EXPECT(delete_outcome_vendor_status(outcome, &text), DELETE_RESULT_ABSENT);
+    CHECK(text == SENTINEL);
+    EXPECT(delete_outcome_within_secs(outcome, &seconds), DELETE_RESULT_ABSENT);
+    CHECK(seconds == 7);
+}
+
 /* Every accessor of a deletion confirmed by the vendor's answer. */
 static void check_deleted(const delete_outcome *outcome, size_t audits) {
     bool deleted = false, in_doubt = true;
@@ -164,6 +190,7 @@ static void check_deleted(const delete_outcome *outcome, size_t audits) {
 
     OK(delete_outcome_deleted(outcome, &deleted));
     CHECK(deleted);
+    check_status(outcome, DELETE_OUTCOME_DELETED);
     CHECK(test_error(outcome) == DELETE_RESULT_OK);
     OK(delete_outcome_confirmed_by(outcome, &confirmed_by));
     CHECK(confirmed_by == DELETE_CONFIRMED_BY_RESPONSE);
@@ -201,6 +228,7 @@ static void check_failed(const delete_outcome *outcome, delete_result kind, int 
 
     OK(delete_outcome_deleted(outcome, &deleted));
     CHECK(!deleted);
+    check_status(outcome, DELETE_OUTCOME_FAILED);
     if (test_error(outcome) != kind) {
         OK(delete_outcome_message(outcome, &text));
         fprintf(stderr, "expected %s, got: %s\n", delete_result_message(kind), text);
@@ -337,6 +365,17 @@ static void test_rejected_before_sending(const char *url) {
     uint64_t wait;
     uint32_t attempts;
     delete_confirmed_by confirmed_by;
+    delete_status outcome_status;
+    EXPECT(delete_outcome_status(NULL, &outcome_status), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_outcome_status(outcome, NULL), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_outcome_completes(NULL, &text), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_outcome_completes(outcome, NULL), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_outcome_within_secs(NULL, &wait), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_outcome_within_secs(outcome, NULL), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_outcome_until(NULL, &text), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_outcome_until(outcome, NULL), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_outcome_vendor_status(NULL, &text), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_outcome_vendor_status(outcome, NULL), DELETE_RESULT_NULL_ARGUMENT);
     EXPECT(delete_outcome_deleted(NULL, &flag), DELETE_RESULT_NULL_ARGUMENT);
     EXPECT(delete_outcome_deleted(outcome, NULL), DELETE_RESULT_NULL_ARGUMENT);
     EXPECT(delete_outcome_error(NULL, &code), DELETE_RESULT_NULL_ARGUMENT);

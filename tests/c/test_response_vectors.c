@@ -115,6 +115,12 @@ static void run_case(const char *hex_name) {
     if (test_error(outcome) != want_code) {
         fail(name, "another result code", outcome);
     }
+    delete_status outcome_status = DELETE_OUTCOME_SCHEDULED;
+    OK(delete_outcome_status(outcome, &outcome_status));
+    if (outcome_status != (want_code == DELETE_RESULT_OK ? DELETE_OUTCOME_DELETED
+                                                         : DELETE_OUTCOME_FAILED)) {
+        fail(name, "another status", outcome);
+    }
     bool in_doubt = !want_in_doubt;
     OK(delete_outcome_in_doubt(outcome, &in_doubt));
     if (in_doubt != want_in_doubt) {

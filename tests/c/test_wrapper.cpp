@@ -52,6 +52,10 @@ void test_delete(const std::string &url) {
     const auto c = client(url);
     auto outcome = c.delete_one(DELETE_PRODUCT_JUMIO_SCAN, "ref-0000");
     CHECK(outcome.deleted());
+    CHECK(outcome.status() == DELETE_OUTCOME_DELETED);
+    CHECK(!outcome.scheduled());
+    CHECK(!outcome.completes() && !outcome.within() && !outcome.until());
+    CHECK(!outcome.vendor_status());
     CHECK(outcome.error() == DELETE_RESULT_OK);
     CHECK(outcome.confirmed_by() == DELETE_CONFIRMED_BY_RESPONSE);
     CHECK(outcome.attempts() == 1);
@@ -67,6 +71,8 @@ void test_delete(const std::string &url) {
 
     auto again = c.delete_one(DELETE_PRODUCT_JUMIO_SCAN, "ref-0000");
     CHECK(!again.deleted());
+    CHECK(again.status() == DELETE_OUTCOME_FAILED && !again.scheduled());
+    CHECK(!again.completes() && !again.within());
     CHECK(again.error() == DELETE_RESULT_NOT_FOUND);
     CHECK(again.http_status() == 404);
     CHECK(!again.confirmed_by());
@@ -132,6 +138,7 @@ void test_batch(const std::string &url) {
     auto report = c.delete_many(DELETE_PRODUCT_JUMIO_SCAN, references, options);
     CHECK(report.count(DELETE_BATCH_COUNT_DELETED) == 10);
     CHECK(report.count(DELETE_BATCH_COUNT_NOT_FOUND) == 1);
+    CHECK(report.count(DELETE_BATCH_COUNT_SCHEDULED) == 0);
     CHECK(report.failed_kind(DELETE_RESULT_SERVER) == 0);
     CHECK(report.failures().empty());
     CHECK(!report.cancelled());

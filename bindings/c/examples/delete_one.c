@@ -8,8 +8,9 @@
  * HYPERVERGE_APP_ID, HYPERVERGE_APP_KEY. IDV_DELETE_BASE_URL (optional)
  * sends requests elsewhere, such as the emulator: http://127.0.0.1:PORT.
  *
- * Exit status: 0 deleted, 1 not deleted (not found or failed), 2 usage or
- * configuration error.
+ * Exit status: 0 deleted, or scheduled (accepted by a vendor that erases
+ * later: the message says so, never "deleted"), 1 not found or failed, 2
+ * usage or configuration error.
  *
  * Build: cc -std=c11 delete_one.c $(pkg-config --cflags --libs delete) */
 #include <stdio.h>
@@ -85,16 +86,19 @@ int main(int argc, char **argv) {
         return fail(reference, rc); /* nothing was sent */
     }
 
-    bool deleted = false;
+    delete_status outcome_status = DELETE_OUTCOME_FAILED;
     const char *message = NULL;
     uint32_t attempts = 0;
     int status = 1;
-    if (delete_outcome_deleted(outcome, &deleted) == DELETE_RESULT_OK &&
+    if (delete_outcome_status(outcome, &outcome_status) == DELETE_RESULT_OK &&
         delete_outcome_message(outcome, &message) == DELETE_RESULT_OK &&
         delete_outcome_attempts(outcome, &attempts) == DELETE_RESULT_OK) {
         printf("%s: %s (%u attempt%s)\n", reference, message, (unsigned)attempts,
                attempts == 1 ? "" : "s");
-        status = deleted ? 0 : 1;
+        status = outcome_status == DELETE_OUTCOME_DELETED ||
+                         outcome_status == DELETE_OUTCOME_SCHEDULED
+                     ? 0
+                     : 1;
     }
     delete_outcome_free(outcome);
     delete_client_free(client);

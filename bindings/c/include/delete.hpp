@@ -78,13 +78,25 @@ std::optional<T> optional(F read) {
 /// The version of the loaded libdelete.
 inline std::string_view version() { return delete_version(); }
 
-/// How one deletion ended. Movable, not copyable; strings it hands out live
-/// as long as it does.
+/// How one deletion ended: deleted, scheduled by the vendor for later, or
+/// failed (status()). Movable, not copyable; strings it hands out live as
+/// long as it does.
 class Outcome {
 public:
+    /// DELETE_OUTCOME_DELETED, DELETE_OUTCOME_SCHEDULED or DELETE_OUTCOME_FAILED.
+    delete_status status() const { return read<delete_status>(delete_outcome_status); }
+    /// True only when the vendor no longer holds the data: false for a
+    /// scheduled erasure.
     bool deleted() const { return read<bool>(delete_outcome_deleted); }
-    /// DELETE_RESULT_OK if deleted, otherwise the kind of failure.
-    delete_result error() const { return read<delete_result>(delete_outcome_error); }
+    /// True when the vendor accepted the erasure and completes it later: a
+    /// success, but not a deletion (see completes(), within(), until()).
+    bool scheduled() const { return status() == DELETE_OUTCOME_SCHEDULED; }
+    /// DELETE_RESULT_OK if deleted, otherwise the kind of failure; none for
+    /// a scheduled erasure, which neither failed nor is deleted yet.
+    std::optional<delete_result> error() const {
+        return detail::optional<delete_result>(
+            [&](delete_result *out) { return delete_outcome_error(get(), out); });
+    }
     std::string_view message() const { return read<const char *>(delete_outcome_message); }
     std::optional<std::uint16_t> http_status() const {
         return detail::optional<std::uint16_t>(
@@ -117,6 +129,21 @@ public:
             [&](delete_confirmed_by *out) { return delete_outcome_confirmed_by(get(), out); });
     }
     bool in_doubt() const { return read<bool>(delete_outcome_in_doubt); }
+    /// What the vendor does to complete a scheduled erasure, and when.
+    std::optional<std::string_view> completes() const { return text(delete_outcome_completes); }
+    /// The longest the vendor documents for completing a scheduled erasure.
+    std::optional<std::chrono::seconds> within() const {
+        auto seconds = detail::optional<std::uint64_t>(
+            [&](std::uint64_t *out) { return delete_outcome_within_secs(get(), out); });
+        if (!seconds) return std::nullopt;
+        return std::chrono::seconds(static_cast<std::chrono::seconds::rep>(*seconds));
+    }
+    /// The vendor's own date for completing a scheduled erasure.
+    std::optional<std::string_view> until() const { return text(delete_outcome_until); }
+    /// The vendor's own state of a scheduled erasure (Stripe: "processing").
+    std::optional<std::string_view> vendor_status() const {
+        return text(delete_outcome_vendor_status);
+    }
     const delete_outcome *get() const noexcept { return handle_.get(); }
 
 private:
@@ -128,6 +155,13 @@ private:
         T value{};
         detail::check(accessor(get(), &value));
         return value;
+    }
+    std::optional<std::string_view> text(
+        delete_result (*accessor)(const delete_outcome *, const char **)) const {
+        auto value = detail::optional<const char *>(
+            [&](const char **out) { return accessor(get(), out); });
+        if (!value) return std::nullopt;
+        return std::string_view(*value);
     }
     detail::Handle<delete_outcome, delete_outcome_free> handle_;
 };
@@ -236,7 +270,8 @@ public:
     static ClientBuilder builder();
 
     /// Deletes one transaction (C: delete_client_delete). Throws only when
-    /// nothing was sent; a failed deletion is an Outcome: check deleted().
+    /// nothing was sent; a failed deletion is an Outcome: check status()
+    /// or deleted().
     Outcome delete_one(delete_product product, const std::string &reference) const {
         delete_outcome *outcome = nullptr;
         detail::check(delete_client_delete(get(), product, reference.c_str(), &outcome));

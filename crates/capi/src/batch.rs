@@ -19,9 +19,10 @@ use crate::result::delete_result::{self, *};
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct delete_progress {
-    /// Items finished in this run: deleted, not found or failed.
+    /// Items finished in this run: deleted, scheduled, not found or failed.
     pub done: u64,
-    /// Items deleted (confirmed by the vendor's answer or by absence).
+    /// Items deleted (confirmed by the vendor's answer or by absence);
+    /// never the scheduled ones.
     pub deleted: u64,
     /// Items the vendor does not hold (404).
     pub not_found: u64,
@@ -31,6 +32,9 @@ pub struct delete_progress {
     pub in_flight: u64,
     /// Items skipped because the journal has their outcome.
     pub skipped: u64,
+    /// Items the vendor accepted to erase later (not counted in
+    /// `deleted`). Added after `skipped`, as new fields are.
+    pub scheduled: u64,
 }
 
 /// Called after each finished item of a batch, from the batch's worker
@@ -44,7 +48,7 @@ pub type delete_progress_callback =
 /// Which number `delete_batch_report_count` reads: one of the
 /// `DELETE_BATCH_COUNT_*` constants.
 pub type delete_batch_count = u32;
-/// Items deleted, by response or by absence.
+/// Items deleted, by response or by absence (never the scheduled ones).
 pub const DELETE_BATCH_COUNT_DELETED: delete_batch_count = 1;
 /// Items deleted, confirmed by a 2xx answer.
 pub const DELETE_BATCH_COUNT_DELETED_BY_RESPONSE: delete_batch_count = 2;
@@ -70,6 +74,10 @@ pub const DELETE_BATCH_COUNT_ATTEMPTS: delete_batch_count = 9;
 /// lifetime when all goes well, none when the client already held a fresh
 /// one (not counted in `DELETE_BATCH_COUNT_ATTEMPTS`).
 pub const DELETE_BATCH_COUNT_TOKEN_REQUESTS: delete_batch_count = 10;
+/// Items the vendor accepted to erase later (Onfido's archive, Stripe's
+/// `processing`, Veriff's 12 hours): a success, never counted in
+/// `DELETE_BATCH_COUNT_DELETED`.
+pub const DELETE_BATCH_COUNT_SCHEDULED: delete_batch_count = 11;
 
 /// How to run a batch: concurrency, rate limit, journal and progress
 /// callback. Not thread-safe; free it with `delete_batch_options_free`.
@@ -104,6 +112,7 @@ impl Callback {
             failed: progress.failed,
             in_flight: progress.in_flight,
             skipped: progress.skipped,
+            scheduled: progress.scheduled,
         };
         (self.function)(self.user_data, &snapshot)
     }
@@ -244,7 +253,7 @@ pub extern "C" fn delete_batch_options_set_cancel(
 /// `DELETE_RESULT_NULL_ARGUMENT`, a malformed one
 /// `DELETE_RESULT_INVALID_REFERENCE`, and then nothing is sent. Failed
 /// items do not fail the call: `DELETE_RESULT_OK` means the batch ran, and
-/// `*report_out` counts what was deleted, not found and failed. Journal
+/// `*report_out` counts what was deleted, scheduled, not found and failed. Journal
 /// problems are `DELETE_RESULT_JOURNAL_*` codes. Free the report with
 /// `delete_batch_report_free`.
 #[must_use]
@@ -354,6 +363,7 @@ pub extern "C" fn delete_batch_report_count(
             DELETE_BATCH_COUNT_RESUMED_IN_DOUBT => report.resumed_in_doubt,
             DELETE_BATCH_COUNT_ATTEMPTS => report.attempts,
             DELETE_BATCH_COUNT_TOKEN_REQUESTS => report.token_requests,
+            DELETE_BATCH_COUNT_SCHEDULED => report.scheduled,
             _ => return Err(DELETE_RESULT_INVALID_ARGUMENT),
         });
         Ok(())
@@ -436,4 +446,60 @@ pub extern "C" fn delete_batch_report_failure(
         error.write(delete_result::from_kind(failure.error.kind()));
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// No vendor schedules an erasure through libdelete yet: a hand-made
+    /// report shows the count is its own and never in `DELETED`.
+    #[test]
+    fn scheduled_items_are_counted_apart_from_deleted() {
+        let mut report = BatchReport::default();
+        report.deleted_by_response = 2;
+        report.scheduled = 3;
+        let handle = into_handle(delete_batch_report { report });
+        let count = |which| {
+            let mut count = u64::MAX;
+            assert_eq!(
+                delete_batch_report_count(handle, which, &mut count),
+                DELETE_RESULT_OK
+            );
+            count
+        };
+        assert_eq!(count(DELETE_BATCH_COUNT_SCHEDULED), 3);
+        assert_eq!(count(DELETE_BATCH_COUNT_DELETED), 2);
+        assert_eq!(count(DELETE_BATCH_COUNT_DELETED_BY_RESPONSE), 2);
+        let mut count = 0;
+        assert_eq!(
+            delete_batch_report_count(handle, DELETE_BATCH_COUNT_SCHEDULED + 1, &mut count),
+            DELETE_RESULT_INVALID_ARGUMENT
+        );
+        delete_batch_report_free(handle);
+    }
+
+    extern "C" fn record(user_data: *mut c_void, progress: *const delete_progress) -> bool {
+        // SAFETY: the test passes a `delete_progress` as user data, and
+        // libdelete a valid snapshot.
+        unsafe { *user_data.cast::<delete_progress>() = *progress };
+        true
+    }
+
+    #[test]
+    fn progress_passes_on_the_scheduled_count() {
+        let mut seen = delete_progress::default();
+        let callback = Callback {
+            function: record,
+            user_data: (&raw mut seen).cast(),
+        };
+        let mut progress = Progress::default();
+        progress.done = 5;
+        progress.deleted = 1;
+        progress.scheduled = 4;
+        assert!(callback.call(&progress));
+        assert_eq!(seen.done, 5);
+        assert_eq!(seen.deleted, 1);
+        assert_eq!(seen.scheduled, 4);
+    }
 }

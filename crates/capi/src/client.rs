@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use idv_delete_blocking::core::Credentials;
 use idv_delete_blocking::{
-    Client, DeleteError, DeleteIntent, Deleted, Endpoint, HyperVergeCredentials, JumioCredentials,
+    Client, DeleteError, DeleteIntent, Endpoint, Erasure, HyperVergeCredentials, JumioCredentials,
     JumioPlatformCredentials, JumioProduct, PlatformResource, Region, RetryPolicy, Target, Vendor,
 };
 
@@ -484,7 +484,8 @@ pub extern "C" fn delete_client_free(client: *mut delete_client) {
 /// configured. Blocks, sleeping between attempts.
 ///
 /// `DELETE_RESULT_OK` means the deletion ran and `*outcome_out` says how it
-/// ended: **it does not mean deleted**. Ask `delete_outcome_deleted` or
+/// ended: **it does not mean deleted**. Ask `delete_outcome_status`
+/// (deleted, scheduled by the vendor for later, or failed) or
 /// `delete_outcome_error` (a 404 is `DELETE_RESULT_NOT_FOUND`, never a
 /// deletion). Any other code means nothing was sent: an unknown product
 /// (`DELETE_RESULT_INVALID_ARGUMENT`), a malformed reference
@@ -573,7 +574,7 @@ fn delete(
     product: delete_product,
     reference: *const c_char,
     outcome_out: *mut *mut delete_outcome,
-    run: impl FnOnce(&Client, &DeleteIntent) -> Result<std::result::Result<Deleted, DeleteError>>,
+    run: impl FnOnce(&Client, &DeleteIntent) -> Result<std::result::Result<Erasure, DeleteError>>,
 ) -> delete_result {
     guard(|| {
         let client = arg(client)?;

@@ -73,6 +73,11 @@ pub enum delete_result {
     /// The deletion was stopped with `delete_cancel_cancel` before it
     /// finished (see `delete_outcome_in_doubt`); run it again to finish it.
     DELETE_RESULT_CANCELLED = 113,
+    /// The vendor will not delete the record yet (Veriff: a session not in
+    /// a completed status, codes 1305 and 1306; Stripe: a session in a
+    /// state it refuses to redact; Persona: 409). Not retried: run it
+    /// again later.
+    DELETE_RESULT_NOT_DELETABLE_YET = 114,
     /// The batch options are unusable (concurrency outside 1-256, a rate
     /// that is not a positive number); nothing was done.
     DELETE_RESULT_INVALID_BATCH_OPTIONS = 200,
@@ -96,7 +101,7 @@ pub enum delete_result {
 use delete_result::*;
 
 /// Every code, for turning a number from C back into a code.
-const ALL: [delete_result; 28] = [
+const ALL: [delete_result; 29] = [
     DELETE_RESULT_OK,
     DELETE_RESULT_NULL_ARGUMENT,
     DELETE_RESULT_INVALID_UTF8,
@@ -119,6 +124,7 @@ const ALL: [delete_result; 28] = [
     DELETE_RESULT_TLS,
     DELETE_RESULT_IO,
     DELETE_RESULT_CANCELLED,
+    DELETE_RESULT_NOT_DELETABLE_YET,
     DELETE_RESULT_INVALID_BATCH_OPTIONS,
     DELETE_RESULT_JOURNAL_IO,
     DELETE_RESULT_JOURNAL_CORRUPT,
@@ -129,7 +135,7 @@ const ALL: [delete_result; 28] = [
 
 /// The one table from the core's error kinds to codes; a test walks
 /// `ErrorKind::ALL` through it.
-const KINDS: [(ErrorKind, delete_result); 14] = [
+const KINDS: [(ErrorKind, delete_result); 15] = [
     (ErrorKind::InvalidReference, DELETE_RESULT_INVALID_REFERENCE),
     (ErrorKind::InvalidConfig, DELETE_RESULT_INVALID_CONFIG),
     (ErrorKind::NotFound, DELETE_RESULT_NOT_FOUND),
@@ -147,6 +153,7 @@ const KINDS: [(ErrorKind, delete_result); 14] = [
     (ErrorKind::Tls, DELETE_RESULT_TLS),
     (ErrorKind::Io, DELETE_RESULT_IO),
     (ErrorKind::Cancelled, DELETE_RESULT_CANCELLED),
+    (ErrorKind::NotDeletableYet, DELETE_RESULT_NOT_DELETABLE_YET),
 ];
 
 impl delete_result {
@@ -215,6 +222,9 @@ impl delete_result {
             DELETE_RESULT_IO => c"the connection broke",
             DELETE_RESULT_CANCELLED => {
                 c"cancelled before it finished (delete_cancel_cancel); run it again to finish it"
+            }
+            DELETE_RESULT_NOT_DELETABLE_YET => {
+                c"the vendor will not delete the record yet (a session still in progress or processing); not retried: retry later"
             }
             DELETE_RESULT_INVALID_BATCH_OPTIONS => {
                 c"invalid batch options (concurrency 1-256, rate above 0); nothing was done"
@@ -286,6 +296,8 @@ mod tests {
         assert_eq!(DELETE_RESULT_UNKNOWN_ERROR as c_uint, 7);
         assert_eq!(DELETE_RESULT_INVALID_REFERENCE as c_uint, 100);
         assert_eq!(DELETE_RESULT_IO as c_uint, 112);
+        assert_eq!(DELETE_RESULT_CANCELLED as c_uint, 113);
+        assert_eq!(DELETE_RESULT_NOT_DELETABLE_YET as c_uint, 114);
         assert_eq!(DELETE_RESULT_JOURNAL_INPUT_CHANGED as c_uint, 203);
         assert_eq!(DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED as c_uint, 205);
     }
@@ -302,5 +314,7 @@ mod tests {
         assert_eq!(unknown.to_str().unwrap(), "unknown delete_result code");
         let not_found = unsafe { CStr::from_ptr(delete_result_message(102)) };
         assert!(not_found.to_str().unwrap().starts_with("not found"));
+        let not_yet = unsafe { CStr::from_ptr(delete_result_message(114)) };
+        assert!(not_yet.to_str().unwrap().ends_with("retry later"));
     }
 }

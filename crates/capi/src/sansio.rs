@@ -195,7 +195,9 @@ pub extern "C" fn delete_request_body(
 /// (NULL when 0), into an outcome, exactly as `delete_client_delete` would
 /// for one attempt. Every answer gives an outcome: a 404 is
 /// `DELETE_RESULT_NOT_FOUND`, a 429 `DELETE_RESULT_RATE_LIMITED` with its
-/// `Retry-After`, a HyperVerge 200 counts only if its body says success.
+/// `Retry-After`, a HyperVerge 200 counts only if its body says success,
+/// and an answer accepting an erasure the vendor completes later is
+/// `DELETE_OUTCOME_SCHEDULED` (see `delete_outcome_status`), never deleted.
 /// Returns `DELETE_RESULT_INVALID_ARGUMENT` for a status outside 100-999
 /// or a header HTTP does not allow. Free the outcome with
 /// `delete_outcome_free`.
