@@ -19,6 +19,19 @@
 //! app_key = "..."
 //! host = "ind.idv.hyperverge.co" # optional
 //!
+//! [onfido]
+//! api_token = "..."
+//!
+//! [persona]
+//! api_key = "..."
+//!
+//! [stripe]
+//! secret_key = "sk_live_..."
+//!
+//! [veriff]
+//! api_key = "..."
+//! shared_secret = "..."
+//!
 //! base_url = "http://127.0.0.1:8080" # optional, for every vendor
 //! ```
 //!
@@ -29,7 +42,8 @@ use std::path::{Path, PathBuf};
 
 use idv_delete_blocking::core::Credentials;
 use idv_delete_blocking::{
-    HyperVergeCredentials, JumioCredentials, JumioPlatformCredentials, Region, Vendor,
+    HyperVergeCredentials, JumioCredentials, JumioPlatformCredentials, OnfidoCredentials,
+    PersonaCredentials, Region, StripeCredentials, Vendor, VeriffCredentials,
 };
 use serde::Deserialize;
 
@@ -45,6 +59,35 @@ pub struct FileConfig {
     #[serde(rename = "jumio-platform")]
     jumio_platform: Option<JumioPlatformSection>,
     hyperverge: Option<HypervergeSection>,
+    onfido: Option<OnfidoSection>,
+    persona: Option<PersonaSection>,
+    stripe: Option<StripeSection>,
+    veriff: Option<VeriffSection>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OnfidoSection {
+    api_token: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PersonaSection {
+    api_key: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StripeSection {
+    secret_key: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VeriffSection {
+    api_key: Option<String>,
+    shared_secret: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -165,7 +208,76 @@ impl Config {
             Vendor::Jumio => self.jumio()?.into(),
             Vendor::JumioPlatform => self.jumio_platform()?.into(),
             Vendor::HyperVerge => self.hyperverge()?.into(),
+            Vendor::Onfido | Vendor::Persona | Vendor::Stripe | Vendor::Veriff => {
+                self.keyed(vendor)?
+            }
         })
+    }
+
+    /// The credentials of the vendors that take API keys: each part from
+    /// its environment variable, else the file's section.
+    fn keyed(&self, vendor: Vendor) -> Result<Credentials, Failure> {
+        let f = &self.file;
+        let (name, parts, file_keys): (&str, Vec<(&str, Option<&str>)>, &str) = match vendor {
+            Vendor::Onfido => (
+                "Onfido",
+                vec![(
+                    "ONFIDO_API_TOKEN",
+                    f.onfido.as_ref().and_then(|s| s.api_token.as_deref()),
+                )],
+                "api_token under [onfido]",
+            ),
+            Vendor::Persona => (
+                "Persona",
+                vec![(
+                    "PERSONA_API_KEY",
+                    f.persona.as_ref().and_then(|s| s.api_key.as_deref()),
+                )],
+                "api_key under [persona]",
+            ),
+            Vendor::Stripe => (
+                "Stripe",
+                vec![(
+                    "STRIPE_SECRET_KEY",
+                    f.stripe.as_ref().and_then(|s| s.secret_key.as_deref()),
+                )],
+                "secret_key under [stripe]",
+            ),
+            _ => (
+                "Veriff",
+                vec![
+                    (
+                        "VERIFF_API_KEY",
+                        f.veriff.as_ref().and_then(|s| s.api_key.as_deref()),
+                    ),
+                    (
+                        "VERIFF_SHARED_SECRET",
+                        f.veriff.as_ref().and_then(|s| s.shared_secret.as_deref()),
+                    ),
+                ],
+                "api_key and shared_secret under [veriff]",
+            ),
+        };
+        let values: Vec<Option<String>> = parts
+            .iter()
+            .map(|(variable, file)| pick(variable, *file))
+            .collect();
+        if values.iter().any(Option::is_none) {
+            let absent: Vec<(bool, &str)> = parts
+                .iter()
+                .zip(&values)
+                .map(|((variable, _), value)| (value.is_none(), *variable))
+                .collect();
+            return Err(self.missing(name, &absent, file_keys));
+        }
+        let values: Vec<String> = values.into_iter().flatten().collect();
+        let credentials: Result<Credentials, _> = match vendor {
+            Vendor::Onfido => OnfidoCredentials::new(&values[0]).map(Credentials::from),
+            Vendor::Persona => PersonaCredentials::new(&values[0]).map(Credentials::from),
+            Vendor::Stripe => StripeCredentials::new(&values[0]).map(Credentials::from),
+            _ => VeriffCredentials::new(&values[0], &values[1]).map(Credentials::from),
+        };
+        credentials.map_err(|e| Failure::config(e.to_string()))
     }
 
     /// Jumio credentials from `JUMIO_API_TOKEN`, `JUMIO_API_SECRET`,

@@ -252,7 +252,11 @@ impl JournalState {
                 "position {position} names another item than an earlier line"
             ));
         }
-        if self.status(position).is_final() {
+        // A scheduled erasure is final for a run, but a recheck appends
+        // what the vendor later said: deleted, or still scheduled.
+        let recheck = self.status(position) == ItemStatus::Scheduled
+            && matches!(next, SCHEDULED | DELETED_BY_RECHECK);
+        if self.status(position).is_final() && !recheck {
             return Err(format!(
                 "a record for position {position} after its final outcome"
             ));
