@@ -106,9 +106,7 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
             let host = match target {
                 Target::Jumio { product, region } => jumio_host(product, region),
                 Target::HyperVerge => HYPERVERGE_HOST,
-                Target::JumioPlatform { .. } => {
-                    unreachable!("target() draws no Jumio Platform target")
-                }
+                _ => unreachable!("target() draws only Netverify v2 and HyperVerge targets"),
             };
             (String::new(), host.to_owned())
         }
