@@ -29,7 +29,7 @@ use std::time::Duration;
 use idv_delete_blocking::journal::{
     ItemStatus, JournalError, JournalOutcome, JournalState, Record, Run, RunEnd,
 };
-use idv_delete_blocking::JournalReader;
+use idv_delete_blocking::{ConfirmedBy, JournalReader};
 use serde_json::{json, Value};
 
 use crate::args::Output;
@@ -230,6 +230,8 @@ fn list_items<W: Write>(
     };
     // The last record of each failed or in-doubt item.
     let mut open: BTreeMap<u64, Line> = BTreeMap::new();
+    // The last record of each scheduled item (rechecks append records).
+    let mut rechecked: BTreeMap<u64, Line> = BTreeMap::new();
     for record in JournalReader::open(path)? {
         let line = match record? {
             Record::Outcome(outcome) => {
@@ -278,10 +280,20 @@ fn list_items<W: Write>(
             ItemStatus::Failed { .. } | ItemStatus::InDoubt => {
                 open.insert(line.position, line);
             }
+            // A scheduled item may have later records from rechecks: its
+            // last one is its outcome.
+            ItemStatus::Scheduled | ItemStatus::Deleted(ConfirmedBy::Recheck)
+                if matches!(line.result, SCHEDULED | "deleted") =>
+            {
+                rechecked.insert(line.position, line);
+            }
             // A final outcome is shown once, from its own record.
             _ if line.result == "in_doubt" || line.result == "failed" => {}
             _ => out.line(&line).map_err(io_error)?,
         }
+    }
+    for line in rechecked.into_values() {
+        out.line(&line).map_err(io_error)?;
     }
     for (position, mut line) in open {
         if state.status(position) == ItemStatus::InDoubt && line.result != "in_doubt" {

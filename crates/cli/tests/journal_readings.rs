@@ -52,6 +52,9 @@ fn client() -> Client {
     Client::builder()
         .jumio(JumioCredentials::new("token", "secret", "Acme KYC-Cleaner/1.0").unwrap())
         .hyperverge(HyperVergeCredentials::new("appid", "appkey").unwrap())
+        .credentials(idv_delete_blocking::OnfidoCredentials::new("token").unwrap())
+        .credentials(idv_delete_blocking::StripeCredentials::new("sk_test_x").unwrap())
+        .credentials(idv_delete_blocking::VeriffCredentials::new("key", "secret").unwrap())
         .build()
         .unwrap()
 }
