@@ -1,5 +1,6 @@
 //! The blocking driver of idv-delete: erase identity-verification data at
-//! Jumio and HyperVerge through their delete APIs, one reference at a time
+//! Jumio, HyperVerge, Onfido, Persona, Stripe Identity and Veriff through
+//! their delete APIs, one reference at a time
 //! or millions in a journaled batch.
 //!
 //! It drives the sans-IO [`core`] over [ureq](https://docs.rs/ureq): one
@@ -18,8 +19,8 @@
 //!
 //! ```no_run
 //! use idv_delete_blocking::{
-//!     BatchOptions, Client, ConfirmedBy, DeleteIntent, ErrorKind, JumioCredentials, JumioProduct,
-//!     Region,
+//!     BatchOptions, Client, ConfirmedBy, DeleteIntent, Erasure, ErrorKind, JumioCredentials,
+//!     JumioProduct, Region,
 //! };
 //!
 //! let client = Client::builder()
@@ -33,7 +34,10 @@
 //!     "2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20",
 //! )?;
 //! match client.delete(&intent) {
-//!     Ok(deleted) => assert_eq!(deleted.confirmed_by, ConfirmedBy::Response),
+//!     Ok(Erasure::Deleted(deleted)) => assert_eq!(deleted.confirmed_by, ConfirmedBy::Response),
+//!     // Vendors that erase later (Onfido, Persona, Stripe, Veriff) answer
+//!     // this; `Client::recheck` asks them later whether it completed.
+//!     Ok(Erasure::Scheduled(scheduled)) => println!("{intent}: {}", scheduled.completes),
 //!     Err(e) if e.kind() == ErrorKind::NotFound => println!("{intent} was not found"),
 //!     Err(e) => return Err(e.into()),
 //! }
