@@ -45,42 +45,29 @@ Call = Tuple[str, Callable[[], object]]
 
 LaterClient = Union[idv_delete.Onfido, idv_delete.Persona, idv_delete.Stripe, idv_delete.Veriff]
 
-#: The id fields of the vendors that erase later: the client, its
+#: The clients of the vendors that erase later, by class name.
+LATER_CLIENTS: Dict[str, Callable[[str], LaterClient]] = {
+    "Onfido": lambda url: idv_delete.Onfido(ONFIDO_API_TOKEN, base_url=url),
+    "Persona": lambda url: idv_delete.Persona(PERSONA_API_KEY, base_url=url),
+    "Stripe": lambda url: idv_delete.Stripe(STRIPE_SECRET_KEY, base_url=url),
+    "Veriff": lambda url: idv_delete.Veriff(VERIFF_API_KEY, VERIFF_SHARED_SECRET, base_url=url),
+}
+
+#: The id fields of the vendors that erase later: the client's class, its
 #: single-deletion method and the product the id is of.
-LATER_IDS: Dict[str, Tuple[Callable[[str], LaterClient], str, str]] = {
-    "onfido_applicant_id": (
-        lambda url: idv_delete.Onfido(ONFIDO_API_TOKEN, base_url=url),
-        "delete_applicant",
-        "applicant",
-    ),
-    "persona_inquiry_id": (
-        lambda url: idv_delete.Persona(PERSONA_API_KEY, base_url=url),
-        "delete_inquiry",
-        "inquiry",
-    ),
-    "persona_account_id": (
-        lambda url: idv_delete.Persona(PERSONA_API_KEY, base_url=url),
-        "delete_account",
-        "account",
-    ),
-    "stripe_session_id": (
-        lambda url: idv_delete.Stripe(STRIPE_SECRET_KEY, base_url=url),
-        "delete_verification_session",
-        "verification_session",
-    ),
-    "veriff_session_id": (
-        lambda url: idv_delete.Veriff(VERIFF_API_KEY, VERIFF_SHARED_SECRET, base_url=url),
-        "delete_session",
-        "session",
-    ),
+LATER_IDS: Dict[str, Tuple[str, str, str]] = {
+    "onfido_applicant_id": ("Onfido", "delete_applicant", "applicant"),
+    "persona_inquiry_id": ("Persona", "delete_inquiry", "inquiry"),
+    "persona_account_id": ("Persona", "delete_account", "account"),
+    "stripe_session_id": ("Stripe", "delete_verification_session", "verification_session"),
+    "veriff_session_id": ("Veriff", "delete_session", "session"),
 }
 
 
 def later_id_calls(field: str, value: str, base_url: str) -> List[Call]:
     """Every way a later vendor's client takes an id of `field`."""
-    make, method, product = LATER_IDS[field]
-    client: Any = make(base_url)  # the product names differ by class
-    name = type(client).__name__
+    name, method, product = LATER_IDS[field]
+    client: Any = LATER_CLIENTS[name](base_url)  # the product names differ by class
     return [
         (f"{name}.{method}", lambda: getattr(client, method)(value)),
         (f"{name}.recheck", lambda: client.recheck(value, product=product)),

@@ -39,11 +39,13 @@ use crate::sansio::Request;
 /// - the default `product` of `delete_many`, named as in journals;
 /// - `deletes`: one single-deletion method per product, each a name, its
 ///   id's argument and the product;
+/// - optionally `sans_io build_request` for the sans-IO `build_request`,
+///   and `rechecks recheck` for `recheck` (the vendors that erase later);
 /// - `delete_many`'s docstring, then the class's own methods.
 ///
 /// It writes the constructor (the credentials, then the same keyword
-/// settings for every class), the delete methods, `delete_many` and
-/// `__repr__`.
+/// settings for every class), the delete methods, `delete_many`, the
+/// optional methods and `__repr__`.
 macro_rules! vendor_client {
     (
         $class:ident, $vendor:expr, $credentials:path,
@@ -53,6 +55,8 @@ macro_rules! vendor_client {
         deletes {
             $($(#[$delete_doc:meta])* $delete:ident($id:ident) = $delete_product:literal;)+
         }
+        $(sans_io $build_request:ident,)?
+        $(rechecks $recheck:ident,)?
         $(#[$many_doc:meta])*
         { $($methods:tt)* }
     ) => {
@@ -138,6 +142,45 @@ macro_rules! vendor_client {
                 self.0.repr(py, stringify!($class))
             }
 
+            $(
+                /// The sans-IO half for your own HTTP client (asyncio,
+                /// httpx...): the exact request erasing ``reference`` of
+                /// ``product``, sent by you. Read its answer with
+                /// ``idv_delete.parse_response``. No retries.
+                #[pyo3(signature = (reference, *, product = $product))]
+                fn $build_request(
+                    &self,
+                    py: Python<'_>,
+                    reference: &str,
+                    product: &str,
+                ) -> PyResult<Request> {
+                    self.0.build_request(py, product, reference)
+                }
+            )?
+
+            $(
+                /// Asks the vendor whether the erasure of ``reference`` (of
+                /// ``product``) has completed: ``Deleted`` with
+                /// ``confirmed_by == "recheck"`` once it has, ``Scheduled``
+                /// (with the vendor's date or status) while it has not, or
+                /// ``None`` where the vendor offers no read (Veriff: the
+                /// session is gone at once). One read, never retried: it
+                /// changes nothing, so run it again later as often as you
+                /// like. Raises an ``idv_delete.Error`` subclass for a
+                /// refused or failed read (``UnexpectedResponseError`` for an
+                /// erasure the vendor will not complete, such as an Onfido
+                /// applicant restored).
+                #[pyo3(signature = (reference, *, product = $product))]
+                fn $recheck(
+                    &self,
+                    py: Python<'_>,
+                    reference: &str,
+                    product: &str,
+                ) -> PyResult<Option<Erasure>> {
+                    self.0.recheck(py, self.0.intent(product, reference))
+                }
+            )?
+
             $($methods)*
         }
     };
@@ -178,6 +221,7 @@ vendor_client! {
         /// Deletes a Document Verification transaction by its reference.
         delete_document(reference) = "document";
     }
+    sans_io build_request,
     /// Deletes every reference of ``references`` (any iterable of str, read
     /// lazily) of one ``product`` (``"scan"``, ``"authentication"`` or
     /// ``"document"``) with ``concurrency`` worker threads, at most ``rate``
@@ -195,20 +239,7 @@ vendor_client! {
     /// second, pauses included: items cut short are journaled as cancelled
     /// (a resume runs them again) and the exception's ``report`` attribute is
     /// the partial ``BatchReport``. ``dry_run=True`` validates and counts only.
-    {
-        /// The sans-IO half for your own HTTP client (asyncio, httpx...): the
-        /// exact request deleting ``reference`` of ``product``, sent by you.
-        /// Read its answer with ``idv_delete.parse_response``. No retries.
-        #[pyo3(signature = (reference, *, product = "scan"))]
-        fn build_request(
-            &self,
-            py: Python<'_>,
-            reference: &str,
-            product: &str,
-        ) -> PyResult<Request> {
-            Request::build(py, &self.0.client, self.0.intent(product, reference))
-        }
-    }
+    {}
 }
 
 /// A client of the Jumio Platform (KYX) delete API: accounts and workflow
@@ -362,7 +393,7 @@ impl Shell {
             .map_err(|e| errors::to_py(py, e))
     }
 
-    /// The sans-IO request deleting `reference` of `product`.
+    /// The sans-IO request erasing `reference` of `product`.
     pub(crate) fn build_request(
         &self,
         py: Python<'_>,

@@ -26,7 +26,7 @@ use crate::outcome::{BatchReport, Erasure};
 use crate::sansio::Request;
 
 /// One vendor that erases later: its `#[pyclass]` (with `$doc`) and the
-/// entry of [`vendor_client`], plus `recheck` and `build_request`, both
+/// entry of [`vendor_client`] with `build_request` and `recheck`, both
 /// taking a reference of `product` (the class's default product unless
 /// given).
 macro_rules! later_client {
@@ -47,43 +47,10 @@ macro_rules! later_client {
             $(in $region: $region_type = $region_default,)?
             product = $product,
             deletes { $($deletes)+ }
+            sans_io build_request,
+            rechecks recheck,
             $(#[$many_doc])*
-            {
-                /// Asks the vendor whether the erasure of ``reference`` (of
-                /// ``product``) has completed: ``Deleted`` with
-                /// ``confirmed_by == "recheck"`` once it has, ``Scheduled``
-                /// (with the vendor's date or status) while it has not, or
-                /// ``None`` where the vendor offers no read (Veriff: the
-                /// session is gone at once). One read, never retried: it
-                /// changes nothing, so run it again later as often as you
-                /// like. Raises an ``idv_delete.Error`` subclass for a
-                /// refused or failed read (``UnexpectedResponseError`` for an
-                /// erasure the vendor will not complete, such as an Onfido
-                /// applicant restored).
-                #[pyo3(signature = (reference, *, product = $product))]
-                fn recheck(
-                    &self,
-                    py: Python<'_>,
-                    reference: &str,
-                    product: &str,
-                ) -> PyResult<Option<Erasure>> {
-                    self.0.recheck(py, self.0.intent(product, reference))
-                }
-
-                /// The sans-IO half for your own HTTP client: the exact
-                /// request erasing ``reference`` of ``product``, sent by you.
-                /// Read its answer with ``idv_delete.parse_response``. No
-                /// retries.
-                #[pyo3(signature = (reference, *, product = $product))]
-                fn build_request(
-                    &self,
-                    py: Python<'_>,
-                    reference: &str,
-                    product: &str,
-                ) -> PyResult<Request> {
-                    self.0.build_request(py, product, reference)
-                }
-            }
+            {}
         }
     };
 }
