@@ -1,6 +1,6 @@
 //! The clients of the vendors that complete an erasure later (issue 18):
 //! `Onfido`, `Persona`, `Stripe` and `Veriff`. Each is one table entry of
-//! [`later_client`], which adds to what every table-driven client has
+//! `later_client` (below), which adds to what every table-driven client has
 //! ([`vendor_client`]) the two methods these four share: `recheck` and
 //! the sans-IO `build_request`.
 //!
