@@ -1,5 +1,5 @@
 """Erase identity-verification (KYC) data at Jumio (Netverify v2 and the
-Jumio Platform) and HyperVerge.
+Jumio Platform), HyperVerge, Onfido, Persona, Stripe Identity and Veriff.
 
 One reference at a time::
 
@@ -23,6 +23,17 @@ and shares the access tokens itself::
     platform.delete_account(account_id)
     platform.delete_workflow(account_id, workflow_execution_id)
 
+Onfido, Persona, Stripe Identity and Veriff accept an erasure and complete
+it later: their deletions return :class:`Scheduled`, and ``recheck`` asks
+the vendor later whether it completed (``Deleted`` with ``confirmed_by ==
+"recheck"``, still ``Scheduled``, or ``None`` where the vendor offers no
+read)::
+
+    stripe = idv_delete.Stripe(secret_key)
+    stripe.delete_verification_session("vs_1NuN4zGx")   # Scheduled: "processing"
+    ...
+    stripe.recheck("vs_1NuN4zGx")                       # Deleted once "redacted"
+
 The requests, answers and retries are those of the Rust core (the same as
 the ``idv-delete`` command and the C library); this package converts values
 and releases the GIL while waiting on the network. Every failure is an
@@ -45,8 +56,8 @@ raises :class:`NotDeletableYetError`: retry later.
 Results (:class:`Deleted`, :class:`Scheduled`, :class:`BatchReport`...) and exceptions compare
 by value and pickle, so ``multiprocessing`` workers can return them. Closed
 sets of strings (a region, a product, ``confirmed_by``, an error kind) are
-``Literal`` types: :data:`Region`, :data:`Vendor`, :data:`JumioProduct`,
-:data:`PlatformProduct`, :data:`Product`, :data:`ConfirmedBy`,
+``Literal`` types: :data:`Region`, :data:`OnfidoRegion`, :data:`Vendor`,
+:data:`JumioProduct`, :data:`PlatformProduct`, :data:`PersonaProduct`, :data:`Product`, :data:`ConfirmedBy`,
 :data:`ErrorKind`. No name of ``__all__`` shadows a
 builtin: the timeout error is :class:`RequestTimeoutError` (also the
 builtin ``TimeoutError``; ``idv_delete.TimeoutError`` is its former name).
@@ -86,9 +97,13 @@ from ._native import (
     HyperVerge,
     Jumio,
     JumioPlatform,
+    Onfido,
+    Persona,
     Progress,
     Request,
     Scheduled,
+    Stripe,
+    Veriff,
     __version__,
     parse_response,
 )
@@ -96,6 +111,8 @@ from ._types import (
     ConfirmedBy,
     ErrorKind,
     JumioProduct,
+    OnfidoRegion,
+    PersonaProduct,
     PlatformProduct,
     Product,
     Region,
@@ -124,6 +141,10 @@ __all__ = [
     "JumioProduct",
     "NotDeletableYetError",
     "NotFoundError",
+    "Onfido",
+    "OnfidoRegion",
+    "Persona",
+    "PersonaProduct",
     "PlatformProduct",
     "Product",
     "Progress",
@@ -133,10 +154,12 @@ __all__ = [
     "RequestTimeoutError",
     "Scheduled",
     "ServerError",
+    "Stripe",
     "TlsError",
     "UnauthorizedError",
     "UnexpectedResponseError",
     "Vendor",
+    "Veriff",
     "__version__",
     "parse_response",
 ]

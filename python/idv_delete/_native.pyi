@@ -2,7 +2,20 @@
 # `python -m mypy.stubtest idv_delete._native` in scripts/test-python.
 import os
 import types
-from typing import Callable, Iterable, Literal, Mapping, Optional, Sequence, Tuple, Union, final
+from typing import (
+    Callable,
+    Generic,
+    Iterable,
+    Literal,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    TypeVar,
+    Union,
+    final,
+    type_check_only,
+)
 
 from typing_extensions import Self
 
@@ -11,10 +24,13 @@ from idv_delete._types import (
     ConfirmedBy,
     ErrorKind,
     JumioProduct,
+    OnfidoRegion,
+    PersonaProduct,
     PlatformProduct,
     Product,
     Region,
     RetryAfterFormat,
+    SeedState,
 )
 
 __all__ = [
@@ -23,6 +39,10 @@ __all__ = [
     "Jumio",
     "JumioPlatform",
     "HyperVerge",
+    "Onfido",
+    "Persona",
+    "Stripe",
+    "Veriff",
     "Deleted",
     "Scheduled",
     "Progress",
@@ -39,6 +59,12 @@ __all__ = [
     "EMULATOR_JUMIO_CLIENT_SECRET",
     "EMULATOR_HYPERVERGE_APP_ID",
     "EMULATOR_HYPERVERGE_APP_KEY",
+    "EMULATOR_ONFIDO_API_TOKEN",
+    "EMULATOR_PERSONA_API_KEY",
+    "EMULATOR_PERSONA_READ_ONLY_KEY",
+    "EMULATOR_STRIPE_SECRET_KEY",
+    "EMULATOR_VERIFF_API_KEY",
+    "EMULATOR_VERIFF_SHARED_SECRET",
 ]
 
 __version__: str
@@ -49,6 +75,12 @@ EMULATOR_JUMIO_CLIENT_ID: str
 EMULATOR_JUMIO_CLIENT_SECRET: str
 EMULATOR_HYPERVERGE_APP_ID: str
 EMULATOR_HYPERVERGE_APP_KEY: str
+EMULATOR_ONFIDO_API_TOKEN: str
+EMULATOR_PERSONA_API_KEY: str
+EMULATOR_PERSONA_READ_ONLY_KEY: str
+EMULATOR_STRIPE_SECRET_KEY: str
+EMULATOR_VERIFF_API_KEY: str
+EMULATOR_VERIFF_SHARED_SECRET: str
 
 _Path = Union[str, "os.PathLike[str]"]
 _ProgressArg = Union[Callable[["Progress"], object], bool, None]
@@ -185,7 +217,7 @@ class Request:
     """One HTTP request to send with your own HTTP client."""
 
     @property
-    def method(self) -> Literal["DELETE"]: ...
+    def method(self) -> Literal["DELETE", "POST"]: ...
     @property
     def url(self) -> str: ...
     @property
@@ -304,6 +336,77 @@ class HyperVerge:
         (``KeyboardInterrupt`` with the partial report as ``report``)."""
     def build_request(self, transaction_id: str) -> Request: ...
 
+_Product = TypeVar("_Product", bound=str)
+
+@type_check_only
+class _LaterClient(Generic[_Product]):
+    """What Onfido, Persona, Stripe and Veriff share: a typing aid, not a
+    runtime class. ``_Product`` is the class's product names."""
+
+    def delete_many(
+        self,
+        references: Iterable[str],
+        *,
+        product: _Product = ...,
+        journal: Optional[_Path] = None,
+        concurrency: int = ...,
+        rate: Optional[float] = None,
+        progress: _ProgressArg = None,
+        dry_run: bool = False,
+    ) -> BatchReport:
+        """Deletes every id, journaled and resumable; ``BatchReport.scheduled``
+        counts the erasures the vendor completes later. Ctrl-C as in
+        ``Jumio.delete_many``."""
+    def recheck(
+        self, reference: str, *, product: _Product = ...
+    ) -> Union[Deleted, Scheduled, None]:
+        """``Deleted`` (``confirmed_by == "recheck"``) once the vendor completed
+        the erasure, ``Scheduled`` until then, ``None`` where it offers no read."""
+    def build_request(self, reference: str, *, product: _Product = ...) -> Request: ...
+
+@final
+class Onfido(_LaterClient[Literal["applicant"]]):
+    """A client of Onfido's applicant deletion (archived, then hard-deleted after a delay)."""
+
+    def __new__(
+        cls, api_token: str, *, region: OnfidoRegion = "eu", base_url: Optional[str] = None,
+        connect_timeout: float = ..., timeout: float = ..., max_attempts: int = ...,
+    ) -> Self: ...
+    def delete_applicant(self, applicant_id: str) -> Union[Deleted, Scheduled]: ...
+
+@final
+class Persona(_LaterClient[PersonaProduct]):
+    """A client of Persona's redactions of inquiries and accounts."""
+
+    def __new__(
+        cls, api_key: str, *, base_url: Optional[str] = None,
+        connect_timeout: float = ..., timeout: float = ..., max_attempts: int = ...,
+    ) -> Self: ...
+    def delete_inquiry(self, inquiry_id: str) -> Union[Deleted, Scheduled]: ...
+    def delete_account(self, account_id: str) -> Union[Deleted, Scheduled]: ...
+
+@final
+class Stripe(_LaterClient[Literal["verification_session"]]):
+    """A client of Stripe Identity's redaction of verification sessions (``POST .../redact``)."""
+
+    def __new__(
+        cls, secret_key: str, *, base_url: Optional[str] = None,
+        connect_timeout: float = ..., timeout: float = ..., max_attempts: int = ...,
+    ) -> Self: ...
+    def delete_verification_session(
+        self, verification_session_id: str
+    ) -> Union[Deleted, Scheduled]: ...
+
+@final
+class Veriff(_LaterClient[Literal["session"]]):
+    """A client of Veriff's session deletion (signed with the shared secret)."""
+
+    def __new__(
+        cls, api_key: str, shared_secret: str, *, base_url: Optional[str] = None,
+        connect_timeout: float = ..., timeout: float = ..., max_attempts: int = ...,
+    ) -> Self: ...
+    def delete_session(self, session_id: str) -> Union[Deleted, Scheduled]: ...
+
 @final
 class ReferenceStats:
     """How many deletes of one reference were applied and how many got 404."""
@@ -345,6 +448,10 @@ class Stats:
     @property
     def token_rate_limited(self) -> int: ...
     @property
+    def erasures_pending(self) -> int: ...
+    @property
+    def api_versions(self) -> dict[str, dict[str, int]]: ...
+    @property
     def faults(self) -> dict[str, int]: ...
     def reference(self, product: Product, reference: str) -> Optional[ReferenceStats]: ...
     def __eq__(self, value: object, /) -> bool: ...
@@ -353,7 +460,7 @@ class Stats:
 
 @final
 class Emulator:
-    """A local server of the Jumio, Jumio Platform and HyperVerge delete APIs, for tests."""
+    """A local server of the delete APIs of every vendor, for tests."""
 
     def __new__(
         cls,
@@ -368,10 +475,25 @@ class Emulator:
         token_lifetime: float = ...,
         token_rate_limit: Optional[float] = ...,
         retrieval_rate_limit: Optional[float] = None,
+        onfido_api_token: str = ...,
+        onfido_deletion_delay: float = ...,
+        persona_api_key: str = ...,
+        persona_read_only_key: str = ...,
+        persona_children_delay: float = ...,
+        persona_rate_limit: Optional[int] = ...,
+        stripe_secret_key: str = ...,
+        stripe_redaction_delay: float = ...,
+        stripe_rate_limit: Optional[float] = ...,
+        veriff_api_key: str = ...,
+        veriff_shared_secret: str = ...,
+        veriff_windows: Sequence[Tuple[int, float]] = ...,
+        veriff_delete_enabled: bool = True,
     ) -> Self: ...
     @property
     def base_url(self) -> str: ...
-    def seed(self, product: Product, references: Iterable[str]) -> None: ...
+    def seed(
+        self, product: Product, references: Iterable[str], *, state: Optional[SeedState] = None
+    ) -> None: ...
     def stats(self) -> Stats: ...
     def set_faults(
         self,

@@ -22,8 +22,12 @@ from typing import Literal
 #: ``amer-1``, ``"eu"`` ``emea-1``, ``"sgp"`` ``apac-1``).
 Region = Literal["us", "eu", "sgp"]
 
+#: An Onfido region: ``region=`` of :class:`idv_delete.Onfido`, each its
+#: own host (``api.eu.onfido.com``...).
+OnfidoRegion = Literal["eu", "us", "ca"]
+
 #: A vendor, as journals, CSV files and the CLI name them.
-Vendor = Literal["jumio", "jumio-platform", "hyperverge"]
+Vendor = Literal["jumio", "jumio-platform", "hyperverge", "onfido", "persona", "stripe", "veriff"]
 
 #: A Jumio product: ``product=`` of ``Jumio.delete_many`` and
 #: ``Jumio.build_request``.
@@ -34,10 +38,28 @@ JumioProduct = Literal["scan", "authentication", "document"]
 #: ``"workflow"`` execution by ``"ACCOUNT_ID/WORKFLOW_EXECUTION_ID"``.
 PlatformProduct = Literal["account", "workflow"]
 
+#: What a Persona redaction erases: ``product=`` of
+#: ``Persona.delete_many``, ``Persona.recheck`` and ``Persona.build_request``.
+#: An ``"inquiry"`` is named ``inq_...``, an ``"account"`` ``act_...``.
+PersonaProduct = Literal["inquiry", "account"]
+
 #: A product of any vendor, as the emulator, journals and the CLI name
-#: them: Jumio's three, the Jumio Platform's two and HyperVerge's
-#: ``"transaction"``.
-Product = Literal["scan", "authentication", "document", "account", "workflow", "transaction"]
+#: them: Jumio's three, the Jumio Platform's two (``"account"`` is
+#: Persona's too), HyperVerge's ``"transaction"``, Onfido's
+#: ``"applicant"``, Persona's ``"inquiry"``, Stripe's
+#: ``"verification_session"`` and Veriff's ``"session"``.
+Product = Literal[
+    "scan",
+    "authentication",
+    "document",
+    "account",
+    "workflow",
+    "transaction",
+    "applicant",
+    "inquiry",
+    "verification_session",
+    "session",
+]
 
 #: How a deletion was confirmed: ``Deleted.confirmed_by``. ``"recheck"``:
 #: a later read of the vendor showed that a :class:`idv_delete.Scheduled`
@@ -64,6 +86,25 @@ ErrorKind = Literal[
     "io",
     "cancelled",
     "not_deletable_yet",
+]
+
+#: A vendor's state of a seeded object: ``state=`` of ``Emulator.seed``.
+#: Onfido ``"with_check"`` (the default: archived, then deleted) or
+#: ``"no_check"`` (deleted at once); Persona ``"completed"`` or ``"pending"``
+#: (409); Stripe ``"verified"``, ``"requires_input"``, ``"processing"`` or
+#: ``"canceled"`` (the last two refused); Veriff ``"completed"``,
+#: ``"in_progress"`` (1305) or ``"submitted"`` (1306).
+SeedState = Literal[
+    "with_check",
+    "no_check",
+    "completed",
+    "pending",
+    "verified",
+    "requires_input",
+    "processing",
+    "canceled",
+    "in_progress",
+    "submitted",
 ]
 
 #: How the emulator writes ``Retry-After``: ``retry_after_format=`` of

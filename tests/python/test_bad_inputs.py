@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Tuple, Type
+from typing import Any, Callable, Dict, List, Tuple, Type, Union
 
 import pytest
 
@@ -22,6 +22,11 @@ from idv_delete.testing import (
     JUMIO_CLIENT_SECRET,
     JUMIO_SECRET,
     JUMIO_TOKEN,
+    ONFIDO_API_TOKEN,
+    PERSONA_API_KEY,
+    STRIPE_SECRET_KEY,
+    VERIFF_API_KEY,
+    VERIFF_SHARED_SECRET,
     Emulator,
 )
 
@@ -37,6 +42,45 @@ CLASSES: Dict[str, Type[idv_delete.Error]] = {
 }
 
 Call = Tuple[str, Callable[[], object]]
+
+LaterClient = Union[idv_delete.Onfido, idv_delete.Persona, idv_delete.Stripe, idv_delete.Veriff]
+
+#: The clients of the vendors that erase later, by class name.
+LATER_CLIENTS: Dict[str, Callable[[str], LaterClient]] = {
+    "Onfido": lambda url: idv_delete.Onfido(ONFIDO_API_TOKEN, base_url=url),
+    "Persona": lambda url: idv_delete.Persona(PERSONA_API_KEY, base_url=url),
+    "Stripe": lambda url: idv_delete.Stripe(STRIPE_SECRET_KEY, base_url=url),
+    "Veriff": lambda url: idv_delete.Veriff(VERIFF_API_KEY, VERIFF_SHARED_SECRET, base_url=url),
+}
+
+#: The id fields of the vendors that erase later: the client's class, its
+#: single-deletion method and the product the id is of.
+LATER_IDS: Dict[str, Tuple[str, str, str]] = {
+    "onfido_applicant_id": ("Onfido", "delete_applicant", "applicant"),
+    "persona_inquiry_id": ("Persona", "delete_inquiry", "inquiry"),
+    "persona_account_id": ("Persona", "delete_account", "account"),
+    "stripe_session_id": ("Stripe", "delete_verification_session", "verification_session"),
+    "veriff_session_id": ("Veriff", "delete_session", "session"),
+}
+
+
+def later_id_calls(field: str, value: str, base_url: str) -> List[Call]:
+    """Every way a later vendor's client takes an id of `field`."""
+    name, method, product = LATER_IDS[field]
+    client: Any = LATER_CLIENTS[name](base_url)  # the product names differ by class
+    return [
+        (f"{name}.{method}", lambda: getattr(client, method)(value)),
+        (f"{name}.recheck", lambda: client.recheck(value, product=product)),
+        (f"{name}.build_request", lambda: client.build_request(value, product=product)),
+        (
+            f"{name}.delete_many",
+            lambda: client.delete_many([value], product=product, concurrency=1),
+        ),
+        (
+            f"{name}.delete_many(dry_run)",
+            lambda: client.delete_many([value], product=product, dry_run=True),
+        ),
+    ]
 
 
 def calls(entry: Dict[str, Any], base_url: str) -> List[Call]:
@@ -146,6 +190,25 @@ def calls(entry: Dict[str, Any], base_url: str) -> List[Call]:
             # Values the Literal type forbids: the runtime check is under test.
             ("Jumio.build_request(product=)", lambda: jumio.build_request("ref-1", product=value)),  # type: ignore[arg-type]
             ("Jumio.delete_many(product=)", lambda: jumio.delete_many(["ref-1"], product=value)),  # type: ignore[arg-type]
+        ]
+    if field in LATER_IDS:
+        return later_id_calls(field, value, base_url)
+    if field == "onfido_region":
+        return [
+            (
+                "Onfido(region=)",
+                # A value the Literal type forbids: the runtime check is under test.
+                lambda: idv_delete.Onfido(ONFIDO_API_TOKEN, region=value, base_url=base_url),  # type: ignore[arg-type]
+            )
+        ]
+    if field == "stripe_secret_key":
+        return [("Stripe(secret_key)", lambda: idv_delete.Stripe(value, base_url=base_url))]
+    if field == "veriff_shared_secret":
+        return [
+            (
+                "Veriff(shared_secret)",
+                lambda: idv_delete.Veriff(VERIFF_API_KEY, value, base_url=base_url),
+            )
         ]
     raise AssertionError(f"{entry['id']}: no Python mapping for the field {field!r}")
 

@@ -26,7 +26,7 @@ import traceback
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Iterator, List, Tuple
+from typing import Any, Iterator, List, Tuple
 
 import pytest
 
@@ -41,10 +41,23 @@ APP_ID = "CANARY-APPID-93c0e1"
 APP_KEY = "CANARY-APPKEY-d5a8f4"
 CLIENT_ID = "CANARY-CLIENTID-0e7b26"
 CLIENT_SECRET = "CANARY-CLIENTSECRET-a9f3c8"
+ONFIDO_TOKEN = "CANARY-ONFIDO-4c2e7a"
+PERSONA_KEY = "CANARY-PERSONA-8d1f3b"
+STRIPE_KEY = "sk_test_CANARY-STRIPE-6a9e2d"
+VERIFF_KEY = "CANARY-VERIFFKEY-1b7c5f"
+VERIFF_SECRET = "CANARY-VERIFFSECRET-e3a0d9"
 BASIC = base64.b64encode(f"{TOKEN}:{SECRET}".encode()).decode()
 CLIENT_BASIC = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
-NEEDLES = (TOKEN, SECRET, APP_ID, APP_KEY, BASIC, CLIENT_ID, CLIENT_SECRET, CLIENT_BASIC)
-SUFFIXES = ("7f3a9c", "b41d2e", "93c0e1", "d5a8f4", "0e7b26", "a9f3c8")
+#: Stripe's key may travel as Basic user with an empty password.
+STRIPE_BASIC = base64.b64encode(f"{STRIPE_KEY}:".encode()).decode()
+NEEDLES = (
+    TOKEN, SECRET, APP_ID, APP_KEY, BASIC, CLIENT_ID, CLIENT_SECRET, CLIENT_BASIC,
+    ONFIDO_TOKEN, PERSONA_KEY, STRIPE_KEY, STRIPE_BASIC, VERIFF_KEY, VERIFF_SECRET,
+)
+SUFFIXES = (
+    "7f3a9c", "b41d2e", "93c0e1", "d5a8f4", "0e7b26", "a9f3c8",
+    "4c2e7a", "8d1f3b", "6a9e2d", "1b7c5f", "e3a0d9",
+)
 #: The Jumio Platform access tokens issued during the running test (see
 #: `TokenRecorder`): secrets like the others.
 ISSUED_TOKENS: List[str] = []
@@ -122,6 +135,14 @@ def canary_emulator(**options: object) -> Emulator:
         hyperverge_app_key=APP_KEY,
         jumio_client_id=CLIENT_ID,
         jumio_client_secret=CLIENT_SECRET,
+        onfido_api_token=ONFIDO_TOKEN,
+        persona_api_key=PERSONA_KEY,
+        stripe_secret_key=STRIPE_KEY,
+        veriff_api_key=VERIFF_KEY,
+        veriff_shared_secret=VERIFF_SECRET,
+        onfido_deletion_delay=0.2,
+        stripe_redaction_delay=0.2,
+        persona_children_delay=0.2,
         **options,  # type: ignore[arg-type]
     )
 
@@ -508,3 +529,120 @@ def test_rejected_client_credentials_are_not_echoed(build: "object") -> None:
     with pytest.raises(idv_delete.InvalidConfigError) as caught:
         build()  # type: ignore[operator]
     assert_clean_error("rejected platform configuration", caught.value)
+
+
+# The vendors that erase later: one table, each with a fresh id maker and
+# the seed state whose delete is refused as not deletable yet (if any).
+LATER = [
+    (
+        "onfido",
+        lambda url, **o: idv_delete.Onfido(ONFIDO_TOKEN, base_url=url, **o),
+        "delete_applicant", "applicant", lambda: uuids(1)[0], None,
+    ),
+    (
+        "persona",
+        lambda url, **o: idv_delete.Persona(PERSONA_KEY, base_url=url, **o),
+        "delete_inquiry", "inquiry", lambda: f"inq_{uuids(1)[0].replace('-', '')}", "pending",
+    ),
+    (
+        "stripe",
+        lambda url, **o: idv_delete.Stripe(STRIPE_KEY, base_url=url, **o),
+        "delete_verification_session", "verification_session",
+        lambda: f"vs_{uuids(1)[0].replace('-', '')}", "processing",
+    ),
+    (
+        "veriff",
+        lambda url, **o: idv_delete.Veriff(VERIFF_KEY, VERIFF_SECRET, base_url=url, **o),
+        "delete_session", "session", lambda: uuids(1)[0], "in_progress",
+    ),
+]
+
+
+def later_calls(label: str, client: Any, method: str, product: str, ids: List[str]) -> List[BaseException]:
+    """Deletes then rechecks each id; checks every result and error."""
+    assert_clean_object(f"{label} client", client)
+    errors: List[BaseException] = []
+    for call in [lambda i=i: getattr(client, method)(i) for i in ids] + [
+        lambda i=i: client.recheck(i, product=product) for i in ids
+    ]:
+        try:
+            result = call()
+        except idv_delete.Error as error:
+            assert_clean_error(label, error)
+            errors.append(error)
+        else:
+            assert_clean_object(f"{label} result", result)
+    return errors
+
+
+@pytest.mark.parametrize("vendor", LATER, ids=[v[0] for v in LATER])
+def test_later_vendors_successes_refusals_and_not_yet(vendor: Tuple[Any, ...], tmp_path: Path) -> None:
+    name, make, method, product, new_id, not_yet = vendor
+    with canary_emulator() as emulator:
+        ids = [new_id() for _ in range(2)]
+        emulator.seed(product, ids)
+        if not_yet:
+            busy = new_id()
+            emulator.seed(product, [busy], state=not_yet)
+            ids.append(busy)
+        client = make(emulator.base_url, max_attempts=1)
+        later_calls(f"{name} success", client, method, product, ids)
+        errors = later_calls(f"{name} again", client, method, product, ids)
+        assert errors, "deleting again is refused or not found"
+        emulator.set_faults(seed=3, p500=0.3, p429=0.3, retry_after_secs=0, p_truncate=0.2)
+        more = [new_id() for _ in range(6)]
+        emulator.seed(product, more)
+        seen: List[str] = []
+        report = client.delete_many(
+            more + [new_id()], product=product, journal=tmp_path / "later.journal",
+            progress=lambda p: seen.append(repr(p)),
+        )
+        assert_clean_object(f"{name} BatchReport", report)
+        for failure in report.failures:
+            assert_clean_object(f"{name} FailedItem", failure)
+            assert_clean_error(f"{name} batch failure", failure.error)
+        for line in seen:
+            assert_clean(f"{name} Progress", line)
+        assert_clean(f"{name} journal", (tmp_path / "later.journal").read_text("utf-8"))
+        assert_clean_object(f"{name} Stats", emulator.stats())
+    with Emulator() as other:  # wants its own credentials: 401
+        errors = later_calls(f"{name} 401", make(other.base_url), method, product, [new_id()])
+        assert [type(e) for e in errors][:1] == [idv_delete.UnauthorizedError]
+
+
+@pytest.mark.parametrize("vendor", LATER, ids=[v[0] for v in LATER])
+def test_later_vendors_sans_io(vendor: Tuple[Any, ...]) -> None:
+    name, make, _, product, new_id, _ = vendor
+    request = make("https://proxy.example").build_request(new_id(), product=product)
+    assert_clean_object(f"Request {name}", request)  # its headers hold the credentials
+    assert_clean(f"{name} Request.url", request.url)
+    assert_clean(f"{name} Request.body", request.body.decode())
+    # The credentials travel in the headers, for the caller to send (Veriff's
+    # shared secret only as the signature it keys).
+    assert any(any(n in v for n in NEEDLES) for _, v in request.headers), request.headers
+    for status, body in ((401, b'{"error":{"message":"bad"}}'), (500, b"<html/>"), (200, b"{}")):
+        try:
+            result = idv_delete.parse_response(request, status, {}, body)
+        except idv_delete.Error as error:
+            assert_clean_error(f"{name} parse_response {status}", error)
+        else:
+            assert_clean_object(f"{name} parse_response", result)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: idv_delete.Onfido(f"{ONFIDO_TOKEN}\n"),
+        lambda: idv_delete.Persona(f" {PERSONA_KEY}"),
+        lambda: idv_delete.Persona(PERSONA_KEY, base_url=f"https://{PERSONA_KEY}@x.example"),
+        lambda: idv_delete.Stripe(STRIPE_KEY.replace("sk_", "pk_")),
+        lambda: idv_delete.Stripe(f"{STRIPE_KEY}\u00e9"),
+        lambda: idv_delete.Veriff(VERIFF_KEY, f"{VERIFF_SECRET}\t"),
+        lambda: idv_delete.Veriff(f"{VERIFF_KEY} ", VERIFF_SECRET),
+        lambda: idv_delete.Veriff(VERIFF_KEY, VERIFF_SECRET, base_url=f"http://{VERIFF_SECRET}@example.com"),
+    ],
+)
+def test_later_rejected_credentials_are_not_echoed(build: "object") -> None:
+    with pytest.raises(idv_delete.InvalidConfigError) as caught:
+        build()  # type: ignore[operator]
+    assert_clean_error("rejected later-vendor configuration", caught.value)

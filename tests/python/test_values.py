@@ -28,7 +28,9 @@ from conftest import USER_AGENT, fast_jumio, refs, uuids
 #: Classes of the native module that are not values: the clients and
 #: requests carry credentials (a pickle would write them out), and an
 #: emulator is a running server.
-NOT_VALUES = {"Jumio", "JumioPlatform", "HyperVerge", "Request", "Emulator"}
+NOT_VALUES = {
+    "Jumio", "JumioPlatform", "HyperVerge", "Onfido", "Persona", "Stripe", "Veriff", "Request", "Emulator"
+}
 
 
 def copy(value: object) -> object:
@@ -218,17 +220,45 @@ def test_literal_types_are_what_the_native_module_accepts(emulator: Emulator) ->
     platform = idv_delete.JumioPlatform("id", "s", user_agent=USER_AGENT)
     for platform_product in typing.get_args(idv_delete.PlatformProduct):
         assert platform.delete_many([], product=platform_product).done == 0
+    for onfido_region in typing.get_args(idv_delete.OnfidoRegion):
+        onfido = idv_delete.Onfido("t", region=onfido_region)
+        assert f".{onfido_region}." in onfido.build_request(uuids(1)[0]).url
+    persona = idv_delete.Persona("k")
+    for persona_product in typing.get_args(idv_delete.PersonaProduct):
+        assert persona.delete_many([], product=persona_product).done == 0
     assert set(typing.get_args(idv_delete.Product)) == {
         *typing.get_args(idv_delete.JumioProduct),
         *typing.get_args(idv_delete.PlatformProduct),
+        *typing.get_args(idv_delete.PersonaProduct),
         "transaction",
+        "applicant",
+        "verification_session",
+        "session",
     }
     account, workflow = uuids(2)
     seeds = {"account": account, "workflow": f"{account}/{workflow}"}
     for product in typing.get_args(idv_delete.Product):
         emulator.seed(product, [seeds.get(product, "r")])
+    emulator.seed("account", ["act_1"])  # Persona's
+    seeded: dict[idv_delete.Product, str] = {
+        "applicant": uuids(1)[0],
+        "inquiry": "inq_1",
+        "verification_session": "vs_1",
+        "session": uuids(1)[0],
+    }
+    for state in typing.get_args(idv_delete.testing.SeedState):
+        assert any(_seeds_in(emulator, product, ref, state) for product, ref in seeded.items()), state
     for retry_after_format in typing.get_args(idv_delete.testing.RetryAfterFormat):
         emulator.set_faults(retry_after_format=retry_after_format)
+
+
+def _seeds_in(emulator: Emulator, product: idv_delete.Product, reference: str, state: str) -> bool:
+    """Whether the emulator takes `state` for `product`."""
+    try:
+        emulator.seed(product, [reference], state=state)  # type: ignore[arg-type]
+    except ValueError:
+        return False
+    return True
 
 
 def test_scheduled_is_a_success_apart_from_deleted() -> None:

@@ -1,8 +1,10 @@
-//! The three clients, `Jumio`, `JumioPlatform` and `HyperVerge`: thin
-//! shells over one Rust [`Client`] each, which alone holds the credentials
-//! and the endpoint (the sans-IO `build_request` asks it too). The two
-//! Jumio clients differ only in their credentials and methods: one macro,
-//! [`regional_client`], writes what they share.
+//! The clients built from one table entry each: `Jumio` and
+//! `JumioPlatform` here, and the vendors that erase later (`Onfido`,
+//! `Persona`, `Stripe`, `Veriff`, in `later`). Each is a thin shell over one
+//! Rust [`Client`], which alone holds the credentials and the endpoint (the
+//! sans-IO `build_request` asks it too). One macro, [`vendor_client`],
+//! writes what they share, so the classes cannot drift apart;
+//! `HyperVerge` (a host option, no product) is written out here.
 //!
 //! Every network call runs with the GIL released (`py.detach`), so threads
 //! sharing a client delete in parallel; the Rust client is `Sync` and
@@ -27,15 +29,34 @@ use crate::outcome::{BatchReport, Erasure};
 use crate::repr::py_repr;
 use crate::sansio::Request;
 
-/// The `#[pymethods]` of a Jumio-style client (`$class` holding a
-/// [`Regional`]): the constructor both share (a credential pair, then the
-/// same keyword settings), `delete_many` (its docstring and default
-/// product given) and `__repr__`, then the class's own methods. One
-/// definition, so the two classes cannot drift apart.
-macro_rules! regional_client {
+/// The `#[pymethods]` of a table-driven client (`$class` holding a
+/// [`Shell`]), from its table entry:
+///
+/// - the credential arguments, passed to `$credentials` (then the
+///   User-Agent, for a vendor that requires one: `; user_agent`);
+/// - the region argument, its type (whose `as_str` names it) and default,
+///   for a vendor with regions;
+/// - the default `product` of `delete_many`, named as in journals;
+/// - `deletes`: one single-deletion method per product, each a name, its
+///   id's argument and the product;
+/// - optionally `sans_io build_request` for the sans-IO `build_request`,
+///   and `rechecks recheck` for `recheck` (the vendors that erase later);
+/// - `delete_many`'s docstring, then the class's own methods.
+///
+/// It writes the constructor (the credentials, then the same keyword
+/// settings for every class), the delete methods, `delete_many`, the
+/// optional methods and `__repr__`.
+macro_rules! vendor_client {
     (
-        $class:ident, $vendor:expr, $credentials:path, ($id:ident, $secret:ident),
+        $class:ident, $vendor:expr, $credentials:path,
+        ($($credential:ident),+ $(; $user_agent:ident)?),
+        $(in $region:ident: $region_type:ty = $region_default:tt,)?
         product = $product:tt,
+        deletes {
+            $($(#[$delete_doc:meta])* $delete:ident($id:ident) = $delete_product:literal;)+
+        }
+        $(sans_io $build_request:ident,)?
+        $(rechecks $recheck:ident,)?
         $(#[$many_doc:meta])*
         { $($methods:tt)* }
     ) => {
@@ -43,11 +64,10 @@ macro_rules! regional_client {
         impl $class {
             #[new]
             #[pyo3(signature = (
-                $id,
-                $secret,
+                $($credential,)+
                 *,
-                user_agent,
-                region = "us",
+                $($user_agent,)?
+                $($region = $region_default,)?
                 base_url = None,
                 connect_timeout = DEFAULT_CONNECT_TIMEOUT.as_secs_f64(),
                 timeout = DEFAULT_TIMEOUT.as_secs_f64(),
@@ -56,21 +76,33 @@ macro_rules! regional_client {
             #[allow(clippy::too_many_arguments)] // Python keyword arguments
             fn new(
                 py: Python<'_>,
-                $id: PyBackedStr,
-                $secret: PyBackedStr,
-                user_agent: PyBackedStr,
-                region: &str,
+                $($credential: PyBackedStr,)+
+                $($user_agent: PyBackedStr,)?
+                $($region: &str,)?
                 base_url: Option<&str>,
                 connect_timeout: f64,
                 timeout: f64,
                 max_attempts: i64,
             ) -> PyResult<$class> {
                 let settings = Settings { connect_timeout, timeout, max_attempts };
-                let credentials = $credentials(&$id, &$secret, &user_agent);
-                Regional::new($vendor, credentials, &user_agent, region, base_url, settings)
-                    .map($class)
-                    .map_err(|e| errors::to_py(py, e))
+                let build = || -> Result<Shell, DeleteError> {
+                    let credentials = $credentials($(&$credential,)+ $(&$user_agent)?)?;
+                    let shape = Shape {
+                        vendor: $vendor,
+                        region: None $(.or(Some($region.parse::<$region_type>()?.as_str())))?,
+                        user_agent: None $(.or(Some(&*$user_agent)))?,
+                    };
+                    Shell::new(shape, credentials.into(), base_url, settings)
+                };
+                build().map($class).map_err(|e| errors::to_py(py, e))
             }
+
+            $(
+                $(#[$delete_doc])*
+                fn $delete(&self, py: Python<'_>, $id: PyBackedStr) -> PyResult<Erasure> {
+                    self.0.delete(py, self.0.intent($delete_product, &$id))
+                }
+            )+
 
             $(#[$many_doc])*
             #[pyo3(signature = (
@@ -110,10 +142,50 @@ macro_rules! regional_client {
                 self.0.repr(py, stringify!($class))
             }
 
+            $(
+                /// The sans-IO half for your own HTTP client (asyncio,
+                /// httpx...): the exact request erasing ``reference`` of
+                /// ``product``, sent by you. Read its answer with
+                /// ``idv_delete.parse_response``. No retries.
+                #[pyo3(signature = (reference, *, product = $product))]
+                fn $build_request(
+                    &self,
+                    py: Python<'_>,
+                    reference: &str,
+                    product: &str,
+                ) -> PyResult<Request> {
+                    self.0.build_request(py, product, reference)
+                }
+            )?
+
+            $(
+                /// Asks the vendor whether the erasure of ``reference`` (of
+                /// ``product``) has completed: ``Deleted`` with
+                /// ``confirmed_by == "recheck"`` once it has, ``Scheduled``
+                /// (with the vendor's date or status) while it has not, or
+                /// ``None`` where the vendor offers no read (Veriff: the
+                /// session is gone at once). One read, never retried: it
+                /// changes nothing, so run it again later as often as you
+                /// like. Raises an ``idv_delete.Error`` subclass for a
+                /// refused or failed read (``UnexpectedResponseError`` for an
+                /// erasure the vendor will not complete, such as an Onfido
+                /// applicant restored).
+                #[pyo3(signature = (reference, *, product = $product))]
+                fn $recheck(
+                    &self,
+                    py: Python<'_>,
+                    reference: &str,
+                    product: &str,
+                ) -> PyResult<Option<Erasure>> {
+                    self.0.recheck(py, self.0.intent(product, reference))
+                }
+            )?
+
             $($methods)*
         }
     };
 }
+pub(crate) use vendor_client;
 
 /// A client of Jumio's delete API (ID Verification, Authentication and
 /// Document Verification transactions).
@@ -130,10 +202,26 @@ macro_rules! regional_client {
 /// Thread-safe: share one client between threads; the GIL is released while
 /// a deletion waits on the network. Its repr never shows a credential.
 #[pyclass(frozen, module = "idv_delete")]
-pub struct Jumio(Regional);
+pub struct Jumio(Shell);
 
-regional_client! {
-    Jumio, Vendor::Jumio, JumioCredentials::new, (api_token, api_secret), product = "scan",
+vendor_client! {
+    Jumio, Vendor::Jumio, JumioCredentials::new, (api_token, api_secret; user_agent),
+    in region: Region = "us",
+    product = "scan",
+    deletes {
+        /// Deletes an ID Verification transaction ("scan") by its reference.
+        ///
+        /// Returns ``Deleted`` (or ``Scheduled`` for an erasure completed
+        /// later, which Jumio never answers); raises an ``idv_delete.Error``
+        /// subclass, such as ``NotFoundError`` for a reference Jumio does not
+        /// hold.
+        delete_scan(reference) = "scan";
+        /// Deletes an Authentication transaction by its reference.
+        delete_authentication(reference) = "authentication";
+        /// Deletes a Document Verification transaction by its reference.
+        delete_document(reference) = "document";
+    }
+    sans_io build_request,
     /// Deletes every reference of ``references`` (any iterable of str, read
     /// lazily) of one ``product`` (``"scan"``, ``"authentication"`` or
     /// ``"document"``) with ``concurrency`` worker threads, at most ``rate``
@@ -151,44 +239,7 @@ regional_client! {
     /// second, pauses included: items cut short are journaled as cancelled
     /// (a resume runs them again) and the exception's ``report`` attribute is
     /// the partial ``BatchReport``. ``dry_run=True`` validates and counts only.
-    {
-        /// Deletes an ID Verification transaction ("scan") by its reference.
-        ///
-        /// Returns ``Deleted`` (or ``Scheduled`` for an erasure completed
-        /// later, which Jumio never answers); raises an ``idv_delete.Error``
-        /// subclass, such as ``NotFoundError`` for a reference Jumio does not
-        /// hold.
-        fn delete_scan(&self, py: Python<'_>, reference: PyBackedStr) -> PyResult<Erasure> {
-            self.0.delete(py, self.0.intent("scan", &reference))
-        }
-
-        /// Deletes an Authentication transaction by its reference.
-        fn delete_authentication(
-            &self,
-            py: Python<'_>,
-            reference: PyBackedStr,
-        ) -> PyResult<Erasure> {
-            self.0.delete(py, self.0.intent("authentication", &reference))
-        }
-
-        /// Deletes a Document Verification transaction by its reference.
-        fn delete_document(&self, py: Python<'_>, reference: PyBackedStr) -> PyResult<Erasure> {
-            self.0.delete(py, self.0.intent("document", &reference))
-        }
-
-        /// The sans-IO half for your own HTTP client (asyncio, httpx...): the
-        /// exact request deleting ``reference`` of ``product``, sent by you.
-        /// Read its answer with ``idv_delete.parse_response``. No retries.
-        #[pyo3(signature = (reference, *, product = "scan"))]
-        fn build_request(
-            &self,
-            py: Python<'_>,
-            reference: &str,
-            product: &str,
-        ) -> PyResult<Request> {
-            Request::build(py, &self.0.client, self.0.intent(product, reference))
-        }
-    }
+    {}
 }
 
 /// A client of the Jumio Platform (KYX) delete API: accounts and workflow
@@ -209,11 +260,24 @@ regional_client! {
 /// a deletion waits on the network. Its repr never shows a credential or a
 /// token.
 #[pyclass(frozen, module = "idv_delete")]
-pub struct JumioPlatform(Regional);
+pub struct JumioPlatform(Shell);
 
-regional_client! {
-    JumioPlatform, Vendor::JumioPlatform, JumioPlatformCredentials::new, (client_id, client_secret),
+vendor_client! {
+    JumioPlatform, Vendor::JumioPlatform, JumioPlatformCredentials::new,
+    (client_id, client_secret; user_agent),
+    in region: Region = "us",
     product = "account",
+    deletes {
+        /// Deletes an account and every workflow execution it holds.
+        ///
+        /// Returns ``Deleted`` (or ``Scheduled``, which Jumio never answers);
+        /// raises an ``idv_delete.Error`` subclass, such as
+        /// ``InvalidReferenceError`` for an id that is not a UUID (nothing is
+        /// sent), ``UnauthorizedError`` when the token endpoint refuses the
+        /// client credentials, or ``NotFoundError`` for an account Jumio does
+        /// not hold.
+        delete_account(account_id) = "account";
+    }
     /// Deletes every item of ``items`` (any iterable of str, read lazily)
     /// of one ``product``: with ``"account"`` (the default) each item is an
     /// account id, deleted with all its workflow executions; with
@@ -223,18 +287,6 @@ regional_client! {
     /// counts those it bought). The other options, Ctrl-C and the failure
     /// rules are those of ``Jumio.delete_many``.
     {
-        /// Deletes an account and every workflow execution it holds.
-        ///
-        /// Returns ``Deleted`` (or ``Scheduled``, which Jumio never answers);
-        /// raises an ``idv_delete.Error`` subclass, such as
-        /// ``InvalidReferenceError`` for an id that is not a UUID (nothing is
-        /// sent), ``UnauthorizedError`` when the token endpoint refuses the
-        /// client credentials, or ``NotFoundError`` for an account Jumio does
-        /// not hold.
-        fn delete_account(&self, py: Python<'_>, account_id: PyBackedStr) -> PyResult<Erasure> {
-            self.0.delete(py, self.0.intent("account", &account_id))
-        }
-
         /// Deletes one workflow execution of an account; the account keeps its
         /// other workflow executions. Both ids are UUIDs.
         fn delete_workflow(
@@ -243,11 +295,10 @@ regional_client! {
             account_id: PyBackedStr,
             workflow_execution_id: PyBackedStr,
         ) -> PyResult<Erasure> {
-            let intent = DeleteIntent::jumio_platform_workflow(
-                self.0.region,
-                &account_id,
-                &workflow_execution_id,
-            );
+            // The region's name was read as a `Region` when the client was built.
+            let intent = self.0.region.unwrap_or_default().parse().and_then(|region| {
+                DeleteIntent::jumio_platform_workflow(region, &account_id, &workflow_execution_id)
+            });
             self.0.delete(py, intent)
         }
 
@@ -261,56 +312,65 @@ regional_client! {
     }
 }
 
-/// What `Jumio` and `JumioPlatform` are made of: a Rust client holding one
-/// vendor's credentials, the region every reference is looked up in, and
-/// the User-Agent (for the repr only: the client sends its own copy).
-pub struct Regional {
+/// What a table-driven client is besides its Rust client: its vendor, the
+/// region every reference is looked up in (a name checked when the client
+/// was built), and the User-Agent Jumio requires (for the repr only: the
+/// client sends its own copy).
+pub(crate) struct Shape<'a> {
+    pub vendor: Vendor,
+    pub region: Option<&'static str>,
+    pub user_agent: Option<&'a str>,
+}
+
+/// What every table-driven class is made of: a Rust client holding one
+/// vendor's credentials, and its [`Shape`].
+pub struct Shell {
     client: Client,
     vendor: Vendor,
-    region: Region,
-    user_agent: String,
+    region: Option<&'static str>,
+    user_agent: Option<String>,
 }
 
 /// The keyword settings every client takes.
-struct Settings {
-    connect_timeout: f64,
-    timeout: f64,
-    max_attempts: i64,
+pub(crate) struct Settings {
+    pub connect_timeout: f64,
+    pub timeout: f64,
+    pub max_attempts: i64,
 }
 
-impl Regional {
-    /// Builds the client of `vendor` from its checked `credentials` (whose
-    /// User-Agent is `user_agent`), checking the region and the settings.
-    /// No I/O.
-    fn new(
-        vendor: Vendor,
-        credentials: Result<impl Into<Credentials>, DeleteError>,
-        user_agent: &str,
-        region: &str,
+impl Shell {
+    /// Builds the client of `shape.vendor` from its checked `credentials`,
+    /// checking the base URL and the settings. No I/O.
+    pub(crate) fn new(
+        shape: Shape<'_>,
+        credentials: Credentials,
         base_url: Option<&str>,
         settings: Settings,
-    ) -> Result<Regional, DeleteError> {
-        let credentials = credentials?;
+    ) -> Result<Shell, DeleteError> {
         let endpoint = base_url.map_or(Ok(Endpoint::Documented), Endpoint::custom)?;
         let builder = Client::builder()
             .credentials(credentials)
-            .endpoint(vendor, endpoint);
-        Ok(Regional {
+            .endpoint(shape.vendor, endpoint);
+        Ok(Shell {
             client: build_client(builder, settings)?,
-            vendor,
-            region: region.parse()?,
-            user_agent: user_agent.to_owned(),
+            vendor: shape.vendor,
+            region: shape.region,
+            user_agent: shape.user_agent.map(str::to_owned),
         })
     }
 
     /// The intent deleting `reference` of `product` (named as in journals)
     /// in this client's region: the core's one reading of the names.
-    fn intent(&self, product: &str, reference: &str) -> Result<DeleteIntent, DeleteError> {
-        let target = Target::parse(self.vendor.as_str(), product, Some(self.region.as_str()))?;
+    pub(crate) fn intent(
+        &self,
+        product: &str,
+        reference: &str,
+    ) -> Result<DeleteIntent, DeleteError> {
+        let target = Target::parse(self.vendor.as_str(), product, self.region)?;
         DeleteIntent::new(target, reference)
     }
 
-    fn delete(
+    pub(crate) fn delete(
         &self,
         py: Python<'_>,
         intent: Result<DeleteIntent, DeleteError>,
@@ -319,14 +379,38 @@ impl Regional {
         delete_interruptibly(py, &self.client, &intent)
     }
 
-    fn delete_many(
+    /// Asks the vendor whether `intent`'s scheduled erasure completed: one
+    /// read with the GIL released, no retries (running it again is always
+    /// safe); `None` where the vendor offers no read.
+    pub(crate) fn recheck(
+        &self,
+        py: Python<'_>,
+        intent: Result<DeleteIntent, DeleteError>,
+    ) -> PyResult<Option<Erasure>> {
+        let intent = intent.map_err(|e| errors::to_py(py, e))?;
+        py.detach(|| self.client.recheck(&intent))
+            .map(|erasure| erasure.map(Erasure::from))
+            .map_err(|e| errors::to_py(py, e))
+    }
+
+    /// The sans-IO request erasing `reference` of `product`.
+    pub(crate) fn build_request(
+        &self,
+        py: Python<'_>,
+        product: &str,
+        reference: &str,
+    ) -> PyResult<Request> {
+        Request::build(py, &self.client, self.intent(product, reference))
+    }
+
+    pub(crate) fn delete_many(
         &self,
         py: Python<'_>,
         references: &Bound<'_, PyAny>,
         product: &str,
         args: BatchArgs<'_>,
     ) -> PyResult<Py<BatchReport>> {
-        let target = Target::parse(self.vendor.as_str(), product, Some(self.region.as_str()))
+        let target = Target::parse(self.vendor.as_str(), product, self.region)
             .map_err(|e| errors::to_py(py, e))?;
         batch::delete_many(
             py,
@@ -337,14 +421,19 @@ impl Regional {
         )
     }
 
-    /// `Class(region=..., user_agent=..., base_url=...)`: no credential.
-    fn repr(&self, py: Python<'_>, class: &str) -> PyResult<String> {
-        Ok(format!(
-            "{class}(region={}, user_agent={}, base_url={})",
-            py_repr(py, self.region.as_str())?,
-            py_repr(py, &self.user_agent)?,
-            py_repr(py, base_url(&self.client, self.vendor))?,
-        ))
+    /// `Class(region=..., user_agent=..., base_url=...)`, with only the
+    /// settings the class has: no credential.
+    pub(crate) fn repr(&self, py: Python<'_>, class: &str) -> PyResult<String> {
+        let mut shown = Vec::new();
+        if let Some(region) = self.region {
+            shown.push(format!("region={}", py_repr(py, region)?));
+        }
+        if let Some(user_agent) = &self.user_agent {
+            shown.push(format!("user_agent={}", py_repr(py, user_agent)?));
+        }
+        let url = base_url(&self.client, self.vendor);
+        shown.push(format!("base_url={}", py_repr(py, url)?));
+        Ok(format!("{class}({})", shown.join(", ")))
     }
 }
 
@@ -536,7 +625,7 @@ fn seconds(name: &str, value: f64) -> Result<Duration, DeleteError> {
 
 /// A count from Python: a negative one is an `InvalidConfigError` like any
 /// other bad setting, not the `OverflowError` of an unsigned conversion.
-fn whole<T: TryFrom<i64>>(name: &str, value: i64) -> Result<T, DeleteError> {
+pub(crate) fn whole<T: TryFrom<i64>>(name: &str, value: i64) -> Result<T, DeleteError> {
     T::try_from(value).map_err(|_| {
         DeleteError::new(
             ErrorKind::InvalidConfig,

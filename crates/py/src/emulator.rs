@@ -1,11 +1,14 @@
-//! `idv_delete.testing.Emulator`: the Rust emulator of both vendors' delete
+//! `idv_delete.testing.Emulator`: the Rust emulator of the vendors' delete
 //! APIs, running in this process on 127.0.0.1, so users test their erasure
 //! scripts offline with the same wheel.
 //!
 //! Products are named as in journals and the CLI: `scan`, `authentication`
 //! and `document` are Jumio's, `account` and `workflow` the Jumio
-//! Platform's, `transaction` is HyperVerge's, so a product name alone says
-//! the vendor.
+//! Platform's, `transaction` is HyperVerge's, `applicant` Onfido's,
+//! `inquiry` Persona's, `verification_session` Stripe's and `session`
+//! Veriff's. Persona's accounts are `account` too: their ids start with
+//! `act_` (as the emulator itself tells them apart), so a product name and
+//! a reference say the vendor.
 
 use std::net::IpAddr;
 use std::sync::Mutex;
@@ -20,18 +23,33 @@ use crate::errors::emulator_to_py;
 use crate::repr::py_repr;
 use crate::value::{hash_of, reduce, Reduced};
 
-/// The emulator's vendor for a product name (an unknown one is Jumio's:
-/// the emulator then refuses the product by name).
-fn vendor_of(product: &str) -> &'static str {
+/// The emulator's vendor for a product name and a reference (an unknown
+/// product is Jumio's: the emulator then refuses the product by name).
+fn vendor_of(product: &str, reference: &str) -> &'static str {
     match product {
         "transaction" => "hyperverge",
+        "account" if reference.starts_with("act_") => "persona",
         "account" | "workflow" => "jumio-platform",
+        "applicant" => "onfido",
+        "inquiry" => "persona",
+        "verification_session" => "stripe",
+        "session" => "veriff",
         _ => "jumio",
     }
 }
 
-/// A local, stateful server of the Jumio, Jumio Platform and HyperVerge
-/// delete APIs, with
+/// A number of seconds from Python as a `Duration`, or a `ValueError`
+/// naming the setting.
+fn seconds(name: &str, value: f64) -> PyResult<Duration> {
+    Duration::try_from_secs_f64(value).map_err(|_| {
+        emulator_to_py(format!(
+            "{name} is {value}; give a non-negative number of seconds"
+        ))
+    })
+}
+
+/// A local, stateful server of the delete APIs of Jumio, the Jumio
+/// Platform, HyperVerge, Onfido, Persona, Stripe Identity and Veriff, with
 /// fault injection, for tests. It starts when created, listens on
 /// ``base_url`` (give it to a client as ``base_url``), and stops on
 /// ``shutdown()`` or at the end of a ``with`` block.
@@ -48,6 +66,17 @@ fn vendor_of(product: &str) -> &'static str {
 /// ``None`` for no limit); ``retrieval_rate_limit`` limits the platform's
 /// deletes per second (default ``None``). ``revoke_tokens()`` makes every
 /// token issued so far invalid, as an expiry would.
+///
+/// The vendors that erase later complete an accepted erasure after a
+/// delay in seconds, measured on the real clock: ``onfido_deletion_delay``
+/// (default 20 days), ``persona_children_delay`` (1 s) and
+/// ``stripe_redaction_delay`` (4 days); give short ones in tests.
+/// ``persona_rate_limit`` (requests per minute, default 300) and
+/// ``stripe_rate_limit`` (per second, default 25) are the vendors'
+/// documented limits (``None`` for none); ``veriff_windows`` are Veriff's
+/// deletion limits as ``(count, seconds)`` pairs (default 5 per hour and
+/// 10 per day; ``[]`` for none), and ``veriff_delete_enabled=False``
+/// answers 403 as before Veriff enables the endpoint.
 #[pyclass(frozen, module = "idv_delete.testing")]
 pub struct Emulator {
     running: Mutex<Option<emulator::Emulator>>,
@@ -69,6 +98,21 @@ impl Emulator {
         token_lifetime = emulator::DEFAULT_TOKEN_LIFETIME.as_secs_f64(),
         token_rate_limit = Some(emulator::DEFAULT_TOKEN_RATE_LIMIT),
         retrieval_rate_limit = None,
+        onfido_api_token = emulator::DEFAULT_ONFIDO_API_TOKEN.to_owned(),
+        onfido_deletion_delay = emulator::DEFAULT_ONFIDO_DELETION_DELAY.as_secs_f64(),
+        persona_api_key = emulator::DEFAULT_PERSONA_API_KEY.to_owned(),
+        persona_read_only_key = emulator::DEFAULT_PERSONA_READ_ONLY_KEY.to_owned(),
+        persona_children_delay = emulator::DEFAULT_PERSONA_CHILDREN_DELAY.as_secs_f64(),
+        persona_rate_limit = Some(emulator::DEFAULT_PERSONA_RATE_LIMIT),
+        stripe_secret_key = emulator::DEFAULT_STRIPE_SECRET_KEY.to_owned(),
+        stripe_redaction_delay = emulator::DEFAULT_STRIPE_REDACTION_DELAY.as_secs_f64(),
+        stripe_rate_limit = Some(emulator::DEFAULT_STRIPE_RATE_LIMIT),
+        veriff_api_key = emulator::DEFAULT_VERIFF_API_KEY.to_owned(),
+        veriff_shared_secret = emulator::DEFAULT_VERIFF_SHARED_SECRET.to_owned(),
+        veriff_windows = emulator::DEFAULT_VERIFF_WINDOWS
+            .map(|(count, window)| (count, window.as_secs_f64()))
+            .to_vec(),
+        veriff_delete_enabled = true,
     ))]
     #[allow(clippy::too_many_arguments)] // Python keyword arguments
     fn new(
@@ -82,12 +126,24 @@ impl Emulator {
         token_lifetime: f64,
         token_rate_limit: Option<f64>,
         retrieval_rate_limit: Option<f64>,
+        onfido_api_token: String,
+        onfido_deletion_delay: f64,
+        persona_api_key: String,
+        persona_read_only_key: String,
+        persona_children_delay: f64,
+        persona_rate_limit: Option<u32>,
+        stripe_secret_key: String,
+        stripe_redaction_delay: f64,
+        stripe_rate_limit: Option<f64>,
+        veriff_api_key: String,
+        veriff_shared_secret: String,
+        veriff_windows: Vec<(u32, f64)>,
+        veriff_delete_enabled: bool,
     ) -> PyResult<Emulator> {
-        let token_lifetime = Duration::try_from_secs_f64(token_lifetime).map_err(|_| {
-            emulator_to_py(format!(
-                "token_lifetime is {token_lifetime}; give a number of seconds, at least 1"
-            ))
-        })?;
+        let veriff_windows = veriff_windows
+            .into_iter()
+            .map(|(count, window)| Ok((count, seconds("a veriff_windows window", window)?)))
+            .collect::<PyResult<Vec<_>>>()?;
         let config = Config {
             jumio_token,
             jumio_secret,
@@ -96,9 +152,22 @@ impl Emulator {
             hyperverge_allowed_ips,
             jumio_client_id,
             jumio_client_secret,
-            token_lifetime,
+            token_lifetime: seconds("token_lifetime", token_lifetime)?,
             token_rate_limit,
             retrieval_rate_limit,
+            onfido_api_token,
+            onfido_deletion_delay: seconds("onfido_deletion_delay", onfido_deletion_delay)?,
+            persona_api_key,
+            persona_read_only_key,
+            persona_children_delay: seconds("persona_children_delay", persona_children_delay)?,
+            persona_rate_limit,
+            stripe_secret_key,
+            stripe_redaction_delay: seconds("stripe_redaction_delay", stripe_redaction_delay)?,
+            stripe_rate_limit,
+            veriff_api_key,
+            veriff_shared_secret,
+            veriff_windows,
+            veriff_delete_enabled,
             ..Config::default()
         };
         // Checked here for a ValueError naming the setting (the start would
@@ -118,12 +187,26 @@ impl Emulator {
     }
 
     /// Creates transactions of ``product`` (``"scan"``, ``"authentication"``,
-    /// ``"document"``, ``"account"``, ``"workflow"`` or ``"transaction"``)
-    /// with these references (a workflow's is
+    /// ``"document"``, ``"account"``, ``"workflow"``, ``"transaction"``,
+    /// ``"applicant"``, ``"inquiry"``, ``"verification_session"`` or
+    /// ``"session"``) with these references (a workflow's is
     /// ``"ACCOUNT_ID/WORKFLOW_EXECUTION_ID"``, and seeding it creates its
-    /// account too). All are checked first: on error (``ValueError``) none
+    /// account too; an ``"account"`` whose id starts with ``act_`` is
+    /// Persona's, and a Persona inquiry ``"act_.../inq_..."`` belongs to
+    /// that account). ``state`` names the vendor's state of them all, if not
+    /// the default: an Onfido applicant ``"no_check"`` (deleted at once),
+    /// a Persona inquiry ``"pending"`` (409), a Stripe session
+    /// ``"requires_input"``, ``"processing"`` or ``"canceled"`` (the last two
+    /// refused), a Veriff session ``"in_progress"`` or ``"submitted"``
+    /// (1305, 1306). All are checked first: on error (``ValueError``) none
     /// is created.
-    fn seed(&self, product: &str, references: &Bound<'_, PyAny>) -> PyResult<()> {
+    #[pyo3(signature = (product, references, *, state = None))]
+    fn seed(
+        &self,
+        product: &str,
+        references: &Bound<'_, PyAny>,
+        state: Option<&str>,
+    ) -> PyResult<()> {
         if references.is_instance_of::<PyString>() {
             return Err(PyTypeError::new_err(
                 "references must be an iterable of str, not one str: wrap it in a list",
@@ -133,7 +216,11 @@ impl Emulator {
             .try_iter()?
             .map(|reference| {
                 let reference: String = reference?.extract()?;
-                Ok(SeedItem::new(vendor_of(product), product, &reference))
+                let item = SeedItem::new(vendor_of(product, &reference), product, &reference);
+                Ok(match state {
+                    Some(state) => item.with_state(state),
+                    None => item,
+                })
             })
             .collect::<PyResult<Vec<_>>>()?;
         self.with(|e| e.seed(&items))?.map_err(emulator_to_py)
@@ -308,6 +395,26 @@ impl Stats {
         self.0.token_rate_limited
     }
 
+    /// Erasures the vendors accepted and have not completed yet, at the
+    /// time of this snapshot: Onfido applicants archived, Persona
+    /// redactions whose children are not redacted yet, Stripe redactions
+    /// ``processing``.
+    #[getter]
+    fn erasures_pending(&self) -> u64 {
+        self.0.erasures_pending
+    }
+
+    /// The ``Stripe-Version`` and ``Persona-Version`` values received, by
+    /// vendor (``"stripe"``, ``"persona"``), then by value.
+    #[getter]
+    fn api_versions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let versions = PyDict::new(py);
+        for (vendor, counts) in &self.0.api_versions {
+            versions.set_item(vendor, counts.clone())?;
+        }
+        Ok(versions)
+    }
+
     /// Injected faults by kind: ``status``, ``rate_limited``,
     /// ``reset_before``, ``reset_after``, ``truncated``.
     #[getter]
@@ -330,7 +437,7 @@ impl Stats {
     /// ever reached it.
     fn reference(&self, product: &str, reference: &str) -> Option<ReferenceStats> {
         self.0
-            .reference(vendor_of(product), product, reference)
+            .reference(vendor_of(product, reference), product, reference)
             .map(|r| ReferenceStats {
                 product: r.product.clone(),
                 reference: r.reference.clone(),
@@ -385,7 +492,8 @@ impl Stats {
 #[derive(PartialEq, Eq, Hash)]
 pub struct ReferenceStats {
     /// ``scan``, ``authentication``, ``document``, ``account``,
-    /// ``workflow`` or ``transaction``.
+    /// ``workflow``, ``transaction``, ``applicant``, ``inquiry``,
+    /// ``verification_session`` or ``session``.
     product: String,
     /// The transaction reference (``ACCOUNT_ID/WORKFLOW_EXECUTION_ID`` for
     /// a workflow).

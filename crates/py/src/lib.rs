@@ -13,6 +13,7 @@ mod client;
 mod emulator;
 mod errors;
 mod interrupt;
+mod later;
 mod outcome;
 mod repr;
 mod sansio;
@@ -36,6 +37,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Jumio>()?;
     m.add_class::<client::JumioPlatform>()?;
     m.add_class::<client::HyperVerge>()?;
+    m.add_class::<later::Onfido>()?;
+    m.add_class::<later::Persona>()?;
+    m.add_class::<later::Stripe>()?;
+    m.add_class::<later::Veriff>()?;
     m.add_class::<outcome::Deleted>()?;
     m.add_class::<outcome::Scheduled>()?;
     m.add_class::<outcome::Progress>()?;
@@ -46,17 +51,34 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<emulator::Emulator>()?;
     m.add_class::<emulator::Stats>()?;
     m.add_class::<emulator::ReferenceStats>()?;
-    m.add("EMULATOR_JUMIO_TOKEN", emu::DEFAULT_JUMIO_TOKEN)?;
-    m.add("EMULATOR_JUMIO_SECRET", emu::DEFAULT_JUMIO_SECRET)?;
-    m.add("EMULATOR_JUMIO_CLIENT_ID", emu::DEFAULT_JUMIO_CLIENT_ID)?;
-    m.add(
-        "EMULATOR_JUMIO_CLIENT_SECRET",
-        emu::DEFAULT_JUMIO_CLIENT_SECRET,
-    )?;
-    m.add("EMULATOR_HYPERVERGE_APP_ID", emu::DEFAULT_HYPERVERGE_APP_ID)?;
-    m.add(
-        "EMULATOR_HYPERVERGE_APP_KEY",
-        emu::DEFAULT_HYPERVERGE_APP_KEY,
-    )?;
+    // The emulator's default credentials: test values, not secrets.
+    for (name, value) in [
+        ("EMULATOR_JUMIO_TOKEN", emu::DEFAULT_JUMIO_TOKEN),
+        ("EMULATOR_JUMIO_SECRET", emu::DEFAULT_JUMIO_SECRET),
+        ("EMULATOR_JUMIO_CLIENT_ID", emu::DEFAULT_JUMIO_CLIENT_ID),
+        (
+            "EMULATOR_JUMIO_CLIENT_SECRET",
+            emu::DEFAULT_JUMIO_CLIENT_SECRET,
+        ),
+        ("EMULATOR_HYPERVERGE_APP_ID", emu::DEFAULT_HYPERVERGE_APP_ID),
+        (
+            "EMULATOR_HYPERVERGE_APP_KEY",
+            emu::DEFAULT_HYPERVERGE_APP_KEY,
+        ),
+        ("EMULATOR_ONFIDO_API_TOKEN", emu::DEFAULT_ONFIDO_API_TOKEN),
+        ("EMULATOR_PERSONA_API_KEY", emu::DEFAULT_PERSONA_API_KEY),
+        (
+            "EMULATOR_PERSONA_READ_ONLY_KEY",
+            emu::DEFAULT_PERSONA_READ_ONLY_KEY,
+        ),
+        ("EMULATOR_STRIPE_SECRET_KEY", emu::DEFAULT_STRIPE_SECRET_KEY),
+        ("EMULATOR_VERIFF_API_KEY", emu::DEFAULT_VERIFF_API_KEY),
+        (
+            "EMULATOR_VERIFF_SHARED_SECRET",
+            emu::DEFAULT_VERIFF_SHARED_SECRET,
+        ),
+    ] {
+        m.add(name, value)?;
+    }
     Ok(())
 }
