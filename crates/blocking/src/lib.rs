@@ -1,7 +1,7 @@
 //! The blocking driver of idv-delete: erase identity-verification data at
 //! Jumio, HyperVerge, Onfido, Persona, Stripe Identity and Veriff through
-//! their delete APIs, one reference at a time
-//! or millions in a journaled batch.
+//! their delete APIs, one reference at a time or millions in a journaled
+//! batch.
 //!
 //! It drives the sans-IO [`core`] over [ureq](https://docs.rs/ureq): one
 //! [`Client`] holds the credentials of one or both vendors and one
