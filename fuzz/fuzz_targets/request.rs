@@ -36,7 +36,7 @@ fn valid_reference(target: Target, reference: &str) -> bool {
                 && reference.chars().count() <= MAX_HYPERVERGE_ID
                 && !reference.chars().any(char::is_control)
         }
-        Target::JumioPlatform { .. } => unreachable!("target() draws no Jumio Platform target"),
+        _ => unreachable!("target() draws only Netverify v2 and HyperVerge targets"),
     }
 }
 
@@ -47,7 +47,7 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
     let by_vendor = match target {
         Target::Jumio { product, region } => DeleteIntent::jumio(product, region, &reference),
         Target::HyperVerge => DeleteIntent::hyperverge(&reference),
-        Target::JumioPlatform { .. } => unreachable!("target() draws no Jumio Platform target"),
+        _ => unreachable!("target() draws only Netverify v2 and HyperVerge targets"),
     };
     assert_eq!(built, by_vendor);
     assert_eq!(
@@ -84,7 +84,7 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
                 product: idv_delete_core::JumioProduct::IdVerification,
                 region: idv_delete_core::Region::Us,
             },
-            Target::JumioPlatform { .. } => unreachable!("target() draws no Jumio Platform target"),
+            _ => unreachable!("target() draws only Netverify v2 and HyperVerge targets"),
         };
         let error = to_request(&intent, &endpoint, &credentials_for(other))
             .expect_err("credentials of the other vendor accepted");
@@ -106,9 +106,7 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
             let host = match target {
                 Target::Jumio { product, region } => jumio_host(product, region),
                 Target::HyperVerge => HYPERVERGE_HOST,
-                Target::JumioPlatform { .. } => {
-                    unreachable!("target() draws no Jumio Platform target")
-                }
+                _ => unreachable!("target() draws only Netverify v2 and HyperVerge targets"),
             };
             (String::new(), host.to_owned())
         }
@@ -191,7 +189,7 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
                 .expect("rotated credentials stay valid")
                 .into()
         }
-        Target::JumioPlatform { .. } => unreachable!("target() draws no Jumio Platform target"),
+        _ => unreachable!("target() draws only Netverify v2 and HyperVerge targets"),
     };
     assert_eq!(format!("{credentials:?}"), format!("{rotated:?}"));
     let other = to_request(&intent, &endpoint, &rotated).expect("a valid request");

@@ -67,7 +67,7 @@ pub fn reference(u: &mut Unstructured<'_>, target: Target) -> Result<String> {
     match target {
         Target::Jumio { .. } => string_from(u, JUMIO_ALPHABET, 40),
         Target::HyperVerge => string_from(u, GRAPHIC, 270),
-        Target::JumioPlatform { .. } => unreachable!("target() draws no Jumio Platform target"),
+        _ => unreachable!("target() draws only Netverify v2 and HyperVerge targets"),
     }
 }
 
@@ -100,7 +100,7 @@ pub fn credentials_for(target: Target) -> Credentials {
         Target::HyperVerge => HyperVergeCredentials::new("fuzz-appid", "fuzz-appkey")
             .expect("valid")
             .into(),
-        Target::JumioPlatform { .. } => unreachable!("target() draws no Jumio Platform target"),
+        _ => unreachable!("target() draws only Netverify v2 and HyperVerge targets"),
     }
 }
 
@@ -250,6 +250,6 @@ pub fn credentials(
                 None,
             ),
         },
-        Target::JumioPlatform { .. } => unreachable!("target() draws no Jumio Platform target"),
+        _ => unreachable!("target() draws only Netverify v2 and HyperVerge targets"),
     })
 }

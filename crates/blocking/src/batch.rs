@@ -585,17 +585,17 @@ impl Run<'_> {
 
 /// The journal side of a run: its lock, what it held before, and the
 /// writer (none in a dry run).
-struct JournalRun {
-    earlier: Option<JournalState>,
-    writer: Option<JournalWriter>,
-    run: u32,
-    lock: Option<JournalLock>,
+pub(crate) struct JournalRun {
+    pub(crate) earlier: Option<JournalState>,
+    pub(crate) writer: Option<JournalWriter>,
+    pub(crate) run: u32,
+    pub(crate) lock: Option<JournalLock>,
 }
 
 impl JournalRun {
     /// Locks and reads the journal, checks that this run may resume it,
     /// and (unless a dry run) starts the run's records.
-    fn open(
+    pub(crate) fn open(
         client: &Client,
         path: &Path,
         options: &BatchOptions,

@@ -76,6 +76,7 @@ mod cancel;
 mod client;
 mod identity;
 pub mod journal;
+mod recheck;
 mod throttle;
 mod time;
 mod tokens;
@@ -101,6 +102,7 @@ pub use client::{
 };
 pub use identity::{InputDigest, ItemKey};
 pub use journal::{JournalError, JournalOutcome, JournalReader, JournalState, Record};
+pub use recheck::RecheckReport;
 
 /// The version of idv-delete, `"MAJOR.MINOR.PATCH"`: the workspace's one
 /// version, the same as Python's `idv_delete.__version__` and C's

@@ -13,7 +13,7 @@ use idv_delete_blocking::core::{
     OnfidoCredentials, PersonaCredentials, StripeCredentials, VeriffCredentials,
 };
 use idv_delete_blocking::{
-    BatchOptions, Client, ConfirmedBy, DeleteIntent, Erasure, ErrorKind, JournalState,
+    BatchOptions, CancelToken, Client, ConfirmedBy, DeleteIntent, Erasure, ErrorKind, JournalState,
     OnfidoRegion, PersonaResource,
 };
 use idv_delete_emulator::{Config, Emulator, SeedItem};
@@ -159,5 +159,36 @@ fn a_batch_counts_scheduled_apart_and_journals_them() {
         )
         .expect("resume runs");
     assert_eq!((again.skipped, again.attempts), (5, 0), "{again:?}");
+
+    // After the vendors' delays a recheck appends what they say.
+    std::thread::sleep(DELAY + Duration::from_millis(300));
+    let recheck = client
+        .recheck_journal(&journal, &CancelToken::new())
+        .expect("recheck runs");
+    assert_eq!(
+        (
+            recheck.scheduled,
+            recheck.deleted,
+            recheck.still_scheduled,
+            recheck.not_offered
+        ),
+        (4, 3, 0, 1),
+        "{recheck:?}"
+    );
+    assert!(recheck.failures.is_empty(), "{recheck:?}");
+    let totals = JournalState::read(&journal).unwrap().totals();
+    assert_eq!(
+        (
+            totals.deleted_by_recheck,
+            totals.scheduled,
+            totals.deleted_by_response
+        ),
+        (3, 1, 1)
+    );
+    // A second recheck asks only about what is still scheduled.
+    let second = client
+        .recheck_journal(&journal, &CancelToken::new())
+        .unwrap();
+    assert_eq!((second.scheduled, second.not_offered), (1, 1));
     std::fs::remove_dir_all(&dir).unwrap();
 }

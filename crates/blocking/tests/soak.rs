@@ -434,7 +434,7 @@ fn ten_thousand_deletions_through_faults_agree_with_the_emulator() {
     for record in JournalReader::open(&journal).unwrap() {
         if let Record::Outcome(o) = record.unwrap() {
             let p = o.position as usize;
-            if let Some(previous) = last[p] {
+            if let Some(previous) = &last[p] {
                 assert!(
                     matches!(previous, JournalOutcome::Failed { .. }),
                     "position {p}: {:?} after the final {previous:?}",
@@ -446,7 +446,7 @@ fn ten_thousand_deletions_through_faults_agree_with_the_emulator() {
     }
     for (p, ((intent, seeded), first)) in items.iter().zip(&outcomes).enumerate() {
         let (applied, _) = counts.get(&key(intent)).copied().unwrap_or((0, 0));
-        let now = last[p].unwrap();
+        let now = last[p].clone().unwrap();
         let what = format!("item {p} ({intent}, seeded: {seeded}): first {first:?}, now {now:?}, applied {applied}");
         if *seeded {
             assert!(matches!(now, JournalOutcome::Deleted { .. }), "{what}");

@@ -340,7 +340,7 @@ fn scheduled_records(path: &Path, state: &JournalState) -> Result<HashMap<u64, u
 }
 
 fn describe(outcome: &JournalOutcome) -> (&'static str, String) {
-    match *outcome {
+    match outcome {
         JournalOutcome::Deleted {
             confirmed_by,
             attempts,
@@ -349,11 +349,12 @@ fn describe(outcome: &JournalOutcome) -> (&'static str, String) {
             "deleted",
             format!(
                 "confirmed by {}, {attempts} attempt(s)",
-                wording::confirmation(confirmed_by)
+                wording::confirmation(*confirmed_by)
             ),
         ),
         JournalOutcome::Scheduled {
             within_secs,
+            until,
             attempts,
         } => {
             let within = within_secs
@@ -364,9 +365,16 @@ fn describe(outcome: &JournalOutcome) -> (&'static str, String) {
                     )
                 })
                 .unwrap_or_default();
+            let until = until
+                .as_deref()
+                .map(|until| format!("; the vendor's date: {until}"))
+                .unwrap_or_default();
             (
                 SCHEDULED,
-                format!("{}{within}; {attempts} attempt(s)", wording::SCHEDULED),
+                format!(
+                    "{}{within}{until}; {attempts} attempt(s)",
+                    wording::SCHEDULED
+                ),
             )
         }
         JournalOutcome::NotFound { .. } => (
@@ -380,7 +388,7 @@ fn describe(outcome: &JournalOutcome) -> (&'static str, String) {
             ..
         } => {
             let status = status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
-            let doubt = if in_doubt {
+            let doubt = if *in_doubt {
                 ", may have been deleted"
             } else {
                 ""
@@ -390,7 +398,7 @@ fn describe(outcome: &JournalOutcome) -> (&'static str, String) {
                 format!(
                     "{}{status}{doubt}: {}",
                     kind.as_str(),
-                    wording::next_step(kind)
+                    wording::next_step(*kind)
                 ),
             )
         }

@@ -316,7 +316,7 @@ fn sigkilled_batches_resume_to_exactly_once_erasure() {
             .get(&(vendor.to_string(), product.to_string(), reference.clone()))
             .copied()
             .unwrap_or(0);
-        let outcome = finals_by_position[&p];
+        let outcome = finals_by_position[&p].clone();
         let what = format!("row {p} {vendor}/{product}/{reference} (seeded: {seeded}): {outcome:?}, applied {applied}");
         match outcome {
             JournalOutcome::Deleted { confirmed_by, .. } => {

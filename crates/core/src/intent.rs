@@ -50,6 +50,20 @@ impl Vendor {
         Vendor::Veriff,
     ];
 
+    /// The vendor's own name, for messages: "Jumio", "Jumio Platform",
+    /// "HyperVerge", "Onfido", "Persona", "Stripe Identity" or "Veriff".
+    pub const fn name(self) -> &'static str {
+        match self {
+            Vendor::Jumio => "Jumio",
+            Vendor::JumioPlatform => "Jumio Platform",
+            Vendor::HyperVerge => "HyperVerge",
+            Vendor::Onfido => "Onfido",
+            Vendor::Persona => "Persona",
+            Vendor::Stripe => "Stripe Identity",
+            Vendor::Veriff => "Veriff",
+        }
+    }
+
     /// The stable lowercase name: `"jumio"`, `"jumio-platform"`,
     /// `"hyperverge"`, `"onfido"`, `"persona"`, `"stripe"` or `"veriff"`.
     pub const fn as_str(self) -> &'static str {
@@ -374,7 +388,7 @@ impl Target {
         let vendor: Vendor = vendor.parse()?;
         let region = region.filter(|r| !r.is_empty());
         let config = |detail: String| Err(DeleteError::new(ErrorKind::InvalidConfig, detail));
-        let name = vendor.as_str();
+        let name = vendor.name();
         let needs_region = matches!(
             vendor,
             Vendor::Jumio | Vendor::JumioPlatform | Vendor::Onfido

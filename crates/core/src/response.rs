@@ -111,7 +111,7 @@ pub fn parse_response(
                 Target::Jumio { .. } => "Jumio refused the credentials: check the API token and secret (Jumio recommends dedicated transaction-administration credentials for deletion)".into(),
                 Target::JumioPlatform { .. } => "the Jumio Platform refused the access token; a deletion buys a new token and tries once more, so if this persists check that the client credentials may delete accounts and workflow executions".into(),
                 Target::HyperVerge => "HyperVerge refused the credentials: check the appid and appkey".into(),
-                other => format!("{} refused the credentials: check the {}", other.vendor().as_str(), credential_names(other)),
+                other => format!("{} refused the credentials: check the {}", other.vendor().name(), credential_names(other)),
             },
         ),
         403 => error(
@@ -120,7 +120,7 @@ pub fn parse_response(
                 Target::Jumio { .. } | Target::JumioPlatform { .. } => "Jumio refused the request: check that the User-Agent names your business and that the credentials may delete transactions".into(),
                 Target::HyperVerge => "HyperVerge refused the request: HyperVerge only answers allow-listed IP addresses, so ask them to allow-list this machine's address".into(),
                 Target::Veriff => "Veriff refused the request: its delete endpoint is off until Veriff enables it for the integration, and the API key must be active; ask Veriff support".into(),
-                other => format!("{} refused the request: check that the {} may delete (its permissions)", other.vendor().as_str(), credential_names(other)),
+                other => format!("{} refused the request: check that the {} may delete (its permissions)", other.vendor().name(), credential_names(other)),
             },
         ),
         400 | 422 => error(
@@ -265,7 +265,7 @@ fn not_found_detail(intent: &DeleteIntent) -> String {
         ),
         other => format!(
             "{} has no {intent}: check the id and the account or environment it belongs to; it may also have been deleted long ago",
-            other.vendor().as_str()
+            other.vendor().name()
         ),
     }
 }

@@ -167,7 +167,7 @@ pub struct SalvagedRecord {
 }
 
 /// How an item ended, as the journal keeps it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum JournalOutcome {
     /// The vendor no longer holds it.
     Deleted {
@@ -183,6 +183,9 @@ pub enum JournalOutcome {
     Scheduled {
         /// The longest the vendor documents for completing it, in seconds.
         within_secs: Option<u64>,
+        /// The vendor's own date for the completion (Onfido's `delete_at`,
+        /// learnt by a recheck), as it wrote it.
+        until: Option<String>,
         /// Requests sent.
         attempts: u32,
     },
@@ -215,6 +218,7 @@ impl JournalOutcome {
             },
             Ok(Erasure::Scheduled(scheduled)) => JournalOutcome::Scheduled {
                 within_secs: scheduled.within.map(|w| w.as_secs()),
+                until: scheduled.until.clone(),
                 attempts: scheduled.attempts,
             },
             Err(e) if e.kind() == ErrorKind::NotFound => JournalOutcome::NotFound {
@@ -296,6 +300,8 @@ pub(crate) enum Line<S: Ord> {
         audits: Option<u32>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         within_secs: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        until: Option<S>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         error: Option<S>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -420,7 +426,7 @@ pub(crate) fn encode_header(created_at: &str) -> Vec<u8> {
 fn outcome_bytes(r: &OutcomeRecord) -> Vec<u8> {
     let (vendor, product, region, reference) = identity(&r.intent);
     let (result, confirmed_by, audits, within_secs, error, status, attempts, in_doubt) =
-        match r.outcome {
+        match &r.outcome {
             JournalOutcome::Deleted {
                 confirmed_by,
                 audits,
@@ -428,24 +434,25 @@ fn outcome_bytes(r: &OutcomeRecord) -> Vec<u8> {
             } => (
                 "deleted",
                 Some(confirmed_by.as_str()),
-                Some(audits),
+                Some(*audits),
                 None,
                 None,
                 None,
-                attempts,
+                *attempts,
                 None,
             ),
             JournalOutcome::Scheduled {
                 within_secs,
                 attempts,
+                ..
             } => (
                 "scheduled",
                 None,
                 None,
-                within_secs,
+                *within_secs,
                 None,
                 None,
-                attempts,
+                *attempts,
                 None,
             ),
             JournalOutcome::NotFound { attempts } => (
@@ -455,7 +462,7 @@ fn outcome_bytes(r: &OutcomeRecord) -> Vec<u8> {
                 None,
                 None,
                 Some(404),
-                attempts,
+                *attempts,
                 None,
             ),
             JournalOutcome::Failed {
@@ -469,9 +476,9 @@ fn outcome_bytes(r: &OutcomeRecord) -> Vec<u8> {
                 None,
                 None,
                 Some(kind.as_str()),
-                status,
-                attempts,
-                Some(in_doubt),
+                *status,
+                *attempts,
+                Some(*in_doubt),
             ),
         };
     line_bytes(&Line::Outcome {
@@ -485,6 +492,10 @@ fn outcome_bytes(r: &OutcomeRecord) -> Vec<u8> {
         confirmed_by,
         audits,
         within_secs,
+        until: match &r.outcome {
+            JournalOutcome::Scheduled { until, .. } => until.as_deref(),
+            _ => None,
+        },
         error,
         status,
         attempts,

@@ -339,6 +339,7 @@ impl JournalReader {
                 confirmed_by,
                 audits,
                 within_secs,
+                until,
                 error,
                 status,
                 attempts,
@@ -361,6 +362,7 @@ impl JournalReader {
                     }
                     "scheduled" => JournalOutcome::Scheduled {
                         within_secs,
+                        until: until.map(|u| printable(&u)),
                         attempts,
                     },
                     "not_found" => JournalOutcome::NotFound { attempts },
