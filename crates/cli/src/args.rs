@@ -198,9 +198,20 @@ found; 4 some failed or in doubt; 6 incomplete (a run did not finish, items
 never attempted); 1 the journal is damaged (see idv-delete salvage) or
 unreadable.
 
+--recheck first asks the vendors about the items the journal holds as
+scheduled, where the vendor offers a read (Onfido: the applicant is gone, or
+its delete_at; Persona: redacted-at; Stripe: the session's redaction status),
+and appends what they say to the journal (a run of its own): deleted,
+confirmed by the recheck, or still scheduled with the vendor's date. Veriff
+offers no read: its items stay scheduled. It needs the credentials of the
+scheduled items' vendors and the batch's endpoints (--base-url, --config).
+Running it again later is always safe: a recheck changes nothing at the
+vendor.
+
 Examples:
   idv-delete verify erasures.journal
-  idv-delete verify erasures.journal --output json"
+  idv-delete verify erasures.journal --output json
+  idv-delete verify --recheck erasures.journal"
     )]
     Verify(VerifyArgs),
     /// Rewrite a damaged journal with its readable records, keeping the original.
@@ -580,6 +591,21 @@ pub struct VerifyArgs {
     /// The journal of a batch.
     #[arg(value_name = "JOURNAL")]
     pub journal: PathBuf,
+    /// First ask the vendors about the scheduled items (one read each, where
+    /// the vendor offers one) and append what they say to the journal.
+    #[arg(long)]
+    pub recheck: bool,
+    /// With --recheck: send the reads to this base URL, as the batch did
+    /// (https, or http on a loopback address such as the emulator).
+    #[arg(long, value_name = "URL", requires = "recheck")]
+    pub base_url: Option<String>,
+    /// With --recheck: the TOML config file with credentials (default:
+    /// $IDV_DELETE_CONFIG or ~/.config/idv-delete/config.toml).
+    #[arg(long, value_name = "FILE", requires = "recheck")]
+    pub config: Option<PathBuf>,
+    /// With --recheck: seconds to wait for each answer.
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_TIMEOUT.as_secs_f64(), requires = "recheck")]
+    pub timeout: f64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Output::Text)]
     pub output: Output,

@@ -12,6 +12,7 @@ mod csv_input;
 mod demo;
 mod failure;
 mod platform;
+mod recheck;
 mod signals;
 mod single;
 mod verify;
@@ -149,7 +150,8 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 },
             )
         }
-        Command::Verify(args) => verify::run(&args.journal, args.output),
+        Command::Verify(args) if args.recheck => recheck::run(&args),
+        Command::Verify(args) => verify::run(&args.journal, args.output, None),
         Command::Salvage(args) => verify::salvage(&args.journal),
         Command::Emulator(args) => match idv_delete_emulator::cli::run(*args) {
             Ok(never) => match never {},

@@ -94,7 +94,9 @@ impl<W: Write> Writer<W> {
 }
 
 /// Prints the report; the exit code is the verdict (see the module docs).
-pub fn run(path: &Path, output: Output) -> Result<u8, Failure> {
+/// `recheck`, what `verify --recheck` learnt just before, goes into the
+/// JSON report (the text one is printed by `recheck`).
+pub fn run(path: &Path, output: Output, recheck: Option<Value>) -> Result<u8, Failure> {
     let json = output == Output::Json;
     let state = match JournalState::read(path) {
         Ok(state) => state,
@@ -103,6 +105,7 @@ pub fn run(path: &Path, output: Output) -> Result<u8, Failure> {
                 "journal": path.display().to_string(),
                 "valid": false,
                 "error": error_json(&error),
+                "recheck": recheck,
             });
             println!("{report}");
             return Ok(EXIT_RUNTIME);
@@ -116,9 +119,12 @@ pub fn run(path: &Path, output: Output) -> Result<u8, Failure> {
         first: true,
     };
     if json {
+        let recheck = recheck
+            .map(|r| format!("\"recheck\":{r},"))
+            .unwrap_or_default();
         write!(
             out.out,
-            "{{\"journal\":{},\"valid\":true,\"runs\":{},\"items\":[",
+            "{{\"journal\":{},\"valid\":true,{recheck}\"runs\":{},\"items\":[",
             json!(path.display().to_string()),
             Value::Array(state.runs().iter().map(run_json).collect())
         )?;

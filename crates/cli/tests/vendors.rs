@@ -311,8 +311,8 @@ fn a_batch_of_every_vendor_api_counts_deleted_and_scheduled_apart() {
     assert_eq!(report["failed_total"], 0, "{report}");
     // The plan names every vendor, Onfido's regions included.
     for plan_row in [
-        "onfido          applicant        eu",
-        "onfido          applicant        us",
+        "onfido          applicant            eu",
+        "onfido          applicant            us",
         "persona         account",
         "stripe          verification_session",
         "veriff          session",
@@ -363,6 +363,69 @@ fn a_batch_of_every_vendor_api_counts_deleted_and_scheduled_apart() {
     let report = json(&stdout);
     assert_eq!(report["summary"]["deleted"], DELETED, "{report}");
     assert_eq!(report["summary"]["scheduled"], SCHEDULED, "{report}");
+
+    // After the vendors' delays, a recheck confirms every item whose vendor
+    // offers a read; Veriff's stays scheduled, and the output says why.
+    std::thread::sleep(DELAY + Duration::from_millis(400));
+    let (code, stdout, stderr) = run(idv_delete(&emulator)
+        .args(["verify", "--recheck", "--base-url", &base])
+        .arg(&journal));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains(&format!(
+            "{} scheduled item(s) asked about: {} confirmed deleted by the vendor, 0 still scheduled, 0 failed",
+            SCHEDULED - 1,
+            SCHEDULED - 1
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Veriff: offers no read to recheck with; its 1 item(s) stay scheduled"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("{} deleted (", DELETED + SCHEDULED - 1)),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("{} confirmed by a recheck", SCHEDULED - 1)),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 scheduled ("), "{stdout}");
+    let scheduled: Vec<&str> = stdout
+        .lines()
+        .filter(|line| line.contains("  scheduled  "))
+        .collect();
+    assert_eq!(scheduled.len(), 1, "{stdout}");
+    assert!(scheduled[0].contains("veriff/session/"), "{stdout}");
+    // Again, in JSON: only Veriff's is left, and nothing more is read.
+    let reads = |stats: &idv_delete_emulator::Stats| -> u64 {
+        stats
+            .requests
+            .iter()
+            .filter(|(route, _)| route.ends_with("/read"))
+            .flat_map(|(_, counts)| counts.values())
+            .sum()
+    };
+    assert_eq!(reads(&emulator.stats()), SCHEDULED - 1);
+    let (code, stdout, stderr) = run(idv_delete(&emulator)
+        .args([
+            "verify",
+            "--recheck",
+            "--output",
+            "json",
+            "--base-url",
+            &base,
+        ])
+        .arg(&journal));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let report = json(&stdout);
+    assert_eq!(report["recheck"]["scheduled"], 1, "{report}");
+    assert_eq!(report["recheck"]["not_offered"], 1, "{report}");
+    assert_eq!(report["recheck"]["vendors_without_recheck"][0], "veriff");
+    assert_eq!(report["summary"]["deleted_by_recheck"], SCHEDULED - 1);
+    assert_eq!(report["summary"]["scheduled"], 1, "{report}");
+    assert_eq!(reads(&emulator.stats()), SCHEDULED - 1);
 
     // A resume sends no deletion (only the Jumio Platform's token checks):
     // scheduled items are final for a run.
@@ -430,4 +493,82 @@ fn a_mixed_batch_with_a_refusal_and_a_missing_record_exits_4_then_verify_too() {
         .arg(dir.join("j2"))
         .args(["--yes", "--base-url", &base]));
     assert_eq!(code, 3, "{stdout}{stderr}");
+}
+
+#[test]
+fn a_recheck_before_the_vendors_finish_keeps_them_scheduled_with_their_dates() {
+    // The default delays: 20 days for Onfido, four for Stripe.
+    let emulator = emulator();
+    let base = emulator.base_url();
+    let dir = scratch("recheck-early");
+    emulator
+        .seed(&[
+            SeedItem::new("onfido", "applicant", ONFIDO_ID),
+            SeedItem::new("stripe", "verification_session", "vs_early"),
+        ])
+        .unwrap();
+    let input = dir.join("in.csv");
+    write(
+        &input,
+        &format!("{CSV_HEADER}onfido,applicant,eu,{ONFIDO_ID}\nstripe,,,vs_early\n"),
+    );
+    let journal = dir.join("j");
+    let (code, stdout, stderr) = run(idv_delete(&emulator)
+        .arg("batch")
+        .arg(&input)
+        .arg("--journal")
+        .arg(&journal)
+        .args(["--yes", "--base-url", &base]));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let (code, stdout, stderr) = run(idv_delete(&emulator)
+        .args(["verify", "--recheck", "--base-url", &base])
+        .arg(&journal));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("2 scheduled item(s) asked about: 0 confirmed deleted by the vendor, 2 still scheduled, 0 failed"),
+        "{stdout}"
+    );
+    let onfido = stdout
+        .lines()
+        .find(|line| {
+            line.starts_with(&format!(
+                "  still scheduled: onfido/applicant/eu/{ONFIDO_ID}"
+            ))
+        })
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(onfido.contains("the vendor's date: 20"), "{onfido}");
+    assert!(
+        stdout.contains("  still scheduled: stripe/verification_session/vs_early"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("0 deleted ("), "{stdout}");
+    assert!(stdout.contains("2 scheduled ("), "{stdout}");
+    // One line per item: the last scheduled record, with Onfido's date.
+    let lines: Vec<&str> = stdout
+        .lines()
+        .filter(|line| line.contains("  scheduled  "))
+        .collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.contains("onfido/") && line.contains("the vendor's date: 20")),
+        "{stdout}"
+    );
+
+    // Without the credentials of a scheduled vendor: exit 2, nothing read.
+    let before = emulator.stats().total_requests;
+    let (code, _, stderr) = run(idv_delete(&emulator)
+        .env_remove("STRIPE_SECRET_KEY")
+        .args(["verify", "--recheck", "--base-url", &base])
+        .arg(&journal));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("STRIPE_SECRET_KEY"), "{stderr}");
+    assert_eq!(emulator.stats().total_requests, before);
+    // At another endpoint than the batch's: refused before anything is read.
+    let (code, _, stderr) = run(idv_delete(&emulator)
+        .args(["verify", "--recheck", "--base-url", "http://127.0.0.1:9"])
+        .arg(&journal));
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(emulator.stats().total_requests, before);
 }
