@@ -636,7 +636,7 @@ fn bad_ids_of_the_vendors_that_erase_later_are_refused_before_any_request() {
             vec![
                 "onfido",
                 "applicant",
-                &"2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20/restore"[..],
+                "2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20/restore",
                 "--region",
                 "ca",
             ],

@@ -114,6 +114,12 @@ fn each_new_vendors_command_reports_scheduled_never_deleted_and_exits_0() {
         assert!(item["completes"].as_str().is_some_and(|c| !c.is_empty()));
         assert!(item.get("confirmed_by").is_none(), "{item}");
         assert_eq!(item["vendor"], args[0], "{item}");
+        let region = if args[0] == "onfido" {
+            "eu".into()
+        } else {
+            Value::Null
+        };
+        assert_eq!(item["region"], region, "{item}");
     }
 }
 
