@@ -161,14 +161,14 @@ Examples:
         after_help = "The CSV has the header vendor,product,region,reference (other columns are
 ignored); rows of every vendor may be mixed in one file:
 
-  vendor          product                          region      reference
-  jumio           scan, authentication, document   us eu sgp   the transaction reference
-  jumio-platform  account, workflow                us eu sgp   ACCOUNT_ID, or ACCOUNT_ID/WORKFLOW_ID
-  hyperverge      transaction (or empty)           empty       the transaction id
-  onfido          applicant (or empty)             eu us ca    the applicant id (UUID)
-  persona         inquiry, account                 empty       inq_... or act_...
-  stripe          verification_session (or empty) empty       vs_...
-  veriff          session (or empty)               empty       the session id (UUID)
+  vendor          product                          region     reference
+  jumio           scan, authentication, document   us eu sgp  the transaction reference
+  jumio-platform  account, workflow                us eu sgp  ACCOUNT_ID, or ACCOUNT_ID/WORKFLOW_ID
+  hyperverge      transaction (or empty)           empty      the transaction id
+  onfido          applicant (or empty)             eu us ca   the applicant id (UUID)
+  persona         inquiry, account                 empty      inq_... or act_...
+  stripe          verification_session (or empty)  empty      vs_...
+  veriff          session (or empty)               empty      the session id (UUID)
 
 Stripe's product may also be written verification-session. Onfido, Persona,
 Stripe and Veriff complete an erasure later: their rows are counted as
