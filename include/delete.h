@@ -255,9 +255,9 @@ typedef struct delete_batch_report delete_batch_report;
 typedef struct delete_cancel delete_cancel;
 
 /**
- * A client of the Jumio, Jumio Platform and HyperVerge delete APIs:
- * credentials, endpoints, timeouts, a retry policy and one connection
- * pool.
+ * A client of the Jumio, Jumio Platform, HyperVerge, Onfido, Persona,
+ * Stripe Identity and Veriff delete APIs: credentials, endpoints,
+ * timeouts, a retry policy and one connection pool.
  *
  * Thread-safe: share one `const delete_client *` across threads (every
  * function taking a `const delete_client *` may run concurrently). Free it
@@ -287,15 +287,18 @@ typedef struct delete_outcome delete_outcome;
  * HTTP client: method, URL, headers and body.
  *
  * Header values include the credentials (`Authorization` for Jumio,
- * `appid` and `appkey` for HyperVerge) in clear text, because that is what
- * must be sent: never log them. libdelete wipes its copies when the
+ * Onfido, Persona and Stripe, `appid` and `appkey` for HyperVerge,
+ * `X-AUTH-CLIENT` and the signature `X-HMAC-SIGNATURE` for Veriff) in
+ * clear text, because that is what must be sent: never log them. libdelete wipes its copies when the
  * request is freed. Immutable and thread-safe; strings it hands out live
  * until `delete_request_free`.
  */
 typedef struct delete_request delete_request;
 
 /**
- * A Jumio data-centre region: one of the `DELETE_REGION_*` constants.
+ * A vendor's data-centre region: one of the `DELETE_REGION_*` constants.
+ * Jumio and the Jumio Platform take US, EU and SGP; Onfido takes EU, US
+ * and CA.
  */
 typedef uint32_t delete_region;
 
@@ -408,19 +411,58 @@ typedef struct delete_header {
 #define DELETE_PRODUCT_JUMIO_PLATFORM_WORKFLOW 6
 
 /**
- * United States (netverify.com; the Jumio Platform's amer-1).
+ * An Onfido applicant and its documents, photos, videos, checks and
+ * reports: `/v3.6/applicants/{applicant_id}`. The reference is a UUID.
+ * Onfido archives it and hard-deletes it after the account's deletion
+ * delay: the outcome is `DELETE_OUTCOME_SCHEDULED`.
+ */
+#define DELETE_PRODUCT_ONFIDO_APPLICANT 7
+
+/**
+ * A Persona inquiry (`inq_...`), redacted at once, its child objects
+ * later: `/api/v1/inquiries/{inquiry_id}`.
+ */
+#define DELETE_PRODUCT_PERSONA_INQUIRY 8
+
+/**
+ * A Persona account (`act_...`) with its inquiries, verifications and
+ * reports: `/api/v1/accounts/{account_id}`.
+ */
+#define DELETE_PRODUCT_PERSONA_ACCOUNT 9
+
+/**
+ * A Stripe Identity verification session (`vs_...`), redacted within
+ * four days: `POST /v1/identity/verification_sessions/{id}/redact`.
+ */
+#define DELETE_PRODUCT_STRIPE_VERIFICATION_SESSION 10
+
+/**
+ * A Veriff session (a UUID), whose data Veriff deletes within 12 hours:
+ * `/v1/sessions/{session_id}`.
+ */
+#define DELETE_PRODUCT_VERIFF_SESSION 11
+
+/**
+ * United States (netverify.com; the Jumio Platform's amer-1;
+ * api.us.onfido.com).
  */
 #define DELETE_REGION_US 1
 
 /**
- * European Union (lon.netverify.com; the Jumio Platform's emea-1).
+ * European Union (lon.netverify.com; the Jumio Platform's emea-1;
+ * api.eu.onfido.com).
  */
 #define DELETE_REGION_EU 2
 
 /**
- * Singapore (core-sgp.jumio.com; the Jumio Platform's apac-1).
+ * Singapore (core-sgp.jumio.com; the Jumio Platform's apac-1). Jumio only.
  */
 #define DELETE_REGION_SGP 3
+
+/**
+ * Canada (api.ca.onfido.com). Onfido only.
+ */
+#define DELETE_REGION_CA 4
 
 /**
  * Items deleted, by response or by absence (never the scheduled ones).
@@ -577,6 +619,65 @@ enum delete_result delete_client_builder_set_hyperverge(struct delete_client_bui
                                                         const char *app_key);
 
 /**
+ * Sets the Onfido API token and region (replacing earlier ones), for
+ * `DELETE_PRODUCT_ONFIDO_APPLICANT`.
+ *
+ * `api_token` is sent as `Authorization: Token token=...`; it is copied
+ * into memory that is wiped when the builder and the client are freed,
+ * and never appears in a message. `region` is `DELETE_REGION_EU`,
+ * `DELETE_REGION_US` or `DELETE_REGION_CA` (`api.{eu|us|ca}.onfido.com`):
+ * every applicant deleted through the client is looked up there. Returns
+ * `DELETE_RESULT_INVALID_CONFIG` for an empty or malformed token,
+ * `DELETE_RESULT_INVALID_ARGUMENT` for another region.
+ */
+DELETE_MUST_USE
+enum delete_result delete_client_builder_set_onfido(struct delete_client_builder *builder,
+                                                    const char *api_token,
+                                                    delete_region region);
+
+/**
+ * Sets the Persona API key (replacing an earlier one), for
+ * `DELETE_PRODUCT_PERSONA_INQUIRY` and `DELETE_PRODUCT_PERSONA_ACCOUNT`.
+ * It is sent as `Authorization: Bearer ...`, copied into memory that is
+ * wiped when the builder and the client are freed, and never appears in
+ * a message. Returns `DELETE_RESULT_INVALID_CONFIG` for an empty or
+ * malformed key.
+ */
+DELETE_MUST_USE
+enum delete_result delete_client_builder_set_persona(struct delete_client_builder *builder,
+                                                     const char *api_key);
+
+/**
+ * Sets the Stripe secret (`sk_...`) or restricted (`rk_...`) key
+ * (replacing an earlier one), for
+ * `DELETE_PRODUCT_STRIPE_VERIFICATION_SESSION`. It is sent as
+ * `Authorization: Bearer ...`, copied into memory that is wiped when the
+ * builder and the client are freed, and never appears in a message.
+ * Returns `DELETE_RESULT_INVALID_CONFIG` for an empty or malformed key,
+ * or a publishable one (`pk_...`), which cannot redact.
+ */
+DELETE_MUST_USE
+enum delete_result delete_client_builder_set_stripe(struct delete_client_builder *builder,
+                                                    const char *secret_key);
+
+/**
+ * Sets the Veriff API key and shared secret (replacing earlier ones), for
+ * `DELETE_PRODUCT_VERIFF_SESSION`: both from the Veriff integration page.
+ * The key is sent as `X-AUTH-CLIENT`; the secret signs each request
+ * (`X-HMAC-SIGNATURE`, an HMAC-SHA256 of the session id) and is never
+ * sent. Both are copied into memory that is wiped when the builder and the
+ * client are freed, and never appear in a message. Requests go to
+ * `https://stationapi.veriff.com` unless
+ * `delete_client_builder_set_veriff_base_url` names the integration's own
+ * base URL. Returns `DELETE_RESULT_INVALID_CONFIG` for an empty or
+ * malformed part.
+ */
+DELETE_MUST_USE
+enum delete_result delete_client_builder_set_veriff(struct delete_client_builder *builder,
+                                                    const char *api_key,
+                                                    const char *shared_secret);
+
+/**
  * Sends every request, all vendors', to `base_url` followed by the
  * documented path: a proxy, or the emulator (Jumio Platform tokens come
  * from `BASE/oauth2/token`). It must be
@@ -598,6 +699,19 @@ enum delete_result delete_client_builder_set_base_url(struct delete_client_build
 DELETE_MUST_USE
 enum delete_result delete_client_builder_set_hyperverge_host(struct delete_client_builder *builder,
                                                              const char *host);
+
+/**
+ * Sends Veriff requests to `base_url` followed by `/v1/sessions/...`
+ * instead of `https://stationapi.veriff.com`: each Veriff integration has
+ * its own base URL, shown on its integration page. It wins over
+ * `delete_client_builder_set_base_url` for Veriff, and follows the same
+ * rules (`https://`, or `http://` on a loopback host only, without
+ * credentials, query or fragment); otherwise
+ * `DELETE_RESULT_INVALID_CONFIG`.
+ */
+DELETE_MUST_USE
+enum delete_result delete_client_builder_set_veriff_base_url(struct delete_client_builder *builder,
+                                                             const char *base_url);
 
 /**
  * Sets the time to establish a connection, TCP and TLS, in milliseconds
@@ -654,8 +768,8 @@ void delete_client_free(struct delete_client *client);
 
 /**
  * Deletes one transaction: `reference` of `product` (a `DELETE_PRODUCT_*`
- * constant; Jumio and Jumio Platform references in the region given with
- * their credentials), retrying as
+ * constant; Jumio, Jumio Platform and Onfido references in the region
+ * given with their credentials), retrying as
  * configured. Blocks, sleeping between attempts.
  *
  * `DELETE_RESULT_OK` means the deletion ran and `*outcome_out` says how it
@@ -702,6 +816,29 @@ enum delete_result delete_client_delete_cancellable(const struct delete_client *
                                                     const char *reference,
                                                     const struct delete_cancel *cancel,
                                                     struct delete_outcome **outcome_out);
+
+/**
+ * Asks the vendor whether an erasure it scheduled (an outcome with
+ * `delete_outcome_status` `DELETE_OUTCOME_SCHEDULED`) is complete:
+ * `reference` of `product`, as given to `delete_client_delete`. One read,
+ * never retried and never a deletion, so it is always safe to run again
+ * later.
+ *
+ * `DELETE_RESULT_OK` means the vendor answered and `*outcome_out` says
+ * what it told: deleted with `DELETE_CONFIRMED_BY_RECHECK` (Stripe's
+ * `redaction.status` is `redacted`, Onfido no longer holds the applicant,
+ * Persona shows `redacted-at`), still `DELETE_OUTCOME_SCHEDULED` with the
+ * vendor's date or state, or failed (`delete_outcome_error`: no answer, a
+ * refusal). `DELETE_RESULT_ABSENT` means the vendor offers no read to
+ * recheck (Veriff) or erases at once (Jumio, HyperVerge); nothing was sent
+ * and nothing is written. The other codes are `delete_client_delete`'s,
+ * nothing sent. Free the outcome with `delete_outcome_free`.
+ */
+DELETE_MUST_USE
+enum delete_result delete_client_recheck(const struct delete_client *client,
+                                         delete_product product,
+                                         const char *reference,
+                                         struct delete_outcome **outcome_out);
 
 /**
  * Frees an outcome and the strings it handed out. NULL does nothing.
@@ -1039,7 +1176,8 @@ void delete_cancel_free(struct delete_cancel *cancel);
 
 /**
  * Builds the request that deletes `reference` of `product` (a
- * `DELETE_PRODUCT_*` constant; Jumio references in the client's region)
+ * `DELETE_PRODUCT_*` constant; Jumio and Onfido references in the
+ * client's region)
  * with the client's credentials and endpoint. No I/O: the client is only
  * read. Send it once (retrying is up to you), then give the answer to
  * `delete_parse_response`. Returns `DELETE_RESULT_INVALID_ARGUMENT` for an
@@ -1062,7 +1200,8 @@ enum delete_result delete_to_request(const struct delete_client *client,
 void delete_request_free(struct delete_request *request);
 
 /**
- * Writes the HTTP method: `"DELETE"`. Owned by the request.
+ * Writes the HTTP method: `"DELETE"`, or `"POST"` for Stripe's redaction.
+ * Owned by the request.
  */
 DELETE_MUST_USE
 enum delete_result delete_request_method(const struct delete_request *request,
@@ -1097,9 +1236,9 @@ enum delete_result delete_request_header(const struct delete_request *request,
                                          const char **value_out);
 
 /**
- * Writes the body: its bytes (not NUL-terminated) and its length. Empty
- * for Jumio; `{"transactionId":"..."}` for HyperVerge. Owned by the
- * request.
+ * Writes the body: its bytes (not NUL-terminated) and its length.
+ * `{"transactionId":"..."}` for HyperVerge, empty for the other vendors.
+ * Owned by the request.
  */
 DELETE_MUST_USE
 enum delete_result delete_request_body(const struct delete_request *request,

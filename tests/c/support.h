@@ -4,7 +4,12 @@
  *   DELETE_TEST_URL               seeded: jumio scan/authentication/document
  *                                 "ref-0000".."ref-0199", hyperverge "txn-0000".."txn-0199",
  *                                 jumio-platform accounts PLATFORM_ACCOUNT(n) and workflows
- *                                 PLATFORM_WORKFLOW(n) for n 0..199 (every emulator below)
+ *                                 PLATFORM_WORKFLOW(n) for n 0..199; for n 0..19 Onfido
+ *                                 applicants ONFIDO_APPLICANT(n), Persona inquiries and accounts
+ *                                 PERSONA_INQUIRY(n), PERSONA_ACCOUNT(n), Stripe sessions
+ *                                 STRIPE_SESSION(n) and Veriff sessions VERIFF_SESSION(n);
+ *                                 VERIFF_IN_PROGRESS, STRIPE_PROCESSING and PERSONA_PENDING,
+ *                                 which the vendors will not delete yet (every emulator below)
  *   DELETE_TEST_FORBIDDEN_URL     HyperVerge IP allow-list without 127.0.0.1 (403)
  *   DELETE_TEST_RATE_LIMITED_URL  every vendor request gets 429, Retry-After: 1
  *   DELETE_TEST_SERVER_ERROR_URL  every vendor request gets 500
@@ -18,6 +23,8 @@
  *                                 access tokens it issues: the harness fails any program whose
  *                                 output holds one
  *   DELETE_TEST_UNTOUCHED_URL     must never receive a request (the harness checks)
+ *   DELETE_TEST_SCHEDULE_DELAY_MS how long every emulator keeps an accepted Onfido, Persona or
+ *                                 Stripe erasure scheduled before it completes
  *   DELETE_TEST_TMPDIR            an empty directory for journals
  *   DELETE_TEST_BAD_INPUTS        the C entries of tests/vectors/bad_inputs.json as text
  *   DELETE_TEST_BAD_INPUT_COUNT   how many entries that file has
@@ -39,11 +46,28 @@
 #define HV_APP_KEY "emulator-app-key"
 #define PLATFORM_CLIENT_ID "emulator-client-id"
 #define PLATFORM_CLIENT_SECRET "emulator-client-secret"
+#define ONFIDO_TOKEN "emulator-onfido-token"
+#define PERSONA_KEY "emulator-persona-key"
+#define STRIPE_KEY "sk_test_emulator"
+#define VERIFF_KEY "emulator-veriff-key"
+#define VERIFF_SECRET "emulator-veriff-secret"
 
 /* The seeded Jumio Platform ids, n from 0 to 199 (a string literal's
  * digits): PLATFORM_ACCOUNT("0007"), PLATFORM_WORKFLOW("0007"). */
 #define PLATFORM_ACCOUNT(n) "a0000000-0000-4000-8000-00000000" n
 #define PLATFORM_WORKFLOW(n) "b0000000-0000-4000-8000-00000000" n "/c0000000-0000-4000-8000-00000000" n
+/* The seeded ids of the vendors that schedule erasures, n from 0 to 19:
+ * ONFIDO_APPLICANT("0003"), STRIPE_SESSION("0003"). */
+#define ONFIDO_APPLICANT(n) "d0000000-0000-4000-8000-00000000" n
+#define VERIFF_SESSION(n) "e0000000-0000-4000-8000-00000000" n
+#define PERSONA_INQUIRY(n) "inq_" n
+#define PERSONA_ACCOUNT(n) "act_" n
+#define STRIPE_SESSION(n) "vs_" n
+/* Seeded in states the vendors refuse to delete yet: Veriff 1305, Stripe
+ * "processing" (400), Persona 409. */
+#define VERIFF_IN_PROGRESS "f0000000-0000-4000-8000-000000000000"
+#define STRIPE_PROCESSING "vs_busy"
+#define PERSONA_PENDING "inq_busy"
 
 /* Canary credentials (crates/capi/tests/c.rs has the same): distinctive, so
  * that a leak into any output, message or journal is found. */
@@ -53,6 +77,11 @@
 #define CANARY_APP_KEY "CANARY-APPKEY-d5a8f4"
 #define CANARY_CLIENT_ID "CANARY-CLIENTID-0e7b26"
 #define CANARY_CLIENT_SECRET "CANARY-CLIENTSECRET-a9f3c8"
+#define CANARY_ONFIDO_TOKEN "CANARY-ONFIDO-4c2e71"
+#define CANARY_PERSONA_KEY "CANARY-PERSONA-8b5d03"
+#define CANARY_STRIPE_KEY "sk_CANARY-STRIPE-6f1a94"
+#define CANARY_VERIFF_KEY "CANARY-VERIFFKEY-2d7c50"
+#define CANARY_VERIFF_SECRET "CANARY-VERIFFSECRET-e83b16"
 /* base64("CANARY-TOKEN-7f3a9c:CANARY-SECRET-b41d2e"), the Basic credentials. */
 #define CANARY_BASIC "Q0FOQVJZLVRPS0VOLTdmM2E5YzpDQU5BUlktU0VDUkVULWI0MWQyZQ=="
 
@@ -117,6 +146,26 @@ static inline delete_client *test_platform_client(const char *base_url, const ch
                                                 USER_AGENT, DELETE_REGION_EU));
     OK(delete_client_builder_set_base_url(builder, base_url));
     OK(delete_client_builder_set_max_attempts(builder, max_attempts));
+    OK(delete_client_builder_build(builder, &client));
+    delete_client_builder_free(builder);
+    return client;
+}
+
+/* A client of Onfido (EU), Persona, Stripe and Veriff at base_url with
+ * these credentials. */
+static inline delete_client *test_scheduling_client(const char *base_url, const char *onfido,
+                                                    const char *persona, const char *stripe,
+                                                    const char *veriff_key,
+                                                    const char *veriff_secret) {
+    delete_client_builder *builder = NULL;
+    delete_client *client = NULL;
+    OK(delete_client_builder_new(&builder));
+    OK(delete_client_builder_set_onfido(builder, onfido, DELETE_REGION_EU));
+    OK(delete_client_builder_set_persona(builder, persona));
+    OK(delete_client_builder_set_stripe(builder, stripe));
+    OK(delete_client_builder_set_veriff(builder, veriff_key, veriff_secret));
+    OK(delete_client_builder_set_base_url(builder, base_url));
+    OK(delete_client_builder_set_max_attempts(builder, 2));
     OK(delete_client_builder_build(builder, &client));
     delete_client_builder_free(builder);
     return client;

@@ -67,6 +67,16 @@ static void try_reference(const delete_client *client, const char *id, delete_pr
         after_valid[0] = PLATFORM_ACCOUNT("0001");
     } else if (product == DELETE_PRODUCT_JUMIO_PLATFORM_WORKFLOW) {
         after_valid[0] = PLATFORM_WORKFLOW("0001");
+    } else if (product == DELETE_PRODUCT_ONFIDO_APPLICANT) {
+        after_valid[0] = ONFIDO_APPLICANT("0001");
+    } else if (product == DELETE_PRODUCT_PERSONA_INQUIRY) {
+        after_valid[0] = PERSONA_INQUIRY("0001");
+    } else if (product == DELETE_PRODUCT_PERSONA_ACCOUNT) {
+        after_valid[0] = PERSONA_ACCOUNT("0001");
+    } else if (product == DELETE_PRODUCT_STRIPE_VERIFICATION_SESSION) {
+        after_valid[0] = STRIPE_SESSION("0001");
+    } else if (product == DELETE_PRODUCT_VERIFF_SESSION) {
+        after_valid[0] = VERIFF_SESSION("0001");
     }
     check_code(id, "delete_client_delete_many (second of two)",
                delete_client_delete_many(client, product, after_valid, 2, NULL, &report), want);
@@ -176,6 +186,11 @@ static void test_platform_ids(void) {
         GOOD,         GOOD "/",         "/" GOOD,         GOOD "/../" GOOD, ".." "/" GOOD,
         GOOD "/ref-1", GOOD "/" GOOD "/x", GOOD "/" GOOD "?", GOOD "/%2e%2e",  "",
     };
+    /* delete_client_recheck refuses them too. */
+    delete_outcome *outcome = SENTINEL;
+    EXPECT(delete_client_recheck(client, DELETE_PRODUCT_JUMIO_PLATFORM_ACCOUNT, "..", &outcome),
+           DELETE_RESULT_INVALID_REFERENCE);
+    CHECK(outcome == SENTINEL);
     for (size_t i = 0; i < sizeof accounts / sizeof accounts[0]; i++) {
         try_reference(client, accounts[i], DELETE_PRODUCT_JUMIO_PLATFORM_ACCOUNT, accounts[i],
                       DELETE_RESULT_INVALID_REFERENCE);
@@ -188,6 +203,63 @@ static void test_platform_ids(void) {
     uint64_t tokens = 99;
     OK(delete_client_token_requests(client, &tokens));
     CHECK(tokens == 0);
+    delete_client_free(client);
+}
+
+/* Malformed Onfido, Persona, Stripe and Veriff ids, path tricks included:
+ * refused as DELETE_RESULT_INVALID_REFERENCE by every entry point,
+ * delete_client_recheck included, nothing sent. */
+static void test_scheduling_vendor_ids(void) {
+    delete_client *client =
+        test_scheduling_client(test_env("DELETE_TEST_UNTOUCHED_URL"), ONFIDO_TOKEN, PERSONA_KEY,
+                               STRIPE_KEY, VERIFF_KEY, VERIFF_SECRET);
+#define GOOD "2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20"
+    static const char *const uuids[] = {
+        "",        "..",       GOOD "/..", GOOD "?x=1", GOOD "#f", GOOD "%2F", " " GOOD,
+        GOOD "\n", "inq_0001", "2b6f4c1e9d1a4f7e8a430c7d5e9b1f20",
+        "2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f2g",
+    };
+#undef GOOD
+    static const struct {
+        delete_product product;
+        const char *ids[10];
+    } prefixed[] = {
+        {DELETE_PRODUCT_PERSONA_INQUIRY,
+         {"", "inq_", "inq_a/b", "inq_../x", "act_0001", "INQ_0001", "inq_a-b", " inq_1", "inq_1?x",
+          "inq_0000000000000000000000000000000000000000000000000000000000000000x"}},
+        {DELETE_PRODUCT_PERSONA_ACCOUNT,
+         {"", "act_", "act_a/b", "act_%2e", "inq_0001", "acct_1", "act_1#f", "act_1\n", "act_ 1",
+          "act_0000000000000000000000000000000000000000000000000000000000000000x"}},
+        {DELETE_PRODUCT_STRIPE_VERIFICATION_SESSION,
+         {"", "vs_", "vs_a/b", "vs_../redact", "vr_0001", "pi_0001", "vs_1?x=1", "vs_1 ", "VS_1",
+          "vs_0000000000000000000000000000000000000000000000000000000000000000x"}},
+    };
+    size_t refused = 0;
+    for (size_t i = 0; i < sizeof uuids / sizeof uuids[0]; i++) {
+        try_reference(client, uuids[i], DELETE_PRODUCT_ONFIDO_APPLICANT, uuids[i],
+                      DELETE_RESULT_INVALID_REFERENCE);
+        try_reference(client, uuids[i], DELETE_PRODUCT_VERIFF_SESSION, uuids[i],
+                      DELETE_RESULT_INVALID_REFERENCE);
+        refused += 2;
+    }
+    for (size_t p = 0; p < sizeof prefixed / sizeof prefixed[0]; p++) {
+        for (size_t i = 0; i < 10; i++) {
+            try_reference(client, prefixed[p].ids[i], prefixed[p].product, prefixed[p].ids[i],
+                          DELETE_RESULT_INVALID_REFERENCE);
+            refused++;
+        }
+    }
+    for (delete_product product = DELETE_PRODUCT_ONFIDO_APPLICANT;
+         product <= DELETE_PRODUCT_VERIFF_SESSION; product++) {
+        delete_outcome *outcome = SENTINEL;
+        EXPECT(delete_client_recheck(client, product, "../x", &outcome),
+               DELETE_RESULT_INVALID_REFERENCE);
+        EXPECT(delete_client_recheck(client, product, NOT_UTF8, &outcome),
+               DELETE_RESULT_INVALID_UTF8);
+        CHECK(outcome == SENTINEL);
+    }
+    printf("test_bad_inputs: %zu malformed Onfido, Persona, Stripe and Veriff ids refused\n",
+           refused);
     delete_client_free(client);
 }
 
@@ -221,7 +293,18 @@ static void test_partial_credentials_and_ranges(void) {
            DELETE_RESULT_INVALID_CONFIG);
     EXPECT(delete_client_delete(client, 0, "ref-0001", &outcome), DELETE_RESULT_INVALID_ARGUMENT);
     EXPECT(delete_client_delete(client, 99, "ref-0001", &outcome), DELETE_RESULT_INVALID_ARGUMENT);
-    EXPECT(delete_client_delete(client, 7, "ref-0001", &outcome), DELETE_RESULT_INVALID_ARGUMENT);
+    EXPECT(delete_client_delete(client, 12, "ref-0001", &outcome), DELETE_RESULT_INVALID_ARGUMENT);
+    /* Onfido, Persona, Stripe and Veriff products without their
+     * credentials. */
+    EXPECT(delete_client_delete(client, DELETE_PRODUCT_ONFIDO_APPLICANT, ONFIDO_APPLICANT("0001"),
+                                &outcome),
+           DELETE_RESULT_INVALID_CONFIG);
+    EXPECT(delete_client_recheck(client, DELETE_PRODUCT_STRIPE_VERIFICATION_SESSION,
+                                 STRIPE_SESSION("0001"), &outcome),
+           DELETE_RESULT_INVALID_CONFIG);
+    EXPECT(delete_to_request(client, DELETE_PRODUCT_VERIFF_SESSION, VERIFF_SESSION("0001"),
+                             &request),
+           DELETE_RESULT_INVALID_CONFIG);
     EXPECT(delete_client_delete(client, DELETE_PRODUCT_JUMIO_PLATFORM_ACCOUNT,
                                 PLATFORM_ACCOUNT("0001"), &outcome),
            DELETE_RESULT_INVALID_CONFIG);
@@ -272,6 +355,7 @@ int main(void) {
     }
     test_partial_credentials_and_ranges();
     test_platform_ids();
+    test_scheduling_vendor_ids();
     printf("test_bad_inputs: %zu bad inputs refused, nothing sent\n", count);
     return 0;
 }

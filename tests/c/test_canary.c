@@ -14,10 +14,12 @@
 
 #include "support.h"
 
-static const char *const NEEDLES[] = {CANARY_TOKEN,     CANARY_SECRET,       CANARY_APP_ID,
-                                      CANARY_APP_KEY,   CANARY_CLIENT_ID,    CANARY_CLIENT_SECRET,
-                                      CANARY_BASIC};
-static const char *const SUFFIXES[] = {"7f3a9c", "b41d2e", "93c0e1", "d5a8f4", "0e7b26", "a9f3c8"};
+static const char *const NEEDLES[] = {
+    CANARY_TOKEN,        CANARY_SECRET,      CANARY_APP_ID,     CANARY_APP_KEY,
+    CANARY_CLIENT_ID,    CANARY_CLIENT_SECRET, CANARY_ONFIDO_TOKEN, CANARY_PERSONA_KEY,
+    CANARY_STRIPE_KEY,   CANARY_VERIFF_KEY,  CANARY_VERIFF_SECRET, CANARY_BASIC};
+static const char *const SUFFIXES[] = {"7f3a9c", "b41d2e", "93c0e1", "d5a8f4", "0e7b26", "a9f3c8",
+                                       "4c2e71", "8b5d03", "6f1a94", "2d7c50", "e83b16"};
 
 static void check_clean_bytes(const char *label, const char *text, size_t length) {
     char *lower = malloc(length + 1);
@@ -392,12 +394,143 @@ static void test_refused_settings(void) {
     delete_client_builder_free(builder);
 }
 
+/* A client of the four vendors that schedule erasures, with the canary
+ * credentials. */
+static delete_client *canary_scheduling_client(const char *base_url) {
+    return test_scheduling_client(base_url, CANARY_ONFIDO_TOKEN, CANARY_PERSONA_KEY,
+                                  CANARY_STRIPE_KEY, CANARY_VERIFF_KEY, CANARY_VERIFF_SECRET);
+}
+
+/* Every string of an outcome of the vendors that schedule erasures,
+ * scheduled ones included; prints its message. Returns its status. */
+static delete_status check_any_outcome(const char *label, const delete_outcome *outcome) {
+    const char *text = NULL;
+    delete_status status = DELETE_OUTCOME_FAILED;
+    OK(delete_outcome_status(outcome, &status));
+    OK(delete_outcome_message(outcome, &text));
+    check_clean(label, text);
+    printf("%s: %s\n", label, text);
+    if (delete_outcome_vendor_message(outcome, &text) == DELETE_RESULT_OK) {
+        check_clean(label, text);
+    }
+    if (status == DELETE_OUTCOME_SCHEDULED) {
+        OK(delete_outcome_completes(outcome, &text));
+        check_clean(label, text);
+        if (delete_outcome_until(outcome, &text) == DELETE_RESULT_OK) check_clean(label, text);
+        if (delete_outcome_vendor_status(outcome, &text) == DELETE_RESULT_OK) {
+            check_clean(label, text);
+        }
+    }
+    return status;
+}
+
+/* Onfido, Persona, Stripe and Veriff with the canary credentials:
+ * accepted, refused (401), rechecked, and through the sans-IO pair. */
+static void test_scheduling_vendors(void) {
+    static const struct {
+        delete_product product;
+        const char *reference;
+    } items[] = {
+        {DELETE_PRODUCT_ONFIDO_APPLICANT, ONFIDO_APPLICANT("0001")},
+        {DELETE_PRODUCT_PERSONA_INQUIRY, PERSONA_INQUIRY("0001")},
+        {DELETE_PRODUCT_PERSONA_ACCOUNT, PERSONA_ACCOUNT("0001")},
+        {DELETE_PRODUCT_STRIPE_VERIFICATION_SESSION, STRIPE_SESSION("0001")},
+        {DELETE_PRODUCT_VERIFF_SESSION, VERIFF_SESSION("0001")},
+        {DELETE_PRODUCT_VERIFF_SESSION, VERIFF_IN_PROGRESS},
+    };
+    const size_t count = sizeof items / sizeof items[0];
+    /* "accepted" at the canary emulator, "401" at one expecting others. */
+    const char *urls[] = {"DELETE_TEST_CANARY_URL", "DELETE_TEST_URL"};
+    for (size_t u = 0; u < 2; u++) {
+        delete_client *client = canary_scheduling_client(test_env(urls[u]));
+        for (size_t i = 0; i < count; i++) {
+            delete_outcome *outcome = test_delete(client, items[i].product, items[i].reference);
+            delete_status status = check_any_outcome(urls[u], outcome);
+            if (u == 1) CHECK(test_error(outcome) == DELETE_RESULT_UNAUTHORIZED);
+            if (u == 0 && i < count - 1) CHECK(status == DELETE_OUTCOME_SCHEDULED);
+            delete_outcome_free(outcome);
+            outcome = NULL;
+            if (delete_client_recheck(client, items[i].product, items[i].reference, &outcome) ==
+                DELETE_RESULT_OK) {
+                (void)check_any_outcome("recheck", outcome);
+                delete_outcome_free(outcome);
+            }
+        }
+        delete_client_free(client);
+    }
+
+    /* A journaled batch of applicants, then resumed. */
+    char journal[4096];
+    snprintf(journal, sizeof journal, "%s/canary-onfido.journal", test_env("DELETE_TEST_TMPDIR"));
+    const char *applicants[] = {ONFIDO_APPLICANT("0002"), ONFIDO_APPLICANT("0003"),
+                                ONFIDO_APPLICANT("0004")};
+    delete_client *client = canary_scheduling_client(test_env("DELETE_TEST_CANARY_URL"));
+    for (int run = 0; run < 2; run++) {
+        delete_batch_options *options = NULL;
+        OK(delete_batch_options_new(&options));
+        OK(delete_batch_options_set_journal(options, journal));
+        delete_batch_report *report = NULL;
+        OK(delete_client_delete_many(client, DELETE_PRODUCT_ONFIDO_APPLICANT, applicants, 3,
+                                     options, &report));
+        delete_batch_report_free(report);
+        delete_batch_options_free(options);
+    }
+    check_file(journal);
+    delete_client_free(client);
+
+    /* The sans-IO requests: only the credential headers hold them. */
+    client = canary_scheduling_client("https://proxy.example");
+    for (size_t i = 0; i < count; i++) {
+        delete_request *request = NULL;
+        OK(delete_to_request(client, items[i].product, items[i].reference, &request));
+        const char *text = NULL;
+        OK(delete_request_url(request, &text));
+        check_clean("url", text);
+        size_t headers = 0;
+        OK(delete_request_header_count(request, &headers));
+        for (size_t h = 0; h < headers; h++) {
+            const char *name = NULL;
+            const char *value = NULL;
+            OK(delete_request_header(request, h, &name, &value));
+            check_clean("header name", name);
+            if (strcmp(name, "authorization") != 0 && strcmp(name, "x-auth-client") != 0) {
+                check_clean(name, value);
+            }
+        }
+        delete_outcome *outcome = NULL;
+        const char *answer = "{\"error\":{\"type\":\"authorization_error\",\"message\":\"no\"}}";
+        OK(delete_parse_response(request, 401, NULL, 0, (const uint8_t *)answer, strlen(answer),
+                                 &outcome));
+        (void)check_any_outcome("parse_response", outcome);
+        delete_outcome_free(outcome);
+        delete_request_free(request);
+    }
+    delete_client_free(client);
+
+    /* Refused settings do not keep or show the canary. */
+    delete_client_builder *builder = NULL;
+    OK(delete_client_builder_new(&builder));
+    EXPECT(delete_client_builder_set_onfido(builder, CANARY_ONFIDO_TOKEN "\n", DELETE_REGION_EU),
+           DELETE_RESULT_INVALID_CONFIG);
+    EXPECT(delete_client_builder_set_persona(builder, CANARY_PERSONA_KEY " x"),
+           DELETE_RESULT_INVALID_CONFIG);
+    EXPECT(delete_client_builder_set_stripe(builder, "pk_" CANARY_STRIPE_KEY),
+           DELETE_RESULT_INVALID_CONFIG);
+    EXPECT(delete_client_builder_set_veriff(builder, CANARY_VERIFF_KEY, CANARY_VERIFF_SECRET "\n"),
+           DELETE_RESULT_INVALID_CONFIG);
+    EXPECT(delete_client_builder_set_veriff_base_url(
+               builder, "https://" CANARY_VERIFF_KEY ":" CANARY_VERIFF_SECRET "@x.example"),
+           DELETE_RESULT_INVALID_CONFIG);
+    delete_client_builder_free(builder);
+}
+
 int main(void) {
     test_one_offs();
     test_platform();
     test_batches();
     test_sans_io();
     test_refused_settings();
+    test_scheduling_vendors();
     printf("test_canary: no canary in any message, string or journal\n");
     return 0;
 }

@@ -210,6 +210,43 @@ void test_platform(const std::string &url) {
           }) == DELETE_RESULT_INVALID_CONFIG);
 }
 
+// Onfido, Persona, Stripe and Veriff: scheduled, never deleted; the
+// recheck is std::nullopt where the vendor has no read.
+void test_scheduling_vendors(const std::string &url) {
+    const auto c = idv_delete::Client::builder()
+                       .onfido("emulator-onfido-token", DELETE_REGION_EU)
+                       .persona("emulator-persona-key")
+                       .stripe("sk_test_emulator")
+                       .veriff("emulator-veriff-key", "emulator-veriff-secret")
+                       .base_url(url)
+                       .veriff_base_url(url)
+                       .max_attempts(1)
+                       .build();
+    auto stripe = c.delete_one(DELETE_PRODUCT_STRIPE_VERIFICATION_SESSION, "vs_0010");
+    CHECK(stripe.status() == DELETE_OUTCOME_SCHEDULED && stripe.scheduled() && !stripe.deleted());
+    CHECK(stripe.vendor_status() == std::string_view("processing"));
+    CHECK(stripe.within() == std::chrono::seconds(4 * 24 * 3600));
+    auto veriff = c.delete_one(DELETE_PRODUCT_VERIFF_SESSION, "e0000000-0000-4000-8000-000000000010");
+    CHECK(veriff.scheduled() && veriff.within() == std::chrono::hours(12));
+    CHECK(!c.recheck(DELETE_PRODUCT_VERIFF_SESSION, "e0000000-0000-4000-8000-000000000010"));
+    auto again = c.recheck(DELETE_PRODUCT_STRIPE_VERIFICATION_SESSION, "vs_0010");
+    CHECK(again && (again->scheduled() || again->deleted()));
+    auto onfido = c.delete_one(DELETE_PRODUCT_ONFIDO_APPLICANT,
+                               "d0000000-0000-4000-8000-000000000010");
+    CHECK(onfido.scheduled() && onfido.completes());
+    auto persona = c.delete_one(DELETE_PRODUCT_PERSONA_ACCOUNT, "act_0010");
+    CHECK(persona.scheduled());
+    CHECK(thrown([&] { c.delete_one(DELETE_PRODUCT_STRIPE_VERIFICATION_SESSION, "vs_../x"); }) ==
+          DELETE_RESULT_INVALID_REFERENCE);
+    CHECK(thrown([&] { (void)c.recheck(DELETE_PRODUCT_JUMIO_SCAN, "ref-0001"); }) ==
+          DELETE_RESULT_INVALID_CONFIG);
+    CHECK(thrown([] {
+              idv_delete::Client::builder().onfido("token", DELETE_REGION_SGP);
+          }) == DELETE_RESULT_INVALID_ARGUMENT);
+    CHECK(thrown([] { idv_delete::Client::builder().stripe("pk_test_x"); }) ==
+          DELETE_RESULT_INVALID_CONFIG);
+}
+
 int main() {
     const std::string url = env("DELETE_TEST_URL");
     test_delete(url);
@@ -217,6 +254,7 @@ int main() {
     test_failures();
     test_batch(url);
     test_sansio(url);
+    test_scheduling_vendors(url);
     std::printf("test_wrapper: ok\n");
     return 0;
 }

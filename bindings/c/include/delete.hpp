@@ -283,6 +283,17 @@ public:
         detail::check(delete_client_delete_resumed(get(), product, reference.c_str(), &outcome));
         return Outcome(outcome);
     }
+    /// Asks the vendor whether a scheduled erasure is complete
+    /// (C: delete_client_recheck): deleted confirmed by recheck, still
+    /// scheduled, or failed. std::nullopt when the vendor offers no read
+    /// (Veriff) or erases at once; nothing was sent then.
+    std::optional<Outcome> recheck(delete_product product, const std::string &reference) const {
+        delete_outcome *outcome = nullptr;
+        delete_result code = delete_client_recheck(get(), product, reference.c_str(), &outcome);
+        if (code == DELETE_RESULT_ABSENT) return std::nullopt;
+        detail::check(code);
+        return Outcome(outcome);
+    }
     /// Deletes many; failed items are counted in the report, not thrown.
     BatchReport delete_many(delete_product product, const std::vector<std::string> &references,
                             const BatchOptions &options = {}) const {
@@ -388,6 +399,34 @@ public:
     ClientBuilder &hyperverge(const std::string &app_id, const std::string &app_key) {
         detail::check(
             delete_client_builder_set_hyperverge(handle_.get(), app_id.c_str(), app_key.c_str()));
+        return *this;
+    }
+    /// Onfido API token and region: DELETE_REGION_EU, _US or _CA
+    /// (C: delete_client_builder_set_onfido).
+    ClientBuilder &onfido(const std::string &api_token, delete_region region) {
+        detail::check(delete_client_builder_set_onfido(handle_.get(), api_token.c_str(), region));
+        return *this;
+    }
+    /// Persona API key (C: delete_client_builder_set_persona).
+    ClientBuilder &persona(const std::string &api_key) {
+        detail::check(delete_client_builder_set_persona(handle_.get(), api_key.c_str()));
+        return *this;
+    }
+    /// Stripe secret or restricted key (C: delete_client_builder_set_stripe).
+    ClientBuilder &stripe(const std::string &secret_key) {
+        detail::check(delete_client_builder_set_stripe(handle_.get(), secret_key.c_str()));
+        return *this;
+    }
+    /// Veriff API key and shared secret (C: delete_client_builder_set_veriff).
+    ClientBuilder &veriff(const std::string &api_key, const std::string &shared_secret) {
+        detail::check(delete_client_builder_set_veriff(handle_.get(), api_key.c_str(),
+                                                       shared_secret.c_str()));
+        return *this;
+    }
+    /// The Veriff integration's base URL
+    /// (C: delete_client_builder_set_veriff_base_url).
+    ClientBuilder &veriff_base_url(const std::string &url) {
+        detail::check(delete_client_builder_set_veriff_base_url(handle_.get(), url.c_str()));
         return *this;
     }
     ClientBuilder &base_url(const std::string &url) {

@@ -8,7 +8,8 @@ use std::time::Duration;
 use idv_delete_blocking::core::Credentials;
 use idv_delete_blocking::{
     Client, DeleteError, DeleteIntent, Endpoint, Erasure, HyperVergeCredentials, JumioCredentials,
-    JumioPlatformCredentials, JumioProduct, PlatformResource, Region, RetryPolicy, Target, Vendor,
+    JumioPlatformCredentials, OnfidoCredentials, PersonaCredentials, RetryPolicy,
+    StripeCredentials, Target, Vendor, VeriffCredentials,
 };
 
 use crate::cancel::delete_cancel;
@@ -36,33 +37,57 @@ pub const DELETE_PRODUCT_JUMIO_PLATFORM_ACCOUNT: delete_product = 5;
 /// `/api/v1/accounts/{accountId}/workflow-executions/{workflowExecutionId}`.
 /// The reference is `"ACCOUNT_ID/WORKFLOW_EXECUTION_ID"`, two UUIDs.
 pub const DELETE_PRODUCT_JUMIO_PLATFORM_WORKFLOW: delete_product = 6;
+/// An Onfido applicant and its documents, photos, videos, checks and
+/// reports: `/v3.6/applicants/{applicant_id}`. The reference is a UUID.
+/// Onfido archives it and hard-deletes it after the account's deletion
+/// delay: the outcome is `DELETE_OUTCOME_SCHEDULED`.
+pub const DELETE_PRODUCT_ONFIDO_APPLICANT: delete_product = 7;
+/// A Persona inquiry (`inq_...`), redacted at once, its child objects
+/// later: `/api/v1/inquiries/{inquiry_id}`.
+pub const DELETE_PRODUCT_PERSONA_INQUIRY: delete_product = 8;
+/// A Persona account (`act_...`) with its inquiries, verifications and
+/// reports: `/api/v1/accounts/{account_id}`.
+pub const DELETE_PRODUCT_PERSONA_ACCOUNT: delete_product = 9;
+/// A Stripe Identity verification session (`vs_...`), redacted within
+/// four days: `POST /v1/identity/verification_sessions/{id}/redact`.
+pub const DELETE_PRODUCT_STRIPE_VERIFICATION_SESSION: delete_product = 10;
+/// A Veriff session (a UUID), whose data Veriff deletes within 12 hours:
+/// `/v1/sessions/{session_id}`.
+pub const DELETE_PRODUCT_VERIFF_SESSION: delete_product = 11;
 
-/// A Jumio data-centre region: one of the `DELETE_REGION_*` constants.
+/// A vendor's data-centre region: one of the `DELETE_REGION_*` constants.
+/// Jumio and the Jumio Platform take US, EU and SGP; Onfido takes EU, US
+/// and CA.
 pub type delete_region = u32;
-/// United States (netverify.com; the Jumio Platform's amer-1).
+/// United States (netverify.com; the Jumio Platform's amer-1;
+/// api.us.onfido.com).
 pub const DELETE_REGION_US: delete_region = 1;
-/// European Union (lon.netverify.com; the Jumio Platform's emea-1).
+/// European Union (lon.netverify.com; the Jumio Platform's emea-1;
+/// api.eu.onfido.com).
 pub const DELETE_REGION_EU: delete_region = 2;
-/// Singapore (core-sgp.jumio.com; the Jumio Platform's apac-1).
+/// Singapore (core-sgp.jumio.com; the Jumio Platform's apac-1). Jumio only.
 pub const DELETE_REGION_SGP: delete_region = 3;
+/// Canada (api.ca.onfido.com). Onfido only.
+pub const DELETE_REGION_CA: delete_region = 4;
 
 /// The configuration of a `delete_client`, checked by
 /// `delete_client_builder_build`. Not thread-safe; free it with
 /// `delete_client_builder_free` (building does not consume it).
 pub struct delete_client_builder {
-    /// Each vendor's credentials and, for the Jumio APIs, the region of
-    /// its references.
-    vendors: BTreeMap<Vendor, (Credentials, Option<Region>)>,
+    /// Each vendor's credentials and, for the Jumio APIs and Onfido, the
+    /// name of the region of its references.
+    vendors: BTreeMap<Vendor, (Credentials, Option<&'static str>)>,
     base_url: Option<Endpoint>,
     hyperverge_host: Option<Endpoint>,
+    veriff_base_url: Option<Endpoint>,
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
     max_attempts: Option<u32>,
 }
 
-/// A client of the Jumio, Jumio Platform and HyperVerge delete APIs:
-/// credentials, endpoints, timeouts, a retry policy and one connection
-/// pool.
+/// A client of the Jumio, Jumio Platform, HyperVerge, Onfido, Persona,
+/// Stripe Identity and Veriff delete APIs: credentials, endpoints,
+/// timeouts, a retry policy and one connection pool.
 ///
 /// Thread-safe: share one `const delete_client *` across threads (every
 /// function taking a `const delete_client *` may run concurrently). Free it
@@ -71,66 +96,99 @@ pub struct delete_client {
     /// The one owner of the credentials and endpoints, the sans-IO
     /// requests included (`Client::to_request`).
     client: Client,
-    /// The region of every reference of each Jumio API configured: the C
-    /// API takes it once, with the credentials.
-    regions: BTreeMap<Vendor, Region>,
+    /// The name of the region of every reference of each vendor that has
+    /// regions (the Jumio APIs, Onfido): the C API takes it once, with the
+    /// credentials.
+    regions: BTreeMap<Vendor, &'static str>,
 }
 
-/// The `delete_region` given to `call` as a core region.
-fn region(call: &str, region: delete_region) -> Result<Region> {
-    match region {
-        DELETE_REGION_US => Ok(Region::Us),
-        DELETE_REGION_EU => Ok(Region::Eu),
-        DELETE_REGION_SGP => Ok(Region::Sgp),
-        _ => Err(detailed(
+/// The regions of the Jumio APIs: each code and its name.
+const JUMIO_REGIONS: [(delete_region, &str); 3] = [
+    (DELETE_REGION_US, "us"),
+    (DELETE_REGION_EU, "eu"),
+    (DELETE_REGION_SGP, "sgp"),
+];
+
+/// Onfido's regions: each code and its name.
+const ONFIDO_REGIONS: [(delete_region, &str); 3] = [
+    (DELETE_REGION_EU, "eu"),
+    (DELETE_REGION_US, "us"),
+    (DELETE_REGION_CA, "ca"),
+];
+
+/// The name of `region`, given to `call`, if it is one of `regions`.
+fn region(
+    call: &str,
+    region: delete_region,
+    regions: &[(delete_region, &'static str)],
+) -> Result<&'static str> {
+    let found = regions.iter().find(|(code, _)| *code == region);
+    found.map(|(_, name)| *name).ok_or_else(|| {
+        let choices: Vec<String> = regions
+            .iter()
+            .map(|(code, name)| format!("DELETE_REGION_{} {code}", name.to_uppercase()))
+            .collect();
+        detailed(
             DELETE_RESULT_INVALID_ARGUMENT,
-            format!("{call}: region {region} is not a DELETE_REGION_* constant (DELETE_REGION_US 1, DELETE_REGION_EU 2, DELETE_REGION_SGP 3)"),
-        )),
-    }
+            format!(
+                "{call}: region {region} is not one of its DELETE_REGION_* constants ({})",
+                choices.join(", ")
+            ),
+        )
+    })
 }
 
-/// A product's target in the region of its vendor's references.
-type TargetIn = fn(Region) -> Target;
+/// The one table of the product codes: each code, its vendor and its
+/// product name as `Target::parse` reads it (the CLI's, CSV rows' and
+/// journals' name), so that a vendor's product is one line here.
+const PRODUCTS: [(delete_product, Vendor, &str); 11] = [
+    (DELETE_PRODUCT_JUMIO_SCAN, Vendor::Jumio, "scan"),
+    (
+        DELETE_PRODUCT_JUMIO_AUTHENTICATION,
+        Vendor::Jumio,
+        "authentication",
+    ),
+    (DELETE_PRODUCT_JUMIO_DOCUMENT, Vendor::Jumio, "document"),
+    (
+        DELETE_PRODUCT_HYPERVERGE_TRANSACTION,
+        Vendor::HyperVerge,
+        "transaction",
+    ),
+    (
+        DELETE_PRODUCT_JUMIO_PLATFORM_ACCOUNT,
+        Vendor::JumioPlatform,
+        "account",
+    ),
+    (
+        DELETE_PRODUCT_JUMIO_PLATFORM_WORKFLOW,
+        Vendor::JumioPlatform,
+        "workflow",
+    ),
+    (DELETE_PRODUCT_ONFIDO_APPLICANT, Vendor::Onfido, "applicant"),
+    (DELETE_PRODUCT_PERSONA_INQUIRY, Vendor::Persona, "inquiry"),
+    (DELETE_PRODUCT_PERSONA_ACCOUNT, Vendor::Persona, "account"),
+    (
+        DELETE_PRODUCT_STRIPE_VERIFICATION_SESSION,
+        Vendor::Stripe,
+        "verification_session",
+    ),
+    (DELETE_PRODUCT_VERIFF_SESSION, Vendor::Veriff, "session"),
+];
 
-/// What a `delete_product` deletes: its vendor, and its target given the
-/// region of that vendor's references (HyperVerge has none). The one
-/// table of the product codes.
-fn product(product: delete_product) -> Result<(Vendor, TargetIn)> {
-    use JumioProduct::{Authentication, DocumentVerification, IdVerification};
-    use PlatformResource::{Account, Workflow};
-    Ok(match product {
-        DELETE_PRODUCT_JUMIO_SCAN => (Vendor::Jumio, |region| Target::Jumio {
-            product: IdVerification,
-            region,
-        }),
-        DELETE_PRODUCT_JUMIO_AUTHENTICATION => (Vendor::Jumio, |region| Target::Jumio {
-            product: Authentication,
-            region,
-        }),
-        DELETE_PRODUCT_JUMIO_DOCUMENT => (Vendor::Jumio, |region| Target::Jumio {
-            product: DocumentVerification,
-            region,
-        }),
-        DELETE_PRODUCT_HYPERVERGE_TRANSACTION => (Vendor::HyperVerge, |_| Target::HyperVerge),
-        DELETE_PRODUCT_JUMIO_PLATFORM_ACCOUNT => {
-            (Vendor::JumioPlatform, |region| Target::JumioPlatform {
-                resource: Account,
-                region,
-            })
-        }
-        DELETE_PRODUCT_JUMIO_PLATFORM_WORKFLOW => {
-            (Vendor::JumioPlatform, |region| Target::JumioPlatform {
-                resource: Workflow,
-                region,
-            })
-        }
-        _ => {
-            return Err(detailed(
+/// What a `delete_product` deletes: its vendor and product name.
+fn product(product: delete_product) -> Result<(Vendor, &'static str)> {
+    let found = PRODUCTS.iter().find(|(code, _, _)| *code == product);
+    found
+        .map(|&(_, vendor, name)| (vendor, name))
+        .ok_or_else(|| {
+            detailed(
                 DELETE_RESULT_INVALID_ARGUMENT,
-                format!("product {product} is not a DELETE_PRODUCT_* constant (1 to 6)"),
-            ))
-        }
-    })
+                format!(
+                    "product {product} is not a DELETE_PRODUCT_* constant (1 to {})",
+                    PRODUCTS.len()
+                ),
+            )
+        })
 }
 
 /// The code of a configuration error refused by `call` (always
@@ -147,8 +205,8 @@ fn config_error(call: &'static str) -> impl Fn(DeleteError) -> delete_result {
 
 impl delete_client_builder {
     /// Keeps `credentials` (replacing their vendor's earlier ones) and the
-    /// region of their references.
-    fn set(&mut self, credentials: impl Into<Credentials>, region: Option<Region>) {
+    /// name of the region of their references.
+    fn set(&mut self, credentials: impl Into<Credentials>, region: Option<&'static str>) {
         let credentials = credentials.into();
         self.vendors
             .insert(credentials.vendor(), (credentials, region));
@@ -164,23 +222,18 @@ impl delete_client {
     /// The validated intent for `reference` of `product`, which this
     /// client has the credentials to delete.
     pub(crate) fn resolve(&self, product: delete_product, reference: &str) -> Result<DeleteIntent> {
-        let (vendor, target) = self::product(product)?;
-        let no_credentials = || {
+        let (vendor, product) = self::product(product)?;
+        if self.client.endpoint(vendor).is_none() {
             let name = vendor.as_str().replace('-', "_");
-            detailed(
+            return Err(detailed(
                 DELETE_RESULT_INVALID_CONFIG,
                 format!("this client has no {} credentials: set them with delete_client_builder_set_{name}; nothing was sent", vendor.as_str()),
-            )
-        };
-        let target = match vendor {
-            // HyperVerge has no region: its target ignores the argument.
-            Vendor::HyperVerge => target(Region::Us),
-            _ => target(*self.regions.get(&vendor).ok_or_else(no_credentials)?),
-        };
-        let intent = DeleteIntent::new(target, reference)
-            .map_err(|e| detailed(delete_result::from_kind(e.kind()), e.to_string()))?;
-        self.client.check(&intent).map_err(|_| no_credentials())?;
-        Ok(intent)
+            ));
+        }
+        let core = |e: DeleteError| detailed(delete_result::from_kind(e.kind()), e.to_string());
+        let region = self.regions.get(&vendor).copied();
+        let target = Target::parse(vendor.as_str(), product, region).map_err(core)?;
+        DeleteIntent::new(target, reference).map_err(core)
     }
 }
 
@@ -198,6 +251,7 @@ pub extern "C" fn delete_client_builder_new(
             vendors: BTreeMap::new(),
             base_url: None,
             hyperverge_host: None,
+            veriff_base_url: None,
             connect_timeout: None,
             timeout: None,
             max_attempts: None,
@@ -241,7 +295,7 @@ pub extern "C" fn delete_client_builder_set_jumio(
             named_str_arg(CALL, "api_secret", api_secret)?,
             named_str_arg(CALL, "user_agent", user_agent)?,
         );
-        let region = self::region(CALL, region)?;
+        let region = self::region(CALL, region, &JUMIO_REGIONS)?;
         let credentials =
             JumioCredentials::new(token, secret, user_agent).map_err(config_error(CALL))?;
         builder.set(credentials, Some(region));
@@ -285,7 +339,7 @@ pub extern "C" fn delete_client_builder_set_jumio_platform(
             named_str_arg(CALL, "client_secret", client_secret)?,
             named_str_arg(CALL, "user_agent", user_agent)?,
         );
-        let region = self::region(CALL, region)?;
+        let region = self::region(CALL, region, &JUMIO_REGIONS)?;
         let credentials =
             JumioPlatformCredentials::new(id, secret, user_agent).map_err(config_error(CALL))?;
         builder.set(credentials, Some(region));
@@ -313,6 +367,109 @@ pub extern "C" fn delete_client_builder_set_hyperverge(
         );
         let credentials =
             HyperVergeCredentials::new(app_id, app_key).map_err(config_error(CALL))?;
+        builder.set(credentials, None);
+        Ok(())
+    })
+}
+
+/// Sets the Onfido API token and region (replacing earlier ones), for
+/// `DELETE_PRODUCT_ONFIDO_APPLICANT`.
+///
+/// `api_token` is sent as `Authorization: Token token=...`; it is copied
+/// into memory that is wiped when the builder and the client are freed,
+/// and never appears in a message. `region` is `DELETE_REGION_EU`,
+/// `DELETE_REGION_US` or `DELETE_REGION_CA` (`api.{eu|us|ca}.onfido.com`):
+/// every applicant deleted through the client is looked up there. Returns
+/// `DELETE_RESULT_INVALID_CONFIG` for an empty or malformed token,
+/// `DELETE_RESULT_INVALID_ARGUMENT` for another region.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_client_builder_set_onfido(
+    builder: *mut delete_client_builder,
+    api_token: *const c_char,
+    region: delete_region,
+) -> delete_result {
+    guard(|| {
+        let builder = arg_mut(builder)?;
+        const CALL: &str = "delete_client_builder_set_onfido";
+        let token = named_str_arg(CALL, "api_token", api_token)?;
+        let region = self::region(CALL, region, &ONFIDO_REGIONS)?;
+        let credentials = OnfidoCredentials::new(token).map_err(config_error(CALL))?;
+        builder.set(credentials, Some(region));
+        Ok(())
+    })
+}
+
+/// Sets the Persona API key (replacing an earlier one), for
+/// `DELETE_PRODUCT_PERSONA_INQUIRY` and `DELETE_PRODUCT_PERSONA_ACCOUNT`.
+/// It is sent as `Authorization: Bearer ...`, copied into memory that is
+/// wiped when the builder and the client are freed, and never appears in
+/// a message. Returns `DELETE_RESULT_INVALID_CONFIG` for an empty or
+/// malformed key.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_client_builder_set_persona(
+    builder: *mut delete_client_builder,
+    api_key: *const c_char,
+) -> delete_result {
+    guard(|| {
+        let builder = arg_mut(builder)?;
+        const CALL: &str = "delete_client_builder_set_persona";
+        let key = named_str_arg(CALL, "api_key", api_key)?;
+        let credentials = PersonaCredentials::new(key).map_err(config_error(CALL))?;
+        builder.set(credentials, None);
+        Ok(())
+    })
+}
+
+/// Sets the Stripe secret (`sk_...`) or restricted (`rk_...`) key
+/// (replacing an earlier one), for
+/// `DELETE_PRODUCT_STRIPE_VERIFICATION_SESSION`. It is sent as
+/// `Authorization: Bearer ...`, copied into memory that is wiped when the
+/// builder and the client are freed, and never appears in a message.
+/// Returns `DELETE_RESULT_INVALID_CONFIG` for an empty or malformed key,
+/// or a publishable one (`pk_...`), which cannot redact.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_client_builder_set_stripe(
+    builder: *mut delete_client_builder,
+    secret_key: *const c_char,
+) -> delete_result {
+    guard(|| {
+        let builder = arg_mut(builder)?;
+        const CALL: &str = "delete_client_builder_set_stripe";
+        let key = named_str_arg(CALL, "secret_key", secret_key)?;
+        let credentials = StripeCredentials::new(key).map_err(config_error(CALL))?;
+        builder.set(credentials, None);
+        Ok(())
+    })
+}
+
+/// Sets the Veriff API key and shared secret (replacing earlier ones), for
+/// `DELETE_PRODUCT_VERIFF_SESSION`: both from the Veriff integration page.
+/// The key is sent as `X-AUTH-CLIENT`; the secret signs each request
+/// (`X-HMAC-SIGNATURE`, an HMAC-SHA256 of the session id) and is never
+/// sent. Both are copied into memory that is wiped when the builder and the
+/// client are freed, and never appear in a message. Requests go to
+/// `https://stationapi.veriff.com` unless
+/// `delete_client_builder_set_veriff_base_url` names the integration's own
+/// base URL. Returns `DELETE_RESULT_INVALID_CONFIG` for an empty or
+/// malformed part.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_client_builder_set_veriff(
+    builder: *mut delete_client_builder,
+    api_key: *const c_char,
+    shared_secret: *const c_char,
+) -> delete_result {
+    guard(|| {
+        let builder = arg_mut(builder)?;
+        const CALL: &str = "delete_client_builder_set_veriff";
+        let (key, secret) = (
+            named_str_arg(CALL, "api_key", api_key)?,
+            named_str_arg(CALL, "shared_secret", shared_secret)?,
+        );
+        let credentials = VeriffCredentials::new(key, secret).map_err(config_error(CALL))?;
         builder.set(credentials, None);
         Ok(())
     })
@@ -357,6 +514,29 @@ pub extern "C" fn delete_client_builder_set_hyperverge_host(
         let endpoint = Endpoint::hyperverge_host(named_str_arg(CALL, "host", host)?)
             .map_err(config_error(CALL))?;
         builder.hyperverge_host = Some(endpoint);
+        Ok(())
+    })
+}
+
+/// Sends Veriff requests to `base_url` followed by `/v1/sessions/...`
+/// instead of `https://stationapi.veriff.com`: each Veriff integration has
+/// its own base URL, shown on its integration page. It wins over
+/// `delete_client_builder_set_base_url` for Veriff, and follows the same
+/// rules (`https://`, or `http://` on a loopback host only, without
+/// credentials, query or fragment); otherwise
+/// `DELETE_RESULT_INVALID_CONFIG`.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_client_builder_set_veriff_base_url(
+    builder: *mut delete_client_builder,
+    base_url: *const c_char,
+) -> delete_result {
+    guard(|| {
+        let builder = arg_mut(builder)?;
+        const CALL: &str = "delete_client_builder_set_veriff_base_url";
+        let endpoint = Endpoint::custom(named_str_arg(CALL, "base_url", base_url)?)
+            .map_err(config_error(CALL))?;
+        builder.veriff_base_url = Some(endpoint);
         Ok(())
     })
 }
@@ -430,6 +610,9 @@ pub extern "C" fn delete_client_builder_build(
         if let Some(endpoint) = &builder.hyperverge_host {
             rust = rust.hyperverge_endpoint(endpoint.clone());
         }
+        if let Some(endpoint) = &builder.veriff_base_url {
+            rust = rust.endpoint(Vendor::Veriff, endpoint.clone());
+        }
         if let Some(timeout) = builder.connect_timeout {
             rust = rust.connect_timeout(timeout);
         }
@@ -479,8 +662,8 @@ pub extern "C" fn delete_client_free(client: *mut delete_client) {
 }
 
 /// Deletes one transaction: `reference` of `product` (a `DELETE_PRODUCT_*`
-/// constant; Jumio and Jumio Platform references in the region given with
-/// their credentials), retrying as
+/// constant; Jumio, Jumio Platform and Onfido references in the region
+/// given with their credentials), retrying as
 /// configured. Blocks, sleeping between attempts.
 ///
 /// `DELETE_RESULT_OK` means the deletion ran and `*outcome_out` says how it
@@ -567,7 +750,54 @@ pub extern "C" fn delete_client_delete_cancellable(
     )
 }
 
-/// The body of the `delete_client_delete*` functions.
+/// Asks the vendor whether an erasure it scheduled (an outcome with
+/// `delete_outcome_status` `DELETE_OUTCOME_SCHEDULED`) is complete:
+/// `reference` of `product`, as given to `delete_client_delete`. One read,
+/// never retried and never a deletion, so it is always safe to run again
+/// later.
+///
+/// `DELETE_RESULT_OK` means the vendor answered and `*outcome_out` says
+/// what it told: deleted with `DELETE_CONFIRMED_BY_RECHECK` (Stripe's
+/// `redaction.status` is `redacted`, Onfido no longer holds the applicant,
+/// Persona shows `redacted-at`), still `DELETE_OUTCOME_SCHEDULED` with the
+/// vendor's date or state, or failed (`delete_outcome_error`: no answer, a
+/// refusal). `DELETE_RESULT_ABSENT` means the vendor offers no read to
+/// recheck (Veriff) or erases at once (Jumio, HyperVerge); nothing was sent
+/// and nothing is written. The other codes are `delete_client_delete`'s,
+/// nothing sent. Free the outcome with `delete_outcome_free`.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_client_recheck(
+    client: *const delete_client,
+    product: delete_product,
+    reference: *const c_char,
+    outcome_out: *mut *mut delete_outcome,
+) -> delete_result {
+    const CALL: &str = "delete_client_recheck";
+    delete(
+        CALL,
+        client,
+        product,
+        reference,
+        outcome_out,
+        |client, intent| {
+            match client.recheck(intent) {
+            Ok(Some(erasure)) => Ok(Ok(erasure)),
+            Ok(None) => Err(detailed(
+                DELETE_RESULT_ABSENT,
+                format!(
+                    "{CALL}: {} offers no read to recheck an erasure (it erases at once, or, like Veriff, keeps nothing to read); nothing was sent",
+                    intent.vendor().as_str()
+                ),
+            )),
+            Err(error) => Ok(Err(error)),
+        }
+        },
+    )
+}
+
+/// The body of the `delete_client_delete*` functions and
+/// `delete_client_recheck`.
 fn delete(
     call: &'static str,
     client: *const delete_client,
@@ -585,4 +815,52 @@ fn delete(
         out.write(into_handle(delete_outcome::new(result)));
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_product_code_reads_as_its_vendors_target_in_each_of_its_regions() {
+        for (index, &(code, vendor, name)) in PRODUCTS.iter().enumerate() {
+            assert_eq!(
+                code as usize,
+                index + 1,
+                "the codes are 1 to {}",
+                PRODUCTS.len()
+            );
+            let regions: &[(delete_region, &str)] = match vendor {
+                Vendor::Jumio | Vendor::JumioPlatform => &JUMIO_REGIONS,
+                Vendor::Onfido => &ONFIDO_REGIONS,
+                _ => &[],
+            };
+            let names: Vec<Option<&str>> = match regions {
+                [] => vec![None],
+                _ => regions.iter().map(|(_, name)| Some(*name)).collect(),
+            };
+            for region in names {
+                let target = Target::parse(vendor.as_str(), name, region)
+                    .unwrap_or_else(|e| panic!("product {code} in {region:?}: {e}"));
+                assert_eq!((target.vendor(), target.product_name()), (vendor, name));
+                assert_eq!(target.region_name(), region);
+            }
+        }
+    }
+
+    #[test]
+    fn a_region_is_refused_by_the_vendors_that_do_not_have_it() {
+        let refused = |code, regions| region("call", code, regions).unwrap_err();
+        assert_eq!(
+            refused(DELETE_REGION_CA, &JUMIO_REGIONS),
+            DELETE_RESULT_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            refused(DELETE_REGION_SGP, &ONFIDO_REGIONS),
+            DELETE_RESULT_INVALID_ARGUMENT
+        );
+        assert_eq!(region("call", DELETE_REGION_CA, &ONFIDO_REGIONS), Ok("ca"));
+        assert_eq!(product(0).unwrap_err(), DELETE_RESULT_INVALID_ARGUMENT);
+        assert_eq!(product(12).unwrap_err(), DELETE_RESULT_INVALID_ARGUMENT);
+    }
 }

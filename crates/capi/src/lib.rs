@@ -1,5 +1,6 @@
 //! libdelete: the C library of idv-delete. It erases identity-verification
-//! data at Jumio and HyperVerge through their delete APIs, from C and C++.
+//! data at Jumio, HyperVerge, Onfido, Persona, Stripe Identity and Veriff
+//! through their delete APIs, from C and C++.
 //!
 //! This crate is only the C ABI over [`idv_delete_blocking`] and its
 //! sans-IO core: it converts arguments, calls them and maps their

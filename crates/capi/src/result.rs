@@ -196,7 +196,7 @@ impl delete_result {
                 c"a failure this version of libdelete cannot name; upgrade libdelete"
             }
             DELETE_RESULT_INVALID_REFERENCE => {
-                c"invalid reference: a Jumio reference is 1-36 letters, digits or '-'; a HyperVerge id is 1-256 characters, without control characters or whitespace at either end; nothing was sent"
+                c"invalid reference: a Jumio reference is 1-36 letters, digits or '-'; a HyperVerge id is 1-256 characters, without control characters or whitespace at either end; Jumio Platform, Onfido and Veriff ids are UUIDs (a workflow is ACCOUNT_ID/WORKFLOW_ID); a Persona id is inq_ or act_ and a Stripe one vs_, then 1-64 letters or digits; nothing was sent"
             }
             DELETE_RESULT_INVALID_CONFIG => {
                 c"invalid configuration (credentials, User-Agent, base URL, timeouts, attempts, or no credentials for this vendor); nothing was sent"

@@ -28,8 +28,9 @@ pub struct delete_header {
 /// HTTP client: method, URL, headers and body.
 ///
 /// Header values include the credentials (`Authorization` for Jumio,
-/// `appid` and `appkey` for HyperVerge) in clear text, because that is what
-/// must be sent: never log them. libdelete wipes its copies when the
+/// Onfido, Persona and Stripe, `appid` and `appkey` for HyperVerge,
+/// `X-AUTH-CLIENT` and the signature `X-HMAC-SIGNATURE` for Veriff) in
+/// clear text, because that is what must be sent: never log them. libdelete wipes its copies when the
 /// request is freed. Immutable and thread-safe; strings it hands out live
 /// until `delete_request_free`.
 pub struct delete_request {
@@ -41,7 +42,8 @@ pub struct delete_request {
 }
 
 /// Builds the request that deletes `reference` of `product` (a
-/// `DELETE_PRODUCT_*` constant; Jumio references in the client's region)
+/// `DELETE_PRODUCT_*` constant; Jumio and Onfido references in the
+/// client's region)
 /// with the client's credentials and endpoint. No I/O: the client is only
 /// read. Send it once (retrying is up to you), then give the answer to
 /// `delete_parse_response`. Returns `DELETE_RESULT_INVALID_ARGUMENT` for an
@@ -102,7 +104,8 @@ pub extern "C" fn delete_request_free(request: *mut delete_request) {
     ffi::free(request);
 }
 
-/// Writes the HTTP method: `"DELETE"`. Owned by the request.
+/// Writes the HTTP method: `"DELETE"`, or `"POST"` for Stripe's redaction.
+/// Owned by the request.
 #[must_use]
 #[no_mangle]
 pub extern "C" fn delete_request_method(
@@ -171,9 +174,9 @@ pub extern "C" fn delete_request_header(
     })
 }
 
-/// Writes the body: its bytes (not NUL-terminated) and its length. Empty
-/// for Jumio; `{"transactionId":"..."}` for HyperVerge. Owned by the
-/// request.
+/// Writes the body: its bytes (not NUL-terminated) and its length.
+/// `{"transactionId":"..."}` for HyperVerge, empty for the other vendors.
+/// Owned by the request.
 #[must_use]
 #[no_mangle]
 pub extern "C" fn delete_request_body(

@@ -35,14 +35,29 @@ const STATIC_LIBS: [&str; 3] = ["-lpthread", "-ldl", "-lm"];
 /// The canary credentials of `tests/c/support.h`: the emulator at
 /// `DELETE_TEST_CANARY_URL` accepts them, and no program's output may
 /// contain them (nor the base64 of `token:secret`, checked by the programs).
-const CANARY: [&str; 6] = [
+const CANARY: [&str; 11] = [
     "CANARY-TOKEN-7f3a9c",
     "CANARY-SECRET-b41d2e",
     "CANARY-APPID-93c0e1",
     "CANARY-APPKEY-d5a8f4",
     "CANARY-CLIENTID-0e7b26",
     "CANARY-CLIENTSECRET-a9f3c8",
+    "CANARY-ONFIDO-4c2e71",
+    "CANARY-PERSONA-8b5d03",
+    "sk_CANARY-STRIPE-6f1a94",
+    "CANARY-VERIFFKEY-2d7c50",
+    "CANARY-VERIFFSECRET-e83b16",
 ];
+/// How long the emulators keep an accepted Onfido, Stripe or Persona
+/// erasure scheduled before it completes (the vendors take days): long
+/// enough for a program under valgrind to see it scheduled, short enough
+/// to wait for its recheck (`DELETE_TEST_SCHEDULE_DELAY_MS`).
+const SCHEDULE_DELAY: Duration = Duration::from_millis(1500);
+/// How many of each new vendor's objects are seeded (`tests/c/support.h`).
+const NEW_VENDOR_SEEDS: usize = 20;
+/// The Veriff session seeded in progress (`VERIFF_IN_PROGRESS` of
+/// `tests/c/support.h`): its deletion is refused with code 1305.
+const VERIFF_IN_PROGRESS: &str = "f0000000-0000-4000-8000-000000000000";
 /// The bad-input catalogue shared by the CLI, Python and C tests.
 const BAD_INPUTS: &str = "tests/vectors/bad_inputs.json";
 const RESPONSE_VECTORS: &str = "tests/vectors/responses.json";
@@ -418,19 +433,40 @@ impl Emulators {
                     &format!("b0000000-0000-4000-8000-{n:012}/c0000000-0000-4000-8000-{n:012}"),
                 ));
             }
+            for n in 0..NEW_VENDOR_SEEDS {
+                let uuid = |first: char| format!("{first}0000000-0000-4000-8000-{n:012}");
+                seed.push(SeedItem::new("onfido", "applicant", &uuid('d')));
+                seed.push(SeedItem::new("veriff", "session", &uuid('e')));
+                seed.push(SeedItem::new("persona", "inquiry", &format!("inq_{n:04}")));
+                seed.push(SeedItem::new("persona", "account", &format!("act_{n:04}")));
+                let session = format!("vs_{n:04}");
+                seed.push(SeedItem::new("stripe", "verification_session", &session));
+            }
+            // Records the vendors will not delete yet.
+            seed.push(
+                SeedItem::new("veriff", "session", VERIFF_IN_PROGRESS).with_state("in_progress"),
+            );
+            seed.push(
+                SeedItem::new("stripe", "verification_session", "vs_busy").with_state("processing"),
+            );
+            seed.push(SeedItem::new("persona", "inquiry", "inq_busy").with_state("pending"));
             emulator.seed(&seed).expect("the seed is valid");
             emulator
         };
-        let faults = |faults: Faults| Config {
-            faults,
+        // Every emulator completes scheduled erasures after SCHEDULE_DELAY.
+        let base = || Config {
+            onfido_deletion_delay: SCHEDULE_DELAY,
+            stripe_redaction_delay: SCHEDULE_DELAY,
+            persona_children_delay: SCHEDULE_DELAY,
             ..Config::default()
         };
+        let faults = |faults: Faults| Config { faults, ..base() };
         let servers = vec![
-            start(Config::default()),
+            start(base()),
             start(Config {
                 // TEST-NET-1: never this machine's address.
                 hyperverge_allowed_ips: Some(vec![IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1))]),
-                ..Config::default()
+                ..base()
             }),
             start(faults(Faults {
                 p429: 1.0,
@@ -462,7 +498,12 @@ impl Emulators {
             hyperverge_app_key: CANARY[3].into(),
             jumio_client_id: CANARY[4].into(),
             jumio_client_secret: CANARY[5].into(),
-            ..Config::default()
+            onfido_api_token: CANARY[6].into(),
+            persona_api_key: CANARY[7].into(),
+            stripe_secret_key: CANARY[8].into(),
+            veriff_api_key: CANARY[9].into(),
+            veriff_shared_secret: CANARY[10].into(),
+            ..base()
         });
         let recorder = TokenRecorder::start(canary.addr());
         let untouched = Emulator::start(Config::default()).expect("an emulator starts");
@@ -500,6 +541,10 @@ impl Emulators {
         environment.push(("DELETE_TEST_UNTOUCHED_URL", self.untouched.base_url()));
         environment.push(("DELETE_TEST_CLOSED_URL", self.closed_url.clone()));
         environment.push(("DELETE_TEST_NOT_TLS_URL", self.not_tls.url.clone()));
+        environment.push((
+            "DELETE_TEST_SCHEDULE_DELAY_MS",
+            SCHEDULE_DELAY.as_millis().to_string(),
+        ));
         environment
     }
 }

@@ -5,12 +5,13 @@
 //! exactly one status, the runs are known, and any damage is found before
 //! anything is printed. The second streams the records: one line per item
 //! with a final outcome, in the order the outcomes were recorded (what was
-//! deleted when, and how it was confirmed; a scheduled item from its last
-//! record, or only as deleted once a recheck confirmed it); then the items whose status is
-//! a failure or in doubt, with their last record; then the items never
-//! attempted, the runs, the totals and the verdict. Memory holds the
-//! replayed state (17 bytes per item) and the failed and in-doubt items,
-//! never the whole journal.
+//! deleted when, and how it was confirmed), then the scheduled items, each
+//! from its last record (a recheck appends one: deleted, or scheduled with
+//! the vendor's date); then the items whose status is a failure or in
+//! doubt, with their last record; then the items never attempted, the
+//! runs, the totals and the verdict. Memory holds the replayed state (17
+//! bytes per item) and the failed, in-doubt and scheduled items, never the
+//! whole journal.
 //!
 //! A scheduled item (the vendor accepted the erasure and completes it
 //! later) is shown, listed and counted as scheduled, never as deleted; an
@@ -22,7 +23,7 @@
 //! not finish, items never attempted, an input longer than the journal
 //! shows); 1 when the journal is damaged or cannot be read.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::Path;
 use std::time::Duration;
@@ -30,7 +31,7 @@ use std::time::Duration;
 use idv_delete_blocking::journal::{
     ItemStatus, JournalError, JournalOutcome, JournalState, Record, Run, RunEnd,
 };
-use idv_delete_blocking::JournalReader;
+use idv_delete_blocking::{ConfirmedBy, JournalReader};
 use serde_json::{json, Value};
 
 use crate::args::Output;
@@ -237,7 +238,8 @@ fn list_items<W: Write>(
     };
     // The last record of each failed or in-doubt item.
     let mut open: BTreeMap<u64, Line> = BTreeMap::new();
-    let mut scheduled = scheduled_records(path, state)?;
+    // The last record of each scheduled item (rechecks append records).
+    let mut rechecked: BTreeMap<u64, Line> = BTreeMap::new();
     for record in JournalReader::open(path)? {
         let line = match record? {
             Record::Outcome(outcome) => {
@@ -286,20 +288,20 @@ fn list_items<W: Write>(
             ItemStatus::Failed { .. } | ItemStatus::InDoubt => {
                 open.insert(line.position, line);
             }
+            // A scheduled item may have later records from rechecks: its
+            // last one is its outcome.
+            ItemStatus::Scheduled | ItemStatus::Deleted(ConfirmedBy::Recheck)
+                if matches!(line.result, SCHEDULED | "deleted") =>
+            {
+                rechecked.insert(line.position, line);
+            }
             // A final outcome is shown once, from its own record.
             _ if line.result == "in_doubt" || line.result == "failed" => {}
-            // A scheduled erasure is shown from its last record, and not
-            // at all once a recheck confirmed it deleted.
-            ItemStatus::Scheduled if line.result == SCHEDULED => {
-                let left = scheduled.entry(line.position).or_insert(1);
-                *left -= 1;
-                if *left == 0 {
-                    out.line(&line).map_err(io_error)?;
-                }
-            }
-            _ if line.result == SCHEDULED => {}
             _ => out.line(&line).map_err(io_error)?,
         }
+    }
+    for line in rechecked.into_values() {
+        out.line(&line).map_err(io_error)?;
     }
     for (position, mut line) in open {
         if state.status(position) == ItemStatus::InDoubt && line.result != "in_doubt" {
@@ -323,26 +325,6 @@ fn list_items<W: Write>(
         }
     }
     Ok(())
-}
-
-/// For each item still scheduled, how many scheduled outcomes the journal
-/// holds (a recheck that finds it still scheduled appends one more): only
-/// the last is shown. Memory: the scheduled items only.
-fn scheduled_records(path: &Path, state: &JournalState) -> Result<HashMap<u64, u64>, JournalError> {
-    let mut counts = HashMap::new();
-    if state.totals().scheduled == 0 {
-        return Ok(counts);
-    }
-    for record in JournalReader::open(path)? {
-        if let Record::Outcome(outcome) = record? {
-            if matches!(outcome.outcome, JournalOutcome::Scheduled { .. })
-                && state.status(outcome.position) == ItemStatus::Scheduled
-            {
-                *counts.entry(outcome.position).or_default() += 1;
-            }
-        }
-    }
-    Ok(counts)
 }
 
 fn describe(outcome: &JournalOutcome) -> (&'static str, String) {

@@ -66,6 +66,9 @@ pub fn parse_response(
         _ => json_object(body),
     };
     let message = vendor_message(json.as_ref(), body);
+    // A refusal that means "not deletable yet" (Persona 409, Stripe's and
+    // Veriff's 400s naming the record's state).
+    let not_yet = crate::vendors::not_deletable_yet(intent.target(), status, json.as_ref());
     let error = |kind: ErrorKind, detail: String| {
         Err(DeleteError::new(kind, detail)
             .with_status(status)
@@ -94,16 +97,9 @@ pub fn parse_response(
                 parse_hyperverge_success(intent, status, json.as_ref(), message.clone())
             }
             _ => crate::vendors::success(intent, json.as_ref(), body, message.clone())
-                .unwrap_or_else(|| error(ErrorKind::UnexpectedResponse, String::new()))
                 .map_err(|e| e.with_status(status).with_attempts(1)),
         },
-        _ if crate::vendors::not_deletable_yet(intent.target(), status, json.as_ref()).is_some() => {
-            error(
-                ErrorKind::NotDeletableYet,
-                crate::vendors::not_deletable_yet(intent.target(), status, json.as_ref())
-                    .unwrap_or_default(),
-            )
-        }
+        _ if not_yet.is_some() => error(ErrorKind::NotDeletableYet, not_yet.unwrap_or_default()),
         404 => error(ErrorKind::NotFound, not_found_detail(intent)),
         401 => error(
             ErrorKind::Unauthorized,

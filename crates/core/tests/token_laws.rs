@@ -528,7 +528,7 @@ fn platform_ids_are_uuids_and_nothing_else() {
         ("jumio-platform", "scan", Some("us")),
         ("jumio", "account", Some("us")),
         ("hyperverge", "transaction", Some("us")),
-        ("onfido", "applicant", Some("eu")),
+        ("sumsub", "applicant", Some("eu")),
     ] {
         let error = Target::parse(vendor, product, region).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidConfig, "{vendor}/{product}");

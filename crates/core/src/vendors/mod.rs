@@ -89,20 +89,23 @@ pub(crate) fn recheck_request(
 }
 
 /// What a 2xx answer (not HTML) to a delete means for one of this module's
-/// vendors; `None` for the others.
+/// vendors (the others' 2xx are read in `response`).
 pub(crate) fn success(
     intent: &DeleteIntent,
     json: Option<&Json>,
     body: &[u8],
     message: Option<String>,
-) -> Option<Result<Erasure, DeleteError>> {
-    Some(match intent.target() {
+) -> Result<Erasure, DeleteError> {
+    match intent.target() {
         Target::Onfido { .. } => onfido::deleted(body, message),
         Target::Persona { resource } => persona::redacted(resource, json, message),
         Target::Stripe => stripe::redacted(json, message),
         Target::Veriff => veriff::deleted(json, message),
-        _ => return None,
-    })
+        other => Err(DeleteError::new(
+            ErrorKind::UnexpectedResponse,
+            format!("{} answers are not read here", other.vendor().name()),
+        )),
+    }
 }
 
 /// A refusal that means "not deletable yet", with our explanation: Persona's
