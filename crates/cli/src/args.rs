@@ -7,13 +7,22 @@ use std::str::FromStr;
 
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use idv_delete_blocking::{DeleteError, JumioProduct, Region, RetryPolicy, DEFAULT_TIMEOUT};
+use idv_delete_blocking::{
+    DeleteError, JumioProduct, OnfidoRegion, PersonaResource, Region, RetryPolicy, Target,
+    DEFAULT_TIMEOUT,
+};
 
 const AFTER_HELP: &str = "\
 Credentials come from the environment (JUMIO_API_TOKEN, JUMIO_API_SECRET,
 JUMIO_USER_AGENT; JUMIO_CLIENT_ID, JUMIO_CLIENT_SECRET for the Jumio Platform;
-HYPERVERGE_APP_ID, HYPERVERGE_APP_KEY) or from a TOML config file (--config, $IDV_DELETE_CONFIG, or ~/.config/idv-delete/config.toml);
-never from arguments.
+HYPERVERGE_APP_ID, HYPERVERGE_APP_KEY; ONFIDO_API_TOKEN; PERSONA_API_KEY;
+STRIPE_SECRET_KEY; VERIFF_API_KEY, VERIFF_SHARED_SECRET and VERIFF_BASE_URL)
+or from a TOML config file (--config, $IDV_DELETE_CONFIG, or
+~/.config/idv-delete/config.toml); never from arguments.
+
+Onfido, Persona, Stripe Identity and Veriff accept an erasure and complete it
+later: such an item is reported as scheduled, never as deleted, and
+`idv-delete verify --recheck JOURNAL` later asks the vendor whether it is done.
 
 Exit codes:
   0    every item was deleted, or scheduled (the vendor erases it later)
@@ -31,11 +40,16 @@ Examples:
   idv-delete jumio scan 2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20 --region eu
   idv-delete jumio-platform account 2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20 --region us
   idv-delete hyperverge acme-customer-42
+  idv-delete onfido applicant 2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20 --region eu
+  idv-delete persona inquiry inq_2Xb3vZ8mD4kQ
+  idv-delete stripe verification-session vs_1NuD2QLkdIwHu7ix
+  idv-delete veriff session 2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20
   idv-delete batch erasures.csv --journal erasures.journal --concurrency 16 --rate 50
   idv-delete verify erasures.journal
   idv-delete salvage erasures.journal";
 
-/// Erase identity-verification data held by Jumio (Netverify v2 and the Jumio Platform) and HyperVerge.
+/// Erase identity-verification data held by Jumio (Netverify v2 and the Jumio Platform), HyperVerge,
+/// Onfido, Persona, Stripe Identity and Veriff.
 #[derive(Debug, Parser)]
 #[command(name = "idv-delete", version, after_help = AFTER_HELP)]
 pub struct Cli {
@@ -75,15 +89,91 @@ Examples:
   idv-delete hyperverge acme-customer-42
   idv-delete hyperverge TXN1 TXN2 --host ind.idv.hyperverge.co")]
     Hyperverge(HypervergeArgs),
-    /// Delete every row of a CSV file (vendor,product,region,reference), with a journal.
+    /// Delete Onfido applicants: archived now, hard-deleted after the account's deletion delay (scheduled).
+    #[command(
+        after_help = "Credentials: ONFIDO_API_TOKEN, or api_token under [onfido] in the config file.
+
+Onfido archives the applicant with its documents, photos, videos, checks and
+reports, and hard-deletes them after the account's deletion delay (Onfido
+recommends at least 20 days); until then the applicant can be restored. Such
+an applicant is reported as scheduled, with Onfido's delete_at when it is
+known, never as deleted; an applicant without a check is deleted at once.
+`idv-delete verify --recheck JOURNAL` later reads the applicant to confirm.
+
+Examples:
+  idv-delete onfido applicant 2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20 --region eu
+  idv-delete onfido applicant ID1 ID2 --region us --output json"
+    )]
+    Onfido(OnfidoArgs),
+    /// Redact Persona inquiries or accounts: personal data at once, the rest asynchronously (scheduled).
+    #[command(
+        after_help = "Credentials: PERSONA_API_KEY, or api_key under [persona] in the config file.
+
+Persona redacts the inquiry's (or the account's) personal data at once and
+its child objects (verifications, reports, an account's inquiries)
+asynchronously: the item is reported as scheduled, never as deleted, and
+`idv-delete verify --recheck JOURNAL` later reads it to confirm. An inquiry
+Persona will not redact yet (409) fails as not_deletable_yet: retry later.
+Persona allows 300 requests per minute.
+
+Examples:
+  idv-delete persona inquiry inq_2Xb3vZ8mD4kQ
+  idv-delete persona account act_7GhT2pLx9Wq --output json"
+    )]
+    Persona(PersonaArgs),
+    /// Redact Stripe Identity verification sessions: Stripe completes the redaction within four days (scheduled).
+    #[command(
+        after_help = "Credentials: STRIPE_SECRET_KEY, or secret_key under [stripe] in the config file.
+
+Stripe answers a redaction with the status \"processing\" and redacts the
+session with its reports, events and request logs within four days: the
+session is reported as scheduled, never as deleted, and `idv-delete verify
+--recheck JOURNAL` later reads its redaction status to confirm. A session
+Stripe will not redact in its current status fails as not_deletable_yet:
+retry later.
+
+Examples:
+  idv-delete stripe verification-session vs_1NuD2QLkdIwHu7ix
+  idv-delete stripe verification-session vs_A vs_B --output json"
+    )]
+    Stripe(StripeArgs),
+    /// Delete Veriff sessions: gone at once, their data deleted within 12 hours (scheduled).
+    #[command(
+        after_help = "Credentials: VERIFF_API_KEY and VERIFF_SHARED_SECRET (each request is signed
+with the shared secret), or api_key and shared_secret under [veriff] in the
+config file. The base URL is your integration's (its Veriff page shows it):
+--base-url, else VERIFF_BASE_URL, else base_url under [veriff], else
+https://stationapi.veriff.com.
+
+Veriff removes the session at once and deletes its data within 12 hours:
+it is reported as scheduled, never as deleted. Veriff offers no read to
+confirm it later, so `verify --recheck` leaves it scheduled. A session not
+completed yet (Veriff codes 1305, 1306) fails as not_deletable_yet: retry
+later. Veriff allows 5 deletions per hour and 10 per 24 hours per
+integration, and enables the endpoint on request.
+
+Examples:
+  idv-delete veriff session 2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20"
+    )]
+    Veriff(VeriffArgs),
+    /// Delete every row of a CSV file (vendor,product,region,reference; any vendors mixed), with a journal.
     #[command(
         after_help = "The CSV has the header vendor,product,region,reference (other columns are
-ignored). vendor is jumio, jumio-platform or hyperverge; product is scan,
-authentication or document for Jumio, account or workflow for the Jumio
-Platform, and transaction (or empty) for HyperVerge; region is us, eu or sgp
-for both Jumio APIs and empty for HyperVerge. The reference of a Jumio
-Platform account is its id; that of a workflow execution is
-ACCOUNT_ID/WORKFLOW_ID (both UUIDs, one column). Spaces and tabs around every field,
+ignored); rows of every vendor may be mixed in one file:
+
+  vendor          product                          region     reference
+  jumio           scan, authentication, document   us eu sgp  the transaction reference
+  jumio-platform  account, workflow                us eu sgp  ACCOUNT_ID, or ACCOUNT_ID/WORKFLOW_ID
+  hyperverge      transaction (or empty)           empty      the transaction id
+  onfido          applicant (or empty)             eu us ca   the applicant id (UUID)
+  persona         inquiry, account                 empty      inq_... or act_...
+  stripe          verification_session (or empty)  empty      vs_...
+  veriff          session (or empty)               empty      the session id (UUID)
+
+Stripe's product may also be written verification-session. Onfido, Persona,
+Stripe and Veriff complete an erasure later: their rows are counted as
+scheduled, never as deleted (see idv-delete verify --recheck). A workflow
+execution's reference holds both UUIDs in one column. Spaces and tabs around every field,
 the reference included, quoted or not, are removed (` HV-7` deletes HV-7);
 other whitespace around a reference is refused.
 
@@ -108,9 +198,20 @@ found; 4 some failed or in doubt; 6 incomplete (a run did not finish, items
 never attempted); 1 the journal is damaged (see idv-delete salvage) or
 unreadable.
 
+--recheck first asks the vendors about the items the journal holds as
+scheduled, where the vendor offers a read (Onfido: the applicant is gone, or
+its delete_at; Persona: redacted-at; Stripe: the session's redaction status),
+and appends what they say to the journal (a run of its own): deleted,
+confirmed by the recheck, or still scheduled with the vendor's date. Veriff
+offers no read: its items stay scheduled. It needs the credentials of the
+scheduled items' vendors and the batch's endpoints (--base-url, --config).
+Running it again later is always safe: a recheck changes nothing at the
+vendor.
+
 Examples:
   idv-delete verify erasures.journal
-  idv-delete verify erasures.journal --output json"
+  idv-delete verify erasures.journal --output json
+  idv-delete verify --recheck erasures.journal"
     )]
     Verify(VerifyArgs),
     /// Rewrite a damaged journal with its readable records, keeping the original.
@@ -159,6 +260,14 @@ pub fn region_parser() -> CoreValue<Region> {
     CoreValue {
         all: &Region::ALL,
         name: Region::as_str,
+    }
+}
+
+/// The parser of Onfido regions (`eu`, `us`, `ca`).
+pub fn onfido_region_parser() -> CoreValue<OnfidoRegion> {
+    CoreValue {
+        all: &OnfidoRegion::ALL,
+        name: OnfidoRegion::as_str,
     }
 }
 
@@ -314,6 +423,131 @@ pub struct HypervergeArgs {
     pub connection: ConnectionArgs,
 }
 
+/// `idv-delete onfido`.
+#[derive(Debug, Args)]
+pub struct OnfidoArgs {
+    /// What is deleted.
+    #[command(subcommand)]
+    pub resource: OnfidoCommand,
+}
+
+/// `idv-delete onfido applicant`.
+#[derive(Debug, Subcommand)]
+pub enum OnfidoCommand {
+    /// Delete applicants with their documents, photos, videos, checks and reports.
+    Applicant(OnfidoApplicantArgs),
+}
+
+/// `idv-delete onfido applicant`.
+#[derive(Debug, Args)]
+pub struct OnfidoApplicantArgs {
+    /// Applicant ids (UUIDs).
+    #[arg(required = true, value_name = "APPLICANT_ID")]
+    pub ids: Vec<String>,
+    /// The region holding the applicants: eu, us or ca (default: `region` under
+    /// `[onfido]` in the config file). Each region has its own host.
+    #[arg(long, value_parser = onfido_region_parser())]
+    pub region: Option<OnfidoRegion>,
+    /// Connection and output options.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// `idv-delete persona`.
+#[derive(Debug, Args)]
+pub struct PersonaArgs {
+    /// What is redacted.
+    #[command(subcommand)]
+    pub resource: PersonaCommand,
+}
+
+/// `idv-delete persona inquiry|account`.
+#[derive(Debug, Subcommand)]
+pub enum PersonaCommand {
+    /// Redact inquiries (ids inq_...) with their verifications and reports.
+    Inquiry(IdArgs),
+    /// Redact accounts (ids act_...) with their inquiries, verifications and reports.
+    Account(IdArgs),
+}
+
+/// `idv-delete stripe`.
+#[derive(Debug, Args)]
+pub struct StripeArgs {
+    /// What is redacted.
+    #[command(subcommand)]
+    pub resource: StripeCommand,
+}
+
+/// `idv-delete stripe verification-session`.
+#[derive(Debug, Subcommand)]
+pub enum StripeCommand {
+    /// Redact verification sessions (ids vs_...) with their reports, events and request logs.
+    VerificationSession(IdArgs),
+}
+
+/// `idv-delete veriff`.
+#[derive(Debug, Args)]
+pub struct VeriffArgs {
+    /// What is deleted.
+    #[command(subcommand)]
+    pub resource: VeriffCommand,
+}
+
+/// `idv-delete veriff session`.
+#[derive(Debug, Subcommand)]
+pub enum VeriffCommand {
+    /// Delete sessions (UUIDs) with their media and decisions.
+    Session(IdArgs),
+}
+
+/// The ids and options of a command whose vendor and product the
+/// subcommand names alone (no region).
+#[derive(Debug, Args)]
+pub struct IdArgs {
+    /// The ids, in the form the vendor gives them.
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
+    /// Connection and output options.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+impl PersonaArgs {
+    /// What the subcommand deletes, and its ids and options.
+    pub fn target(&self) -> (Target, &IdArgs) {
+        match &self.resource {
+            PersonaCommand::Inquiry(ids) => (
+                Target::Persona {
+                    resource: PersonaResource::Inquiry,
+                },
+                ids,
+            ),
+            PersonaCommand::Account(ids) => (
+                Target::Persona {
+                    resource: PersonaResource::Account,
+                },
+                ids,
+            ),
+        }
+    }
+}
+
+impl StripeArgs {
+    /// What the subcommand deletes, and its ids and options.
+    pub fn target(&self) -> (Target, &IdArgs) {
+        let StripeCommand::VerificationSession(ids) = &self.resource;
+        (Target::Stripe, ids)
+    }
+}
+
+impl VeriffArgs {
+    /// What the subcommand deletes, and its ids and options.
+    pub fn target(&self) -> (Target, &IdArgs) {
+        let VeriffCommand::Session(ids) = &self.resource;
+        (Target::Veriff, ids)
+    }
+}
+
 /// `idv-delete batch`.
 #[derive(Debug, Args)]
 pub struct BatchArgs {
@@ -357,6 +591,21 @@ pub struct VerifyArgs {
     /// The journal of a batch.
     #[arg(value_name = "JOURNAL")]
     pub journal: PathBuf,
+    /// First ask the vendors about the scheduled items (one read each, where
+    /// the vendor offers one) and append what they say to the journal.
+    #[arg(long)]
+    pub recheck: bool,
+    /// With --recheck: send the reads to this base URL, as the batch did
+    /// (https, or http on a loopback address such as the emulator).
+    #[arg(long, value_name = "URL", requires = "recheck")]
+    pub base_url: Option<String>,
+    /// With --recheck: the TOML config file with credentials (default:
+    /// $IDV_DELETE_CONFIG or ~/.config/idv-delete/config.toml).
+    #[arg(long, value_name = "FILE", requires = "recheck")]
+    pub config: Option<PathBuf>,
+    /// With --recheck: seconds to wait for each answer.
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_TIMEOUT.as_secs_f64(), requires = "recheck")]
+    pub timeout: f64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Output::Text)]
     pub output: Output,

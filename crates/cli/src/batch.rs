@@ -80,17 +80,18 @@ fn duplicates_message(name: &str, scan: &Scan) -> String {
 pub fn print_plan(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "{:<15} {:<16} {:<7} {:>10}",
+        "{:<15} {:<20} {:<7} {:>10}",
         "vendor", "product", "region", "items"
     )?;
     for ((vendor, product, region), count) in &scan.counts {
-        writeln!(out, "{vendor:<15} {product:<16} {region:<7} {count:>10}")?;
+        // 20: Stripe's verification_session fits.
+        writeln!(out, "{vendor:<15} {product:<20} {region:<7} {count:>10}")?;
     }
-    writeln!(out, "{:<40} {:>10}", "total", scan.unique())?;
+    writeln!(out, "{:<44} {:>10}", "total", scan.unique())?;
     if scan.duplicates > 0 {
         writeln!(
             out,
-            "{:<40} {:>10}",
+            "{:<44} {:>10}",
             "duplicate rows (deleted once)", scan.duplicates
         )?;
     }

@@ -2,6 +2,8 @@
 //!
 //! ```toml
 //! # ~/.config/idv-delete/config.toml (chmod 600: it can erase everything)
+//! base_url = "http://127.0.0.1:8080" # optional, for every vendor (before any [section])
+//!
 //! [jumio]
 //! api_token = "..."
 //! api_secret = "..."
@@ -21,6 +23,7 @@
 //!
 //! [onfido]
 //! api_token = "..."
+//! region = "eu"                 # default for `idv-delete onfido`: eu, us or ca
 //!
 //! [persona]
 //! api_key = "..."
@@ -31,8 +34,7 @@
 //! [veriff]
 //! api_key = "..."
 //! shared_secret = "..."
-//!
-//! base_url = "http://127.0.0.1:8080" # optional, for every vendor
+//! base_url = "https://stationapi.veriff.com" # optional: your integration's
 //! ```
 //!
 //! Secrets never come from command-line arguments, which other users can
@@ -43,7 +45,7 @@ use std::path::{Path, PathBuf};
 use idv_delete_blocking::core::Credentials;
 use idv_delete_blocking::{
     HyperVergeCredentials, JumioCredentials, JumioPlatformCredentials, OnfidoCredentials,
-    PersonaCredentials, Region, StripeCredentials, Vendor, VeriffCredentials,
+    OnfidoRegion, PersonaCredentials, Region, StripeCredentials, Vendor, VeriffCredentials,
 };
 use serde::Deserialize;
 
@@ -69,6 +71,7 @@ pub struct FileConfig {
 #[serde(deny_unknown_fields)]
 struct OnfidoSection {
     api_token: Option<String>,
+    region: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -88,6 +91,7 @@ struct StripeSection {
 struct VeriffSection {
     api_key: Option<String>,
     shared_secret: Option<String>,
+    base_url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -200,6 +204,30 @@ impl Config {
             Some(name) => parse_region(Some(name)),
             None => self.jumio_region(),
         }
+    }
+
+    /// The default Onfido region from the file (`region` under `[onfido]`).
+    pub fn onfido_region(&self) -> Result<Option<OnfidoRegion>, Failure> {
+        match self.file.onfido.as_ref().and_then(|o| o.region.as_deref()) {
+            None => Ok(None),
+            Some(name) => name
+                .parse()
+                .map(Some)
+                .map_err(|e: idv_delete_blocking::DeleteError| Failure::config(e.to_string())),
+        }
+    }
+
+    /// The base URL of the customer's Veriff integration (Veriff gives
+    /// each its own, on the integration's page): `VERIFF_BASE_URL`, else
+    /// `base_url` under `[veriff]`; `None` means Veriff's documented host.
+    pub fn veriff_base_url(&self) -> Option<String> {
+        pick(
+            "VERIFF_BASE_URL",
+            self.file
+                .veriff
+                .as_ref()
+                .and_then(|v| v.base_url.as_deref()),
+        )
     }
 
     /// The credentials of `vendor`: the one table the client is built from.

@@ -1,14 +1,23 @@
 //! The batch CSV: `vendor,product,region,reference`.
 //!
-//! Vendors are `jumio` (products `scan`, `authentication`, `document`),
-//! `jumio-platform` (products `account` and `workflow`) and `hyperverge`
-//! (product `transaction` or empty); both Jumio APIs need a region (`us`,
-//! `eu`, `sgp`), HyperVerge has none. A Jumio Platform account's reference
-//! is its id; a workflow execution's is `ACCOUNT_ID/WORKFLOW_ID` (two UUIDs
-//! in one column, so a row stays four columns and a journal keeps one
-//! reference). The names are read by the core's `Target::parse`, as the
-//! journal reads them; the CLI adds only the row-level messages for a
-//! missing or extra region.
+//! Rows of every vendor may be mixed in one file:
+//!
+//! | vendor           | product                                   | region          | reference |
+//! |------------------|-------------------------------------------|-----------------|-----------|
+//! | `jumio`          | `scan`, `authentication`, `document`      | `us`, `eu`, `sgp` | the transaction reference |
+//! | `jumio-platform` | `account`, `workflow`                     | `us`, `eu`, `sgp` | `ACCOUNT_ID`, or `ACCOUNT_ID/WORKFLOW_ID` |
+//! | `hyperverge`     | `transaction` or empty                    | empty           | the transaction id |
+//! | `onfido`         | `applicant` or empty                      | `eu`, `us`, `ca` | the applicant id (UUID) |
+//! | `persona`        | `inquiry`, `account`                      | empty           | `inq_...`, `act_...` |
+//! | `stripe`         | `verification_session` (or `verification-session`) or empty | empty | `vs_...` |
+//! | `veriff`         | `session` or empty                        | empty           | the session id (UUID) |
+//!
+//! A workflow execution's reference holds two UUIDs in one column, so a
+//! row stays four columns and a journal keeps one reference. The names are
+//! read by the core's `Target::parse`, as the journal reads them; the CLI
+//! adds only the row-level messages for a missing or extra region. Veriff
+//! rows go to the Veriff base URL of the configuration (`VERIFF_BASE_URL`),
+//! the others to their documented hosts, unless `--base-url` is given.
 //!
 //! Read twice (three times when it has duplicates): a first pass checks
 //! every row, counts what would be deleted and finds duplicate rows (so
@@ -46,7 +55,7 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::fs::File;
 use std::io::{self, Read, Seek};
 
-use idv_delete_blocking::{DeleteIntent, InputDigest, ItemKey, Region, Target, Vendor};
+use idv_delete_blocking::{DeleteIntent, InputDigest, ItemKey, Target, Vendor};
 
 use crate::failure::Failure;
 
@@ -370,16 +379,16 @@ impl<R: Read> Read for LineEnds<R> {
 }
 
 /// An item as the duplicate list shows it: `jumio scan eu REF`,
-/// `jumio-platform workflow eu ACCOUNT/WORKFLOW`, or
-/// `hyperverge transaction "ID"` (quoted, as an id may hold spaces).
+/// `jumio-platform workflow eu ACCOUNT/WORKFLOW`, `onfido applicant eu ID`,
+/// or `hyperverge transaction "ID"` (quoted, as an id may hold spaces;
+/// every vendor without a region is shown so).
 fn describe_item(intent: &DeleteIntent) -> String {
     let target = intent.target();
-    match (target.vendor(), target.region()) {
+    match (target.vendor(), target.region_name()) {
         (vendor, Some(region)) => format!(
-            "{} {} {} {}",
+            "{} {} {region} {}",
             vendor.as_str(),
             target.product_name(),
-            region.as_str(),
             intent.reference()
         ),
         (vendor, _) => format!(
@@ -403,7 +412,7 @@ pub fn plan_key(intent: &DeleteIntent) -> PlanKey {
     (
         target.vendor().as_str(),
         target.product_name(),
-        target.region().map_or("-", Region::as_str),
+        target.region_name().unwrap_or("-"),
     )
 }
 
@@ -467,7 +476,7 @@ impl Columns {
             field(self.reference),
         );
         if vendor.is_empty() {
-            return Err("the vendor is empty: use jumio, jumio-platform or hyperverge".into());
+            return Err("the vendor is empty: use jumio, jumio-platform, hyperverge, onfido, persona, stripe or veriff".into());
         }
         let known: Vendor = vendor.parse().map_err(|e| describe(&e))?;
         // Whether a region is needed is said here, per row; the rest of
@@ -481,6 +490,9 @@ impl Columns {
             (Vendor::Jumio, true) => return Err("a Jumio row needs a region: us, eu or sgp".into()),
             (Vendor::JumioPlatform, true) => {
                 return Err("a Jumio Platform row needs a region: us, eu or sgp".into())
+            }
+            (Vendor::Onfido, true) => {
+                return Err("an Onfido row needs a region: eu, us or ca".into())
             }
             _ => {}
         }

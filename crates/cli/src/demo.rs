@@ -2,18 +2,28 @@
 //!
 //! Starts the emulator on a free loopback port with transactions for every
 //! Jumio product and region, Jumio Platform accounts and workflow
-//! executions (OAuth2 tokens included), and HyperVerge, injects a few faults (5xx,
-//! 429 with Retry-After, connection resets before and after the delete is
-//! applied, latency), writes the CSV, runs the batch with progress and a
-//! journal exactly as `idv-delete batch` does, and then asks the emulator
-//! whether every transaction was erased exactly once.
+//! executions (OAuth2 tokens included), HyperVerge, Onfido applicants in
+//! each region, Persona inquiries and accounts, Stripe Identity sessions and
+//! a few Veriff sessions (Veriff allows 5 deletions an hour), injects a few
+//! faults (5xx, 429 with Retry-After, connection resets before and after
+//! the delete is applied, latency), writes the CSV, runs the batch with
+//! progress and a journal exactly as `idv-delete batch` does, and asks the
+//! emulator whether every transaction was erased exactly once. The vendors
+//! that erase later do it within [`DELAY`] here (days in reality), so the
+//! demo then waits that long and rechecks the journal as `idv-delete verify
+//! --recheck` does: every scheduled erasure whose vendor offers a read is
+//! confirmed, and Veriff's stay scheduled.
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::time::Duration;
 
+use idv_delete_blocking::core::{
+    OnfidoCredentials, PersonaCredentials, StripeCredentials, VeriffCredentials,
+};
 use idv_delete_blocking::{
     CancelToken, Client, HyperVergeCredentials, JumioCredentials, JumioPlatformCredentials,
-    JumioProduct, Region, RetryPolicy,
+    JumioProduct, OnfidoRegion, RecheckReport, Region, RetryPolicy,
 };
 use idv_delete_emulator::{Config, Emulator, Faults, SeedItem};
 
@@ -21,6 +31,15 @@ use crate::args::{BatchArgs, ConnectionArgs, DemoArgs, Output};
 use crate::batch::{self, Setup};
 use crate::csv_input::Input;
 use crate::failure::{Failure, EXIT_FAILED, EXIT_OK};
+
+/// How long the emulated Onfido, Persona and Stripe take to complete an
+/// erasure they accepted (Onfido's deletion delay, Persona's child objects,
+/// Stripe's redaction): seconds instead of days, so the demo can recheck.
+const DELAY: Duration = Duration::from_secs(2);
+
+/// Veriff allows 5 deletions per hour per integration: the demo deletes no
+/// more Veriff sessions than that.
+const VERIFF_SESSIONS: usize = 5;
 
 /// The faults the demo injects: a few of each kind, on a fixed seed.
 fn demo_faults() -> Faults {
@@ -43,6 +62,9 @@ fn demo_faults() -> Faults {
 pub fn run(args: &DemoArgs) -> Result<u8, Failure> {
     let emulator = Emulator::start(Config {
         faults: demo_faults(),
+        onfido_deletion_delay: DELAY,
+        persona_children_delay: DELAY,
+        stripe_redaction_delay: DELAY,
         ..Config::default()
     })
     .map_err(|e| Failure::runtime(format!("cannot start the emulator: {e}")))?;
@@ -94,6 +116,25 @@ pub fn run(args: &DemoArgs) -> Result<u8, Failure> {
             )
             .map_err(|e| Failure::runtime(e.to_string()))?,
         )
+        .credentials(
+            OnfidoCredentials::new(idv_delete_emulator::DEFAULT_ONFIDO_API_TOKEN)
+                .map_err(|e| Failure::runtime(e.to_string()))?,
+        )
+        .credentials(
+            PersonaCredentials::new(idv_delete_emulator::DEFAULT_PERSONA_API_KEY)
+                .map_err(|e| Failure::runtime(e.to_string()))?,
+        )
+        .credentials(
+            StripeCredentials::new(idv_delete_emulator::DEFAULT_STRIPE_SECRET_KEY)
+                .map_err(|e| Failure::runtime(e.to_string()))?,
+        )
+        .credentials(
+            VeriffCredentials::new(
+                idv_delete_emulator::DEFAULT_VERIFF_API_KEY,
+                idv_delete_emulator::DEFAULT_VERIFF_SHARED_SECRET,
+            )
+            .map_err(|e| Failure::runtime(e.to_string()))?,
+        )
         .base_url(&emulator.base_url())
         .retry_policy(RetryPolicy {
             max_attempts: 6,
@@ -130,9 +171,16 @@ pub fn run(args: &DemoArgs) -> Result<u8, Failure> {
         &scan,
         Setup {
             client: &client,
-            cancel,
+            cancel: cancel.clone(),
         },
     )?;
+    let say = |message: &str| {
+        if args.output == Output::Text {
+            println!("{message}");
+        } else {
+            eprintln!("{message}");
+        }
+    };
 
     let stats = emulator.stats();
     let erased_once = stats.references.iter().filter(|r| r.applied == 1).count();
@@ -148,23 +196,54 @@ pub fn run(args: &DemoArgs) -> Result<u8, Failure> {
         stats.transactions_present,
         if verdict { "OK" } else { "NOT OK" }
     );
-    if args.output == Output::Text {
-        println!("{message}");
-    } else {
-        eprintln!("{message}");
+    say(&message);
+    if code != EXIT_OK || cancel.is_cancelled() {
+        emulator.shutdown();
+        return Ok(code.max(EXIT_FAILED));
     }
+
+    say(&format!(
+        "waiting {} s, the emulated vendors' delay (days in reality), then rechecking the journal as `idv-delete verify --recheck {}` does",
+        DELAY.as_secs(),
+        journal.display()
+    ));
+    std::thread::sleep(DELAY + Duration::from_millis(500));
+    let recheck = client.recheck_journal(&journal, &cancel)?;
+    let pending = emulator.stats().erasures_pending;
+    let confirmed = recheck_confirmed(&recheck) && pending == 0;
+    say(&format!(
+        "recheck: {} scheduled, {} confirmed deleted by the vendor, {} still scheduled, {} failed, {} not rechecked (Veriff offers no read: it deletes within 12 hours); emulator: {pending} erasures pending: {}",
+        recheck.scheduled,
+        recheck.deleted,
+        recheck.still_scheduled,
+        recheck.failures.len(),
+        recheck.not_offered,
+        if confirmed { "OK" } else { "NOT OK" }
+    ));
     emulator.shutdown();
-    Ok(if verdict && code == EXIT_OK {
+    Ok(if verdict && confirmed {
         EXIT_OK
     } else {
-        code.max(EXIT_FAILED)
+        EXIT_FAILED
     })
 }
 
-/// `count` transactions spread over the nine Jumio calls, Jumio Platform
-/// accounts and workflow executions, and HyperVerge, with UUID-shaped
-/// references derived from their index (a workflow's is
-/// `ACCOUNT_ID/WORKFLOW_ID`, its account not otherwise deleted).
+/// Whether the recheck confirmed every scheduled item whose vendor offers
+/// a read.
+fn recheck_confirmed(report: &RecheckReport) -> bool {
+    report.failures.is_empty()
+        && report.still_scheduled == 0
+        && !report.cancelled
+        && report.deleted + report.not_offered == report.scheduled
+}
+
+/// `count` transactions spread over the Jumio products, Jumio Platform
+/// accounts and workflow executions, HyperVerge, Onfido, Persona
+/// inquiries and accounts, Stripe Identity and Veriff (at most
+/// [`VERIFF_SESSIONS`]; HyperVerge takes Veriff's turn after that), with
+/// references derived from their index in each vendor's form: UUIDs (a
+/// workflow's is `ACCOUNT_ID/WORKFLOW_ID`, its account not otherwise
+/// deleted), `inq_...`, `act_...`, `vs_...`.
 fn demo_items(count: u32) -> Vec<SeedItem> {
     let targets: Vec<(&str, &str)> = JumioProduct::ALL
         .iter()
@@ -173,16 +252,30 @@ fn demo_items(count: u32) -> Vec<SeedItem> {
             ("jumio-platform", "account"),
             ("jumio-platform", "workflow"),
             ("hyperverge", "transaction"),
+            ("onfido", "applicant"),
+            ("persona", "inquiry"),
+            ("persona", "account"),
+            ("stripe", "verification_session"),
+            ("veriff", "session"),
         ])
         .collect();
+    let mut veriff = 0;
     (0..count)
         .map(|i| {
-            let (vendor, product) = targets[i as usize % targets.len()];
+            let (mut vendor, mut product) = targets[i as usize % targets.len()];
+            if vendor == "veriff" {
+                veriff += 1;
+                if veriff > VERIFF_SESSIONS {
+                    (vendor, product) = ("hyperverge", "transaction");
+                }
+            }
             let h = splitmix(u64::from(i));
-            let reference = if product == "workflow" {
-                format!("{}/{}", uuid(h), uuid(splitmix(h ^ 0x5eed)))
-            } else {
-                uuid(h)
+            let reference = match product {
+                "workflow" => format!("{}/{}", uuid(h), uuid(splitmix(h ^ 0x5eed))),
+                "inquiry" => format!("inq_{h:016x}"),
+                "account" if vendor == "persona" => format!("act_{h:016x}"),
+                "verification_session" => format!("vs_{h:016x}"),
+                _ => uuid(h),
             };
             SeedItem::new(vendor, product, &reference)
         })
@@ -218,16 +311,16 @@ fn splitmix(x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// The batch CSV of `items`; Jumio and Jumio Platform rows cycle through
-/// the regions (the emulator serves every region on one port).
+/// The batch CSV of `items`; Jumio, Jumio Platform and Onfido rows cycle
+/// through their regions (the emulator serves every region on one port).
 fn write_csv(path: &PathBuf, items: &[SeedItem]) -> Result<(), Failure> {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
     writeln!(out, "vendor,product,region,reference")?;
     for (i, item) in items.iter().enumerate() {
-        let region = if item.vendor != "hyperverge" {
-            Region::ALL[(i / 4) % 3].as_str()
-        } else {
-            ""
+        let region = match item.vendor.as_str() {
+            "jumio" | "jumio-platform" => Region::ALL[(i / 4) % 3].as_str(),
+            "onfido" => OnfidoRegion::ALL[(i / 4) % 3].as_str(),
+            _ => "",
         };
         writeln!(
             out,

@@ -1,5 +1,6 @@
 //! `idv-delete`: erase identity-verification data at Jumio (Netverify v2
-//! and the Jumio Platform) and HyperVerge.
+//! and the Jumio Platform), HyperVerge, Onfido, Persona, Stripe Identity
+//! and Veriff.
 //!
 //! See `idv-delete --help` for commands, credentials and exit codes.
 #![forbid(unsafe_code)]
@@ -11,6 +12,7 @@ mod csv_input;
 mod demo;
 mod failure;
 mod platform;
+mod recheck;
 mod signals;
 mod single;
 mod verify;
@@ -22,10 +24,11 @@ use std::time::Duration;
 
 use clap::Parser;
 use idv_delete_blocking::{
-    CancelToken, Client, DeleteError, DeleteIntent, Endpoint, RetryPolicy, Vendor, MAX_TIMEOUT,
+    CancelToken, Client, DeleteError, DeleteIntent, Endpoint, RetryPolicy, Target, Vendor,
+    MAX_TIMEOUT,
 };
 
-use crate::args::{Cli, Command, ConnectionArgs, PlatformCommand};
+use crate::args::{Cli, Command, ConnectionArgs, IdArgs, OnfidoCommand, PlatformCommand};
 use crate::config::Config;
 use crate::failure::Failure;
 
@@ -50,12 +53,11 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                     Failure::config("which region holds these transactions? pass --region us, eu or sgp (or set region under [jumio] in the config file)")
                 })?,
             };
-            let intents = args
-                .references
-                .iter()
-                .map(|r| DeleteIntent::jumio(args.product, region, r))
-                .collect();
-            single_command(&config, &args.connection, Vendor::Jumio, intents, None)
+            let target = Target::Jumio {
+                product: args.product,
+                region,
+            };
+            ids_command(&config, target, &args.references, &args.connection)
         }
         Command::JumioPlatform(args) => {
             let options = match &args.resource {
@@ -99,6 +101,25 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 .collect();
             single_command(&config, &args.connection, Vendor::HyperVerge, intents, host)
         }
+        Command::Onfido(args) => {
+            let OnfidoCommand::Applicant(args) = &args.resource;
+            let config = Config::load(args.connection.config.as_deref())?;
+            let region = match args.region {
+                Some(region) => region,
+                None => config.onfido_region()?.ok_or_else(|| {
+                    Failure::config("which region holds these applicants? pass --region eu, us or ca (or set region under [onfido] in the config file)")
+                })?,
+            };
+            ids_command(
+                &config,
+                Target::Onfido { region },
+                &args.ids,
+                &args.connection,
+            )
+        }
+        Command::Persona(args) => config_and_ids(args.target()),
+        Command::Stripe(args) => config_and_ids(args.target()),
+        Command::Veriff(args) => config_and_ids(args.target()),
         Command::Batch(args) => {
             let config = Config::load(args.connection.config.as_deref())?;
             let input = csv_input::Input::open(&args.input)?;
@@ -129,7 +150,8 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 },
             )
         }
-        Command::Verify(args) => verify::run(&args.journal, args.output),
+        Command::Verify(args) if args.recheck => recheck::run(&args),
+        Command::Verify(args) => verify::run(&args.journal, args.output, None),
         Command::Salvage(args) => verify::salvage(&args.journal),
         Command::Emulator(args) => match idv_delete_emulator::cli::run(*args) {
             Ok(never) => match never {},
@@ -139,6 +161,30 @@ fn run(cli: Cli) -> Result<u8, Failure> {
     }
 }
 
+/// `idv-delete persona|stripe|veriff ...`: the subcommand names the target
+/// alone; the config file only holds credentials (and Veriff's base URL).
+fn config_and_ids((target, args): (Target, &IdArgs)) -> Result<u8, Failure> {
+    let config = Config::load(args.connection.config.as_deref())?;
+    ids_command(&config, target, &args.ids, &args.connection)
+}
+
+/// A single command whose arguments name one target (vendor, product,
+/// region) and its ids: each id is validated by the target's own rule
+/// (`DeleteIntent::new`, as CSV rows are), then all go through
+/// [`single_command`]. A new vendor costs its arguments and one line here,
+/// not a function of its own. (The Jumio Platform's workflows take an
+/// account first, and HyperVerge a host: they build their intents
+/// themselves.)
+fn ids_command(
+    config: &Config,
+    target: Target,
+    ids: &[String],
+    connection: &ConnectionArgs,
+) -> Result<u8, Failure> {
+    let intents = ids.iter().map(|id| DeleteIntent::new(target, id)).collect();
+    single_command(config, connection, target.vendor(), intents, None)
+}
+
 /// A token that SIGINT and SIGTERM cancel (see `signals`).
 fn stoppable() -> Result<CancelToken, Failure> {
     let cancel = CancelToken::new();
@@ -146,7 +192,7 @@ fn stoppable() -> Result<CancelToken, Failure> {
     Ok(cancel)
 }
 
-/// `idv-delete jumio|jumio-platform|hyperverge ...`: the intents of one
+/// Every single command (`idv-delete jumio|jumio-platform|hyperverge|onfido|persona|stripe|veriff ...`): the intents of one
 /// vendor, deleted by one client (so the Jumio Platform's ids share one
 /// token), one after the other.
 fn single_command(
@@ -197,6 +243,23 @@ fn client(
                 Endpoint::hyperverge_host(host).map_err(|e| Failure::config(e.to_string()))?,
             );
         }
+    }
+    // Veriff gives each integration its own base URL: the command line's
+    // --base-url wins (a proxy, the emulator), then Veriff's own setting,
+    // then the file's base URL for every vendor.
+    if let (true, None, Some(url)) = (
+        vendors.contains(&Vendor::Veriff),
+        &connection.base_url,
+        config.veriff_base_url(),
+    ) {
+        builder = builder.endpoint(
+            Vendor::Veriff,
+            Endpoint::custom(&url).map_err(|e| {
+                Failure::config(format!(
+                    "the Veriff base URL (VERIFF_BASE_URL or base_url under [veriff]): {e}"
+                ))
+            })?,
+        );
     }
     if let Some(url) = config.base_url(connection.base_url.as_deref()) {
         builder = builder.base_url(&url);

@@ -136,7 +136,7 @@ pub fn to_json(intent: &DeleteIntent, result: &Result<Erasure, DeleteError>) -> 
     let mut item = json!({
         "vendor": target.vendor().as_str(),
         "product": target.product_name(),
-        "region": target.region().map(|r| r.as_str()),
+        "region": target.region_name(),
         "reference": intent.reference(),
     });
     let fields = match result {

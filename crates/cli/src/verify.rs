@@ -5,11 +5,13 @@
 //! exactly one status, the runs are known, and any damage is found before
 //! anything is printed. The second streams the records: one line per item
 //! with a final outcome, in the order the outcomes were recorded (what was
-//! deleted when, and how it was confirmed); then the items whose status is
-//! a failure or in doubt, with their last record; then the items never
-//! attempted, the runs, the totals and the verdict. Memory holds the
-//! replayed state (17 bytes per item) and the failed and in-doubt items,
-//! never the whole journal.
+//! deleted when, and how it was confirmed), then the scheduled items, each
+//! from its last record (a recheck appends one: deleted, or scheduled with
+//! the vendor's date); then the items whose status is a failure or in
+//! doubt, with their last record; then the items never attempted, the
+//! runs, the totals and the verdict. Memory holds the replayed state (17
+//! bytes per item) and the failed, in-doubt and scheduled items, never the
+//! whole journal.
 //!
 //! A scheduled item (the vendor accepted the erasure and completes it
 //! later) is shown, listed and counted as scheduled, never as deleted; an
@@ -93,7 +95,9 @@ impl<W: Write> Writer<W> {
 }
 
 /// Prints the report; the exit code is the verdict (see the module docs).
-pub fn run(path: &Path, output: Output) -> Result<u8, Failure> {
+/// `recheck`, what `verify --recheck` learnt just before, goes into the
+/// JSON report (the text one is printed by `recheck`).
+pub fn run(path: &Path, output: Output, recheck: Option<Value>) -> Result<u8, Failure> {
     let json = output == Output::Json;
     let state = match JournalState::read(path) {
         Ok(state) => state,
@@ -102,6 +106,7 @@ pub fn run(path: &Path, output: Output) -> Result<u8, Failure> {
                 "journal": path.display().to_string(),
                 "valid": false,
                 "error": error_json(&error),
+                "recheck": recheck,
             });
             println!("{report}");
             return Ok(EXIT_RUNTIME);
@@ -115,9 +120,12 @@ pub fn run(path: &Path, output: Output) -> Result<u8, Failure> {
         first: true,
     };
     if json {
+        let recheck = recheck
+            .map(|r| format!("\"recheck\":{r},"))
+            .unwrap_or_default();
         write!(
             out.out,
-            "{{\"journal\":{},\"valid\":true,\"runs\":{},\"items\":[",
+            "{{\"journal\":{},\"valid\":true,{recheck}\"runs\":{},\"items\":[",
             json!(path.display().to_string()),
             Value::Array(state.runs().iter().map(run_json).collect())
         )?;

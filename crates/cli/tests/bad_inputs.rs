@@ -581,3 +581,210 @@ fn bad_token_answers_are_refused_before_any_deletion() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The binary with valid emulator credentials for Onfido, Persona, Stripe
+/// and Veriff too.
+fn idv_delete_all(home: &Path) -> Command {
+    let mut command = idv_delete_platform(home);
+    command
+        .env(
+            "ONFIDO_API_TOKEN",
+            idv_delete_emulator::DEFAULT_ONFIDO_API_TOKEN,
+        )
+        .env(
+            "PERSONA_API_KEY",
+            idv_delete_emulator::DEFAULT_PERSONA_API_KEY,
+        )
+        .env(
+            "STRIPE_SECRET_KEY",
+            idv_delete_emulator::DEFAULT_STRIPE_SECRET_KEY,
+        )
+        .env(
+            "VERIFF_API_KEY",
+            idv_delete_emulator::DEFAULT_VERIFF_API_KEY,
+        )
+        .env(
+            "VERIFF_SHARED_SECRET",
+            idv_delete_emulator::DEFAULT_VERIFF_SHARED_SECRET,
+        );
+    command
+}
+
+/// Malformed Onfido, Persona, Stripe and Veriff ids (path and query
+/// tricks, wrong prefixes, other vendors' ids), on the command line and in
+/// CSV rows, and rows with a wrong region or product: each refused by name
+/// before anything is sent, Veriff's signature and Persona's rate limit
+/// included.
+#[test]
+fn bad_ids_of_the_vendors_that_erase_later_are_refused_before_any_request() {
+    let emulator = Emulator::start(Config::default()).unwrap();
+    let base = emulator.base_url();
+    let long = format!("vs_{}", "a".repeat(65));
+    let arguments: Vec<(&str, Vec<&str>, &str)> = vec![
+        (
+            "onfido-not-uuid",
+            vec!["onfido", "applicant", "not-a-uuid", "--region", "eu"],
+            "Onfido applicant id \"not-a-uuid\" has the character 'n' (U+006E) at position 0",
+        ),
+        (
+            "onfido-dot-dot",
+            vec!["onfido", "applicant", "../applicants", "--region", "us"],
+            "Onfido applicant id \"../applicants\" has the character '.'",
+        ),
+        (
+            "onfido-restore",
+            vec![
+                "onfido",
+                "applicant",
+                "2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20/restore",
+                "--region",
+                "ca",
+            ],
+            "has the character '/'",
+        ),
+        (
+            "onfido-empty",
+            vec!["onfido", "applicant", "", "--region", "eu"],
+            "Onfido applicant id \"\" is empty",
+        ),
+        (
+            "onfido-region",
+            vec!["onfido", "applicant", UUID, "--region", "sgp"],
+            "invalid value for '--region <REGION>': unknown Onfido region \"sgp\"",
+        ),
+        (
+            "persona-account-as-inquiry",
+            vec!["persona", "inquiry", "act_abc123"],
+            "Persona inquiry id \"act_abc123\" does not start with inq_",
+        ),
+        (
+            "persona-inquiry-as-account",
+            vec!["persona", "account", "inq_abc123"],
+            "Persona account id \"inq_abc123\" does not start with act_",
+        ),
+        (
+            "persona-prefix-only",
+            vec!["persona", "inquiry", "inq_"],
+            "Persona inquiry id \"inq_\" has nothing after inq_",
+        ),
+        (
+            "persona-path",
+            vec!["persona", "inquiry", "inq_a/../b"],
+            "Persona inquiry id \"inq_a/../b\" has the character '/'",
+        ),
+        (
+            "persona-encoded",
+            vec!["persona", "account", "act_%2e%2e"],
+            "has the character '%'",
+        ),
+        (
+            "stripe-other-object",
+            vec!["stripe", "verification-session", "pi_3MtwBwLkdIwHu7ix"],
+            "Stripe verification session id \"pi_3MtwBwLkdIwHu7ix\" does not start with vs_",
+        ),
+        (
+            "stripe-query",
+            vec!["stripe", "verification-session", "vs_1?expand=x"],
+            "has the character '?'",
+        ),
+        (
+            "stripe-long",
+            vec!["stripe", "verification-session", &long],
+            "is 68 characters long",
+        ),
+        (
+            "veriff-not-uuid",
+            vec!["veriff", "session", "session-1"],
+            "Veriff session id \"session-1\" has the character 's'",
+        ),
+        (
+            "veriff-short",
+            vec!["veriff", "session", &UUID[..35]],
+            "is not in the 8-4-4-4-12 form of a UUID",
+        ),
+    ];
+    let rows: Vec<(&str, String, &str)> = vec![
+        (
+            "row-onfido-no-region",
+            format!("onfido,applicant,,{UUID}"),
+            "line 2: an Onfido row needs a region: eu, us or ca",
+        ),
+        (
+            "row-onfido-jumio-region",
+            format!("onfido,applicant,sgp,{UUID}"),
+            "line 2: unknown Onfido region \"sgp\"",
+        ),
+        (
+            "row-onfido-product",
+            format!("onfido,scan,eu,{UUID}"),
+            "line 2: Onfido has one product, \"applicant\", not \"scan\"",
+        ),
+        (
+            "row-onfido-id",
+            "onfido,applicant,eu,../x".to_owned(),
+            "line 2: Onfido applicant id \"../x\" has the character '.'",
+        ),
+        (
+            "row-persona-region",
+            "persona,inquiry,eu,inq_abc".to_owned(),
+            "line 2: Persona has no region; leave it empty instead of \"eu\"",
+        ),
+        (
+            "row-persona-product",
+            "persona,applicant,,inq_abc".to_owned(),
+            "line 2: unknown Persona product \"applicant\": use inquiry or account",
+        ),
+        (
+            "row-persona-prefix",
+            "persona,account,,inq_abc".to_owned(),
+            "line 2: Persona account id \"inq_abc\" does not start with act_",
+        ),
+        (
+            "row-stripe-product",
+            "stripe,session,,vs_abc".to_owned(),
+            "line 2: Stripe Identity has one product, \"verification_session\", not \"session\"",
+        ),
+        (
+            "row-stripe-id",
+            "stripe,,,vs_a b".to_owned(),
+            "line 2: Stripe verification session id \"vs_a b\" has the character ' '",
+        ),
+        (
+            "row-veriff-region",
+            format!("veriff,session,eu,{UUID}"),
+            "line 2: Veriff has no region; leave it empty instead of \"eu\"",
+        ),
+        (
+            "row-veriff-id",
+            "veriff,session,,7c1d0e5a?x".to_owned(),
+            "line 2: Veriff session id \"7c1d0e5a?x\" has the character '?'",
+        ),
+    ];
+    let mut problems = Vec::new();
+    for (id, args, phrase) in &arguments {
+        let dir = scratch(id);
+        let mut command = idv_delete_all(&dir);
+        command.args(args).args(["--base-url", &base]);
+        for wrong in refusal_problems(&mut command, phrase, &dir) {
+            problems.push(format!("{id}: {wrong}"));
+        }
+    }
+    for (id, row, phrase) in &rows {
+        let dir = scratch(id);
+        let file = dir.join("input.csv");
+        std::fs::write(&file, format!("vendor,product,region,reference\n{row}\n")).unwrap();
+        let mut command = idv_delete_all(&dir);
+        command
+            .arg("batch")
+            .arg(&file)
+            .arg("--journal")
+            .arg(dir.join("journal"))
+            .args(["--yes", "--base-url", &base]);
+        for wrong in refusal_problems(&mut command, phrase, &dir) {
+            problems.push(format!("{id}: {wrong}"));
+        }
+    }
+    let sent = emulator.stats().total_requests;
+    assert_eq!(sent, 0, "{sent} request(s) reached the emulator");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

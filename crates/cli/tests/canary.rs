@@ -8,6 +8,8 @@
 //! its distinctive suffix in any case, or the base64 of `token:secret`.
 //! The Jumio Platform's client id and secret are canaries too, and so is
 //! every access token the emulator issues (a recording proxy learns them).
+//! So are the keys of Onfido, Persona, Stripe (and its Basic form) and
+//! Veriff, and Veriff's signatures (HMACs keyed with its shared secret).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, TcpListener, TcpStream};
@@ -15,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 
+use idv_delete_blocking::core::veriff_signature;
 use idv_delete_emulator::{Config, Emulator, Faults, SeedItem};
 
 const BIN: &str = env!("CARGO_BIN_EXE_idv-delete");
@@ -25,6 +28,11 @@ const APP_ID: &str = "CANARY-APPID-93c0e1";
 const CLIENT_ID: &str = "CANARY-CLIENTID-4e8b7a";
 const CLIENT_SECRET: &str = "CANARY-CLIENTSECRET-c92f06";
 const APP_KEY: &str = "CANARY-APPKEY-d5a8f4";
+const ONFIDO_TOKEN: &str = "CANARY-ONFIDO-1e7b3d";
+const PERSONA_KEY: &str = "CANARY-PERSONA-8a2f5c";
+const STRIPE_KEY: &str = "sk_test_CANARY-STRIPE-6d0c9e";
+const VERIFF_KEY: &str = "CANARY-VERIFFKEY-3b9e71";
+const VERIFF_SECRET: &str = "CANARY-VERIFFSECRET-f04a2d";
 
 /// Standard base64 with padding (RFC 4648), for the Basic credentials.
 fn base64(bytes: &[u8]) -> String {
@@ -50,6 +58,8 @@ fn base64(bytes: &[u8]) -> String {
 fn assert_clean(label: &str, text: &str) {
     let basic = base64(format!("{TOKEN}:{SECRET}").as_bytes());
     let client_basic = base64(format!("{CLIENT_ID}:{CLIENT_SECRET}").as_bytes());
+    let stripe_basic = base64(format!("{STRIPE_KEY}:").as_bytes());
+    let signatures = VERIFF_SESSIONS.map(|id| veriff_signature(VERIFF_SECRET, id));
     let lower = text.to_lowercase();
     for needle in [
         TOKEN,
@@ -58,12 +68,23 @@ fn assert_clean(label: &str, text: &str) {
         APP_KEY,
         CLIENT_ID,
         CLIENT_SECRET,
+        ONFIDO_TOKEN,
+        PERSONA_KEY,
+        STRIPE_KEY,
+        VERIFF_KEY,
+        VERIFF_SECRET,
         &basic,
         &client_basic,
+        &stripe_basic,
+        &signatures[0],
+        &signatures[1],
     ] {
         assert!(!text.contains(needle), "{label} leaks {needle:?}:\n{text}");
     }
-    for suffix in ["7f3a9c", "b41d2e", "93c0e1", "d5a8f4", "4e8b7a", "c92f06"] {
+    for suffix in [
+        "7f3a9c", "b41d2e", "93c0e1", "d5a8f4", "4e8b7a", "c92f06", "1e7b3d", "8a2f5c", "6d0c9e",
+        "3b9e71", "f04a2d",
+    ] {
         assert!(
             !lower.contains(suffix),
             "{label} leaks the canary suffix {suffix:?}:\n{text}"
@@ -100,6 +121,11 @@ fn canary_config() -> Config {
         hyperverge_app_key: APP_KEY.into(),
         jumio_client_id: CLIENT_ID.into(),
         jumio_client_secret: CLIENT_SECRET.into(),
+        onfido_api_token: ONFIDO_TOKEN.into(),
+        persona_api_key: PERSONA_KEY.into(),
+        stripe_secret_key: STRIPE_KEY.into(),
+        veriff_api_key: VERIFF_KEY.into(),
+        veriff_shared_secret: VERIFF_SECRET.into(),
         ..Config::default()
     }
 }
@@ -136,6 +162,11 @@ fn idv_delete(home: &Path) -> Command {
         .env("HYPERVERGE_APP_KEY", APP_KEY)
         .env("JUMIO_CLIENT_ID", CLIENT_ID)
         .env("JUMIO_CLIENT_SECRET", CLIENT_SECRET)
+        .env("ONFIDO_API_TOKEN", ONFIDO_TOKEN)
+        .env("PERSONA_API_KEY", PERSONA_KEY)
+        .env("STRIPE_SECRET_KEY", STRIPE_KEY)
+        .env("VERIFF_API_KEY", VERIFF_KEY)
+        .env("VERIFF_SHARED_SECRET", VERIFF_SECRET)
         .env("RUST_LOG", "trace")
         .env("RUST_BACKTRACE", "full")
         .env("RUST_LIB_BACKTRACE", "1")
@@ -738,5 +769,220 @@ fn platform_client_secret_and_access_tokens_never_appear() {
             !journal_text.contains(token.as_str()),
             "the journal holds a token"
         );
+    }
+}
+
+/// The Veriff sessions the canary runs delete: their signatures are
+/// canaries too.
+const VERIFF_SESSIONS: [&str; 2] = [
+    "7c1d0e5a-3b2f-4a6e-9d8c-1f0e2d3c4b5a",
+    "0e5b6a9c-3f7d-4c2a-9b1e-5d8f2a7c4e10",
+];
+const ONFIDO_APPLICANT: &str = "2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20";
+
+/// The single commands of the four vendors that erase later.
+fn new_vendor_commands() -> Vec<Vec<&'static str>> {
+    vec![
+        vec!["onfido", "applicant", ONFIDO_APPLICANT, "--region", "eu"],
+        vec!["persona", "inquiry", "inq_canary1"],
+        vec!["persona", "account", "act_canary1"],
+        vec!["stripe", "verification-session", "vs_canary1"],
+        vec!["veriff", "session", VERIFF_SESSIONS[0]],
+    ]
+}
+
+fn seed_new_vendors(emulator: &Emulator) {
+    emulator
+        .seed(&[
+            SeedItem::new("onfido", "applicant", ONFIDO_APPLICANT),
+            SeedItem::new("persona", "inquiry", "inq_canary1"),
+            SeedItem::new("persona", "account", "act_canary1"),
+            SeedItem::new("stripe", "verification_session", "vs_canary1"),
+            SeedItem::new("veriff", "session", VERIFF_SESSIONS[0]),
+            SeedItem::new("veriff", "session", VERIFF_SESSIONS[1]).with_state("in_progress"),
+        ])
+        .unwrap();
+}
+
+#[test]
+fn the_new_vendors_secrets_never_appear() {
+    let home = scratch("new-vendors");
+    // Successes (scheduled), in text and JSON, each on fresh records.
+    let delays = || Config {
+        onfido_deletion_delay: std::time::Duration::from_millis(300),
+        stripe_redaction_delay: std::time::Duration::from_millis(300),
+        persona_children_delay: std::time::Duration::from_millis(300),
+        ..canary_config()
+    };
+    for output in ["text", "json"] {
+        let fresh = Emulator::start(delays()).unwrap();
+        seed_new_vendors(&fresh);
+        for args in new_vendor_commands() {
+            let (code, out) = run(
+                &format!("{args:?} {output}"),
+                idv_delete(&home).args(&args).args([
+                    "--base-url",
+                    &fresh.base_url(),
+                    "--output",
+                    output,
+                ]),
+            );
+            assert_eq!(code, 0, "{args:?}: {out}");
+        }
+    }
+    let ok = Emulator::start(delays()).unwrap();
+    seed_new_vendors(&ok);
+    // A session Veriff will not delete yet (its error names no secret).
+    let (code, out) = run(
+        "veriff in progress",
+        idv_delete(&home).args([
+            "veriff",
+            "session",
+            VERIFF_SESSIONS[1],
+            "--base-url",
+            &ok.base_url(),
+        ]),
+    );
+    assert_eq!(code, 4, "{out}");
+
+    // 401: the canary keys sent to an emulator that wants others.
+    let other = Emulator::start(Config::default()).unwrap();
+    seed_new_vendors(&other);
+    for args in new_vendor_commands() {
+        let (code, out) = run(
+            &format!("401 {args:?}"),
+            idv_delete(&home)
+                .args(&args)
+                .args(["--base-url", &other.base_url()]),
+        );
+        assert_eq!(code, 4, "{args:?}: {out}");
+    }
+
+    // Retried failures: 5xx, 429, resets, truncated answers.
+    let faulty = Emulator::start(Config {
+        faults: Faults {
+            seed: 18,
+            p503: 0.3,
+            p429: 0.2,
+            retry_after_secs: 0,
+            p_reset_before: 0.1,
+            p_reset_after: 0.1,
+            p_truncate: 0.1,
+            ..Faults::default()
+        },
+        ..canary_config()
+    })
+    .unwrap();
+    seed_new_vendors(&faulty);
+    for args in new_vendor_commands() {
+        run(
+            &format!("faults {args:?}"),
+            idv_delete(&home).args(&args).args([
+                "--base-url",
+                &faulty.base_url(),
+                "--max-attempts",
+                "3",
+            ]),
+        );
+    }
+
+    // A batch of all four, its journal, verify and a recheck.
+    let dir = scratch("new-vendors-batch");
+    seed_new_vendors(&ok);
+    let input = dir.join("in.csv");
+    std::fs::write(
+        &input,
+        format!(
+            "vendor,product,region,reference\nonfido,applicant,eu,{ONFIDO_APPLICANT}\npersona,inquiry,,inq_canary1\npersona,account,,act_canary1\nstripe,,,vs_canary1\nveriff,session,,{}\n",
+            VERIFF_SESSIONS[0]
+        ),
+    )
+    .unwrap();
+    let journal = dir.join("j");
+    let (code, out) = run(
+        "batch",
+        idv_delete(&home)
+            .arg("batch")
+            .arg(&input)
+            .arg("--journal")
+            .arg(&journal)
+            .args(["--yes", "--base-url", &ok.base_url()]),
+    );
+    assert_eq!(code, 0, "{out}");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    // Rechecked with a Stripe key the vendor refuses: that recheck fails,
+    // named without the key; then with the right keys.
+    let (code, out) = run(
+        "recheck 401",
+        idv_delete(&home)
+            .env("STRIPE_SECRET_KEY", "sk_test_other")
+            .args(["verify", "--recheck", "--base-url", &ok.base_url()])
+            .arg(&journal),
+    );
+    assert_eq!(code, 4, "{out}");
+    assert!(out.contains("recheck failed: stripe/"), "{out}");
+    for extra in [vec![], vec!["--output", "json"]] {
+        let (code, out) = run(
+            "recheck",
+            idv_delete(&home)
+                .args(["verify", "--recheck", "--base-url", &ok.base_url()])
+                .args(&extra)
+                .arg(&journal),
+        );
+        assert_eq!(code, 0, "{out}");
+    }
+    let text = std::fs::read_to_string(&journal).unwrap();
+    assert!(text.contains("\"confirmed_by\":\"recheck\""), "{text}");
+    assert_clean("journal", &text);
+
+    // Broken configuration: TOML errors and refused values never echo a key.
+    let config = dir.join("config.toml");
+    for (i, text) in [
+        format!("[onfido]\napi_token = {ONFIDO_TOKEN}\n"),
+        format!("[persona]\napi_key = \"{PERSONA_KEY}\"\napi_keys = \"{PERSONA_KEY}\"\n"),
+        format!("[stripe]\nsecret_key = \"pk_{STRIPE_KEY}\"\n"),
+        format!("[stripe]\nsecret_key = \"{STRIPE_KEY}\n\"\n"),
+        format!("[veriff]\napi_key = \"{VERIFF_KEY}\"\nshared_secret = \"{VERIFF_SECRET}\"\nbase_url = \"https://{VERIFF_KEY}:{VERIFF_SECRET}@x.example\"\n"),
+        format!("[veriff]\napi_key = \"{VERIFF_KEY}\"\nshared_secret = [\"{VERIFF_SECRET}\"]\n"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        std::fs::write(&config, text).unwrap();
+        for args in new_vendor_commands() {
+            let (code, out) = run(
+                &format!("config case {i} {args:?}"),
+                idv_delete(&home)
+                    .env_remove("ONFIDO_API_TOKEN")
+                    .env_remove("PERSONA_API_KEY")
+                    .env_remove("STRIPE_SECRET_KEY")
+                    .env_remove("VERIFF_API_KEY")
+                    .env_remove("VERIFF_SHARED_SECRET")
+                    .args(&args)
+                    .arg("--config")
+                    .arg(&config),
+            );
+            assert!(code == 2 || code == 4, "case {i} {args:?}: {out}");
+        }
+    }
+    // The same mistakes in the environment.
+    for (variable, value) in [
+        ("STRIPE_SECRET_KEY", format!("pk_{STRIPE_KEY}")),
+        ("VERIFF_SHARED_SECRET", format!("{VERIFF_SECRET}\n")),
+        ("VERIFF_BASE_URL", format!("https://{VERIFF_KEY}@x.example")),
+        ("PERSONA_API_KEY", format!(" {PERSONA_KEY}")),
+        ("ONFIDO_API_TOKEN", format!("{ONFIDO_TOKEN}\u{2028}")),
+    ] {
+        let (code, out) = run(
+            variable,
+            idv_delete(&home)
+                .env(variable, value)
+                .arg("batch")
+                .arg(&input)
+                .arg("--journal")
+                .arg(dir.join("j2"))
+                .arg("--yes"),
+        );
+        assert_eq!(code, 2, "{variable}: {out}");
     }
 }

@@ -15,7 +15,7 @@ use idv_delete_blocking::journal::{
 };
 use idv_delete_blocking::{
     BatchError, BatchOptions, Client, ConfirmedBy, DeleteIntent, HyperVergeCredentials,
-    JumioCredentials,
+    JumioCredentials, OnfidoCredentials, PersonaCredentials, StripeCredentials, VeriffCredentials,
 };
 use serde_json::Value;
 
@@ -52,9 +52,11 @@ fn client() -> Client {
     Client::builder()
         .jumio(JumioCredentials::new("token", "secret", "Acme KYC-Cleaner/1.0").unwrap())
         .hyperverge(HyperVergeCredentials::new("appid", "appkey").unwrap())
-        .credentials(idv_delete_blocking::OnfidoCredentials::new("token").unwrap())
-        .credentials(idv_delete_blocking::StripeCredentials::new("sk_test_x").unwrap())
-        .credentials(idv_delete_blocking::VeriffCredentials::new("key", "secret").unwrap())
+        // The journals name every vendor, those that erase later included.
+        .credentials(OnfidoCredentials::new("onfido-token").unwrap())
+        .credentials(PersonaCredentials::new("persona-key").unwrap())
+        .credentials(StripeCredentials::new("sk_test_key").unwrap())
+        .credentials(VeriffCredentials::new("veriff-key", "veriff-secret").unwrap())
         .build()
         .unwrap()
 }

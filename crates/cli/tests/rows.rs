@@ -83,10 +83,10 @@ fn duplicates_are_listed_with_both_lines_and_counted_once_before_anything_is_sen
         "  line 7 repeats line 2 (jumio scan eu ref-a): it is deleted once\n",
         "  line 54 repeats line 2 (jumio scan eu ref-a): it is deleted once\n",
         "  ... and 4 more\n",
-        "jumio           scan             eu               2\n",
-        "hyperverge      transaction      -                1\n",
-        "total                                             3\n",
-        "duplicate rows (deleted once)                    54\n",
+        "jumio           scan                 eu               2\n",
+        "hyperverge      transaction          -                1\n",
+        "total                                                 3\n",
+        "duplicate rows (deleted once)                        54\n",
         "pass --yes",
     ] {
         assert_contains(&stderr, expected);

@@ -3,8 +3,8 @@
 //! recheck and a record the vendor will not delete yet. A scheduled item is
 //! a success that is never shown or counted as deleted.
 //!
-//! No vendor answers "scheduled" yet, so these journals are written by
-//! hand; the end-to-end runs against the emulator come with the vendors.
+//! These journals are written by hand, to pin exact records; the runs
+//! against the emulator, `verify --recheck` included, are in `vendors.rs`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -54,6 +54,26 @@ pub fn idv_delete_with(home: &Path, jumio_secret: &str) -> Command {
             "HYPERVERGE_APP_KEY",
             idv_delete_emulator::DEFAULT_HYPERVERGE_APP_KEY,
         )
+        .env(
+            "ONFIDO_API_TOKEN",
+            idv_delete_emulator::DEFAULT_ONFIDO_API_TOKEN,
+        )
+        .env(
+            "PERSONA_API_KEY",
+            idv_delete_emulator::DEFAULT_PERSONA_API_KEY,
+        )
+        .env(
+            "STRIPE_SECRET_KEY",
+            idv_delete_emulator::DEFAULT_STRIPE_SECRET_KEY,
+        )
+        .env(
+            "VERIFF_API_KEY",
+            idv_delete_emulator::DEFAULT_VERIFF_API_KEY,
+        )
+        .env(
+            "VERIFF_SHARED_SECRET",
+            idv_delete_emulator::DEFAULT_VERIFF_SHARED_SECRET,
+        )
         .stdin(Stdio::null());
     command
 }
