@@ -394,6 +394,9 @@ impl Client {
     /// again later is always safe. `Ok(None)` when the vendor offers no read
     /// (Veriff) or erases at once.
     pub fn recheck(&self, intent: &DeleteIntent) -> Result<Option<Erasure>, DeleteError> {
+        if !idv_delete_core::offers_recheck(intent.target()) {
+            return Ok(None);
+        }
         let (credentials, endpoint) = self.credentials_for(intent.vendor())?;
         let Some(request) = idv_delete_core::recheck_request(intent, endpoint, credentials)? else {
             return Ok(None);

@@ -110,7 +110,7 @@ pub use intent::{
 };
 pub use op::{Action, DeleteOp, RetryPolicy, TransportError, MAX_ATTEMPTS_LIMIT, MAX_WAIT_LIMIT};
 pub use outcome::{ConfirmedBy, Deleted, Erasure, Scheduled};
-pub use recheck::{parse_recheck, recheck_request};
+pub use recheck::{offers_recheck, parse_recheck, recheck_request};
 pub use request::{to_request, to_request_with_token};
 pub use response::{parse_response, retry_after, MAX_VENDOR_MESSAGE};
 pub use token::{

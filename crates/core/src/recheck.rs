@@ -9,9 +9,16 @@
 use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
 use crate::error::{DeleteError, ErrorKind};
-use crate::intent::DeleteIntent;
+use crate::intent::{DeleteIntent, Target};
 use crate::outcome::Erasure;
 use crate::response::{json_object, parse_response};
+
+/// Whether `target`'s vendor offers a read to recheck a scheduled erasure
+/// (Onfido, Persona, Stripe; not Veriff, whose session is gone at once, nor
+/// the vendors that erase at once).
+pub fn offers_recheck(target: Target) -> bool {
+    crate::vendors::offers_recheck(target)
+}
 
 /// The read that rechecks `intent`'s scheduled erasure at `endpoint`, or
 /// `None` when its vendor offers none (Veriff, and the vendors that erase

@@ -69,6 +69,12 @@ pub fn parse_response(
     // A refusal that means "not deletable yet" (Persona 409, Stripe's and
     // Veriff's 400s naming the record's state).
     let not_yet = crate::vendors::not_deletable_yet(intent.target(), status, json.as_ref());
+    // Onfido's 422 for an applicant already archived: scheduled, whoever
+    // asked (a retry whose first answer was lost is the usual case).
+    if let Some(erasure) = crate::vendors::already_scheduled(intent.target(), status, json.as_ref())
+    {
+        return Ok(erasure);
+    }
     let error = |kind: ErrorKind, detail: String| {
         Err(DeleteError::new(kind, detail)
             .with_status(status)

@@ -70,6 +70,25 @@ fn onfido_deletes_softly_and_a_recheck_tells_archive_from_gone() {
     assert_eq!(error.vendor_message(), Some("Invalid token"));
     assert!(error.detail().contains("ONFIDO_API_TOKEN"), "{error}");
 
+    // A second delete of an archived applicant (the first answer lost).
+    let again = scheduled(parse_response(
+        &intent,
+        answer(
+            422,
+            r#"{"error":{"type":"validation_error","message":"The applicant is already scheduled for deletion at 2027-01-01T00:00:00Z"}}"#,
+        ),
+    ));
+    assert_eq!(again.until.as_deref(), Some("2027-01-01T00:00:00Z"));
+    let other = parse_response(
+        &intent,
+        answer(
+            422,
+            r#"{"error":{"type":"validation_error","message":"Invalid applicant"}}"#,
+        ),
+    )
+    .unwrap_err();
+    assert_eq!(other.kind(), ErrorKind::InvalidInput);
+
     let read = recheck_request(&intent, &Endpoint::Documented, &credentials)
         .unwrap()
         .expect("Onfido offers a read");

@@ -108,6 +108,29 @@ pub(crate) fn success(
     }
 }
 
+/// A refusal that means the erasure is already scheduled (Onfido's 422 for
+/// an archived applicant).
+pub(crate) fn already_scheduled(
+    target: Target,
+    status: u16,
+    json: Option<&Json>,
+) -> Option<Erasure> {
+    match target {
+        Target::Onfido { .. } => onfido::already_scheduled(status, json).map(Erasure::Scheduled),
+        _ => None,
+    }
+}
+
+/// Whether the vendor of `target` offers a read to recheck a scheduled
+/// erasure (Onfido, Persona, Stripe; not Veriff, nor the vendors that erase
+/// at once).
+pub(crate) fn offers_recheck(target: Target) -> bool {
+    matches!(
+        target,
+        Target::Onfido { .. } | Target::Persona { .. } | Target::Stripe
+    )
+}
+
 /// A refusal that means "not deletable yet", with our explanation: Persona's
 /// 409, Stripe's refused states, Veriff's 1305 and 1306.
 pub(crate) fn not_deletable_yet(

@@ -73,6 +73,38 @@ pub(crate) fn deleted(body: &[u8], message: Option<String>) -> Result<Erasure, D
     }))
 }
 
+/// A 422 whose message says the applicant is already scheduled for
+/// deletion (a second delete of an archived applicant, as when the first
+/// one's answer was lost): the erasure is scheduled, whoever asked for it.
+/// Onfido does not document this answer; we read the message, and take its
+/// last word as the date when it looks like one.
+pub(crate) fn already_scheduled(status: u16, json: Option<&Json>) -> Option<Scheduled> {
+    let message = json?
+        .get("error")?
+        .as_object()
+        .and_then(|e| text(e, "message"))?;
+    if status != 422
+        || !message
+            .to_ascii_lowercase()
+            .contains("scheduled for deletion")
+    {
+        return None;
+    }
+    let until = message
+        .split_whitespace()
+        .last()
+        .filter(|word| word.len() >= 10 && word.as_bytes()[..4].iter().all(u8::is_ascii_digit))
+        .map(str::to_owned);
+    Some(Scheduled {
+        completes: COMPLETES.to_owned(),
+        within: None,
+        until,
+        vendor_status: None,
+        vendor_message: Some(message),
+        attempts: 1,
+    })
+}
+
 /// A recheck's answer: 404, hard-deleted; 200 with `delete_at`, still
 /// archived until then; 200 without it, restored (the erasure will not
 /// happen).
