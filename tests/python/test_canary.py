@@ -588,7 +588,10 @@ def test_later_vendors_successes_refusals_and_not_yet(vendor: Tuple[Any, ...], t
         client = make(emulator.base_url, max_attempts=1)
         later_calls(f"{name} success", client, method, product, ids)
         errors = later_calls(f"{name} again", client, method, product, ids)
-        assert errors, "deleting again is refused or not found"
+        # Onfido answers a repeat with "already scheduled for deletion",
+        # which reads as scheduled (the core's onfido module); the others
+        # refuse it or no longer hold the record.
+        assert errors or name == "onfido", "deleting again is refused or not found"
         emulator.set_faults(seed=3, p500=0.3, p429=0.3, retry_after_secs=0, p_truncate=0.2)
         more = [new_id() for _ in range(6)]
         emulator.seed(product, more)
