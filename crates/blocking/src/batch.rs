@@ -16,19 +16,20 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
-use idv_delete_core::{ConfirmedBy, DeleteError, DeleteIntent, Erasure, ErrorKind};
+use idv_delete_core::{ConfirmedBy, DeleteError, DeleteIntent, Erasure, ErrorKind, Vendor, Window};
 
 use crate::cancel::CancelToken;
 use crate::client::Client;
 use crate::identity::{InputDigest, ItemKey};
 use crate::journal::{
     self, DuplicateRecord, EndRecord, InputSummary, ItemStatus, JournalError, JournalLock,
-    JournalOutcome, JournalState, JournalWriter, OutcomeRecord, Record, RunEnd, RunRecord,
-    SentRecord, Sink, TornTail,
+    JournalOutcome, JournalReader, JournalState, JournalWriter, OutcomeRecord, Record, RunEnd,
+    RunRecord, SentRecord, Sink, TornTail,
 };
 use crate::throttle::Throttle;
+use crate::windows::{SendLog, WindowFull};
 
 /// Default number of worker threads.
 pub const DEFAULT_CONCURRENCY: usize = 8;
@@ -98,6 +99,18 @@ pub struct BatchOptions {
     /// applied), so a resume runs it again. Requests on the wire finish,
     /// within the client's timeout.
     pub cancel: Option<CancelToken>,
+    /// Each vendor's request windows, where the caller sets them; the
+    /// others keep their documented ones ([`Vendor::documented_windows`]:
+    /// Persona 300 per minute, Stripe 25 per second, Veriff 5 per hour and
+    /// 10 per 24 hours). An empty list lifts a vendor's windows (for a
+    /// contract with a higher limit, or the emulator). A window counts
+    /// every request, retries included, and the journal's earlier runs.
+    pub windows: BTreeMap<Vendor, Vec<Window>>,
+    /// What the batch does when a window is full for longer than 2 minutes
+    /// (a wait up to that is always taken): stop, reporting when to run it
+    /// again ([`BatchReport::window_full`]; the default, so that a batch
+    /// does not sleep for an hour), or wait (true).
+    pub wait_for_windows: bool,
 }
 
 impl Default for BatchOptions {
@@ -113,6 +126,8 @@ impl Default for BatchOptions {
             dry_run: false,
             progress: None,
             cancel: None,
+            windows: BTreeMap::new(),
+            wait_for_windows: false,
         }
     }
 }
@@ -206,7 +221,46 @@ impl BatchOptions {
         self
     }
 
+    /// Sets `vendor`'s windows (see [`windows`](BatchOptions::windows)).
+    pub fn vendor_windows(mut self, vendor: Vendor, windows: Vec<Window>) -> BatchOptions {
+        self.windows.insert(vendor, windows);
+        self
+    }
+
+    /// Sets [`wait_for_windows`](BatchOptions::wait_for_windows).
+    pub fn wait_for_windows(mut self, wait: bool) -> BatchOptions {
+        self.wait_for_windows = wait;
+        self
+    }
+
+    /// Every vendor's windows in force: the caller's, else the documented.
+    fn effective_windows(&self) -> BTreeMap<Vendor, Vec<Window>> {
+        Vendor::ALL
+            .into_iter()
+            .map(|vendor| {
+                let windows = self
+                    .windows
+                    .get(&vendor)
+                    .cloned()
+                    .unwrap_or_else(|| vendor.documented_windows().to_vec());
+                (vendor, windows)
+            })
+            .collect()
+    }
+
     fn validate(&self) -> Result<(), BatchError> {
+        for (vendor, windows) in &self.windows {
+            if let Some(bad) = windows.iter().find(|w| {
+                w.count == 0 || w.span.is_zero() || w.span > Duration::from_secs(31 * 24 * 3600)
+            }) {
+                return Err(BatchError::InvalidOptions(format!(
+                    "the {} window of {} requests per {:?} is unusable: use at least 1 request per a span above zero and at most 31 days",
+                    vendor.name(),
+                    bad.count,
+                    bad.span
+                )));
+            }
+        }
         if !(1..=MAX_CONCURRENCY).contains(&self.concurrency) {
             return Err(BatchError::InvalidOptions(format!(
                 "concurrency is {}; use 1 to {MAX_CONCURRENCY}",
@@ -311,6 +365,11 @@ pub struct BatchReport {
     pub dry_run: bool,
     /// True when the batch was cancelled before the input ended.
     pub cancelled: bool,
+    /// Set when the batch stopped because a vendor's window was full for
+    /// longer than it waits by itself: run it again (the same command,
+    /// the same journal) after `until`, or with
+    /// [`BatchOptions::wait_for_windows`]. `cancelled` is true too.
+    pub window_full: Option<WindowFull>,
     /// Things to know about the journal (a torn last line that was cut
     /// away, an input shorter than the journal, a salvaged journal).
     pub journal_notes: Vec<String>,
@@ -435,7 +494,9 @@ struct Run<'a> {
 
 impl Run<'_> {
     fn cancelled(&self) -> bool {
-        self.abort.load(Ordering::SeqCst) || self.cancel.is_cancelled()
+        self.abort.load(Ordering::SeqCst)
+            || self.cancel.is_cancelled()
+            || self.throttle.window_full().is_some()
     }
 
     fn journal_failed(&self, error: JournalError) {
@@ -652,6 +713,51 @@ impl JournalRun {
     }
 }
 
+/// The sends that the journal's earlier runs made to the vendors with
+/// windows, inside the longest window: an outcome counts its attempts at
+/// its time (after the sends, so a window is never thought to free up
+/// early); an item sent without an outcome counts once, at its `sent`
+/// record (written right before its first request).
+fn window_history(
+    path: &Path,
+    windows: &BTreeMap<Vendor, Vec<Window>>,
+) -> Result<Vec<(Vendor, SystemTime)>, JournalError> {
+    let longest = windows
+        .values()
+        .flatten()
+        .map(|w| w.span)
+        .max()
+        .unwrap_or_default();
+    let limited = |vendor: Vendor| windows.get(&vendor).is_some_and(|w| !w.is_empty());
+    if longest.is_zero() {
+        return Ok(Vec::new());
+    }
+    let since = SystemTime::now() - longest;
+    let recent = |at: &str| crate::time::parse_rfc3339(at).filter(|&at| at > since);
+    let mut sends = Vec::new();
+    let mut unanswered: BTreeMap<u64, (Vendor, SystemTime)> = BTreeMap::new();
+    for record in JournalReader::open(path)? {
+        match record? {
+            Record::Sent(sent) if limited(sent.intent.vendor()) => {
+                if let Some(at) = recent(&sent.at) {
+                    unanswered.insert(sent.position, (sent.intent.vendor(), at));
+                }
+            }
+            Record::Outcome(outcome) if limited(outcome.intent.vendor()) => {
+                unanswered.remove(&outcome.position);
+                if let Some(at) = recent(&outcome.at) {
+                    for _ in 0..outcome.outcome.attempts() {
+                        sends.push((outcome.intent.vendor(), at));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    sends.extend(unanswered.into_values());
+    Ok(sends)
+}
+
 /// The journal at `path` replayed, or `None` when there is none to resume:
 /// no file, an empty one, or one cut inside its header line (which a crash
 /// before the first record leaves).
@@ -798,11 +904,21 @@ where
         None => (None, None, 0, None),
     };
     let journal_path = options.journal.as_deref();
+    let windows = options.effective_windows();
+    let history = match (journal_path, &earlier) {
+        (Some(path), Some(_)) => window_history(path, &windows)?,
+        _ => Vec::new(),
+    };
     let run = Run {
         client,
         options,
         cancel: options.cancel.clone().unwrap_or_default(),
-        throttle: Throttle::new(options.rate, options.adaptive_rate),
+        throttle: Throttle::new(
+            options.rate,
+            options.adaptive_rate,
+            SendLog::new(windows, history),
+            options.wait_for_windows,
+        ),
         journal: writer,
         counters: Counters::default(),
         failures: Mutex::new((Vec::new(), 0, BTreeMap::new())),
@@ -888,7 +1004,7 @@ where
     });
     // Asked to stop: before the input ended, or while its last items were
     // in flight (they end as cancelled, to be run again).
-    let stop_asked = run.cancel.is_cancelled();
+    let stop_asked = run.cancel.is_cancelled() || run.throttle.window_full().is_some();
     let Run {
         journal: writer,
         counters,
@@ -968,6 +1084,7 @@ where
         failures_omitted,
         dry_run: options.dry_run,
         cancelled,
+        window_full: run.throttle.window_full(),
         journal_notes: notes,
     })
 }

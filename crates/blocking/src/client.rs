@@ -598,7 +598,7 @@ impl Client {
                 if cancel.is_cancelled() {
                     op.cancel();
                 } else if let Some(throttle) = throttle {
-                    match throttle.before_attempt(cancel) {
+                    match throttle.before_attempt(op.intent().vendor(), cancel) {
                         Some(admitted) => attempt = Some(admitted),
                         None => op.cancel(),
                     }

@@ -85,6 +85,7 @@ mod throttle;
 mod time;
 mod tokens;
 mod transport;
+mod windows;
 
 pub use idv_delete_core as core;
 pub use idv_delete_core::{
@@ -105,8 +106,10 @@ pub use client::{
     MAX_RESPONSE_BODY_LIMIT, MAX_TIMEOUT,
 };
 pub use identity::{InputDigest, ItemKey};
+pub use idv_delete_core::Window;
 pub use journal::{JournalError, JournalOutcome, JournalReader, JournalState, Record};
 pub use recheck::RecheckReport;
+pub use windows::WindowFull;
 
 /// The version of idv-delete, `"MAJOR.MINOR.PATCH"`: the workspace's one
 /// version, the same as Python's `idv_delete.__version__` and C's

@@ -8,10 +8,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use idv_delete_core::{DeleteError, ErrorKind};
+use idv_delete_core::{DeleteError, ErrorKind, Vendor};
 
 use crate::adaptive::AdaptiveRate;
 use crate::cancel::CancelToken;
+use crate::windows::{SendLog, WindowFull, LONGEST_AUTOMATIC_WAIT};
 
 /// Spreads requests evenly: consecutive requests leave at least `1 / rate`
 /// seconds apart, no burst, shared by all workers. Told 200/s, 100
@@ -126,17 +127,31 @@ pub(crate) struct Throttle {
     pause: Pause,
     /// `None` when the rate does not adapt.
     adaptive: Option<Mutex<AdaptiveRate>>,
+    /// The vendors' windows.
+    windows: SendLog,
+    /// Whether a long wait for a window is taken (else the batch stops).
+    wait_for_windows: bool,
+    /// The window that stopped the batch, once one has.
+    window_full: Mutex<Option<WindowFull>>,
 }
 
 impl Throttle {
     /// `rate`: the caller's rate in requests per second, checked by the
     /// batch options, or `None` for unpaced; `adaptive`: whether a 429
     /// lowers it.
-    pub(crate) fn new(rate: Option<f64>, adaptive: bool) -> Throttle {
+    pub(crate) fn new(
+        rate: Option<f64>,
+        adaptive: bool,
+        windows: SendLog,
+        wait_for_windows: bool,
+    ) -> Throttle {
         let throttle = Throttle {
             pacer: Pacer::default(),
             pause: Pause::default(),
             adaptive: adaptive.then(|| Mutex::new(AdaptiveRate::new(rate, Instant::now()))),
+            windows,
+            wait_for_windows,
+            window_full: Mutex::new(None),
         };
         throttle.pacer.set_rate(rate);
         throttle
@@ -147,21 +162,72 @@ impl Throttle {
     /// one would send at the instant the pause ends, a burst that the
     /// vendor's limit answers with more 429s.
     ///
+    /// Then a send is taken in `vendor`'s windows: a full window is waited
+    /// for up to [`LONGEST_AUTOMATIC_WAIT`] (or longer, when the batch
+    /// waits for windows); a longer wait stops the batch instead
+    /// ([`Throttle::window_full`]).
+    ///
     /// `None`, at once, when `cancel` is cancelled before or during the
-    /// wait: nothing may be sent.
-    pub(crate) fn before_attempt(&self, cancel: &CancelToken) -> Option<Attempt<'_>> {
+    /// wait, or the batch stopped at a window: nothing may be sent.
+    pub(crate) fn before_attempt(
+        &self,
+        vendor: Vendor,
+        cancel: &CancelToken,
+    ) -> Option<Attempt<'_>> {
         loop {
             if !self.pause.wait(cancel) || !self.pacer.acquire(cancel) {
                 return None;
             }
-            if !self.pause.active() {
-                let epoch = self.adaptive().map_or(0, |adaptive| adaptive.epoch());
-                return Some(Attempt {
-                    throttle: self,
-                    epoch,
-                });
+            if self.pause.active() {
+                continue;
+            }
+            if !self.take_window(vendor, cancel) {
+                return None;
+            }
+            let epoch = self.adaptive().map_or(0, |adaptive| adaptive.epoch());
+            return Some(Attempt {
+                throttle: self,
+                epoch,
+            });
+        }
+    }
+
+    /// Takes a send in `vendor`'s windows, waiting as `before_attempt`
+    /// says; false when nothing may be sent.
+    fn take_window(&self, vendor: Vendor, cancel: &CancelToken) -> bool {
+        if !self.windows.limits(vendor) {
+            return true;
+        }
+        loop {
+            if self.window_full().is_some() {
+                return false;
+            }
+            let now = std::time::SystemTime::now();
+            let full = match self.windows.take(vendor, now) {
+                Ok(()) => return true,
+                Err(full) => full,
+            };
+            let wait = full.until.duration_since(now).unwrap_or_default();
+            if wait > LONGEST_AUTOMATIC_WAIT && !self.wait_for_windows {
+                let mut stopped = self
+                    .window_full
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                stopped.get_or_insert(full);
+                return false;
+            }
+            if !cancel.sleep(wait) {
+                return false;
             }
         }
+    }
+
+    /// The window that stopped the batch, if one did.
+    pub(crate) fn window_full(&self) -> Option<WindowFull> {
+        *self
+            .window_full
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The vendor answered 429 to an attempt sent in `epoch`, asking
@@ -253,11 +319,11 @@ mod tests {
 
     #[test]
     fn a_cancel_ends_a_long_pause_and_a_slow_pacer_at_once() {
-        let throttle = Throttle::new(Some(0.01), false);
+        let throttle = Throttle::new(Some(0.01), false, SendLog::default(), false);
         let cancel = CancelToken::new();
         // The first slot is free; the next one is 100 s away.
         throttle
-            .before_attempt(&cancel)
+            .before_attempt(Vendor::Jumio, &cancel)
             .expect("the first attempt goes at once")
             .ended(true, None, Duration::from_secs(120));
         throttle.pause.pause_for(Duration::from_secs(60));
@@ -265,7 +331,7 @@ mod tests {
             let cancel = cancel.clone();
             std::thread::spawn(move || {
                 let start = Instant::now();
-                let let_through = throttle.before_attempt(&cancel).is_some();
+                let let_through = throttle.before_attempt(Vendor::Jumio, &cancel).is_some();
                 (let_through, start.elapsed())
             })
         };

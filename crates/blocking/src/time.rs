@@ -25,6 +25,50 @@ pub(crate) fn rfc3339(time: SystemTime) -> String {
     )
 }
 
+/// Reads the RFC 3339 UTC times [`rfc3339`] writes
+/// (`2025-06-01T12:34:56.789Z`, milliseconds optional); `None` for any other
+/// form.
+pub(crate) fn parse_rfc3339(text: &str) -> Option<SystemTime> {
+    let text = text.strip_suffix('Z')?;
+    let (date, time) = text.split_once('T')?;
+    let mut date = date.split('-').map(|p| p.parse::<i64>().ok());
+    let (year, month, day) = (date.next()??, date.next()??, date.next()??);
+    let (hms, millis) = match time.split_once('.') {
+        Some((hms, fraction)) if fraction.len() == 3 => (hms, fraction.parse::<u64>().ok()?),
+        Some(_) => return None,
+        None => (time, 0),
+    };
+    let mut hms = hms.split(':').map(|p| p.parse::<u64>().ok());
+    let (hours, minutes, seconds) = (hms.next()??, hms.next()??, hms.next()??);
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hours > 23
+        || minutes > 59
+        || seconds > 60
+    {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    let secs = u64::try_from(days).ok()? * 86_400 + hours * 3600 + minutes * 60 + seconds;
+    Some(
+        UNIX_EPOCH
+            + std::time::Duration::from_secs(secs)
+            + std::time::Duration::from_millis(millis),
+    )
+}
+
+/// Howard Hinnant's `days_from_civil`: a proleptic Gregorian date to days
+/// since 1970-01-01.
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Howard Hinnant's `civil_from_days`: days since 1970-01-01 to a
 /// proleptic Gregorian (year, month, day).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
@@ -44,6 +88,27 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn reads_what_it_writes() {
+        for secs in [0u64, 951_782_400, 1_700_000_000, 4_102_444_800] {
+            let at = UNIX_EPOCH + Duration::from_millis(secs * 1000 + 789);
+            assert_eq!(parse_rfc3339(&rfc3339(at)), Some(at), "{}", rfc3339(at));
+        }
+        assert_eq!(
+            parse_rfc3339("2025-06-01T12:34:56Z"),
+            Some(UNIX_EPOCH + Duration::from_secs(1_748_781_296))
+        );
+        for bad in [
+            "",
+            "2025-06-01",
+            "2025-13-01T00:00:00Z",
+            "2025-06-01T00:00:00.1Z",
+            "2025-06-01T00:00:00+01:00",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn formats_known_instants() {

@@ -31,6 +31,9 @@ Exit codes:
   3    some items were not found at the vendor (none failed)
   4    some items failed (see the report; they can be retried)
   5    confirmation declined; nothing was sent
+  75   stopped at a vendor's documented limit (Veriff: 5 per hour, 10 per
+       24 hours): run the same command again after the time printed, or pass
+       --wait-for-limits
   130  stopped by Ctrl-C (SIGINT), 143 stopped by SIGTERM: waits end at once,
        requests on the wire finish, the summary is printed; run the same
        command again to resume (a second signal exits at once)
@@ -567,6 +570,11 @@ pub struct BatchArgs {
     /// it accepts (never above --rate). For vendors whose 429s mean a rate limit.
     #[arg(long)]
     pub adaptive_rate: bool,
+    /// When a vendor's documented window is full for more than 2 minutes
+    /// (Veriff: 5 deletions per hour, 10 per 24 hours), wait for it instead of
+    /// stopping with the time to run the command again (exit 75).
+    #[arg(long)]
+    pub wait_for_limits: bool,
     /// Check every row and show what would be sent (reading, never writing, an existing journal); send nothing.
     #[arg(long)]
     pub dry_run: bool,

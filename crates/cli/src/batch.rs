@@ -133,6 +133,7 @@ pub fn run(args: &BatchArgs, input: &Input, scan: &Scan, setup: Setup<'_>) -> Re
         .concurrency(args.concurrency)
         .dry_run(args.dry_run)
         .adaptive_rate(args.adaptive_rate)
+        .wait_for_windows(args.wait_for_limits)
         .cancel(setup.cancel.clone());
     // A dry run reads the journal too (and writes nothing), so that it
     // shows what a resume would send.
@@ -170,6 +171,16 @@ pub fn run(args: &BatchArgs, input: &Input, scan: &Scan, setup: Setup<'_>) -> Re
                 .unwrap_or_default()
         ),
     }
+    if let Some(full) = report.window_full {
+        eprintln!(
+            "stopped at {}'s limit of {} requests per {}: run the same command again after {} (or pass --wait-for-limits to wait)",
+            full.vendor.name(),
+            full.window.count,
+            wording::within(full.window.span).trim_start_matches("within "),
+            clock_time(full.until)
+        );
+        return Ok(EXIT_LIMITED);
+    }
     if report.cancelled {
         eprintln!(
             "stopped by {}: items cut short are journaled as cancelled; run the same command again to resume from {}",
@@ -197,6 +208,26 @@ fn erasure_notes(scan: &Scan) -> Vec<String> {
         .filter(|v| scan.counts.keys().any(|(name, _, _)| *name == v.as_str()))
         .filter_map(|v| platform::erasure_note(v).map(|note| format!("{}: {note}", v.as_str())))
         .collect()
+}
+
+/// The exit code of a batch stopped at a vendor's window (sysexits'
+/// EX_TEMPFAIL: a temporary failure, run it again later).
+pub const EXIT_LIMITED: u8 = 75;
+
+/// `time` as `HH:MM UTC` and how far away it is: windows are at most a day.
+fn clock_time(time: std::time::SystemTime) -> String {
+    let now = std::time::SystemTime::now();
+    let secs = time
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let minutes = time
+        .duration_since(now)
+        .map_or(0, |d| d.as_secs().div_ceil(60));
+    format!(
+        "{:02}:{:02} UTC (in {minutes} min)",
+        secs % 86_400 / 3600,
+        secs % 3600 / 60
+    )
 }
 
 /// 0 when everything in this run was deleted or scheduled, 4 on failures,
@@ -424,6 +455,12 @@ pub fn summary_json(
     json!({
         "dry_run": report.dry_run,
         "cancelled": report.cancelled,
+        "window_full": report.window_full.map(|full| json!({
+            "vendor": full.vendor.as_str(),
+            "count": full.window.count,
+            "span_secs": full.window.span.as_secs(),
+            "resume_after_unix": full.until.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()),
+        })),
         "would_delete": report.would_delete,
         "deleted_by_response": report.deleted_by_response,
         "deleted_by_absence": report.deleted_by_absence,

@@ -149,6 +149,7 @@ pub fn run(args: &DemoArgs) -> Result<u8, Failure> {
         concurrency: 16,
         rate: None,
         adaptive_rate: false,
+        wait_for_limits: false,
         dry_run: false,
         yes: true,
         skip_invalid: false,

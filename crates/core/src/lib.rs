@@ -86,6 +86,7 @@ mod credentials;
 mod endpoint;
 mod error;
 mod intent;
+mod limits;
 mod op;
 mod outcome;
 mod recheck;
@@ -108,6 +109,7 @@ pub use intent::{
     DeleteIntent, JumioProduct, OnfidoRegion, PersonaResource, PlatformResource, Region, Target,
     Vendor, MAX_HYPERVERGE_ID, MAX_JUMIO_REFERENCE,
 };
+pub use limits::Window;
 pub use op::{Action, DeleteOp, RetryPolicy, TransportError, MAX_ATTEMPTS_LIMIT, MAX_WAIT_LIMIT};
 pub use outcome::{ConfirmedBy, Deleted, Erasure, Scheduled};
 pub use recheck::{offers_recheck, parse_recheck, recheck_request};

@@ -208,6 +208,16 @@ pub enum JournalOutcome {
 }
 
 impl JournalOutcome {
+    /// Requests sent for the item.
+    pub fn attempts(&self) -> u32 {
+        match self {
+            JournalOutcome::Deleted { attempts, .. }
+            | JournalOutcome::Scheduled { attempts, .. }
+            | JournalOutcome::NotFound { attempts }
+            | JournalOutcome::Failed { attempts, .. } => *attempts,
+        }
+    }
+
     /// The journal form of a deletion's result.
     pub fn from_result(result: &Result<Erasure, DeleteError>) -> JournalOutcome {
         match result {
