@@ -578,3 +578,54 @@ fn a_recheck_before_the_vendors_finish_keeps_them_scheduled_with_their_dates() {
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(emulator.stats().total_requests, before);
 }
+
+/// With Veriff's real windows (5 deletions per hour), a batch of 12 sessions
+/// sends 5 and stops with the time to run it again (exit 75) instead of
+/// sleeping for an hour; run again at once, the journal's 5 sends count
+/// and nothing is sent.
+#[test]
+fn veriff_s_hourly_window_stops_a_batch_with_the_time_to_resume() {
+    let emulator = emulator_with_delays();
+    let base = emulator.base_url();
+    let dir = scratch("veriff-window");
+    let mut csv = CSV_HEADER.to_owned();
+    let mut seeds = Vec::new();
+    for n in 0..12 {
+        let id = format!("7c1d0e5a-3b2f-4a6e-9d8c-{n:012x}");
+        csv.push_str(&format!("veriff,session,,{id}\n"));
+        seeds.push(SeedItem::new("veriff", "session", &id));
+    }
+    emulator.seed(&seeds).unwrap();
+    let input = dir.join("sessions.csv");
+    write(&input, &csv);
+    let journal = dir.join("sessions.journal");
+    let batch = |output: &str| {
+        run(idv_delete(&emulator)
+            .arg("batch")
+            .arg(&input)
+            .arg("--journal")
+            .arg(&journal)
+            .args(["--yes", "--base-url", &base, "--output", output]))
+    };
+    let (code, stdout, stderr) = batch("json");
+    assert_eq!(code, 75, "{stdout}{stderr}");
+    let report = json(&stdout);
+    assert_eq!(report["scheduled"], 5, "{report}");
+    assert_eq!(report["window_full"]["vendor"], "veriff", "{report}");
+    assert_eq!(report["window_full"]["count"], 5, "{report}");
+    assert_eq!(report["window_full"]["span_secs"], 3600, "{report}");
+    assert!(
+        stderr.contains(
+            "stopped at Veriff's limit of 5 requests per 1 h: run the same command again after"
+        ),
+        "{stderr}"
+    );
+    let (code, stdout, stderr) = batch("json");
+    assert_eq!(code, 75, "{stdout}{stderr}");
+    assert_eq!(json(&stdout)["scheduled"], 0, "{stdout}");
+    assert_eq!(
+        emulator.stats().deletes_applied,
+        5,
+        "only the first run's 5 reached Veriff"
+    );
+}
