@@ -904,7 +904,10 @@ where
         None => (None, None, 0, None),
     };
     let journal_path = options.journal.as_deref();
-    let windows = options.effective_windows();
+    // Only the vendors this client can reach: a resume reads the journal
+    // for their sends, which costs a pass over it.
+    let mut windows = options.effective_windows();
+    windows.retain(|&vendor, windows| !windows.is_empty() && client.endpoint(vendor).is_some());
     let history = match (journal_path, &earlier) {
         (Some(path), Some(_)) => window_history(path, &windows)?,
         _ => Vec::new(),

@@ -12,7 +12,7 @@ use idv_delete_core::{DeleteError, ErrorKind, Vendor};
 
 use crate::adaptive::AdaptiveRate;
 use crate::cancel::CancelToken;
-use crate::windows::{SendLog, WindowFull, LONGEST_AUTOMATIC_WAIT};
+use crate::windows::{SendLog, Slot, WindowFull, LONGEST_AUTOMATIC_WAIT};
 
 /// Spreads requests evenly: consecutive requests leave at least `1 / rate`
 /// seconds apart, no burst, shared by all workers. Told 200/s, 100
@@ -181,30 +181,28 @@ impl Throttle {
             if self.pause.active() {
                 continue;
             }
-            if !self.take_window(vendor, cancel) {
+            let Ok(slot) = self.take_window(vendor, cancel) else {
                 return None;
-            }
+            };
             let epoch = self.adaptive().map_or(0, |adaptive| adaptive.epoch());
             return Some(Attempt {
                 throttle: self,
                 epoch,
+                slot,
             });
         }
     }
 
-    /// Takes a send in `vendor`'s windows, waiting as `before_attempt`
-    /// says; false when nothing may be sent.
-    fn take_window(&self, vendor: Vendor, cancel: &CancelToken) -> bool {
-        if !self.windows.limits(vendor) {
-            return true;
-        }
+    /// Takes a send in `vendor`'s windows (`None` when it has none),
+    /// waiting as `before_attempt` says; `Err` when nothing may be sent.
+    fn take_window(&self, vendor: Vendor, cancel: &CancelToken) -> Result<Option<Slot>, ()> {
         loop {
             if self.window_full().is_some() {
-                return false;
+                return Err(());
             }
             let now = std::time::SystemTime::now();
             let full = match self.windows.take(vendor, now) {
-                Ok(()) => return true,
+                Ok(slot) => return Ok(slot),
                 Err(full) => full,
             };
             let wait = full.until.duration_since(now).unwrap_or_default();
@@ -214,10 +212,10 @@ impl Throttle {
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner());
                 stopped.get_or_insert(full);
-                return false;
+                return Err(());
             }
             if !cancel.sleep(wait) {
-                return false;
+                return Err(());
             }
         }
     }
@@ -267,6 +265,21 @@ impl Throttle {
 pub(crate) struct Attempt<'a> {
     throttle: &'a Throttle,
     epoch: u64,
+    /// Its send in the vendor's windows, if the vendor has any.
+    slot: Option<Slot>,
+}
+
+/// However the attempt ends (its answer, a failure, or dropped unsent by a
+/// cancel), its send in the vendor's windows is settled then: after the
+/// vendor can have counted it.
+impl Drop for Attempt<'_> {
+    fn drop(&mut self) {
+        if let Some(slot) = self.slot.take() {
+            self.throttle
+                .windows
+                .settle(slot, std::time::SystemTime::now());
+        }
+    }
 }
 
 impl Attempt<'_> {

@@ -22,9 +22,15 @@ pub(crate) struct SendLog {
 #[derive(Debug)]
 struct Log {
     windows: Vec<Window>,
-    /// Send times in the longest window, oldest first.
-    sends: Mutex<VecDeque<SystemTime>>,
+    /// Sends in the longest window, oldest first: when, and whether the
+    /// exchange has ended (a send still on the wire counts as inside every
+    /// window: the vendor may count it at any moment until its answer).
+    sends: Mutex<VecDeque<(SystemTime, bool)>>,
 }
+
+/// How soon a full window is looked at again when sends still on the wire
+/// fill it: they settle within their exchange.
+const IN_FLIGHT_RECHECK: Duration = Duration::from_millis(20);
 
 /// A window that stopped a send: which, and when a send may go again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,39 +68,42 @@ impl SendLog {
                 log.sends
                     .get_mut()
                     .unwrap_or_else(|p| p.into_inner())
-                    .push_back(at);
+                    .push_back((at, true));
             }
         }
         SendLog { logs }
     }
 
-    /// Whether `vendor` has windows at all.
-    pub(crate) fn limits(&self, vendor: Vendor) -> bool {
-        self.logs.contains_key(&vendor)
-    }
-
     /// Takes a send for `vendor` at `now`, or says which window is full and
-    /// until when (the latest such time over its windows).
-    pub(crate) fn take(&self, vendor: Vendor, now: SystemTime) -> Result<(), WindowFull> {
+    /// until when (the latest such time over its windows). The send is
+    /// logged at `now` until [`SendLog::settle`] moves it to when its answer
+    /// came: the vendor counted it somewhere in between, so the later time
+    /// keeps the window from being thought free before the vendor's is.
+    pub(crate) fn take(&self, vendor: Vendor, now: SystemTime) -> Result<Option<Slot>, WindowFull> {
         let Some(log) = self.logs.get(&vendor) else {
-            return Ok(());
+            return Ok(None);
         };
         let mut sends = log.sends.lock().unwrap_or_else(|p| p.into_inner());
         let longest = log.windows.iter().map(|w| w.span).max().unwrap_or_default();
-        while sends.front().is_some_and(|&at| at + longest <= now) {
+        while sends
+            .front()
+            .is_some_and(|&(at, settled)| settled && at + longest <= now)
+        {
             sends.pop_front();
         }
         let mut full: Option<WindowFull> = None;
         for window in &log.windows {
-            let inside: Vec<SystemTime> = sends
-                .iter()
-                .copied()
-                .filter(|&at| at + window.span > now)
-                .collect();
-            if inside.len() >= window.count as usize {
-                // The send that must leave the window before another goes.
-                let leaving = inside[inside.len() - window.count as usize];
-                let until = leaving + window.span;
+            let inside = |&&(at, settled): &&(SystemTime, bool)| !settled || at + window.span > now;
+            let count = sends.iter().filter(inside).count();
+            if count >= window.count as usize {
+                // The sends that must leave the window before another goes:
+                // the oldest settled ones; in-flight ones settle first.
+                let leaving = count - window.count as usize;
+                let mut settled = sends.iter().filter(inside).filter(|&&(_, s)| s);
+                let until = match settled.nth(leaving) {
+                    Some(&(at, _)) => at + window.span,
+                    None => now + IN_FLIGHT_RECHECK,
+                };
                 if full.is_none_or(|f| until > f.until) {
                     full = Some(WindowFull {
                         vendor,
@@ -107,11 +116,37 @@ impl SendLog {
         match full {
             Some(full) => Err(full),
             None => {
-                sends.push_back(now);
-                Ok(())
+                let at = sends.partition_point(|&(t, _)| t <= now);
+                sends.insert(at, (now, false));
+                Ok(Some(Slot { vendor, at: now }))
             }
         }
     }
+
+    /// Moves a send taken by [`SendLog::take`] to `answered`, when its
+    /// exchange ended (answered or failed).
+    pub(crate) fn settle(&self, slot: Slot, answered: SystemTime) {
+        let Some(log) = self.logs.get(&slot.vendor) else {
+            return;
+        };
+        let mut sends = log.sends.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(index) = sends
+            .iter()
+            .position(|&(t, settled)| t == slot.at && !settled)
+        {
+            sends.remove(index);
+            let answered = answered.max(slot.at);
+            let at = sends.partition_point(|&(t, _)| t <= answered);
+            sends.insert(at, (answered, true));
+        }
+    }
+}
+
+/// A send logged in a vendor's windows, to settle once its exchange ends.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Slot {
+    vendor: Vendor,
+    at: SystemTime,
 }
 
 /// The longest wait for a window that a batch takes by itself; a longer
@@ -136,10 +171,21 @@ mod tests {
         // Three sends by an earlier run, just before t0.
         let history = (0..3).map(|i| (Vendor::Veriff, t0 - Duration::from_millis(300 - i * 100)));
         let log = SendLog::new(windows, history);
-        assert!(log.take(Vendor::Stripe, t0).is_ok(), "no windows, no limit");
-        assert!(log.take(Vendor::Veriff, t0).is_ok());
-        assert!(log.take(Vendor::Veriff, t0).is_ok());
-        let full = log.take(Vendor::Veriff, t0).unwrap_err();
+        // A send whose exchange ends at once.
+        let send = |now: SystemTime| {
+            log.take(Vendor::Veriff, now).map(|slot| {
+                if let Some(slot) = slot {
+                    log.settle(slot, now);
+                }
+            })
+        };
+        assert!(
+            matches!(log.take(Vendor::Stripe, t0), Ok(None)),
+            "no windows, no limit"
+        );
+        assert!(send(t0).is_ok());
+        assert!(send(t0).is_ok());
+        let full = send(t0).unwrap_err();
         assert_eq!(full.window.count, 5);
         assert_eq!(
             full.until,
@@ -150,17 +196,36 @@ mod tests {
         let mut sent = 5;
         while sent < 10 {
             now += Duration::from_millis(500);
-            if log.take(Vendor::Veriff, now).is_ok() {
+            if send(now).is_ok() {
                 sent += 1;
             }
         }
-        let full = log
-            .take(Vendor::Veriff, now + Duration::from_secs(3))
-            .unwrap_err();
+        let full = send(now + Duration::from_secs(3)).unwrap_err();
         assert_eq!(full.window.count, 10);
         assert_eq!(
             full.until,
             t0 - Duration::from_millis(300) + Duration::from_secs(10)
         );
+    }
+
+    #[test]
+    fn a_send_on_the_wire_fills_its_window_until_it_settles_late() {
+        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let log = SendLog::new(
+            BTreeMap::from([(Vendor::Stripe, vec![Window::new(1, Duration::from_secs(1))])]),
+            [],
+        );
+        let slot = log.take(Vendor::Stripe, t0).unwrap().unwrap();
+        // Long after its span, but unanswered: still inside.
+        let later = t0 + Duration::from_secs(5);
+        let full = log.take(Vendor::Stripe, later).unwrap_err();
+        assert_eq!(full.until, later + IN_FLIGHT_RECHECK);
+        // Answered at `later`: the window frees a span after the answer.
+        log.settle(slot, later);
+        let full = log.take(Vendor::Stripe, later).unwrap_err();
+        assert_eq!(full.until, later + Duration::from_secs(1));
+        assert!(log
+            .take(Vendor::Stripe, later + Duration::from_secs(1))
+            .is_ok());
     }
 }
