@@ -63,12 +63,11 @@ impl Client {
                 std::io::Error::new(std::io::ErrorKind::NotFound, "no journal to recheck"),
             )));
         }
-        let scheduled = scheduled_items(path)?;
-        // The run declares the input of the run before it.
-        let input = crate::journal::JournalState::read(path)?
-            .runs()
-            .last()
-            .and_then(|run| run.start.input.clone());
+        // One replay for both: which items are scheduled, and the input
+        // the run before declared (this run declares it too).
+        let state = crate::journal::JournalState::read(path)?;
+        let scheduled = scheduled_items(path, &state)?;
+        let input = state.runs().last().and_then(|run| run.start.input.clone());
         let options = BatchOptions::default().journal(path);
         let options = match &input {
             Some(input) => options.input(input.clone()),
@@ -140,7 +139,10 @@ impl Client {
 }
 
 /// The items whose last outcome in the journal is scheduled, by position.
-fn scheduled_items(path: &Path) -> Result<BTreeMap<u64, DeleteIntent>, JournalError> {
+fn scheduled_items(
+    path: &Path,
+    state: &crate::journal::JournalState,
+) -> Result<BTreeMap<u64, DeleteIntent>, JournalError> {
     let mut scheduled = BTreeMap::new();
     for record in JournalReader::open(path)? {
         if let Record::Outcome(outcome) = record? {
@@ -152,7 +154,6 @@ fn scheduled_items(path: &Path) -> Result<BTreeMap<u64, DeleteIntent>, JournalEr
         }
     }
     // Agrees with the replay, which also knows salvages and duplicates.
-    let state = crate::journal::JournalState::read(path)?;
     scheduled.retain(|&position, _| state.status(position) == ItemStatus::Scheduled);
     Ok(scheduled)
 }

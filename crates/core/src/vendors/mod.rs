@@ -59,12 +59,16 @@ pub(crate) fn request(
         (Target::Veriff, Credentials::Veriff(c)) => veriff::delete(intent, url, c),
         _ => return None,
     };
-    Some(request.map_err(|_| {
-        DeleteError::new(
-            ErrorKind::InvalidConfig,
-            "the request could not be assembled from the validated parts",
-        )
-    }))
+    Some(request.map_err(unassembled))
+}
+
+/// Every part of a request was validated when its type was built, so the
+/// builder cannot fail; this maps it anyway rather than panic.
+fn unassembled(_: http::Error) -> DeleteError {
+    DeleteError::new(
+        ErrorKind::InvalidConfig,
+        "the request could not be assembled from the validated parts",
+    )
 }
 
 /// The read that rechecks `intent`'s scheduled erasure, or `None` when its
@@ -80,12 +84,7 @@ pub(crate) fn recheck_request(
         (Target::Stripe, Credentials::Stripe(c)) => stripe::read(url, c),
         _ => return None,
     };
-    Some(request.map_err(|_| {
-        DeleteError::new(
-            ErrorKind::InvalidConfig,
-            "the request could not be assembled from the validated parts",
-        )
-    }))
+    Some(request.map_err(unassembled))
 }
 
 /// What a 2xx answer (not HTML) to a delete means for one of this module's
