@@ -50,7 +50,10 @@ impl Client {
     /// (see the module docs): one read per item, sequential, no retries
     /// (a recheck changes nothing, so running it again is always safe).
     /// Refused, like a batch's resume, when the journal is locked by a run
-    /// or this client's endpoints differ from the journal's.
+    /// ([`JournalError::Locked`]) or this client's endpoints differ from
+    /// the journal's ([`JournalError::RecheckEndpointChanged`]: a recheck
+    /// reads at the journal's endpoint only). A missing journal is
+    /// [`JournalError::Io`] (not found), nothing created.
     pub fn recheck_journal(
         &self,
         path: impl AsRef<Path>,
@@ -79,7 +82,8 @@ impl Client {
             &options,
             &|file| Box::new(file),
             &mut Vec::new(),
-        )?;
+        )
+        .map_err(for_recheck)?;
         let _lock = journal.lock;
         let writer = journal
             .writer
@@ -135,6 +139,25 @@ impl Client {
         }))?;
         writer.close()?;
         Ok(report)
+    }
+}
+
+/// A batch's refusal to resume at another endpoint, said as a recheck's:
+/// the way out is the journal's endpoint, not a switch to allow the change.
+fn for_recheck(error: BatchError) -> BatchError {
+    match error {
+        BatchError::Journal(JournalError::EndpointChanged {
+            path,
+            vendor,
+            journaled,
+            now,
+        }) => BatchError::Journal(JournalError::RecheckEndpointChanged {
+            path,
+            vendor,
+            journaled,
+            now,
+        }),
+        other => other,
     }
 }
 

@@ -571,12 +571,34 @@ fn a_recheck_before_the_vendors_finish_keeps_them_scheduled_with_their_dates() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("STRIPE_SECRET_KEY"), "{stderr}");
     assert_eq!(emulator.stats().total_requests, before);
-    // At another endpoint than the batch's: refused before anything is read.
+    // At another endpoint than the batch's: refused before anything is read,
+    // with what the user can do (verify has no --allow-endpoint-change: an
+    // absence at another endpoint would confirm nothing).
     let (code, _, stderr) = run(idv_delete(&emulator)
         .args(["verify", "--recheck", "--base-url", "http://127.0.0.1:9"])
         .arg(&journal));
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(emulator.stats().total_requests, before);
+    assert!(
+        stderr.contains("this recheck would read at http://127.0.0.1:9"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("recheck with the journal's endpoint, the base URL http://127.0.0.1:")
+            && stderr.contains("(CLI: --base-url http://127.0.0.1:"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("--allow-endpoint-change"), "{stderr}");
+    // Its documented hosts, when the batch used them.
+    let (code, _, stderr) = run(idv_delete(&emulator)
+        .args(["verify", "--recheck", "--base-url", "http://127.0.0.1:9"])
+        .arg(documented_journal(&dir)));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("to documented, this recheck would read at http://127.0.0.1:9")
+            && stderr.contains("the vendor's documented hosts (no base URL)"),
+        "{stderr}"
+    );
 }
 
 /// With Veriff's real windows (5 deletions per hour), a batch of 12 sessions
@@ -628,4 +650,26 @@ fn veriff_s_hourly_window_stops_a_batch_with_the_time_to_resume() {
         5,
         "only the first run's 5 reached Veriff"
     );
+}
+
+/// A journal whose one run sent a Stripe redaction, scheduled, to the
+/// vendor's documented hosts.
+fn documented_journal(dir: &std::path::Path) -> std::path::PathBuf {
+    let journal = dir.join("documented.jsonl");
+    write(
+        &journal,
+        concat!(
+            r#"{"event":"header","format":"idv-delete-journal","version":2,"created_at":"2025-06-01T09:00:00.000Z"}"#,
+            "\n",
+            r#"{"event":"run","run":1,"at":"2025-06-01T09:00:00.001Z","tool_version":"0.1.0","pid":4242,"endpoints":{"stripe":"documented"}}"#,
+            "\n",
+            r#"{"event":"sent","pos":0,"vendor":"stripe","product":"verification_session","ref":"vs_documented","at":"2025-06-01T09:00:01.000Z"}"#,
+            "\n",
+            r#"{"event":"outcome","pos":0,"vendor":"stripe","product":"verification_session","ref":"vs_documented","at":"2025-06-01T09:00:01.500Z","result":"scheduled","within_secs":345600,"attempts":1}"#,
+            "\n",
+            r#"{"event":"end","run":1,"at":"2025-06-01T09:00:02.000Z","how":"finished","items":0}"#,
+            "\n",
+        ),
+    );
+    journal
 }

@@ -155,6 +155,23 @@ pub enum JournalError {
         /// Where this run would send them.
         now: String,
     },
+    /// A recheck ([`Client::recheck_journal`](crate::Client::recheck_journal))
+    /// would read at another endpoint than the journal's last run's. Its
+    /// own variant because the way out differs from a batch's: a recheck
+    /// has no switch to allow the change (an absence at another endpoint
+    /// would confirm an erasure it knows nothing of), so the message says
+    /// to recheck at the journal's endpoint. Nothing was sent.
+    RecheckEndpointChanged {
+        /// The journal file.
+        path: PathBuf,
+        /// The vendor.
+        vendor: String,
+        /// Where the journal's last run sent them (`documented` for the
+        /// vendor's documented hosts).
+        journaled: String,
+        /// Where this recheck would read.
+        now: String,
+    },
 }
 
 impl JournalError {
@@ -172,7 +189,8 @@ impl JournalError {
             | JournalError::Corrupt { path, .. }
             | JournalError::Locked { path, .. }
             | JournalError::InputChanged { path, .. }
-            | JournalError::EndpointChanged { path, .. } => path,
+            | JournalError::EndpointChanged { path, .. }
+            | JournalError::RecheckEndpointChanged { path, .. } => path,
         }
     }
 }
@@ -212,6 +230,18 @@ impl fmt::Display for JournalError {
                 "journal {}: its last run sent {vendor} requests to {journaled}, this run would send them to {now}; nothing was sent. A 404 there would not prove an erasure here: use the same endpoint, or allow the change explicitly (CLI: --allow-endpoint-change)",
                 path.display()
             ),
+            JournalError::RecheckEndpointChanged { path, vendor, journaled, now } => {
+                let journal_endpoint = if journaled == "documented" {
+                    "the vendor's documented hosts (no base URL)".to_owned()
+                } else {
+                    format!("the base URL {journaled} (CLI: --base-url {journaled})")
+                };
+                write!(
+                    f,
+                    "journal {}: its last run sent {vendor} requests to {journaled}, this recheck would read at {now}; nothing was sent. An answer there would not prove an erasure here: recheck with the journal's endpoint, {journal_endpoint}",
+                    path.display()
+                )
+            }
         }
     }
 }
