@@ -34,6 +34,11 @@ read)::
     ...
     stripe.recheck("vs_1NuN4zGx")                       # Deleted once "redacted"
 
+or every scheduled item of a batch's journal at once, appending what the
+vendor says to the journal (a :class:`RecheckReport` counts it)::
+
+    stripe.recheck_journal("erasure.journal")           # RecheckReport(deleted=...)
+
 The requests, answers and retries are those of the Rust core (the same as
 the ``idv-delete`` command and the C library); this package converts values
 and releases the GIL while waiting on the network. Every failure is an
@@ -53,7 +58,7 @@ deletion): tell them apart with ``isinstance``::
 A vendor that will not delete a record yet (a session still in progress)
 raises :class:`NotDeletableYetError`: retry later.
 
-Results (:class:`Deleted`, :class:`Scheduled`, :class:`BatchReport`...) and exceptions compare
+Results (:class:`Deleted`, :class:`Scheduled`, :class:`BatchReport`, :class:`RecheckReport`...) and exceptions compare
 by value and pickle, so ``multiprocessing`` workers can return them. Closed
 sets of strings (a region, a product, ``confirmed_by``, an error kind) are
 ``Literal`` types: :data:`Region`, :data:`OnfidoRegion`, :data:`Vendor`,
@@ -100,6 +105,7 @@ from ._native import (
     Onfido,
     Persona,
     Progress,
+    RecheckReport,
     Request,
     Scheduled,
     Stripe,
@@ -149,6 +155,7 @@ __all__ = [
     "Product",
     "Progress",
     "RateLimitedError",
+    "RecheckReport",
     "Region",
     "Request",
     "RequestTimeoutError",

@@ -1,6 +1,7 @@
 # Hand-written stubs of the native module (crates/py), checked against it by
 # `python -m mypy.stubtest idv_delete._native` in scripts/test-python.
 import os
+import threading
 import types
 from typing import (
     Callable,
@@ -48,6 +49,7 @@ __all__ = [
     "Progress",
     "BatchReport",
     "FailedItem",
+    "RecheckReport",
     "Request",
     "parse_response",
     "Emulator",
@@ -158,6 +160,30 @@ class FailedItem:
     def reference(self) -> str: ...
     @property
     def error(self) -> Error: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> Tuple[Callable[..., Self], Tuple[object, ...]]: ...
+
+@final
+class RecheckReport:
+    """What ``recheck_journal`` learnt: of the ``scheduled`` items, ``deleted``
+    (confirmed by recheck), ``still_scheduled``, ``not_offered`` (no read:
+    Veriff) and the ``failures`` to recheck later."""
+
+    @property
+    def scheduled(self) -> int: ...
+    @property
+    def deleted(self) -> int: ...
+    @property
+    def still_scheduled(self) -> int: ...
+    @property
+    def not_offered(self) -> int: ...
+    @property
+    def failures(self) -> Tuple[FailedItem, ...]: ...
+    @property
+    def run(self) -> int: ...
+    @property
+    def cancelled(self) -> bool: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
     def __reduce__(self) -> Tuple[Callable[..., Self], Tuple[object, ...]]: ...
@@ -362,6 +388,12 @@ class _LaterClient(Generic[_Product]):
     ) -> Union[Deleted, Scheduled, None]:
         """``Deleted`` (``confirmed_by == "recheck"``) once the vendor completed
         the erasure, ``Scheduled`` until then, ``None`` where it offers no read."""
+    def recheck_journal(
+        self, journal: _Path, *, cancel: Optional[threading.Event] = None
+    ) -> RecheckReport:
+        """Rechecks the journal's scheduled items and appends what the vendor
+        says; other vendors' items fail with ``InvalidConfigError`` (Veriff's
+        count in ``not_offered``). ``JournalError`` before anything is sent."""
     def build_request(self, reference: str, *, product: _Product = ...) -> Request: ...
 
 @final

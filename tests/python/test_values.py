@@ -20,6 +20,8 @@ from idv_delete.testing import (
     HYPERVERGE_APP_KEY,
     JUMIO_SECRET,
     JUMIO_TOKEN,
+    ONFIDO_API_TOKEN,
+    STRIPE_SECRET_KEY,
     Emulator,
 )
 
@@ -75,15 +77,24 @@ def every_result(emulator: Emulator, tmp_path: Path) -> dict[str, list[object]]:
     emulator.set_faults(p500=1.0)
     failing = hyperverge.delete_many([hv_ids[1], "missing"])
     emulator.set_faults()
+    # A recheck with one vendor's client, and with another's: its failures.
+    sessions = ["vs_values1", "vs_values2"]
+    emulator.seed("verification_session", sessions)
+    stripe = idv_delete.Stripe(STRIPE_SECRET_KEY, base_url=emulator.base_url)
+    stripe.delete_many(sessions, journal=tmp_path / "stripe.journal")
+    rechecked = stripe.recheck_journal(tmp_path / "stripe.journal")
+    onfido = idv_delete.Onfido(ONFIDO_API_TOKEN, base_url=emulator.base_url)
+    refused = onfido.recheck_journal(tmp_path / "stripe.journal")
     stats = emulator.stats()
     reference = stats.reference("scan", jumio_refs[0])
-    assert reference is not None and failing.failures and progress
+    assert reference is not None and failing.failures and progress and refused.failures
     return {
         "Deleted": deleted,
         "Scheduled": scheduled_values(),
         "Progress": list(progress),
         "BatchReport": [ok, failing],
         "FailedItem": list(failing.failures),
+        "RecheckReport": [rechecked, refused],
         "Stats": [stats],
         "ReferenceStats": [reference],
     }
@@ -121,6 +132,8 @@ def test_different_values_are_unequal(emulator: Emulator, tmp_path: Path) -> Non
     assert jumio_deleted != hv_deleted
     ok, failing = results["BatchReport"]
     assert ok != failing
+    rechecked, refused = results["RecheckReport"]
+    assert rechecked != refused
     progress = idv_delete.Progress._restore(1, 1, 0, 0, 0, 0, 0)  # type: ignore[attr-defined]
     assert progress == idv_delete.Progress._restore(1, 1, 0, 0, 0, 0, 0)  # type: ignore[attr-defined]
     assert progress != idv_delete.Progress._restore(2, 1, 1, 0, 0, 0, 0)  # type: ignore[attr-defined]

@@ -40,7 +40,8 @@ use crate::sansio::Request;
 /// - `deletes`: one single-deletion method per product, each a name, its
 ///   id's argument and the product;
 /// - optionally `sans_io build_request` for the sans-IO `build_request`,
-///   and `rechecks recheck` for `recheck` (the vendors that erase later);
+///   and `rechecks recheck` for `recheck` and `recheck_journal` (the
+///   vendors that erase later);
 /// - `delete_many`'s docstring, then the class's own methods.
 ///
 /// It writes the constructor (the credentials, then the same keyword
@@ -178,6 +179,41 @@ macro_rules! vendor_client {
                     product: &str,
                 ) -> PyResult<Option<Erasure>> {
                     self.0.recheck(py, self.0.intent(product, reference))
+                }
+
+                /// Rechecks every item the journal at ``journal`` holds as
+                /// scheduled (one read each, sequential, never retried) and
+                /// appends what the vendors say to it as a run of its own:
+                /// ``deleted`` with ``confirmed_by == "recheck"``, or still
+                /// scheduled with the new date. Returns a ``RecheckReport``;
+                /// the journal then reads as ``idv-delete verify JOURNAL``
+                /// shows it, and running it again later is always safe.
+                ///
+                /// This client holds one vendor's credentials: the journal's
+                /// scheduled items of other vendors are asked about with
+                /// none, so each is a ``failures`` entry
+                /// (``InvalidConfigError``, nothing sent, nothing journaled)
+                /// unless its vendor offers no read (Veriff), then it counts
+                /// in ``not_offered``, as in Rust. Use a client per vendor,
+                /// or the ``idv-delete verify --recheck`` command, for a
+                /// journal of several vendors.
+                ///
+                /// Raises ``JournalError`` before anything is sent for a
+                /// missing, damaged or locked journal, or one whose last run
+                /// sent this vendor's requests to another endpoint (recheck
+                /// with that ``base_url``). ``cancel``, a
+                /// ``threading.Event``, stops it between two reads once set
+                /// (``RecheckReport.cancelled``); Ctrl-C raises
+                /// ``KeyboardInterrupt`` with the partial report as its
+                /// ``report`` attribute.
+                #[pyo3(signature = (journal, *, cancel = None))]
+                fn recheck_journal(
+                    &self,
+                    py: Python<'_>,
+                    journal: PathBuf,
+                    cancel: Option<Bound<'_, PyAny>>,
+                ) -> PyResult<Py<RecheckReport>> {
+                    recheck::recheck_journal(py, &self.0.client, journal, cancel)
                 }
             )?
 
@@ -325,7 +361,7 @@ pub(crate) struct Shape<'a> {
 /// What every table-driven class is made of: a Rust client holding one
 /// vendor's credentials, and its [`Shape`].
 pub struct Shell {
-    client: Client,
+    pub(crate) client: Client,
     vendor: Vendor,
     region: Option<&'static str>,
     user_agent: Option<String>,

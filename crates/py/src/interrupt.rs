@@ -72,6 +72,23 @@ where
     T: Send,
     W: FnOnce() -> T + Send,
 {
+    run_watching(py, cancel, |_| Ok(false), work)
+}
+
+/// [`run`], and every [`CHECK_EVERY`] also `stop`, with the GIL held: for a
+/// caller's own stop request (`recheck_journal`'s `threading.Event`). Its
+/// `true` cancels `cancel` (the work ends as cancelled, no exception); its
+/// exception cancels it too and is handed back like a signal handler's.
+pub(crate) fn run_watching<T, W>(
+    py: Python<'_>,
+    cancel: &CancelToken,
+    mut stop: impl FnMut(Python<'_>) -> PyResult<bool>,
+    work: W,
+) -> (T, Option<PyErr>)
+where
+    T: Send,
+    W: FnOnce() -> T + Send,
+{
     thread::scope(|scope| {
         let (done, finished) = channel::<()>();
         let worker = scope.spawn(move || {
@@ -89,9 +106,13 @@ where
                 break;
             }
             if interrupt.is_none() {
-                if let Err(error) = py.check_signals() {
-                    cancel.cancel();
-                    interrupt = Some(error);
+                match py.check_signals().and_then(|()| stop(py)) {
+                    Ok(false) => {}
+                    Ok(true) => cancel.cancel(),
+                    Err(error) => {
+                        cancel.cancel();
+                        interrupt = Some(error);
+                    }
                 }
             }
         }

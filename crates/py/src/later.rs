@@ -1,8 +1,8 @@
 //! The clients of the vendors that complete an erasure later (issue 18):
 //! `Onfido`, `Persona`, `Stripe` and `Veriff`. Each is one table entry of
 //! `later_client` (below), which adds to what every table-driven client has
-//! ([`vendor_client`]) the two methods these four share: `recheck` and
-//! the sans-IO `build_request`.
+//! ([`vendor_client`]) the methods these four share: `recheck`,
+//! `recheck_journal` (in `recheck`) and the sans-IO `build_request`.
 //!
 //! Their single deletions return `Scheduled` when the vendor accepted the
 //! erasure and completes it later (never `Deleted`), and raise
@@ -23,6 +23,7 @@ use crate::batch::BatchArgs;
 use crate::client::{vendor_client, whole, Settings, Shape, Shell};
 use crate::errors;
 use crate::outcome::{BatchReport, Erasure};
+use crate::recheck::{self, RecheckReport};
 use crate::sansio::Request;
 
 /// One vendor that erases later: its `#[pyclass]` (with `$doc`) and the

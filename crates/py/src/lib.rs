@@ -15,6 +15,7 @@ mod errors;
 mod interrupt;
 mod later;
 mod outcome;
+mod recheck;
 mod repr;
 mod sansio;
 mod value;
@@ -46,6 +47,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<outcome::Progress>()?;
     m.add_class::<outcome::BatchReport>()?;
     m.add_class::<outcome::FailedItem>()?;
+    m.add_class::<recheck::RecheckReport>()?;
     m.add_class::<sansio::Request>()?;
     m.add_function(wrap_pyfunction!(sansio::parse_response, m)?)?;
     m.add_class::<emulator::Emulator>()?;

@@ -362,8 +362,9 @@ impl Progress {
     }
 }
 
-/// A failed item of a batch: its position in the input (from 0), its
-/// reference, and the exception (an ``idv_delete.Error``) it failed with.
+/// A failed item of a batch or a recheck: its position in the input (from
+/// 0), its reference, and the exception (an ``idv_delete.Error``) it failed
+/// with.
 #[pyclass(frozen, get_all, module = "idv_delete")]
 pub struct FailedItem {
     /// Position in the input, from 0.
@@ -372,6 +373,25 @@ pub struct FailedItem {
     reference: String,
     /// Why it failed: an ``idv_delete.Error`` instance (not raised).
     error: Py<PyAny>,
+}
+
+impl FailedItem {
+    /// Rust's failed items as a tuple of `FailedItem`s, each error turned
+    /// into its exception (not raised).
+    pub(crate) fn tuple(py: Python<'_>, items: Vec<blocking::FailedItem>) -> PyResult<Py<PyTuple>> {
+        let items = items
+            .into_iter()
+            .map(|item| {
+                let failed = FailedItem {
+                    position: item.position,
+                    reference: item.intent.reference().to_owned(),
+                    error: errors::exception(py, &item.error)?.unbind(),
+                };
+                Py::new(py, failed)
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        Ok(PyTuple::new(py, items)?.unbind())
+    }
 }
 
 #[pymethods]
@@ -440,21 +460,8 @@ pub struct BatchReport {
 impl BatchReport {
     /// Converts a Rust report, turning each failure into its exception.
     pub(crate) fn new(py: Python<'_>, mut report: blocking::BatchReport) -> PyResult<BatchReport> {
-        let failures = std::mem::take(&mut report.failures)
-            .into_iter()
-            .map(|item| {
-                let failed = FailedItem {
-                    position: item.position,
-                    reference: item.intent.reference().to_owned(),
-                    error: errors::exception(py, &item.error)?.unbind(),
-                };
-                Py::new(py, failed)
-            })
-            .collect::<PyResult<Vec<_>>>()?;
-        Ok(BatchReport {
-            report,
-            failures: PyTuple::new(py, failures)?.unbind(),
-        })
+        let failures = FailedItem::tuple(py, std::mem::take(&mut report.failures))?;
+        Ok(BatchReport { report, failures })
     }
 }
 
