@@ -283,6 +283,12 @@ typedef struct delete_client_builder delete_client_builder;
 typedef struct delete_outcome delete_outcome;
 
 /**
+ * What `delete_client_recheck_journal` learnt. Immutable and thread-safe;
+ * free it with `delete_recheck_report_free`.
+ */
+typedef struct delete_recheck_report delete_recheck_report;
+
+/**
  * The exact request that deletes one transaction, to send with your own
  * HTTP client: method, URL, headers and body.
  *
@@ -360,6 +366,12 @@ typedef bool (*delete_progress_callback)(void *user_data,
  * `DELETE_BATCH_COUNT_*` constants.
  */
 typedef uint32_t delete_batch_count;
+
+/**
+ * Which number `delete_recheck_report_count` reads: one of the
+ * `DELETE_RECHECK_COUNT_*` constants.
+ */
+typedef uint32_t delete_recheck_count;
 
 /**
  * One header of an answer given to `delete_parse_response`: a name and a
@@ -526,6 +538,41 @@ typedef struct delete_header {
  * `DELETE_BATCH_COUNT_DELETED`.
  */
 #define DELETE_BATCH_COUNT_SCHEDULED 11
+
+/**
+ * Items the journal held as scheduled when the recheck began.
+ */
+#define DELETE_RECHECK_COUNT_SCHEDULED 1
+
+/**
+ * Items the vendor now shows erased: journaled as deleted, confirmed by
+ * recheck (`DELETE_CONFIRMED_BY_RECHECK`).
+ */
+#define DELETE_RECHECK_COUNT_DELETED 2
+
+/**
+ * Items the vendor still completes later: journaled again as scheduled,
+ * with the vendor's new date or state.
+ */
+#define DELETE_RECHECK_COUNT_STILL_SCHEDULED 3
+
+/**
+ * Items whose vendor offers no read to recheck with (Veriff): still
+ * scheduled, nothing journaled.
+ */
+#define DELETE_RECHECK_COUNT_NOT_OFFERED 4
+
+/**
+ * Items whose read failed (no answer, credentials refused or missing, an
+ * Onfido applicant restored): nothing journaled; recheck again later.
+ * `delete_recheck_report_failure` lists them.
+ */
+#define DELETE_RECHECK_COUNT_FAILED 5
+
+/**
+ * The recheck's run number in the journal.
+ */
+#define DELETE_RECHECK_COUNT_RUN 6
 
 #ifdef __cplusplus
 extern "C" {
@@ -1145,6 +1192,70 @@ enum delete_result delete_batch_report_failure(const struct delete_batch_report 
                                                size_t index,
                                                uint64_t *position_out,
                                                enum delete_result *error_out);
+
+/**
+ * Rechecks every item that the journal at `path` (UTF-8) holds as
+ * scheduled: one read each, sequential, never retried (a read changes
+ * nothing, so running it again is always safe), and appends what the
+ * vendors say to the journal as a run of its own: deleted, confirmed by
+ * recheck, or still scheduled with the vendor's new date. Blocks until it
+ * ends.
+ *
+ * An item of a vendor this client has no credentials for is a failure
+ * (`DELETE_RESULT_INVALID_CONFIG`, nothing sent), unless its vendor offers
+ * no read (Veriff), which is counted in `DELETE_RECHECK_COUNT_NOT_OFFERED`.
+ * `cancel` (NULL: none) stops it between two reads once
+ * `delete_cancel_cancel` is called; the items not asked about stay
+ * scheduled and `delete_recheck_report_cancelled` is true.
+ *
+ * Failed reads do not fail the call: `DELETE_RESULT_OK` means the recheck
+ * ran, and `*report_out` counts what it learnt. Before anything is sent:
+ * a missing or unreadable journal is `DELETE_RESULT_JOURNAL_IO`, a damaged
+ * one `DELETE_RESULT_JOURNAL_CORRUPT`, one in use
+ * `DELETE_RESULT_JOURNAL_LOCKED`, and one whose last run sent a vendor's
+ * requests to another base URL `DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED`
+ * (recheck with a client set to that base URL); the last error says which
+ * file, line or endpoint. Free the report with `delete_recheck_report_free`.
+ */
+DELETE_MUST_USE
+enum delete_result delete_client_recheck_journal(const struct delete_client *client,
+                                                 const char *path,
+                                                 const struct delete_cancel *cancel,
+                                                 struct delete_recheck_report **report_out);
+
+/**
+ * Frees a recheck report. NULL does nothing.
+ */
+void delete_recheck_report_free(struct delete_recheck_report *report);
+
+/**
+ * Writes the number `which` (a `DELETE_RECHECK_COUNT_*` constant) of the
+ * report; `DELETE_RESULT_INVALID_ARGUMENT` for an unknown constant.
+ */
+DELETE_MUST_USE
+enum delete_result delete_recheck_report_count(const struct delete_recheck_report *report,
+                                               delete_recheck_count which,
+                                               uint64_t *count_out);
+
+/**
+ * Writes whether the recheck was cancelled before it asked about every
+ * item (those not asked about stay scheduled: run it again).
+ */
+DELETE_MUST_USE
+enum delete_result delete_recheck_report_cancelled(const struct delete_recheck_report *report,
+                                                   bool *cancelled_out);
+
+/**
+ * Writes failed item number `index` (below `DELETE_RECHECK_COUNT_FAILED`):
+ * its position in the journal's input (from 0) and its kind of failure (a
+ * code from 100 to 199). Returns `DELETE_RESULT_INDEX_OUT_OF_RANGE` past
+ * the end; nothing is written unless both pointers are valid.
+ */
+DELETE_MUST_USE
+enum delete_result delete_recheck_report_failure(const struct delete_recheck_report *report,
+                                                 size_t index,
+                                                 uint64_t *position_out,
+                                                 enum delete_result *error_out);
 
 /**
  * Makes a cancel switch, not yet cancelled.

@@ -240,6 +240,23 @@ void test_scheduling_vendors(const std::string &url) {
           DELETE_RESULT_INVALID_REFERENCE);
     CHECK(thrown([&] { (void)c.recheck(DELETE_PRODUCT_JUMIO_SCAN, "ref-0001"); }) ==
           DELETE_RESULT_INVALID_CONFIG);
+
+    // A journaled batch rechecked at once: still scheduled, run 2.
+    idv_delete::BatchOptions journaled;
+    journaled.journal = env("DELETE_TEST_TMPDIR") + "/wrapper-recheck.journal";
+    auto batch = c.delete_many(DELETE_PRODUCT_STRIPE_VERIFICATION_SESSION, {"vs_0011", "vs_0012"},
+                               journaled);
+    CHECK(batch.count(DELETE_BATCH_COUNT_SCHEDULED) == 2);
+    auto rechecked = c.recheck_journal(*journaled.journal);
+    CHECK(rechecked.count(DELETE_RECHECK_COUNT_SCHEDULED) == 2);
+    CHECK(rechecked.count(DELETE_RECHECK_COUNT_STILL_SCHEDULED) +
+              rechecked.count(DELETE_RECHECK_COUNT_DELETED) ==
+          2);
+    CHECK(rechecked.count(DELETE_RECHECK_COUNT_RUN) == 2);
+    CHECK(rechecked.failures().empty() && !rechecked.cancelled());
+    CHECK(thrown([&] {
+              (void)c.recheck_journal(env("DELETE_TEST_TMPDIR") + "/no-such.journal");
+          }) == DELETE_RESULT_JOURNAL_IO);
     CHECK(thrown([] {
               idv_delete::Client::builder().onfido("token", DELETE_REGION_SGP);
           }) == DELETE_RESULT_INVALID_ARGUMENT);

@@ -262,6 +262,37 @@ private:
     detail::Handle<delete_batch_report, delete_batch_report_free> handle_;
 };
 
+/// What Client::recheck_journal learnt (C: delete_recheck_report).
+class RecheckReport {
+public:
+    std::uint64_t count(delete_recheck_count which) const {
+        std::uint64_t value = 0;
+        detail::check(delete_recheck_report_count(get(), which, &value));
+        return value;
+    }
+    bool cancelled() const {
+        bool cancelled = false;
+        detail::check(delete_recheck_report_cancelled(get(), &cancelled));
+        return cancelled;
+    }
+    /// The failed reads: position in the journal's input and kind.
+    std::vector<std::pair<std::uint64_t, delete_result>> failures() const {
+        auto count = static_cast<std::size_t>(this->count(DELETE_RECHECK_COUNT_FAILED));
+        std::vector<std::pair<std::uint64_t, delete_result>> failures(count);
+        for (std::size_t i = 0; i < count; i++) {
+            detail::check(delete_recheck_report_failure(get(), i, &failures[i].first,
+                                                        &failures[i].second));
+        }
+        return failures;
+    }
+    const delete_recheck_report *get() const noexcept { return handle_.get(); }
+
+private:
+    friend class Client;
+    explicit RecheckReport(delete_recheck_report *handle) : handle_(handle) {}
+    detail::Handle<delete_recheck_report, delete_recheck_report_free> handle_;
+};
+
 class ClientBuilder;
 
 /// A thread-safe client: share one across threads (const methods only).
@@ -293,6 +324,15 @@ public:
         if (code == DELETE_RESULT_ABSENT) return std::nullopt;
         detail::check(code);
         return Outcome(outcome);
+    }
+    /// Rechecks the journal's scheduled items and appends what the vendors
+    /// say (C: delete_client_recheck_journal, without a cancel switch).
+    /// Throws when the journal cannot be used; failed reads are in the
+    /// report.
+    RecheckReport recheck_journal(const std::string &path) const {
+        delete_recheck_report *report = nullptr;
+        detail::check(delete_client_recheck_journal(get(), path.c_str(), nullptr, &report));
+        return RecheckReport(report);
     }
     /// Deletes many; failed items are counted in the report, not thrown.
     BatchReport delete_many(delete_product product, const std::vector<std::string> &references,

@@ -45,6 +45,9 @@ pub use outcome::*;
 mod batch;
 pub use batch::*;
 
+mod recheck;
+pub use recheck::*;
+
 mod cancel;
 pub use cancel::*;
 
