@@ -13,8 +13,8 @@ use idv_delete_blocking::core::{
     OnfidoCredentials, PersonaCredentials, StripeCredentials, VeriffCredentials,
 };
 use idv_delete_blocking::{
-    BatchOptions, CancelToken, Client, ConfirmedBy, DeleteIntent, Erasure, ErrorKind, JournalState,
-    OnfidoRegion, PersonaResource,
+    BatchError, BatchOptions, CancelToken, Client, ConfirmedBy, DeleteIntent, Erasure, ErrorKind,
+    JournalError, JournalState, OnfidoRegion, PersonaResource,
 };
 use idv_delete_emulator::{Config, Emulator, SeedItem};
 
@@ -190,5 +190,44 @@ fn a_batch_counts_scheduled_apart_and_journals_them() {
         .recheck_journal(&journal, &CancelToken::new())
         .unwrap();
     assert_eq!((second.scheduled, second.not_offered), (1, 1));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A recheck reads at the journal's endpoint only: elsewhere it is refused
+/// before any read, with the journal's endpoint to recheck at (a recheck
+/// has no switch to allow the change, unlike a batch's resume).
+#[test]
+fn a_recheck_at_another_endpoint_is_refused_with_the_journals() {
+    let emulator = emulator_with_delays();
+    let other = emulator_with_delays();
+    let client = client(&emulator);
+    let (intent, seed) = items().remove(1);
+    emulator.seed(&[seed]).unwrap();
+    let dir = std::env::temp_dir().join(format!("idv-delete-recheck-at-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let journal = dir.join("erasures.journal");
+    let _ = std::fs::remove_file(&journal);
+    let report = client
+        .delete_many([intent], BatchOptions::default().journal(&journal))
+        .expect("batch runs");
+    assert_eq!(report.scheduled, 1, "{report:?}");
+    let error = self::client(&other)
+        .recheck_journal(&journal, &CancelToken::new())
+        .expect_err("another endpoint is refused");
+    let BatchError::Journal(JournalError::RecheckEndpointChanged { journaled, now, .. }) = &error
+    else {
+        panic!("not RecheckEndpointChanged: {error:?}");
+    };
+    assert!(journaled.starts_with(&emulator.base_url()), "{journaled}");
+    assert!(now.starts_with(&other.base_url()), "{now}");
+    let message = error.to_string();
+    assert!(
+        message.contains(&format!(
+            "recheck with the journal's endpoint, the base URL {journaled}"
+        )),
+        "{message}"
+    );
+    assert!(!message.contains("allow-endpoint-change"), "{message}");
+    assert_eq!(other.stats().total_requests, 0);
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -207,9 +207,10 @@ its delete_at; Persona: redacted-at; Stripe: the session's redaction status),
 and appends what they say to the journal (a run of its own): deleted,
 confirmed by the recheck, or still scheduled with the vendor's date. Veriff
 offers no read: its items stay scheduled. It needs the credentials of the
-scheduled items' vendors and the batch's endpoints (--base-url, --config).
-Running it again later is always safe: a recheck changes nothing at the
-vendor.
+scheduled items' vendors and the batch's endpoints (--base-url, --config):
+another endpoint is refused, since an answer there proves nothing about the
+erasures here. Running it again later is always safe: a recheck changes
+nothing at the vendor.
 
 Examples:
   idv-delete verify erasures.journal
