@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import json
 import pickle
+import signal
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -222,3 +225,99 @@ def test_the_report_is_a_value(emulator: Emulator, tmp_path: Path) -> None:
     assert STRIPE_SECRET_KEY not in repr(report) and ONFIDO_API_TOKEN not in repr(report)
     with pytest.raises(ValueError, match="FailedItem"):
         idv_delete.RecheckReport._restore((1, 0, 0, 0, 2, False), ("not an item",))  # type: ignore[attr-defined]
+
+
+CTRL_C_CHILD = r"""
+import json, socket, sys, threading, time
+import idv_delete
+from idv_delete.testing import STRIPE_SECRET_KEY, Emulator
+
+# The emulator's reads have no injected latency: a proxy in front of it
+# holds each request `delay[0]` seconds, so the recheck is slow to ask.
+delay = [0.0]
+
+def pump(source, target, held):
+    try:
+        while True:
+            data = source.recv(65536)
+            if not data:
+                break
+            if held:
+                time.sleep(delay[0])
+            target.sendall(data)
+    except OSError:
+        pass
+    finally:
+        target.close()
+
+def proxy(listener, upstream):
+    while True:
+        client, _ = listener.accept()
+        server = socket.create_connection(upstream)
+        threading.Thread(target=pump, args=(client, server, True), daemon=True).start()
+        threading.Thread(target=pump, args=(server, client, False), daemon=True).start()
+
+journal = sys.argv[1]
+sessions = [f"vs_stop{i}" for i in range(20)]
+with Emulator() as emulator:
+    emulator.seed("verification_session", sessions)
+    host, port = emulator.base_url.split("//")[1].split(":")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    threading.Thread(target=proxy, args=(listener, (host, int(port))), daemon=True).start()
+    base_url = "http://127.0.0.1:%d" % listener.getsockname()[1]
+    stripe = idv_delete.Stripe(STRIPE_SECRET_KEY, base_url=base_url)
+    stripe.delete_many(sessions, journal=journal)
+    delay[0] = 0.3  # 20 reads: 6 s
+    print("ready", flush=True)
+    try:
+        stripe.recheck_journal(journal)
+        result = {"raised": None}
+    except KeyboardInterrupt as interrupt:
+        report = interrupt.report
+        result = {
+            "raised": "KeyboardInterrupt",
+            "cancelled": report.cancelled,
+            "scheduled": report.scheduled,
+            "asked": report.still_scheduled + report.deleted,
+        }
+    print(json.dumps(result), flush=True)
+"""
+
+
+def test_ctrl_c_stops_between_two_reads_and_keeps_the_report(tmp_path: Path) -> None:
+    journal = tmp_path / "stop.journal"
+    child = subprocess.Popen(
+        [sys.executable, "-c", CTRL_C_CHILD, str(journal)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "ready"
+        time.sleep(1.0)
+        assert child.poll() is None, "the recheck ended before Ctrl-C"
+        child.send_signal(signal.SIGINT)
+        signalled = time.monotonic()
+        line = child.stdout.readline()
+        took = time.monotonic() - signalled
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.stderr is not None
+    assert line, f"no result; stderr: {child.stderr.read()}"
+    result = json.loads(line)
+    print(f"recheck_journal: KeyboardInterrupt {took:.3f} s after SIGINT, {result}")
+    assert result["raised"] == "KeyboardInterrupt", result
+    assert result["cancelled"] is True and result["scheduled"] == 20
+    assert 1 <= result["asked"] < 20, result
+    assert took < 5.0, took
+    # The recheck's run ends as cancelled; what it asked is journaled.
+    ends = [r for r in records(journal) if r["event"] == "end"]
+    assert ends[-1]["how"] == "cancelled", ends[-1]
+    rechecked = [r for r in records(journal) if r["event"] == "outcome"][20:]
+    assert len(rechecked) == result["asked"]
