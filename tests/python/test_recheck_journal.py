@@ -3,7 +3,8 @@ batch over the vendors that erase later, rechecked before the vendor's
 delay (still scheduled, journaled again), after it (deleted, confirmed by
 recheck) and once more (nothing left to ask); Veriff offers no read; another
 vendor's items fail without credentials; the journal's errors come before
-any request; ``cancel`` and the report's value semantics.
+any request; ``cancel`` (set before, or set meanwhile by another thread)
+and Ctrl-C stop it between two reads; the report's value semantics.
 """
 
 from __future__ import annotations
@@ -227,7 +228,7 @@ def test_the_report_is_a_value(emulator: Emulator, tmp_path: Path) -> None:
         idv_delete.RecheckReport._restore((1, 0, 0, 0, 2, False), ("not an item",))  # type: ignore[attr-defined]
 
 
-CTRL_C_CHILD = r"""
+SLOW_RECHECK_CHILD = r"""
 import json, socket, sys, threading, time
 import idv_delete
 from idv_delete.testing import STRIPE_SECRET_KEY, Emulator
@@ -272,8 +273,18 @@ with Emulator() as emulator:
     delay[0] = 0.3  # 20 reads: 6 s
     print("ready", flush=True)
     try:
-        stripe.recheck_journal(journal)
-        result = {"raised": None}
+        if sys.argv[2] == "event":
+            cancel = threading.Event()
+            threading.Timer(1.0, cancel.set).start()
+            report = stripe.recheck_journal(journal, cancel=cancel)
+        else:
+            report = stripe.recheck_journal(journal)
+        result = {
+            "raised": None,
+            "cancelled": report.cancelled,
+            "scheduled": report.scheduled,
+            "asked": report.still_scheduled + report.deleted,
+        }
     except KeyboardInterrupt as interrupt:
         report = interrupt.report
         result = {
@@ -286,10 +297,24 @@ with Emulator() as emulator:
 """
 
 
+def test_an_event_set_meanwhile_stops_it_between_two_reads(tmp_path: Path) -> None:
+    journal = tmp_path / "stop.journal"
+    child = subprocess.run(
+        [sys.executable, "-c", SLOW_RECHECK_CHILD, str(journal), "event"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert child.returncode == 0, child.stderr
+    ready, line = child.stdout.splitlines()
+    result = json.loads(line)
+    assert (ready, result["raised"], result["cancelled"]) == ("ready", None, True), result
+    assert result["scheduled"] == 20 and 1 <= result["asked"] < 20, result
+    assert [r for r in records(journal) if r["event"] == "end"][-1]["how"] == "cancelled"
+
+
 def test_ctrl_c_stops_between_two_reads_and_keeps_the_report(tmp_path: Path) -> None:
     journal = tmp_path / "stop.journal"
     child = subprocess.Popen(
-        [sys.executable, "-c", CTRL_C_CHILD, str(journal)],
+        [sys.executable, "-c", SLOW_RECHECK_CHILD, str(journal), "signal"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
