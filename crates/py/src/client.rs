@@ -114,6 +114,8 @@ macro_rules! vendor_client {
                 rate = None,
                 progress = None,
                 dry_run = false,
+                windows = None,
+                wait_for_windows = false,
             ))]
             #[allow(clippy::too_many_arguments)] // Python keyword arguments
             fn delete_many(
@@ -126,6 +128,8 @@ macro_rules! vendor_client {
                 rate: Option<f64>,
                 progress: Option<Bound<'_, PyAny>>,
                 dry_run: bool,
+                windows: Option<Bound<'_, PyAny>>,
+                wait_for_windows: bool,
             ) -> PyResult<Py<BatchReport>> {
                 let args = BatchArgs {
                     journal,
@@ -134,6 +138,8 @@ macro_rules! vendor_client {
                     rate,
                     progress,
                     dry_run,
+                    windows,
+                    wait_for_windows,
                 };
                 self.0.delete_many(py, references, product, args)
             }
@@ -528,6 +534,8 @@ impl HyperVerge {
         rate = None,
         progress = None,
         dry_run = false,
+        windows = None,
+        wait_for_windows = false,
     ))]
     #[allow(clippy::too_many_arguments)] // Python keyword arguments
     fn delete_many(
@@ -539,6 +547,8 @@ impl HyperVerge {
         rate: Option<f64>,
         progress: Option<Bound<'_, PyAny>>,
         dry_run: bool,
+        windows: Option<Bound<'_, PyAny>>,
+        wait_for_windows: bool,
     ) -> PyResult<Py<BatchReport>> {
         let args = BatchArgs {
             journal,
@@ -546,6 +556,8 @@ impl HyperVerge {
             rate,
             progress,
             dry_run,
+            windows,
+            wait_for_windows,
         };
         batch::delete_many(
             py,
