@@ -126,7 +126,7 @@ pub fn parse_response(
         )
         .with_status(status)
         .with_vendor_message(message)
-        .with_retry_after(retry_after(response.headers()))
+        .with_retry_after(crate::vendors::rate_limit_wait(intent.target(), response.headers()))
         .with_attempts(1)),
         // RFC 9110 gives Retry-After meaning on 503 (and 429) only.
         500..=599 => Err(DeleteError::new(

@@ -189,6 +189,34 @@ pub(crate) fn answerer(target: Target) -> &'static str {
     }
 }
 
+/// What a 404 after an attempt that may have been applied means: the
+/// record is gone, so that attempt erased it (or it was never there). For
+/// most vendors the data went with the record: deleted, confirmed by
+/// absence. Veriff removes the session at once but deletes its data within
+/// 12 hours, so its absence is only a scheduled erasure. (Onfido's,
+/// Persona's and Stripe's erased records still answer, archived or
+/// redacted, so their 404 means the data is gone.)
+pub(crate) fn absent(intent: &DeleteIntent, message: Option<String>) -> Erasure {
+    match intent.target() {
+        Target::Veriff => Erasure::Scheduled(veriff::absent(message)),
+        _ => Erasure::Deleted(Deleted {
+            audits: Vec::new(),
+            vendor_message: message,
+            confirmed_by: ConfirmedBy::Absence,
+            attempts: 1,
+        }),
+    }
+}
+
+/// The wait a 429 asks for: `Retry-After`, else a vendor's own header
+/// (Persona's `ratelimit-reset`).
+pub(crate) fn rate_limit_wait(target: Target, headers: &HeaderMap) -> Option<std::time::Duration> {
+    crate::response::retry_after(headers).or_else(|| match target {
+        Target::Persona { .. } => persona::rate_limit_reset(headers),
+        _ => None,
+    })
+}
+
 /// A refusal that means the erasure is already scheduled (Onfido's 422 for
 /// an archived applicant).
 pub(crate) fn already_scheduled(
