@@ -266,14 +266,19 @@ def write_platform_inputs(n: int, name: str) -> tuple[Path, Path]:
 def row_platform() -> dict:
     """Row 7: the Jumio Platform's OAuth2 batch against the Netverify v2
     batch, same item count and concurrency, alternating over ROUNDS rounds
-    (median rate each): the token costs must not slow a batch down."""
+    (median rate each): the token costs must not slow a batch down. Both
+    run without request windows (`no-windows`), so that the platform's
+    documented 15 per second does not decide the figure."""
     inputs = {"Netverify v2 scans": write_inputs(PLATFORM_ITEMS, f"v2-{PLATFORM_ITEMS}"),
               "Platform accounts": write_platform_inputs(PLATFORM_ITEMS, f"platform-{PLATFORM_ITEMS}")}
     runs: dict[str, list[dict]] = {}
     for name in list(inputs) * PLATFORM_ROUNDS:
         seed, batch = inputs[name]
         with Emulator("--seed", str(seed)) as emulator:
-            result = run(contender_commands(emulator.base_url, batch, CONCURRENCY)["Rust batch (Client::delete_many)"])
+            # The platform's documented 15 requests per second is lifted: the
+            # emulator has no tenant limit, and the row measures the client.
+            command = contender_commands(emulator.base_url, batch, CONCURRENCY)["Rust batch (Client::delete_many)"]
+            result = run([*command, "no-windows"])
             stats = emulator.stats()
         runs.setdefault(name, []).append({"deletions_per_s": stats["deletes_applied"] / result.wall,
                                           "cpu_us_per_deletion": result.cpu / max(stats["deletes_applied"], 1) * 1e6,

@@ -1118,6 +1118,43 @@ enum delete_result delete_batch_options_set_cancel(struct delete_batch_options *
                                                    const struct delete_cancel *cancel);
 
 /**
+ * Adds a request window for `vendor` (its lowercase name: `"jumio"`,
+ * `"jumio-platform"`, `"hyperverge"`, `"onfido"`, `"persona"`, `"stripe"`
+ * or `"veriff"`): at most `count` requests in any `seconds`, retries and
+ * the journal's earlier runs included. The first call for a vendor
+ * replaces its documented windows (Jumio Platform 15 per second, Persona
+ * 300 per minute, Stripe 25 per second, Veriff 5 per hour and 10 per 24
+ * hours), which apply otherwise; each further call adds one. An unknown
+ * vendor is `DELETE_RESULT_INVALID_ARGUMENT`; a count of 0 or a span not
+ * above 0 s and at most 31 days `DELETE_RESULT_INVALID_BATCH_OPTIONS`.
+ */
+DELETE_MUST_USE
+enum delete_result delete_batch_options_set_window(struct delete_batch_options *options,
+                                                   const char *vendor,
+                                                   uint32_t count,
+                                                   double seconds);
+
+/**
+ * Lifts every request window of `vendor` (named as for
+ * `delete_batch_options_set_window`), its documented ones included: for a
+ * contract with a higher limit, or the emulator. A later
+ * `delete_batch_options_set_window` for the vendor sets one again.
+ */
+DELETE_MUST_USE
+enum delete_result delete_batch_options_lift_windows(struct delete_batch_options *options,
+                                                     const char *vendor);
+
+/**
+ * Whether a batch waits for a window full for longer than 2 minutes
+ * (true), or stops there (false, the default: `delete_batch_report_cancelled`
+ * is then true and `delete_batch_report_window_full` says when to run it
+ * again with the same journal). Shorter waits are always taken.
+ */
+DELETE_MUST_USE
+enum delete_result delete_batch_options_set_wait_for_windows(struct delete_batch_options *options,
+                                                             bool wait);
+
+/**
  * Deletes `count` references of `product` (a `DELETE_PRODUCT_*` constant;
  * Jumio references in the client's region) with bounded concurrency,
  * retries, the rate limit, the journal and the progress callback of
@@ -1171,6 +1208,18 @@ enum delete_result delete_batch_report_failed_kind(const struct delete_batch_rep
 DELETE_MUST_USE
 enum delete_result delete_batch_report_cancelled(const struct delete_batch_report *report,
                                                  bool *cancelled_out);
+
+/**
+ * Writes whether the batch stopped at a vendor's request window full for
+ * longer than 2 minutes (see `delete_batch_options_set_wait_for_windows`)
+ * and, if it did, when that window lets a request go again, in
+ * milliseconds since the Unix epoch (UTC; 0 if it did not stop there).
+ * Run the batch again with the same journal after that time.
+ */
+DELETE_MUST_USE
+enum delete_result delete_batch_report_window_full(const struct delete_batch_report *report,
+                                                   bool *full_out,
+                                                   uint64_t *until_unix_ms_out);
 
 /**
  * Writes how many failed items the report lists: the first 1000 failures

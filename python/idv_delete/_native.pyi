@@ -1,5 +1,6 @@
 # Hand-written stubs of the native module (crates/py), checked against it by
 # `python -m mypy.stubtest idv_delete._native` in scripts/test-python.
+import datetime
 import os
 import threading
 import types
@@ -12,6 +13,7 @@ from typing import (
     Optional,
     Sequence,
     Tuple,
+    TypedDict,
     TypeVar,
     Union,
     final,
@@ -86,6 +88,20 @@ EMULATOR_VERIFF_SHARED_SECRET: str
 
 _Path = Union[str, "os.PathLike[str]"]
 _ProgressArg = Union[Callable[["Progress"], object], bool, None]
+#: ``windows=`` of ``delete_many``: each vendor named gets these windows (at
+#: most ``count`` requests in any ``seconds``) instead of its documented ones;
+#: an empty list lifts them.
+_Windows = Mapping[str, Sequence[Tuple[int, float]]]
+
+@type_check_only
+class WindowFull(TypedDict):
+    """``BatchReport.window_full``: the vendor whose window stopped the
+    batch, the window, and when (UTC) the same batch may run again."""
+
+    vendor: str
+    count: int
+    seconds: float
+    until: datetime.datetime
 _Headers = Union[Mapping[str, str], Iterable[Tuple[str, str]]]
 
 @final
@@ -223,6 +239,10 @@ class BatchReport:
     @property
     def token_requests(self) -> int: ...
     @property
+    def window_full(self) -> Optional[WindowFull]:
+        """``None``, or the vendor window that stopped the batch (``cancelled``
+        is then true): run it again with the same journal after ``until``."""
+    @property
     def done(self) -> int: ...
     @property
     def elapsed(self) -> float: ...
@@ -285,6 +305,8 @@ class Jumio:
         rate: Optional[float] = None,
         progress: _ProgressArg = None,
         dry_run: bool = False,
+        windows: Optional[_Windows] = None,
+        wait_for_windows: bool = False,
     ) -> BatchReport:
         """Deletes every reference, journaled and resumable.
 
@@ -325,6 +347,8 @@ class JumioPlatform:
         rate: Optional[float] = None,
         progress: _ProgressArg = None,
         dry_run: bool = False,
+        windows: Optional[_Windows] = None,
+        wait_for_windows: bool = False,
     ) -> BatchReport:
         """Deletes every account id (``product="account"``) or every
         ``"ACCOUNT_ID/WORKFLOW_EXECUTION_ID"`` (``product="workflow"``),
@@ -357,6 +381,8 @@ class HyperVerge:
         rate: Optional[float] = None,
         progress: _ProgressArg = None,
         dry_run: bool = False,
+        windows: Optional[_Windows] = None,
+        wait_for_windows: bool = False,
     ) -> BatchReport:
         """Deletes every transaction id; Ctrl-C as in ``Jumio.delete_many``
         (``KeyboardInterrupt`` with the partial report as ``report``)."""
@@ -379,6 +405,8 @@ class _LaterClient(Generic[_Product]):
         rate: Optional[float] = None,
         progress: _ProgressArg = None,
         dry_run: bool = False,
+        windows: Optional[_Windows] = None,
+        wait_for_windows: bool = False,
     ) -> BatchReport:
         """Deletes every id, journaled and resumable; ``BatchReport.scheduled``
         counts the erasures the vendor completes later. Ctrl-C as in

@@ -1,5 +1,7 @@
 /* The batch: options, progress, cancellation, journal and report. */
+#include <math.h>
 #include <stdatomic.h>
+#include <time.h>
 
 #include "support.h"
 
@@ -332,6 +334,64 @@ static void test_failures(void) {
     delete_client_free(client);
 }
 
+/* Request windows: bad vendors and windows are refused by the setters; a
+ * window full for longer than 2 minutes stops the batch after what it
+ * allows, with the time it frees up; a lifted window lets every item go. */
+static void test_windows(const char *url) {
+    delete_client *client = test_client(url, 1);
+    delete_batch_options *options = NULL;
+    delete_batch_report *report = NULL;
+    const char *references[] = {"ref-0193", "ref-0194", "ref-0195"};
+    bool full = false, cancelled = false;
+    uint64_t until = 99;
+
+    OK(delete_batch_options_new(&options));
+    EXPECT(delete_batch_options_set_window(NULL, "jumio", 1, 60.0), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_batch_options_set_window(options, NULL, 1, 60.0), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_batch_options_set_window(options, "acme", 1, 60.0),
+           DELETE_RESULT_INVALID_ARGUMENT);
+    EXPECT(delete_batch_options_set_window(options, "jumio", 0, 60.0),
+           DELETE_RESULT_INVALID_BATCH_OPTIONS);
+    EXPECT(delete_batch_options_set_window(options, "jumio", 1, 0.0),
+           DELETE_RESULT_INVALID_BATCH_OPTIONS);
+    EXPECT(delete_batch_options_set_window(options, "jumio", 1, -1.0),
+           DELETE_RESULT_INVALID_BATCH_OPTIONS);
+    EXPECT(delete_batch_options_set_window(options, "jumio", 1, NAN),
+           DELETE_RESULT_INVALID_BATCH_OPTIONS);
+    EXPECT(delete_batch_options_set_window(options, "jumio", 1, 40.0 * 86400.0),
+           DELETE_RESULT_INVALID_BATCH_OPTIONS);
+    EXPECT(delete_batch_options_lift_windows(options, "acme"), DELETE_RESULT_INVALID_ARGUMENT);
+    EXPECT(delete_batch_options_set_wait_for_windows(NULL, true), DELETE_RESULT_NULL_ARGUMENT);
+
+    /* One request per hour: the first goes, the batch stops at the second. */
+    OK(delete_batch_options_set_window(options, "jumio", 1, 3600.0));
+    OK(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_SCAN, references, 3, options,
+                                 &report));
+    CHECK(count(report, DELETE_BATCH_COUNT_ATTEMPTS) == 1);
+    CHECK(count(report, DELETE_BATCH_COUNT_DELETED) == 1);
+    OK(delete_batch_report_cancelled(report, &cancelled));
+    CHECK(cancelled);
+    OK(delete_batch_report_window_full(report, &full, &until));
+    CHECK(full);
+    uint64_t now_ms = (uint64_t)time(NULL) * 1000;
+    CHECK(until > now_ms + 3500 * 1000 && until <= now_ms + 3602 * 1000);
+    EXPECT(delete_batch_report_window_full(report, NULL, &until), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_batch_report_window_full(NULL, &full, &until), DELETE_RESULT_NULL_ARGUMENT);
+    delete_batch_report_free(report);
+
+    /* Lifted: the other two go at once. */
+    OK(delete_batch_options_lift_windows(options, "jumio"));
+    OK(delete_batch_options_set_wait_for_windows(options, false));
+    OK(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_SCAN, references + 1, 2, options,
+                                 &report));
+    CHECK(count(report, DELETE_BATCH_COUNT_DELETED) == 2);
+    OK(delete_batch_report_window_full(report, &full, &until));
+    CHECK(!full && until == 0);
+    delete_batch_report_free(report);
+    delete_batch_options_free(options);
+    delete_client_free(client);
+}
+
 int main(void) {
     const char *url = test_env("DELETE_TEST_URL");
     test_options();
@@ -340,6 +400,7 @@ int main(void) {
     test_rejected_batches(url);
     test_cancel(url);
     test_failures();
+    test_windows(url);
     printf("test_batch: ok\n");
     return 0;
 }

@@ -1,5 +1,12 @@
-/* The sans-IO pair: delete_to_request and delete_parse_response, with the
- * values of tests/vectors/requests.json. */
+/* The sans-IO pair: delete_to_request and delete_parse_response. Every
+ * request of tests/vectors/requests.json, which the harness
+ * (crates/capi/tests/c.rs, write_request_vectors) turns into
+ * DELETE_TEST_REQUEST_VECTORS: a first line of credentials, then one case
+ * a line of tab-separated tokens, strings as "x" and their bytes in hex,
+ * "-" for absent:
+ *   name product region base_url reference method url header_count
+ *   (name value)... body
+ * then the errors and answers of the pair. */
 #include "support.h"
 
 static int marker;
@@ -36,6 +43,194 @@ static const char *header(const delete_request *request, const char *name) {
     }
     CHECK(found != NULL);
     return found;
+}
+
+/* Decodes "x<hex>" into a new NUL-terminated string, or NULL for "-". */
+static char *decode(const char *text) {
+    if (strcmp(text, "-") == 0) {
+        return NULL;
+    }
+    CHECK(text[0] == 'x');
+    size_t length = strlen(text + 1) / 2;
+    char *bytes = malloc(length + 1);
+    CHECK(bytes != NULL);
+    for (size_t i = 0; i < length; i++) {
+        unsigned int byte = 0;
+        CHECK(sscanf(text + 1 + 2 * i, "%2x", &byte) == 1);
+        CHECK(byte != 0);
+        bytes[i] = (char)byte;
+    }
+    bytes[length] = '\0';
+    return bytes;
+}
+
+/* The next token of the line strtok is reading, decoded (NULL for "-"). */
+static char *next_text(void) {
+    const char *token = strtok(NULL, "\t\n");
+    CHECK(token != NULL);
+    return decode(token);
+}
+
+static unsigned long next_number(void) {
+    const char *token = strtok(NULL, "\t\n");
+    CHECK(token != NULL);
+    char *end = NULL;
+    unsigned long value = strtoul(token, &end, 10);
+    CHECK(end != token && *end == '\0');
+    return value;
+}
+
+/* The credentials line: every vendor's, in the harness's order. */
+enum {
+    V_JUMIO_TOKEN,
+    V_JUMIO_SECRET,
+    V_JUMIO_USER_AGENT,
+    V_HV_APP_ID,
+    V_HV_APP_KEY,
+    V_ONFIDO_TOKEN,
+    V_PERSONA_KEY,
+    V_STRIPE_KEY,
+    V_VERIFF_KEY,
+    V_VERIFF_SECRET,
+    V_CREDENTIAL_COUNT
+};
+
+/* A client of `product`'s vendor with the vector credentials, in `region`
+ * (Jumio's or Onfido's; 0 for the others) and at `base_url` (NULL: the
+ * documented host; Veriff's own setter for Veriff). */
+static delete_client *case_client(char *const *credentials, delete_product product,
+                                  delete_region region, const char *base_url) {
+    delete_client_builder *builder = NULL;
+    delete_client *client = NULL;
+    OK(delete_client_builder_new(&builder));
+    switch (product) {
+    case DELETE_PRODUCT_JUMIO_SCAN:
+    case DELETE_PRODUCT_JUMIO_AUTHENTICATION:
+    case DELETE_PRODUCT_JUMIO_DOCUMENT:
+        OK(delete_client_builder_set_jumio(builder, credentials[V_JUMIO_TOKEN],
+                                           credentials[V_JUMIO_SECRET],
+                                           credentials[V_JUMIO_USER_AGENT], region));
+        break;
+    case DELETE_PRODUCT_HYPERVERGE_TRANSACTION:
+        OK(delete_client_builder_set_hyperverge(builder, credentials[V_HV_APP_ID],
+                                                credentials[V_HV_APP_KEY]));
+        break;
+    case DELETE_PRODUCT_ONFIDO_APPLICANT:
+        OK(delete_client_builder_set_onfido(builder, credentials[V_ONFIDO_TOKEN], region));
+        break;
+    case DELETE_PRODUCT_PERSONA_INQUIRY:
+    case DELETE_PRODUCT_PERSONA_ACCOUNT:
+        OK(delete_client_builder_set_persona(builder, credentials[V_PERSONA_KEY]));
+        break;
+    case DELETE_PRODUCT_STRIPE_VERIFICATION_SESSION:
+        OK(delete_client_builder_set_stripe(builder, credentials[V_STRIPE_KEY]));
+        break;
+    case DELETE_PRODUCT_VERIFF_SESSION:
+        OK(delete_client_builder_set_veriff(builder, credentials[V_VERIFF_KEY],
+                                            credentials[V_VERIFF_SECRET]));
+        break;
+    default:
+        fprintf(stderr, "no client for product %u\n", (unsigned)product);
+        exit(1);
+    }
+    if (base_url != NULL && product == DELETE_PRODUCT_VERIFF_SESSION) {
+        OK(delete_client_builder_set_veriff_base_url(builder, base_url));
+    } else if (base_url != NULL) {
+        OK(delete_client_builder_set_base_url(builder, base_url));
+    }
+    OK(delete_client_builder_build(builder, &client));
+    delete_client_builder_free(builder);
+    return client;
+}
+
+/* Runs the case whose name token strtok has just returned. */
+static void run_request_case(char *const *credentials, const char *hex_name) {
+    char *name = decode(hex_name);
+    delete_product product = (delete_product)next_number();
+    delete_region region = (delete_region)next_number();
+    char *base_url = next_text();
+    char *reference = next_text();
+    char *want_method = next_text();
+    char *want_url = next_text();
+    size_t want_headers = next_number();
+
+    delete_client *client = case_client(credentials, product, region, base_url);
+    delete_request *request = NULL;
+    OK(delete_to_request(client, product, reference, &request));
+    const char *text = NULL;
+    OK(delete_request_method(request, &text));
+    if (strcmp(text, want_method) != 0) {
+        fprintf(stderr, "%s: method %s\n", name, text);
+        exit(1);
+    }
+    OK(delete_request_url(request, &text));
+    if (strcmp(text, want_url) != 0) {
+        fprintf(stderr, "%s: url %s\n", name, text);
+        exit(1);
+    }
+    size_t count = 0;
+    OK(delete_request_header_count(request, &count));
+    if (count != want_headers) {
+        fprintf(stderr, "%s: %zu headers, not %zu\n", name, count, want_headers);
+        exit(1);
+    }
+    /* Each expected header once with its value; with the count equal, the
+     * request has no other. */
+    for (size_t i = 0; i < want_headers; i++) {
+        char *header_name = next_text();
+        char *header_value = next_text();
+        if (strcmp(header(request, header_name), header_value) != 0) {
+            fprintf(stderr, "%s: another %s\n", name, header_name);
+            exit(1);
+        }
+        free(header_name);
+        free(header_value);
+    }
+    char *want_body = next_text();
+    const uint8_t *body = NULL;
+    size_t length = 0;
+    OK(delete_request_body(request, &body, &length));
+    CHECK(length == strlen(want_body) && memcmp(body, want_body, length) == 0);
+
+    delete_request_free(request);
+    delete_client_free(client);
+    free(want_body);
+    free(want_url);
+    free(want_method);
+    free(reference);
+    free(base_url);
+    free(name);
+}
+
+static void test_request_vectors(void) {
+    FILE *file = fopen(test_env("DELETE_TEST_REQUEST_VECTORS"), "r");
+    CHECK(file != NULL);
+    unsigned long expected = strtoul(test_env("DELETE_TEST_REQUEST_VECTOR_COUNT"), NULL, 10);
+    static char line[65536];
+    char *credentials[V_CREDENTIAL_COUNT];
+    CHECK(fgets(line, sizeof line, file) != NULL && strchr(line, '\n') != NULL);
+    const char *first = strtok(line, "\t\n");
+    CHECK(first != NULL);
+    credentials[0] = decode(first);
+    for (size_t i = 1; i < V_CREDENTIAL_COUNT; i++) {
+        credentials[i] = next_text();
+    }
+    CHECK(strtok(NULL, "\t\n") == NULL);
+    unsigned long count = 0;
+    while (fgets(line, sizeof line, file) != NULL) {
+        CHECK(strchr(line, '\n') != NULL);
+        const char *name = strtok(line, "\t\n");
+        CHECK(name != NULL);
+        run_request_case(credentials, name);
+        CHECK(strtok(NULL, "\t\n") == NULL);
+        count++;
+    }
+    fclose(file);
+    for (size_t i = 0; i < V_CREDENTIAL_COUNT; i++) {
+        free(credentials[i]);
+    }
+    CHECK(count == expected && count >= 21);
+    printf("%lu request vectors passed\n", count);
 }
 
 static void test_jumio_request(void) {
@@ -268,6 +463,7 @@ static void test_parse(void) {
 }
 
 int main(void) {
+    test_request_vectors();
     test_jumio_request();
     test_hyperverge_request();
     test_request_errors();

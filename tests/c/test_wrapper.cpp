@@ -165,6 +165,19 @@ void test_batch(const std::string &url) {
               bad.concurrency = 0;
               (void)c.delete_many(DELETE_PRODUCT_JUMIO_SCAN, references, bad);
           }) == DELETE_RESULT_INVALID_BATCH_OPTIONS);
+
+    // One request per hour: the batch stops after the first, saying when.
+    idv_delete::BatchOptions hourly;
+    hourly.windows["jumio"] = {{1, 3600.0}};
+    auto stopped = c.delete_many(DELETE_PRODUCT_JUMIO_SCAN, {"ref-0196", "ref-0197"}, hourly);
+    CHECK(stopped.count(DELETE_BATCH_COUNT_ATTEMPTS) == 1 && stopped.cancelled());
+    CHECK(stopped.window_full_until_ms().has_value());
+    CHECK(!failed.window_full_until_ms().has_value());
+    CHECK(thrown([&] {
+              idv_delete::BatchOptions bad;
+              bad.windows["acme"] = {};
+              (void)c.delete_many(DELETE_PRODUCT_JUMIO_SCAN, references, bad);
+          }) == DELETE_RESULT_INVALID_ARGUMENT);
 }
 
 void test_sansio(const std::string &url) {

@@ -1,9 +1,14 @@
 """The sans-IO pair: build_request for your own HTTP client, parse_response
-for its answer; driven here through httpx against the emulator."""
+for its answer; every request of tests/vectors/requests.json, then driven
+through httpx against the emulator."""
 
 from __future__ import annotations
 
 import asyncio
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any, Dict, List, Optional
 
 import httpx
 import pytest
@@ -12,6 +17,66 @@ import idv_delete
 from idv_delete.testing import HYPERVERGE_APP_ID, HYPERVERGE_APP_KEY, Emulator
 
 from conftest import refs
+
+VECTORS = json.loads(
+    (Path(__file__).resolve().parents[1] / "vectors" / "requests.json").read_text(encoding="utf-8")
+)
+REQUEST_CASES: List[Dict[str, Any]] = VECTORS["cases"]
+# How many request vectors each vendor has: a vendor this test no longer
+# reads, or a vector dropped from the file, fails here.
+REQUEST_COUNTS = {"jumio": 9, "hyperverge": 1, "onfido": 4, "persona": 3, "stripe": 2, "veriff": 2}
+
+
+def vector_request(case: Dict[str, Any]) -> idv_delete.Request:
+    """`case`'s request, from a client of its vendor with the file's
+    credentials and the case's base URL (None: the documented host)."""
+    given = VECTORS["credentials"][case["vendor"]]
+    base_url: Optional[str] = case.get("base_url")
+    vendor, reference, product = case["vendor"], case["reference"], case["product"]
+    if vendor == "jumio":
+        jumio = idv_delete.Jumio(
+            given["api_token"],
+            given["api_secret"],
+            user_agent=given["user_agent"],
+            region=case["region"],
+            base_url=base_url,
+        )
+        return jumio.build_request(reference, product=product)
+    if vendor == "hyperverge":
+        assert base_url is None, case["name"]
+        return idv_delete.HyperVerge(given["app_id"], given["app_key"]).build_request(reference)
+    if vendor == "onfido":
+        onfido = idv_delete.Onfido(given["api_token"], region=case["region"], base_url=base_url)
+        return onfido.build_request(reference, product=product)
+    if vendor == "persona":
+        persona = idv_delete.Persona(given["api_key"], base_url=base_url)
+        return persona.build_request(reference, product=product)
+    if vendor == "stripe":
+        stripe = idv_delete.Stripe(given["secret_key"], base_url=base_url)
+        return stripe.build_request(reference, product=product)
+    assert vendor == "veriff", f"{case['name']}: no client for {vendor}"
+    veriff = idv_delete.Veriff(given["api_key"], given["shared_secret"], base_url=base_url)
+    return veriff.build_request(reference, product=product)
+
+
+def test_every_vendor_has_its_request_vectors() -> None:
+    assert Counter(case["vendor"] for case in REQUEST_CASES) == REQUEST_COUNTS
+
+
+@pytest.mark.parametrize("case", REQUEST_CASES, ids=[c["name"] for c in REQUEST_CASES])
+def test_request_vector(case: Dict[str, Any]) -> None:
+    request = vector_request(case)
+    want = case["request"]
+    assert request.method == want["method"]
+    assert request.url == want["url"]
+    names = [name for name, _ in request.headers]
+    assert len(names) == len(set(names)), names
+    assert dict(request.headers) == want["headers"]
+    assert request.body == want["body"].encode("utf-8")
+    # The repr hides every credential and signature the vector sends.
+    for name in ("authorization", "appid", "appkey", "x-auth-client", "x-hmac-signature"):
+        if name in want["headers"]:
+            assert want["headers"][name] not in repr(request), name
 
 
 def test_jumio_request(jumio: idv_delete.Jumio, emulator: Emulator) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -317,3 +318,44 @@ def test_emulator_settings_are_checked() -> None:
         with pytest.raises(ValueError, match="invalid state"):
             emulator.seed("scan", ["r"], state="pending")
         assert emulator.stats().transactions_present == 0
+
+
+def test_windows_set_stop_and_lift_a_batch(emulator: Emulator, tmp_path: Path) -> None:
+    """``windows=`` replaces a vendor's documented windows: a full one stops
+    the batch with ``window_full`` (the vendor, the window, when to run it
+    again), and the journal's sends count in the next run; an empty list
+    lifts them. Bad ``windows=`` values are refused before anything is sent."""
+    import datetime
+    import pickle
+
+    case = BY_NAME["veriff"]
+    client = case.client(emulator.base_url)
+    sessions = [case.new_id() for _ in range(3)]
+    emulator.seed("session", sessions)
+    for bad, error, says in [
+        ({"acme": []}, ValueError, "unknown vendor"),
+        ({"veriff": [(0, 60.0)]}, ValueError, "count 0"),
+        ({"veriff": [(1, -1.0)]}, ValueError, "span -1 s"),
+        ({"veriff": [(1, 40 * 86400.0)]}, ValueError, "at most 31 days"),
+        ({"veriff": ["5/3600"]}, TypeError, "(count, seconds)"),
+        (["veriff"], TypeError, "map vendor names"),
+    ]:
+        with pytest.raises(error, match=re.escape(says)):
+            client.delete_many(sessions, windows=bad)  # type: ignore[arg-type]
+    assert delete_requests(emulator) == 0
+
+    journal = tmp_path / "sessions.journal"
+    before = datetime.datetime.now(datetime.timezone.utc)
+    report = client.delete_many(sessions, journal=journal, windows={"veriff": [(2, 3600.0)]})
+    assert (report.scheduled, report.attempts, report.cancelled) == (2, 2, True)
+    full = report.window_full
+    assert full is not None
+    assert (full["vendor"], full["count"], full["seconds"]) == ("veriff", 2, 3600.0)
+    wait = (full["until"] - before).total_seconds()
+    assert 3500 < wait <= 3601, wait
+    assert pickle.loads(pickle.dumps(report)) == report
+    assert pickle.loads(pickle.dumps(report)).window_full == full
+
+    lifted = client.delete_many(sessions, journal=journal, windows={"veriff": []})
+    assert (lifted.scheduled, lifted.skipped, lifted.window_full) == (1, 2, None)
+    assert delete_requests(emulator) == 3

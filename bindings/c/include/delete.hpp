@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -223,6 +224,12 @@ struct BatchOptions {
     /// Called from worker threads after each item; return false to cancel.
     /// An exception cancels the batch and is rethrown by delete_many.
     std::function<bool(const delete_progress &)> progress;
+    /// Request windows by vendor name ("veriff"...): (count, seconds) each,
+    /// replacing the vendor's documented ones; an empty list lifts them
+    /// (delete_batch_options_set_window, _lift_windows).
+    std::map<std::string, std::vector<std::pair<std::uint32_t, double>>> windows;
+    /// Wait for a window full for over 2 minutes instead of stopping.
+    bool wait_for_windows = false;
 };
 
 /// What a batch did.
@@ -242,6 +249,15 @@ public:
         bool cancelled = false;
         detail::check(delete_batch_report_cancelled(get(), &cancelled));
         return cancelled;
+    }
+    /// When the vendor window that stopped the batch lets a request go
+    /// again (ms since the Unix epoch, UTC), if one stopped it.
+    std::optional<std::uint64_t> window_full_until_ms() const {
+        bool full = false;
+        std::uint64_t until = 0;
+        detail::check(delete_batch_report_window_full(get(), &full, &until));
+        if (!full) return std::nullopt;
+        return until;
     }
     /// The listed failures: input position and kind.
     std::vector<std::pair<std::uint64_t, delete_result>> failures() const {
@@ -351,6 +367,15 @@ public:
         if (options.rate) detail::check(delete_batch_options_set_rate(handle.get(), *options.rate));
         if (options.journal)
             detail::check(delete_batch_options_set_journal(handle.get(), options.journal->c_str()));
+        for (const auto &[vendor, windows] : options.windows) {
+            if (windows.empty())
+                detail::check(delete_batch_options_lift_windows(handle.get(), vendor.c_str()));
+            for (const auto &[count, seconds] : windows)
+                detail::check(
+                    delete_batch_options_set_window(handle.get(), vendor.c_str(), count, seconds));
+        }
+        detail::check(
+            delete_batch_options_set_wait_for_windows(handle.get(), options.wait_for_windows));
         Progress progress(options.progress);
         if (options.progress)
             detail::check(delete_batch_options_set_progress(handle.get(), &Progress::call, &progress));

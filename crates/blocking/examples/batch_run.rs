@@ -4,8 +4,12 @@
 //! the report as JSON.
 //!
 //! ```text
-//! batch_run BASE_URL CSV CONCURRENCY [RATE] [adaptive]
+//! batch_run BASE_URL CSV CONCURRENCY [RATE] [adaptive] [no-windows]
 //! ```
+//!
+//! `no-windows` lifts every vendor's documented request windows (the
+//! Jumio Platform's 15 per second would otherwise bound the platform row,
+//! and the emulator has no tenant limit to keep).
 //!
 //! It takes the emulator's default credentials and no journal: the harness
 //! measures the client itself (its CPU time comes from the harness's
@@ -17,13 +21,13 @@ use std::io::{BufRead, BufReader};
 
 use idv_delete_blocking::{
     BatchOptions, Client, DeleteIntent, HyperVergeCredentials, JumioCredentials,
-    JumioPlatformCredentials, RetryBudget, Target,
+    JumioPlatformCredentials, RetryBudget, Target, Vendor,
 };
 
 fn main() {
     let args: Vec<String> = env::args().skip(1).collect();
     let [base_url, csv, concurrency, rest @ ..] = args.as_slice() else {
-        eprintln!("usage: batch_run BASE_URL CSV CONCURRENCY [RATE] [adaptive]");
+        eprintln!("usage: batch_run BASE_URL CSV CONCURRENCY [RATE] [adaptive] [no-windows]");
         std::process::exit(2);
     };
     let client = Client::builder()
@@ -60,6 +64,9 @@ fn main() {
     for arg in rest {
         options = match arg.as_str() {
             "adaptive" => options.adaptive_rate(true),
+            "no-windows" => Vendor::ALL.into_iter().fold(options, |options, vendor| {
+                options.vendor_windows(vendor, Vec::new())
+            }),
             rate => options.rate(rate.parse().expect("rate")),
         };
     }

@@ -557,6 +557,13 @@ impl Run<'_> {
                 if self.cancelled() {
                     return false;
                 }
+                // The first attempt's turn (pause, pacer, window) is taken
+                // before the `sent` record, so that the record's time is
+                // within the window the send counts in: a resume after a
+                // kill counts the send then, not when it began to wait.
+                // `None` (cancelled, or a window stopped the batch): the
+                // op asks again and ends cancelled, as any cut short.
+                let first = self.throttle.before_attempt(intent.vendor(), &self.cancel);
                 if let Some(journal) = &self.journal {
                     let sent = Record::Sent(SentRecord {
                         position,
@@ -573,7 +580,7 @@ impl Run<'_> {
                     self.counters.resumed.fetch_add(1, Ordering::Relaxed);
                 }
                 self.client
-                    .drive(op, Some(&self.throttle), Some(&self.cancel))
+                    .drive(op, Some(&self.throttle), Some(&self.cancel), first)
             }
         };
         if let Some(journal) = &self.journal {
@@ -717,7 +724,8 @@ impl JournalRun {
 /// windows, inside the longest window: an outcome counts its attempts at
 /// its time (after the sends, so a window is never thought to free up
 /// early); an item sent without an outcome counts once, at its `sent`
-/// record (written right before its first request).
+/// record (written once its first request's window slot is taken, right
+/// before it is sent).
 fn window_history(
     path: &Path,
     windows: &BTreeMap<Vendor, Vec<Window>>,

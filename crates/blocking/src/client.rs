@@ -17,7 +17,7 @@ use idv_delete_core::{
 
 use crate::budget::{RetryBudget, RETRY_COST, SUCCESS_REFUND, TIMEOUT_RETRY_COST};
 use crate::cancel::CancelToken;
-use crate::throttle::Throttle;
+use crate::throttle::{Attempt, Throttle};
 use crate::tokens::TokenPool;
 use crate::transport::{exchange, Exchange};
 
@@ -348,7 +348,7 @@ impl Client {
     /// allow. Blocks, sleeping between attempts.
     pub fn delete(&self, intent: &DeleteIntent) -> Result<Erasure, DeleteError> {
         let op = self.new_op(intent, false)?;
-        self.drive(op, None, None)
+        self.drive(op, None, None, None)
     }
 
     /// [`delete`](Client::delete), stoppable from another thread with
@@ -371,7 +371,7 @@ impl Client {
         cancel: &CancelToken,
     ) -> Result<Erasure, DeleteError> {
         let op = self.new_op(intent, false)?;
-        self.drive(op, None, Some(cancel))
+        self.drive(op, None, Some(cancel), None)
     }
 
     /// Deletes an item that an earlier run may already have deleted (a
@@ -382,7 +382,7 @@ impl Client {
     /// earlier attempt, or never present at that endpoint).
     pub fn delete_resumed(&self, intent: &DeleteIntent) -> Result<Erasure, DeleteError> {
         let op = self.new_op(intent, true)?;
-        self.drive(op, None, None)
+        self.drive(op, None, None, None)
     }
 
     /// Asks the vendor whether `intent`'s scheduled erasure has completed
@@ -573,11 +573,15 @@ impl Client {
     /// Every wait sleeps on `cancel`: once it is cancelled, no request is
     /// sent and the op ends with [`ErrorKind::Cancelled`] at once, unless an
     /// exchange is under way, which finishes first (bounded by the timeout).
-    pub(crate) fn drive(
+    ///
+    /// `first`: the first attempt's turn when the batch took it already
+    /// (before journaling the send), else `None`.
+    pub(crate) fn drive<'t>(
         &self,
         mut op: DeleteOp,
-        throttle: Option<&Throttle>,
+        throttle: Option<&'t Throttle>,
         cancel: Option<&CancelToken>,
+        first: Option<Attempt<'t>>,
     ) -> Result<Erasure, DeleteError> {
         let never = CancelToken::new();
         let cancel = cancel.unwrap_or(&never);
@@ -589,7 +593,7 @@ impl Client {
         let mut cause = None;
         // The turn to send, held from the pacer's admission to the answer
         // (across a token purchase, for the Jumio Platform).
-        let mut attempt = None;
+        let mut attempt = first;
         loop {
             // The turn to send is awaited before the op hands out its
             // request (or asks for its token), so a cancel meanwhile leaves
@@ -597,7 +601,7 @@ impl Client {
             if op.is_ready_to_send() {
                 if cancel.is_cancelled() {
                     op.cancel();
-                } else if let Some(throttle) = throttle {
+                } else if let (Some(throttle), None) = (throttle, &attempt) {
                     match throttle.before_attempt(op.intent().vendor(), cancel) {
                         Some(admitted) => attempt = Some(admitted),
                         None => op.cancel(),

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use common::*;
 use idv_delete_blocking::{
     BatchOptions, Client, ConfirmedBy, DeleteIntent, ErrorKind, JumioPlatformCredentials, Region,
+    Vendor,
 };
 use idv_delete_emulator::{Config, Emulator, SeedItem};
 
@@ -34,12 +35,20 @@ fn accounts(emulator: &Emulator, count: u64) -> Vec<DeleteIntent> {
         .collect()
 }
 
+/// Batch options without the platform's documented 15 requests per second
+/// (the emulator has no tenant limit): these tests measure the token's
+/// sharing over thousands of deletions, which that window would stretch
+/// over minutes.
+fn unwindowed() -> BatchOptions {
+    BatchOptions::default().vendor_windows(Vendor::JumioPlatform, Vec::new())
+}
+
 #[test]
 fn a_10000_item_batch_buys_exactly_one_token() {
     let emulator = platform_emulator(Duration::from_secs(3600));
     let items = accounts(&emulator, 10_000);
     let report = client(&emulator)
-        .delete_many(items, BatchOptions::default().concurrency(16))
+        .delete_many(items, unwindowed().concurrency(16))
         .expect("batch runs");
     assert_eq!(report.deleted_by_response, 10_000, "{report:?}");
     assert_eq!(report.failed_total(), 0);
@@ -54,7 +63,7 @@ fn two_second_tokens_are_renewed_within_the_lifetimes_plus_one() {
     let items = accounts(&emulator, 1_000);
     let started = Instant::now();
     let report = client(&emulator)
-        .delete_many(items, BatchOptions::default().concurrency(8).rate(100.0))
+        .delete_many(items, unwindowed().concurrency(8).rate(100.0))
         .expect("batch runs");
     let elapsed = started.elapsed().as_secs_f64();
     assert_eq!(report.deleted_by_response, 1_000, "{report:?}");
@@ -81,7 +90,7 @@ fn a_revoked_token_costs_one_refresh_and_no_item() {
     let report = client(&emulator)
         .delete_many(
             items,
-            BatchOptions::default()
+            unwindowed()
                 .concurrency(8)
                 .rate(400.0)
                 .progress(move |progress| {

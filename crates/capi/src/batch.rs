@@ -4,8 +4,11 @@
 use std::ffi::{c_char, c_uint, c_void};
 use std::path::PathBuf;
 
+use std::collections::BTreeMap;
+use std::time::{Duration, UNIX_EPOCH};
+
 use idv_delete_blocking::{
-    BatchError, BatchOptions, BatchReport, CancelToken, JournalError, Progress,
+    BatchError, BatchOptions, BatchReport, CancelToken, JournalError, Progress, Vendor, Window,
 };
 
 use crate::cancel::delete_cancel;
@@ -87,6 +90,9 @@ pub struct delete_batch_options {
     journal: Option<PathBuf>,
     progress: Option<Callback>,
     cancel: Option<CancelToken>,
+    /// The vendors whose windows the caller set (an empty list lifts them).
+    windows: BTreeMap<Vendor, Vec<Window>>,
+    wait_for_windows: bool,
 }
 
 /// The caller's progress callback and its user data.
@@ -139,6 +145,8 @@ pub extern "C" fn delete_batch_options_new(
             journal: None,
             progress: None,
             cancel: None,
+            windows: BTreeMap::new(),
+            wait_for_windows: false,
         }));
         Ok(())
     })
@@ -244,6 +252,96 @@ pub extern "C" fn delete_batch_options_set_cancel(
     })
 }
 
+/// Adds a request window for `vendor` (its lowercase name: `"jumio"`,
+/// `"jumio-platform"`, `"hyperverge"`, `"onfido"`, `"persona"`, `"stripe"`
+/// or `"veriff"`): at most `count` requests in any `seconds`, retries and
+/// the journal's earlier runs included. The first call for a vendor
+/// replaces its documented windows (Jumio Platform 15 per second, Persona
+/// 300 per minute, Stripe 25 per second, Veriff 5 per hour and 10 per 24
+/// hours), which apply otherwise; each further call adds one. An unknown
+/// vendor is `DELETE_RESULT_INVALID_ARGUMENT`; a count of 0 or a span not
+/// above 0 s and at most 31 days `DELETE_RESULT_INVALID_BATCH_OPTIONS`.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_options_set_window(
+    options: *mut delete_batch_options,
+    vendor: *const c_char,
+    count: u32,
+    seconds: f64,
+) -> delete_result {
+    guard(|| {
+        let options = arg_mut(options)?;
+        let vendor = vendor_arg("delete_batch_options_set_window", vendor)?;
+        let span = Duration::try_from_secs_f64(seconds)
+            .ok()
+            .filter(|span| count > 0 && !span.is_zero() && *span <= MAX_WINDOW);
+        let Some(span) = span else {
+            return Err(detailed(
+                DELETE_RESULT_INVALID_BATCH_OPTIONS,
+                format!(
+                    "delete_batch_options_set_window: {count} requests per {seconds} s is unusable: use at least 1 request per a span above 0 s and at most 31 days"
+                ),
+            ));
+        };
+        options
+            .windows
+            .entry(vendor)
+            .or_default()
+            .push(Window::new(count, span));
+        Ok(())
+    })
+}
+
+/// The longest window a batch keeps (as `BatchOptions` checks it).
+const MAX_WINDOW: Duration = Duration::from_secs(31 * 24 * 3600);
+
+/// Lifts every request window of `vendor` (named as for
+/// `delete_batch_options_set_window`), its documented ones included: for a
+/// contract with a higher limit, or the emulator. A later
+/// `delete_batch_options_set_window` for the vendor sets one again.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_options_lift_windows(
+    options: *mut delete_batch_options,
+    vendor: *const c_char,
+) -> delete_result {
+    guard(|| {
+        let options = arg_mut(options)?;
+        let vendor = vendor_arg("delete_batch_options_lift_windows", vendor)?;
+        options.windows.insert(vendor, Vec::new());
+        Ok(())
+    })
+}
+
+/// Whether a batch waits for a window full for longer than 2 minutes
+/// (true), or stops there (false, the default: `delete_batch_report_cancelled`
+/// is then true and `delete_batch_report_window_full` says when to run it
+/// again with the same journal). Shorter waits are always taken.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_options_set_wait_for_windows(
+    options: *mut delete_batch_options,
+    wait: bool,
+) -> delete_result {
+    guard(|| {
+        arg_mut(options)?.wait_for_windows = wait;
+        Ok(())
+    })
+}
+
+/// A vendor's lowercase name, or `DELETE_RESULT_INVALID_ARGUMENT` naming
+/// the accepted ones.
+fn vendor_arg(call: &str, vendor: *const c_char) -> ffi::Result<Vendor> {
+    named_str_arg(call, "vendor", vendor)?
+        .parse()
+        .map_err(|e: idv_delete_blocking::DeleteError| {
+            detailed(
+                DELETE_RESULT_INVALID_ARGUMENT,
+                format!("{call}: {}", e.detail()),
+            )
+        })
+}
+
 /// Deletes `count` references of `product` (a `DELETE_PRODUCT_*` constant;
 /// Jumio references in the client's region) with bounded concurrency,
 /// retries, the rate limit, the journal and the progress callback of
@@ -296,6 +394,10 @@ pub extern "C" fn delete_client_delete_many(
             if let Some(journal) = &options.journal {
                 batch = batch.journal(journal);
             }
+            for (vendor, windows) in &options.windows {
+                batch = batch.vendor_windows(*vendor, windows.clone());
+            }
+            batch = batch.wait_for_windows(options.wait_for_windows);
             let cancel = options.cancel.clone().unwrap_or_default();
             batch = batch.cancel(cancel.clone());
             if let Some(callback) = options.progress {
@@ -403,6 +505,33 @@ pub extern "C" fn delete_batch_report_cancelled(
     guard(|| {
         let report = &arg(report)?.report;
         Out::new(cancelled_out)?.write(report.cancelled);
+        Ok(())
+    })
+}
+
+/// Writes whether the batch stopped at a vendor's request window full for
+/// longer than 2 minutes (see `delete_batch_options_set_wait_for_windows`)
+/// and, if it did, when that window lets a request go again, in
+/// milliseconds since the Unix epoch (UTC; 0 if it did not stop there).
+/// Run the batch again with the same journal after that time.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_report_window_full(
+    report: *const delete_batch_report,
+    full_out: *mut bool,
+    until_unix_ms_out: *mut u64,
+) -> delete_result {
+    guard(|| {
+        let report = &arg(report)?.report;
+        let full = Out::new(full_out)?;
+        let until = Out::new(until_unix_ms_out)?;
+        let at = report.window_full.map(|full| {
+            full.until
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        });
+        full.write(at.is_some());
+        until.write(at.unwrap_or(0));
         Ok(())
     })
 }

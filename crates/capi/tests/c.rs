@@ -61,6 +61,7 @@ const VERIFF_IN_PROGRESS: &str = "f0000000-0000-4000-8000-000000000000";
 /// The bad-input catalogue shared by the CLI, Python and C tests.
 const BAD_INPUTS: &str = "tests/vectors/bad_inputs.json";
 const RESPONSE_VECTORS: &str = "tests/vectors/responses.json";
+const REQUEST_VECTORS: &str = "tests/vectors/requests.json";
 
 struct Paths {
     root: PathBuf,
@@ -699,6 +700,7 @@ fn c_and_cpp_tests_pass_under_valgrind() {
     assert!(programs.len() >= 13, "the C tests are missing");
     let (bad_inputs, count) = write_bad_inputs(&paths);
     let (responses, response_count) = write_response_vectors(&paths);
+    let (requests, request_count) = write_request_vectors(&paths);
     in_parallel(&programs, |program| compile(&paths, program));
     in_parallel(&programs, |program| {
         let name = program
@@ -718,6 +720,14 @@ fn c_and_cpp_tests_pass_under_valgrind() {
                 (
                     "DELETE_TEST_RESPONSE_VECTOR_COUNT",
                     response_count.to_string(),
+                ),
+                (
+                    "DELETE_TEST_REQUEST_VECTORS",
+                    requests.display().to_string(),
+                ),
+                (
+                    "DELETE_TEST_REQUEST_VECTOR_COUNT",
+                    request_count.to_string(),
                 ),
             ]
         });
@@ -778,17 +788,48 @@ fn hex(text: &str) -> String {
     )
 }
 
+/// The `DELETE_PRODUCT_*` and `DELETE_REGION_*` (0 for none) of a vector's
+/// vendor, product and region, named as in journals.
+fn product_and_region(name: &str, case: &serde_json::Value) -> (u32, u32) {
+    let vendor = case["vendor"].as_str().expect("a vendor");
+    let product = match (vendor, case["product"].as_str().unwrap_or("")) {
+        ("jumio", "scan") => 1,
+        ("jumio", "authentication") => 2,
+        ("jumio", "document") => 3,
+        ("hyperverge", "" | "transaction") => 4,
+        ("onfido", "applicant") => 7,
+        ("persona", "inquiry") => 8,
+        ("persona", "account") => 9,
+        ("stripe", "verification_session" | "verification-session") => 10,
+        ("veriff", "session") => 11,
+        other => panic!("{name}: no DELETE_PRODUCT_* for {other:?}"),
+    };
+    let region = match case["region"].as_str() {
+        None => 0,
+        Some("us") => 1,
+        Some("eu") => 2,
+        Some("sgp") => 3,
+        Some("ca") => 4,
+        Some(other) => panic!("{name}: no DELETE_REGION_* for {other}"),
+    };
+    (product, region)
+}
+
 /// The response vectors as a text file that
 /// `tests/c/test_response_vectors.c` reads without a JSON parser. Each
 /// case's one-attempt reading (`one_attempt` over `expected`: what
 /// `delete_parse_response` alone can show) becomes one line of
 /// tab-separated tokens, strings in the [`hex`] form and `-` for "absent":
-/// `name product region reference status code in_doubt confirmed_by
-/// retry_after_ms vendor_message header_count (name value)... audit_count
-/// audit... body`, where `region` is 0 for HyperVerge, `confirmed_by` 0
-/// for a failure and `audit_count` `-` when the vector lists none.
+/// `name product region reference status outcome code in_doubt
+/// confirmed_by retry_after_ms vendor_message within_secs until
+/// vendor_status header_count (name value)... audit_count audit... body`,
+/// where `region` is 0 for a vendor without regions, `outcome` a
+/// `DELETE_OUTCOME_*`, `code` 0 unless it failed, `confirmed_by` 0 unless
+/// it was deleted and `audit_count` `-` when the vector lists none.
 /// Generating it here keeps the vectors in one JSON file and the C test
-/// free of JSON parsing. Returns the path and the number of cases.
+/// free of JSON parsing. Returns the path and the number of cases: every
+/// case is written or this panics, so the C test, which checks the count,
+/// cannot skip one.
 fn write_response_vectors(paths: &Paths) -> (PathBuf, usize) {
     let text =
         fs::read_to_string(paths.root.join(RESPONSE_VECTORS)).expect("the vectors are readable");
@@ -803,31 +844,14 @@ fn write_response_vectors(paths: &Paths) -> (PathBuf, usize) {
                 want[key] = value.clone();
             }
         }
-        let (product, region) = match (case["vendor"].as_str(), case["product"].as_str()) {
-            (Some("hyperverge"), _) => (4, 0),
-            (Some("jumio"), Some(product)) => {
-                let product = match product {
-                    "scan" => 1,
-                    "authentication" => 2,
-                    "document" => 3,
-                    other => panic!("{name}: no DELETE_PRODUCT_* for {other}"),
-                };
-                let region = match case["region"].as_str() {
-                    Some("us") => 1,
-                    Some("eu") => 2,
-                    Some("sgp") => 3,
-                    other => panic!("{name}: no DELETE_REGION_* for {other:?}"),
-                };
-                (product, region)
-            }
-            other => panic!("{name}: unknown vendor {other:?}"),
-        };
-        let (code, confirmed_by) = match want["outcome"].as_str() {
+        let (product, region) = product_and_region(name, case);
+        let (outcome, code, confirmed_by) = match want["outcome"].as_str() {
             Some("deleted") => match want["confirmed_by"].as_str() {
-                Some("response") => (0, 1),
-                Some("absence") => (0, 2),
+                Some("response") => (1, 0, 1),
+                Some("absence") => (1, 0, 2),
                 other => panic!("{name}: confirmed_by {other:?}"),
             },
+            Some("scheduled") => (2, 0, 0),
             Some("error") => {
                 let code = match want["kind"].as_str().expect("a kind") {
                     "not_found" => 102,
@@ -837,25 +861,33 @@ fn write_response_vectors(paths: &Paths) -> (PathBuf, usize) {
                     "rate_limited" => 106,
                     "server" => 107,
                     "unexpected_response" => 108,
+                    "not_deletable_yet" => 114,
                     other => panic!("{name}: no delete_result for the kind {other}"),
                 };
-                (code, 0)
+                (3, code, 0)
             }
             other => panic!("{name}: outcome {other:?}"),
         };
+        let optional_text = |key: &str| want[key].as_str().map_or("-".to_owned(), hex);
         let mut tokens = vec![
             hex(name),
             product.to_string(),
             region.to_string(),
             hex(case["reference"].as_str().expect("a reference")),
             case["status"].as_u64().expect("a status").to_string(),
+            outcome.to_string(),
             code.to_string(),
             u8::from(want["in_doubt"].as_bool().expect("in_doubt")).to_string(),
             confirmed_by.to_string(),
             want["retry_after_secs"]
                 .as_u64()
                 .map_or("-".to_owned(), |s| (s * 1000).to_string()),
-            want["vendor_message"].as_str().map_or("-".to_owned(), hex),
+            optional_text("vendor_message"),
+            want["within_secs"]
+                .as_u64()
+                .map_or("-".to_owned(), |s| s.to_string()),
+            optional_text("until"),
+            optional_text("vendor_status"),
         ];
         let headers = case["headers"].as_object().expect("headers");
         tokens.push(headers.len().to_string());
@@ -874,9 +906,71 @@ fn write_response_vectors(paths: &Paths) -> (PathBuf, usize) {
         lines.push_str(&tokens.join("\t"));
         lines.push('\n');
     }
-    assert!(cases.len() >= 40, "only {} response vectors", cases.len());
+    assert!(cases.len() >= 120, "only {} response vectors", cases.len());
     let path = paths.out_dir.join("response_vectors.txt");
     fs::write(&path, lines).expect("the response-vector file is written");
+    (path, cases.len())
+}
+
+/// The request vectors as a text file that `tests/c/test_sansio.c` reads
+/// without a JSON parser, tokens as in [`write_response_vectors`]. The
+/// first line is the credentials: `jumio_token jumio_secret user_agent
+/// hyperverge_app_id hyperverge_app_key onfido_token persona_key
+/// stripe_key veriff_key veriff_secret`; then one case a line: `name
+/// product region base_url reference method url header_count (name
+/// value)... body`, `base_url` `-` for the documented host. Returns the
+/// path and the number of cases (every case is written or this panics).
+fn write_request_vectors(paths: &Paths) -> (PathBuf, usize) {
+    let text =
+        fs::read_to_string(paths.root.join(REQUEST_VECTORS)).expect("the vectors are readable");
+    let vectors: serde_json::Value = serde_json::from_str(&text).expect("the vectors are JSON");
+    let credentials = &vectors["credentials"];
+    let credential = |vendor: &str, key: &str| {
+        hex(credentials[vendor][key]
+            .as_str()
+            .unwrap_or_else(|| panic!("no {vendor} {key}")))
+    };
+    let mut lines = [
+        credential("jumio", "api_token"),
+        credential("jumio", "api_secret"),
+        credential("jumio", "user_agent"),
+        credential("hyperverge", "app_id"),
+        credential("hyperverge", "app_key"),
+        credential("onfido", "api_token"),
+        credential("persona", "api_key"),
+        credential("stripe", "secret_key"),
+        credential("veriff", "api_key"),
+        credential("veriff", "shared_secret"),
+    ]
+    .join("\t");
+    lines.push('\n');
+    let cases = vectors["cases"].as_array().expect("cases");
+    for case in cases {
+        let name = case["name"].as_str().expect("a name");
+        let (product, region) = product_and_region(name, case);
+        let request = &case["request"];
+        let mut tokens = vec![
+            hex(name),
+            product.to_string(),
+            region.to_string(),
+            case["base_url"].as_str().map_or("-".to_owned(), hex),
+            hex(case["reference"].as_str().expect("a reference")),
+            hex(request["method"].as_str().expect("a method")),
+            hex(request["url"].as_str().expect("a url")),
+        ];
+        let headers = request["headers"].as_object().expect("headers");
+        tokens.push(headers.len().to_string());
+        for (header, value) in headers {
+            tokens.push(hex(header));
+            tokens.push(hex(value.as_str().expect("a header value")));
+        }
+        tokens.push(hex(request["body"].as_str().expect("a body")));
+        lines.push_str(&tokens.join("\t"));
+        lines.push('\n');
+    }
+    assert!(cases.len() >= 21, "only {} request vectors", cases.len());
+    let path = paths.out_dir.join("request_vectors.txt");
+    fs::write(&path, lines).expect("the request-vector file is written");
     (path, cases.len())
 }
 

@@ -8,8 +8,8 @@ use std::str::FromStr;
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use idv_delete_blocking::{
-    DeleteError, JumioProduct, OnfidoRegion, PersonaResource, Region, RetryPolicy, Target,
-    DEFAULT_TIMEOUT,
+    DeleteError, JumioProduct, OnfidoRegion, PersonaResource, Region, RetryPolicy, Target, Vendor,
+    Window, DEFAULT_TIMEOUT,
 };
 
 const AFTER_HELP: &str = "\
@@ -576,6 +576,12 @@ pub struct BatchArgs {
     /// stopping with the time to run the command again (exit 75).
     #[arg(long)]
     pub wait_for_limits: bool,
+    /// A vendor's request window instead of its documented ones: at most COUNT
+    /// requests in any SECONDS (repeatable: --window veriff=5/3600 --window
+    /// veriff=10/86400). VENDOR=none lifts the vendor's windows. Defaults: Jumio
+    /// Platform 15/1, Persona 300/60, Stripe 25/1, Veriff 5/3600 and 10/86400.
+    #[arg(long = "window", value_name = "VENDOR=COUNT/SECONDS", value_parser = parse_window_arg)]
+    pub windows: Vec<WindowArg>,
     /// Check every row and show what would be sent (reading, never writing, an existing journal); send nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -640,4 +646,102 @@ pub struct DemoArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Output::Text)]
     pub output: Output,
+}
+
+/// One `--window`: a vendor and one of its windows, or `None` to lift them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WindowArg {
+    /// The vendor whose windows are set.
+    pub vendor: Vendor,
+    /// The window, or `None` for `VENDOR=none`.
+    pub window: Option<Window>,
+}
+
+/// Reads `VENDOR=COUNT/SECONDS` or `VENDOR=none`.
+fn parse_window_arg(text: &str) -> Result<WindowArg, String> {
+    let (vendor, window) = text.split_once('=').ok_or_else(|| {
+        "write VENDOR=COUNT/SECONDS (e.g. veriff=5/3600), or VENDOR=none to lift the vendor's windows".to_owned()
+    })?;
+    let vendor: Vendor = vendor
+        .trim()
+        .parse()
+        .map_err(|e: DeleteError| e.detail().to_owned())?;
+    let window = match window.trim() {
+        "none" => None,
+        window => Some(parse_window(window)?),
+    };
+    Ok(WindowArg { vendor, window })
+}
+
+/// Reads `COUNT/SECONDS`: a whole count of at least 1 and a number of
+/// seconds above zero, at most 31 days (2678400), the longest window a
+/// batch keeps.
+pub fn parse_window(text: &str) -> Result<Window, String> {
+    let usage =
+        || format!("{text:?} is not COUNT/SECONDS: write e.g. 5/3600 for 5 requests per hour");
+    let (count, seconds) = text.split_once('/').ok_or_else(usage)?;
+    let count: u32 = count.trim().parse().map_err(|_| {
+        format!(
+            "the count {:?} is not a whole number of requests: use 1 or more",
+            count.trim()
+        )
+    })?;
+    if count == 0 {
+        return Err("a window of 0 requests sends nothing: use 1 or more, or VENDOR=none to lift the vendor's windows".into());
+    }
+    let secs: f64 = seconds.trim().parse().map_err(|_| {
+        format!(
+            "the span {:?} is not a number of seconds: use e.g. 3600 for an hour",
+            seconds.trim()
+        )
+    })?;
+    if !(secs > 0.0 && secs <= 31.0 * 86_400.0) {
+        return Err(format!(
+            "the span {secs} s is unusable: use more than 0 and at most 2678400 seconds (31 days)"
+        ));
+    }
+    Ok(Window::new(count, std::time::Duration::from_secs_f64(secs)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_are_read_with_clear_refusals() {
+        let read = |text: &str| parse_window_arg(text);
+        assert_eq!(
+            read("veriff=5/3600"),
+            Ok(WindowArg {
+                vendor: Vendor::Veriff,
+                window: Some(Window::new(5, std::time::Duration::from_secs(3600))),
+            })
+        );
+        assert_eq!(
+            read("jumio-platform=none"),
+            Ok(WindowArg {
+                vendor: Vendor::JumioPlatform,
+                window: None,
+            })
+        );
+        assert_eq!(
+            read("stripe=2/0.5").map(|w| w.window.map(|w| w.span)),
+            Ok(Some(std::time::Duration::from_millis(500)))
+        );
+        for (bad, says) in [
+            ("veriff", "VENDOR=COUNT/SECONDS"),
+            ("acme=5/60", "unknown vendor"),
+            ("veriff=0/60", "0 requests"),
+            ("veriff=-1/60", "not a whole number"),
+            ("veriff=five/60", "not a whole number"),
+            ("veriff=5/hour", "not a number of seconds"),
+            ("veriff=5/0", "unusable"),
+            ("veriff=5/NaN", "unusable"),
+            ("veriff=5/9999999", "unusable"),
+            ("veriff=5", "COUNT/SECONDS"),
+        ] {
+            let error = read(bad).unwrap_err();
+            assert!(error.contains(says), "{bad}: {error}");
+        }
+    }
 }

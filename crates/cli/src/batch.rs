@@ -1,18 +1,19 @@
 //! `idv-delete batch`: check the CSV, show the plan, confirm, then delete
 //! with a journal and a progress bar.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::sync::Mutex;
 use std::time::Duration;
 
 use idv_delete_blocking::journal::InputSummary;
 use idv_delete_blocking::{
-    BatchOptions, BatchReport, CancelToken, Client, ErrorKind, Progress, Region, Vendor,
+    BatchOptions, BatchReport, CancelToken, Client, ErrorKind, Progress, Region, Vendor, Window,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 
-use crate::args::{BatchArgs, Output};
+use crate::args::{BatchArgs, Output, WindowArg};
 use crate::csv_input::{Input, Scan};
 use crate::failure::{Failure, EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK};
 use crate::{platform, signals, wording};
@@ -23,6 +24,41 @@ pub struct Setup<'a> {
     pub client: &'a Client,
     /// Cancelled by SIGINT or SIGTERM (see `signals`).
     pub cancel: CancelToken,
+    /// The config file's request windows by vendor (`--window` replaces a
+    /// vendor's).
+    pub windows: BTreeMap<Vendor, Vec<Window>>,
+}
+
+/// The windows in force where the caller set them: the file's, each
+/// vendor named by `--window` replaced by its `--window`s. `VENDOR=none`
+/// beside a window of the same vendor is refused: one of them is a slip.
+pub fn windows(
+    file: &BTreeMap<Vendor, Vec<Window>>,
+    args: &[WindowArg],
+) -> Result<BTreeMap<Vendor, Vec<Window>>, Failure> {
+    let mut windows = file.clone();
+    let mut lifted = BTreeSet::new();
+    for vendor in args.iter().map(|arg| arg.vendor).collect::<BTreeSet<_>>() {
+        windows.insert(vendor, Vec::new());
+    }
+    for arg in args {
+        match arg.window {
+            Some(window) => windows.entry(arg.vendor).or_default().push(window),
+            None => {
+                lifted.insert(arg.vendor);
+            }
+        }
+    }
+    if let Some(vendor) = lifted
+        .iter()
+        .find(|v| windows.get(v).is_some_and(|w| !w.is_empty()))
+    {
+        return Err(Failure::config(format!(
+            "--window {}=none lifts the vendor's windows but another --window sets one: pass either",
+            vendor.as_str()
+        )));
+    }
+    Ok(windows)
 }
 
 /// Checks the CSV: the scan, or a config failure listing the bad rows.
@@ -101,6 +137,7 @@ pub fn print_plan(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
 /// Runs the batch command; returns the exit code.
 pub fn run(args: &BatchArgs, input: &Input, scan: &Scan, setup: Setup<'_>) -> Result<u8, Failure> {
     let output = args.connection.output;
+    let windows = windows(&setup.windows, &args.windows)?;
     let mut stderr = io::stderr();
     print_plan(scan, &mut stderr)?;
     if args.journal.exists() {
@@ -148,6 +185,9 @@ pub fn run(args: &BatchArgs, input: &Input, scan: &Scan, setup: Setup<'_>) -> Re
         .known_duplicates(scan.duplicate_of.clone());
     if let Some(rate) = args.rate {
         options = options.rate(rate);
+    }
+    for (vendor, windows) in windows {
+        options = options.vendor_windows(vendor, windows);
     }
     let on_progress = bar.clone();
     options = options.progress(move |p: &Progress| update_bar(&on_progress, p));

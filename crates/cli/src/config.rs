@@ -35,17 +35,24 @@
 //! api_key = "..."
 //! shared_secret = "..."
 //! base_url = "https://stationapi.veriff.com" # optional: your integration's
+//!
+//! [windows]                      # optional: request windows for `batch`
+//! veriff = ["5/3600", "10/86400"] # COUNT/SECONDS each; replaces the documented ones
+//! jumio-platform = []            # an empty list lifts the vendor's windows
 //! ```
+//!
+//! A `--window` for a vendor replaces the file's windows for that vendor.
 //!
 //! Secrets never come from command-line arguments, which other users can
 //! read in the process list and which shells keep in their history.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use idv_delete_blocking::core::Credentials;
 use idv_delete_blocking::{
     HyperVergeCredentials, JumioCredentials, JumioPlatformCredentials, OnfidoCredentials,
-    OnfidoRegion, PersonaCredentials, Region, StripeCredentials, Vendor, VeriffCredentials,
+    OnfidoRegion, PersonaCredentials, Region, StripeCredentials, Vendor, VeriffCredentials, Window,
 };
 use serde::Deserialize;
 
@@ -65,6 +72,8 @@ pub struct FileConfig {
     persona: Option<PersonaSection>,
     stripe: Option<StripeSection>,
     veriff: Option<VeriffSection>,
+    /// Request windows by vendor name, each `COUNT/SECONDS`.
+    windows: Option<BTreeMap<String, Vec<String>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -228,6 +237,30 @@ impl Config {
                 .as_ref()
                 .and_then(|v| v.base_url.as_deref()),
         )
+    }
+
+    /// The request windows of the file's `[windows]` table, by vendor (an
+    /// empty list lifts the vendor's windows); a bad vendor name or window
+    /// is refused by name.
+    pub fn windows(&self) -> Result<BTreeMap<Vendor, Vec<Window>>, Failure> {
+        let mut windows = BTreeMap::new();
+        for (name, specs) in self.file.windows.iter().flatten() {
+            let bad = |why: String| {
+                Failure::config(format!(
+                    "{name} under [windows] in {}: {why}",
+                    self.source()
+                ))
+            };
+            let vendor: Vendor = name
+                .parse()
+                .map_err(|e: idv_delete_blocking::DeleteError| bad(e.detail().to_owned()))?;
+            let parsed = specs
+                .iter()
+                .map(|spec| crate::args::parse_window(spec).map_err(bad))
+                .collect::<Result<Vec<_>, _>>()?;
+            windows.insert(vendor, parsed);
+        }
+        Ok(windows)
     }
 
     /// The credentials of `vendor`: the one table the client is built from.

@@ -23,11 +23,11 @@ use idv_delete_blocking::core::{
 };
 use idv_delete_blocking::{
     CancelToken, Client, HyperVergeCredentials, JumioCredentials, JumioPlatformCredentials,
-    JumioProduct, OnfidoRegion, RecheckReport, Region, RetryPolicy,
+    JumioProduct, OnfidoRegion, RecheckReport, Region, RetryPolicy, Vendor,
 };
 use idv_delete_emulator::{Config, Emulator, Faults, SeedItem};
 
-use crate::args::{BatchArgs, ConnectionArgs, DemoArgs, Output};
+use crate::args::{BatchArgs, ConnectionArgs, DemoArgs, Output, WindowArg};
 use crate::batch::{self, Setup};
 use crate::csv_input::Input;
 use crate::failure::{Failure, EXIT_FAILED, EXIT_OK};
@@ -150,6 +150,12 @@ pub fn run(args: &DemoArgs) -> Result<u8, Failure> {
         rate: None,
         adaptive_rate: false,
         wait_for_limits: false,
+        // The embedded emulator has no tenant limit: the platform's 15
+        // requests per second would only slow the demo down.
+        windows: vec![WindowArg {
+            vendor: Vendor::JumioPlatform,
+            window: None,
+        }],
         dry_run: false,
         yes: true,
         skip_invalid: false,
@@ -173,6 +179,7 @@ pub fn run(args: &DemoArgs) -> Result<u8, Failure> {
         Setup {
             client: &client,
             cancel: cancel.clone(),
+            windows: Default::default(),
         },
     )?;
     let say = |message: &str| {

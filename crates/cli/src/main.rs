@@ -122,6 +122,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Veriff(args) => config_and_ids(args.target()),
         Command::Batch(args) => {
             let config = Config::load(args.connection.config.as_deref())?;
+            let windows = config.windows()?;
             let input = csv_input::Input::open(&args.input)?;
             let scan = batch::check_input(&input, args.skip_invalid)?;
             let vendors: BTreeSet<Vendor> = Vendor::ALL
@@ -147,6 +148,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 batch::Setup {
                     client: &client,
                     cancel,
+                    windows,
                 },
             )
         }

@@ -4,37 +4,8 @@ use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::error::{DeleteError, ErrorKind};
-use crate::intent::{bounded_for_display, DeleteIntent, JumioProduct, Region, Target};
-
-/// HyperVerge's documented host.
-pub const HYPERVERGE_HOST: &str = "review-api.idv.hyperverge.co";
-/// HyperVerge's delete path (the transaction id travels in the body).
-pub const HYPERVERGE_PATH: &str = "/api/v2/transaction/id";
-
-/// The Jumio Platform's name of a region: `amer-1`, `emea-1` or `apac-1`.
-pub const fn jumio_platform_region(region: Region) -> &'static str {
-    match region {
-        Region::Us => "amer-1",
-        Region::Eu => "emea-1",
-        Region::Sgp => "apac-1",
-    }
-}
-
-/// The Jumio Platform's OAuth2 token path (on `auth.{region}.jumio.ai`, or
-/// after a custom base URL).
-pub const JUMIO_PLATFORM_TOKEN_PATH: &str = "/oauth2/token";
-
-/// The documented Jumio host for a product in a region.
-pub const fn jumio_host(product: JumioProduct, region: Region) -> &'static str {
-    match (product, region) {
-        (JumioProduct::DocumentVerification, Region::Us) => "retrieval.netverify.com",
-        (JumioProduct::DocumentVerification, Region::Eu) => "retrieval.lon.netverify.com",
-        (JumioProduct::DocumentVerification, Region::Sgp) => "retrieval.core-sgp.jumio.com",
-        (_, Region::Us) => "netverify.com",
-        (_, Region::Eu) => "lon.netverify.com",
-        (_, Region::Sgp) => "core-sgp.jumio.com",
-    }
-}
+use crate::intent::{bounded_for_display, DeleteIntent, Region, Target};
+use crate::vendors::jumio_platform::{region_name, TOKEN_PATH};
 
 /// Where deletion requests are sent.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -77,11 +48,10 @@ impl Endpoint {
     /// custom base URL followed by `/oauth2/token`.
     pub fn token_url(&self, region: Region) -> String {
         match self {
-            Endpoint::Documented => format!(
-                "https://auth.{}.jumio.ai{JUMIO_PLATFORM_TOKEN_PATH}",
-                jumio_platform_region(region)
-            ),
-            Endpoint::Custom(base) => format!("{}{JUMIO_PLATFORM_TOKEN_PATH}", base.as_str()),
+            Endpoint::Documented => {
+                format!("https://auth.{}.jumio.ai{TOKEN_PATH}", region_name(region))
+            }
+            Endpoint::Custom(base) => format!("{}{TOKEN_PATH}", base.as_str()),
         }
     }
 
@@ -90,28 +60,7 @@ impl Endpoint {
         // Built with push_str into one allocation: this runs once per
         // deletion and `format!` would dominate the core's cost.
         let mut url = self.origin(intent.target());
-        match intent.target() {
-            Target::Jumio { product, .. } => {
-                url.push_str("/api/netverify/v2/");
-                url.push_str(product.path_collection());
-                url.push('/');
-                url.push_str(intent.reference());
-            }
-            Target::JumioPlatform { .. } => {
-                let (account, workflow) = intent.platform_ids();
-                url.push_str("/api/v1/accounts/");
-                url.push_str(account);
-                if let Some(workflow) = workflow {
-                    url.push_str("/workflow-executions/");
-                    url.push_str(workflow);
-                }
-            }
-            Target::HyperVerge => url.push_str(HYPERVERGE_PATH),
-            Target::Onfido { .. } | Target::Persona { .. } | Target::Stripe | Target::Veriff => {
-                url.push_str(&crate::vendors::record_path(intent));
-                url.push_str(crate::vendors::delete_suffix(intent.target()));
-            }
-        }
+        crate::vendors::push_delete_path(&mut url, intent);
         url
     }
 
@@ -129,25 +78,7 @@ impl Endpoint {
         match self {
             Endpoint::Documented => {
                 url.push_str("https://");
-                match target {
-                    Target::Jumio { product, region } => {
-                        url.push_str(jumio_host(product, region));
-                    }
-                    Target::JumioPlatform { region, .. } => {
-                        url.push_str("retrieval.");
-                        url.push_str(jumio_platform_region(region));
-                        url.push_str(".jumio.ai");
-                    }
-                    Target::HyperVerge => url.push_str(HYPERVERGE_HOST),
-                    Target::Onfido { region } => {
-                        url.push_str("api.");
-                        url.push_str(region.as_str());
-                        url.push_str(".onfido.com");
-                    }
-                    Target::Persona { .. } => url.push_str(crate::vendors::persona::HOST),
-                    Target::Stripe => url.push_str(crate::vendors::stripe::HOST),
-                    Target::Veriff => url.push_str(crate::vendors::veriff::HOST),
-                }
+                crate::vendors::push_host(&mut url, target);
             }
             Endpoint::Custom(base) => url.push_str(base.as_str()),
         }

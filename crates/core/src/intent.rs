@@ -12,11 +12,6 @@ use std::str::FromStr;
 
 use crate::error::{DeleteError, ErrorKind};
 
-/// Longest Jumio transaction reference (a UUID is 36 characters).
-pub const MAX_JUMIO_REFERENCE: usize = 36;
-/// Longest HyperVerge transaction id, in characters.
-pub const MAX_HYPERVERGE_ID: usize = 256;
-
 /// The vendor that holds the data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Vendor {
@@ -526,7 +521,7 @@ impl DeleteIntent {
         region: Region,
         reference: &str,
     ) -> Result<DeleteIntent, DeleteError> {
-        validate_jumio_reference(reference)?;
+        crate::vendors::jumio::validate(reference)?;
         Ok(DeleteIntent {
             target: Target::Jumio { product, region },
             reference: reference.into(),
@@ -543,7 +538,7 @@ impl DeleteIntent {
     /// place, and silently trimming here would make the id sent differ from
     /// the one the caller journals and reports. Jumio's rule refuses it too.
     pub fn hyperverge(transaction_id: &str) -> Result<DeleteIntent, DeleteError> {
-        validate_hyperverge_id(transaction_id)?;
+        crate::vendors::hyperverge::validate(transaction_id)?;
         Ok(DeleteIntent {
             target: Target::HyperVerge,
             reference: transaction_id.into(),
@@ -716,35 +711,6 @@ impl fmt::Display for DeleteIntent {
     }
 }
 
-fn validate_jumio_reference(reference: &str) -> Result<(), DeleteError> {
-    let invalid = |why: String| {
-        DeleteError::new(
-            ErrorKind::InvalidReference,
-            format!(
-                "Jumio reference {:?} {why}; a Jumio transaction reference is 1-36 ASCII letters, digits or '-' (usually a UUID)",
-                bounded_for_display(reference)
-            ),
-        )
-    };
-    if reference.is_empty() {
-        return Err(invalid("is empty".into()));
-    }
-    if let Some((position, c)) = reference
-        .chars()
-        .enumerate()
-        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '-'))
-    {
-        return Err(invalid(format!(
-            "has the character {c:?} (U+{:04X}) at position {position}",
-            c as u32
-        )));
-    }
-    if reference.len() > MAX_JUMIO_REFERENCE {
-        return Err(invalid(format!("is {} characters long", reference.len())));
-    }
-    Ok(())
-}
-
 /// `prefix` followed by 1-64 ASCII letters or digits: the ids of Persona
 /// (`inq_`, `act_`) and Stripe (`vs_`). They go into the path verbatim, so
 /// nothing else may pass.
@@ -811,50 +777,6 @@ fn validate_uuid(what: &str, id: &str) -> Result<(), DeleteError> {
     let groups: Vec<usize> = id.split('-').map(str::len).collect();
     if groups != [8, 4, 4, 4, 12] {
         return Err(invalid("is not in the 8-4-4-4-12 form of a UUID".into()));
-    }
-    Ok(())
-}
-
-fn validate_hyperverge_id(id: &str) -> Result<(), DeleteError> {
-    let invalid = |why: String| {
-        DeleteError::new(
-            ErrorKind::InvalidReference,
-            format!(
-                "HyperVerge transaction id {:?} {why}; a transaction id is 1-{MAX_HYPERVERGE_ID} characters without control characters or surrounding whitespace",
-                bounded_for_display(id)
-            ),
-        )
-    };
-    if id.is_empty() {
-        return Err(invalid("is empty".into()));
-    }
-    // A blank CSV cell or a stray space is never a transaction id.
-    if id.trim().is_empty() {
-        return Err(invalid("is only whitespace".into()));
-    }
-    if let Some((position, c)) = id.chars().enumerate().find(|(_, c)| c.is_control()) {
-        return Err(invalid(format!(
-            "has the control character U+{:04X} at position {position}",
-            c as u32
-        )));
-    }
-    // A stray space copied with the id is never part of it (see
-    // `DeleteIntent::hyperverge`).
-    if let Some(c) = id.chars().next().filter(|c| c.is_whitespace()) {
-        return Err(invalid(format!(
-            "starts with whitespace (U+{:04X}); remove the whitespace around the id",
-            c as u32
-        )));
-    }
-    if let Some(c) = id.chars().next_back().filter(|c| c.is_whitespace()) {
-        return Err(invalid(format!(
-            "ends with whitespace (U+{:04X}); remove the whitespace around the id",
-            c as u32
-        )));
-    }
-    let length = id.chars().count();
-    if length > MAX_HYPERVERGE_ID {
-        return Err(invalid(format!("is {length} characters long")));
     }
     Ok(())
 }

@@ -100,14 +100,11 @@ pub use credentials::{
     OnfidoCredentials, PersonaCredentials, Secret, StripeCredentials, UserAgent, VeriffCredentials,
     MAX_USER_AGENT,
 };
-pub use endpoint::{
-    jumio_host, jumio_platform_region, BaseUrl, Endpoint, HYPERVERGE_HOST, HYPERVERGE_PATH,
-    JUMIO_PLATFORM_TOKEN_PATH,
-};
+pub use endpoint::{BaseUrl, Endpoint};
 pub use error::{DeleteError, ErrorKind};
 pub use intent::{
     DeleteIntent, JumioProduct, OnfidoRegion, PersonaResource, PlatformResource, Region, Target,
-    Vendor, MAX_HYPERVERGE_ID, MAX_JUMIO_REFERENCE,
+    Vendor,
 };
 pub use limits::Window;
 pub use op::{Action, DeleteOp, RetryPolicy, TransportError, MAX_ATTEMPTS_LIMIT, MAX_WAIT_LIMIT};
@@ -118,5 +115,12 @@ pub use response::{parse_response, retry_after, MAX_VENDOR_MESSAGE};
 pub use token::{
     parse_token_response, refresh_margin, token_request, BearerToken, TokenAction, TokenState,
     MAX_REFRESH_MARGIN, MAX_TOKEN_LIFETIME,
+};
+pub use vendors::hyperverge::{
+    HOST as HYPERVERGE_HOST, MAX_ID as MAX_HYPERVERGE_ID, PATH as HYPERVERGE_PATH,
+};
+pub use vendors::jumio::{host as jumio_host, MAX_REFERENCE as MAX_JUMIO_REFERENCE};
+pub use vendors::jumio_platform::{
+    region_name as jumio_platform_region, TOKEN_PATH as JUMIO_PLATFORM_TOKEN_PATH,
 };
 pub use vendors::veriff::signature as veriff_signature;

@@ -13,10 +13,11 @@ use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
 use crate::error::{DeleteError, ErrorKind};
 use crate::intent::{DeleteIntent, Target};
-use crate::outcome::{ConfirmedBy, Deleted, Erasure};
+use crate::outcome::Erasure;
 use crate::request::{build, with_bearer};
 use crate::response::parse_response;
 use crate::token::BearerToken;
+use crate::vendors;
 
 /// Most attempts a policy may allow; more would only hammer the vendor.
 pub const MAX_ATTEMPTS_LIMIT: u32 = 100;
@@ -168,10 +169,13 @@ enum State {
 /// Laws (property-tested): it never sends more than `max_attempts`
 /// requests, never asks to wait longer than [`RetryPolicy::longest_wait`],
 /// always ends, never retries 400/401/403/404/422 or TLS failures, and
-/// reports a 404 as [`Deleted`] (confirmed by [`ConfirmedBy::Absence`]) only
+/// reports a 404 as [`crate::Deleted`] (confirmed by [`crate::ConfirmedBy::Absence`]) only
 /// after an attempt that may have been applied. Such a deletion means
 /// "absent after an uncertain attempt": erased by that attempt, or never
-/// present at that endpoint; the op cannot tell the two apart.
+/// present at that endpoint; the op cannot tell the two apart. (For
+/// Veriff, which deletes a removed session's data within 12 hours, such an
+/// absence is [`Erasure::Scheduled`]: the vendor's module says what an
+/// absence means.)
 ///
 /// A Jumio Platform deletion asks for an access token
 /// ([`Action::Authorize`]) before each attempt and sends nothing without
@@ -413,12 +417,10 @@ impl DeleteOp {
                 self.state = State::Finished(Ok(erasure));
             }
             Err(error) if error.kind() == ErrorKind::NotFound && self.may_have_been_applied => {
-                self.state = State::Finished(Ok(Erasure::Deleted(Deleted {
-                    audits: Vec::new(),
-                    vendor_message: error.vendor_message().map(str::to_owned),
-                    confirmed_by: ConfirmedBy::Absence,
-                    attempts: self.sent,
-                })));
+                let mut erasure =
+                    vendors::absent(&self.intent, error.vendor_message().map(str::to_owned));
+                erasure.set_attempts(self.sent);
+                self.state = State::Finished(Ok(erasure));
             }
             Err(error)
                 if error.kind() == ErrorKind::Unauthorized

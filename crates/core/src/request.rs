@@ -1,7 +1,7 @@
 //! Intent to `http::Request`: exactly the documented request, nothing more.
 
 use base64::Engine as _;
-use http::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::header::{HeaderValue, AUTHORIZATION};
 use zeroize::Zeroizing;
 
 use crate::credentials::{Credentials, Secret};
@@ -10,13 +10,10 @@ use crate::error::{DeleteError, ErrorKind};
 use crate::intent::{DeleteIntent, Target};
 use crate::token::BearerToken;
 
-/// Builds the delete request for `intent` at `endpoint`.
-///
-/// Jumio: `DELETE {host}/api/netverify/v2/{scans|authentications|documents}/{ref}`
-/// with `Accept: application/json`, Basic `Authorization` and the
-/// User-Agent, no body. HyperVerge: `DELETE {host}/api/v2/transaction/id` with
-/// `content-type: application/json`, `appid`, `appkey` and the body
-/// `{"transactionId":"<id>"}`. Credential headers are marked sensitive.
+/// Builds the delete request for `intent` at `endpoint`: exactly the one
+/// its vendor documents (each vendor's module says which; for example
+/// Netverify v2's `DELETE {host}/api/netverify/v2/scans/{ref}` with Basic
+/// `Authorization`). Credential headers are marked sensitive.
 ///
 /// Fails only with [`ErrorKind::InvalidConfig`] when the credentials are for
 /// another vendor than the intent, or for a Jumio Platform intent, whose
@@ -73,69 +70,14 @@ pub(crate) fn with_bearer(
 }
 
 /// The request for `intent`; a Jumio Platform one still lacks its
-/// `Authorization` (see [`with_bearer`]).
+/// `Authorization` (see [`with_bearer`]). Each vendor's module builds its
+/// own (`crate::vendors`).
 pub(crate) fn build(
     intent: &DeleteIntent,
     endpoint: &Endpoint,
     credentials: &Credentials,
 ) -> Result<http::Request<Vec<u8>>, DeleteError> {
-    if let Some(request) = crate::vendors::request(intent, endpoint.url_for(intent), credentials) {
-        return request;
-    }
-    let builder = http::Request::delete(endpoint.url_for(intent));
-    let request = match (intent.target(), credentials) {
-        (Target::Jumio { .. }, Credentials::Jumio(jumio)) => {
-            let authorization = basic_authorization(&jumio.token, &jumio.secret)?;
-            builder
-                .header(ACCEPT, "application/json")
-                .header(AUTHORIZATION, authorization)
-                .header(USER_AGENT, jumio.user_agent.as_str())
-                .body(Vec::new())
-        }
-        (Target::JumioPlatform { .. }, Credentials::JumioPlatform(platform)) => builder
-            .header(ACCEPT, "application/json")
-            .header(USER_AGENT, platform.user_agent.as_str())
-            .body(Vec::new()),
-        (Target::HyperVerge, Credentials::HyperVerge(hyperverge)) => builder
-            .header(CONTENT_TYPE, "application/json")
-            .header("appid", secret_header(&hyperverge.app_id)?)
-            .header("appkey", secret_header(&hyperverge.app_key)?)
-            .body(hyperverge_body(intent.reference())),
-        (target, credentials) => {
-            return Err(DeleteError::new(
-                ErrorKind::InvalidConfig,
-                format!(
-                    "{} credentials cannot delete a {} transaction; use a client configured for {}",
-                    credentials.vendor().as_str(),
-                    target.vendor().as_str(),
-                    target.vendor().as_str()
-                ),
-            ))
-        }
-    };
-    // Every part was validated when its type was built, so the builder
-    // cannot fail; map it anyway rather than panic.
-    request.map_err(|_| {
-        DeleteError::new(
-            ErrorKind::InvalidConfig,
-            "the request could not be assembled from the validated parts",
-        )
-    })
-}
-
-/// `{"transactionId":"<id>"}` with the id JSON-escaped, and no other key
-/// (HyperVerge answers 422 to any other).
-fn hyperverge_body(transaction_id: &str) -> Vec<u8> {
-    #[derive(serde::Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Body<'a> {
-        transaction_id: &'a str,
-    }
-    serde_json::to_vec(&Body { transaction_id }).unwrap_or_default()
-}
-
-fn secret_header(secret: &Secret) -> Result<HeaderValue, DeleteError> {
-    sensitive(secret.expose())
+    crate::vendors::request(intent, endpoint.url_for(intent), credentials)
 }
 
 /// `Basic base64(user:password)`, in memory that is wiped on drop.

@@ -7,12 +7,10 @@ use http::HeaderMap;
 
 use crate::error::{DeleteError, ErrorKind};
 use crate::intent::{DeleteIntent, Target};
-use crate::outcome::{ConfirmedBy, Deleted, Erasure};
+use crate::outcome::Erasure;
 
 /// Longest vendor message kept, in bytes of UTF-8.
 pub const MAX_VENDOR_MESSAGE: usize = 1024;
-/// Most audit ids kept from one HyperVerge answer.
-const MAX_AUDITS: usize = 1024;
 
 /// Reads one answer to one attempt of `intent`'s deletion.
 ///
@@ -37,14 +35,16 @@ const MAX_AUDITS: usize = 1024;
 /// ([`crate::DeleteOp::resume_in_doubt`], a journal resume) turns a later
 /// 404 into a deletion confirmed by absence.
 ///
-/// - **HTML is never proof, for both vendors.** The answer is HTML when its
+/// Each vendor's module in `crate::vendors` reads its own 2xx; the rules:
+///
+/// - **HTML is never proof, for any vendor.** The answer is HTML when its
 ///   `Content-Type` media type is `text/html` or `application/xhtml+xml`
 ///   (any case, any parameters), or when its body, after leading
 ///   whitespace and a UTF-8 byte order mark, starts with `<!doctype html`
-///   or `<html` (ASCII case-insensitive). No other sniffing is done: neither
-///   vendor sends markup, and the Jumio rule below refuses every other
-///   non-JSON body anyway.
-/// - **Jumio** documents 200 with no body (it is asked for
+///   or `<html` (ASCII case-insensitive). No other sniffing is done: no
+///   vendor sends markup, and the rules below refuse every other non-JSON
+///   body anyway.
+/// - **Jumio** (Netverify v2 and the Platform) documents 200 with no body (it is asked for
 ///   `application/json`). A Jumio 2xx is a deletion when its `Content-Type`
 ///   is absent or JSON (`application/json` or `application/*+json`) *and*
 ///   its body is empty (whitespace only) or one JSON document. Anything else
@@ -54,6 +54,10 @@ const MAX_AUDITS: usize = 1024;
 ///   success object (`"status":"success"`), whatever the `Content-Type`
 ///   (short of HTML). A body saying another status is HyperVerge refusing:
 ///   not in doubt. A body without a readable status is in doubt.
+/// - **Onfido** (204), **Persona** (the redacted object), **Stripe** (the
+///   session with its `redaction.status`) and **Veriff** (`"status":
+///   "success"`): the documented shape, else in doubt; an accepted erasure
+///   the vendor completes later is [`Erasure::Scheduled`].
 pub fn parse_response(
     intent: &DeleteIntent,
     response: http::Response<&[u8]>,
@@ -89,22 +93,9 @@ pub fn parse_response(
     match status {
         200..=299 if is_html(response.headers(), body) => not_proof(format!(
             "{} answered HTTP {status} for {intent} with an HTML page, which the vendor's API never sends: a proxy, captive portal or TLS-intercepting gateway answered, or the base URL is wrong; check them. Nothing is known to be deleted",
-            answerer(intent)
+            crate::vendors::answerer(intent.target())
         )),
-        200..=299 => match intent.target() {
-            Target::Jumio { .. } | Target::JumioPlatform { .. } => match jumio_success_problem(response.headers(), body) {
-                None => Ok(deleted(Vec::new(), message.clone())),
-                Some(problem) => not_proof(format!(
-                    "{} answered HTTP {status} for {intent} with {problem}, not Jumio's empty or JSON answer: check for a proxy or a wrong base URL. Nothing is known to be deleted",
-                    answerer(intent)
-                )),
-            },
-            Target::HyperVerge => {
-                parse_hyperverge_success(intent, status, json.as_ref(), message.clone())
-            }
-            _ => crate::vendors::success(intent, json.as_ref(), body, message.clone())
-                .map_err(|e| e.with_status(status).with_attempts(1)),
-        },
+        200..=299 => crate::vendors::success(intent, status, response.headers(), json.as_ref(), body, message),
         _ if not_yet.is_some() => error(ErrorKind::NotDeletableYet, not_yet.unwrap_or_default()),
         404 => error(ErrorKind::NotFound, not_found_detail(intent)),
         401 => error(
@@ -135,7 +126,7 @@ pub fn parse_response(
         )
         .with_status(status)
         .with_vendor_message(message)
-        .with_retry_after(retry_after(response.headers()))
+        .with_retry_after(crate::vendors::rate_limit_wait(intent.target(), response.headers()))
         .with_attempts(1)),
         // RFC 9110 gives Retry-After meaning on 503 (and 429) only.
         500..=599 => Err(DeleteError::new(
@@ -154,19 +145,6 @@ pub fn parse_response(
             ErrorKind::UnexpectedResponse,
             format!("the vendor answered with the undocumented HTTP status {status}; nothing is known to be deleted"),
         ),
-    }
-}
-
-/// Who answered, as far as we know: the vendor's name for the error text.
-fn answerer(intent: &DeleteIntent) -> &'static str {
-    match intent.target() {
-        Target::Jumio { .. } => "the server behind the Jumio base URL",
-        Target::JumioPlatform { .. } => "the server behind the Jumio Platform base URL",
-        Target::HyperVerge => "the server behind the HyperVerge base URL",
-        Target::Onfido { .. } => "the server behind the Onfido base URL",
-        Target::Persona { .. } => "the server behind the Persona base URL",
-        Target::Stripe => "the server behind the Stripe base URL",
-        Target::Veriff => "the server behind the Veriff base URL",
     }
 }
 
@@ -192,7 +170,7 @@ pub(crate) fn json_object(body: &[u8]) -> Option<serde_json::Map<String, serde_j
 /// The media type of the (first) `Content-Type`, lowercase, without
 /// parameters; `None` when absent. Bytes that are not UTF-8 are decoded
 /// lossily, so odd bytes in a parameter cannot hide `text/html`.
-fn media_type(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn media_type(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(CONTENT_TYPE)?;
     let text = String::from_utf8_lossy(value.as_bytes());
     let essence = text.split(';').next().unwrap_or("");
@@ -221,33 +199,6 @@ fn is_html(headers: &HeaderMap, body: &[u8]) -> bool {
     })
 }
 
-/// Why a (non-HTML) Jumio 2xx is not Jumio's success answer, or `None`
-/// when it is: a JSON or absent `Content-Type` and an empty or JSON body.
-fn jumio_success_problem(headers: &HeaderMap, body: &[u8]) -> Option<String> {
-    if let Some(media) = media_type(headers) {
-        let json = media == "application/json"
-            || (media.starts_with("application/") && media.ends_with("+json"));
-        if !json {
-            return Some(format!("the content type {:?}", bound(&media)));
-        }
-    }
-    if body.iter().all(u8::is_ascii_whitespace)
-        || serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
-    {
-        return None;
-    }
-    Some("a body that is not JSON".to_owned())
-}
-
-fn deleted(audits: Vec<String>, vendor_message: Option<String>) -> Erasure {
-    Erasure::Deleted(Deleted {
-        audits,
-        vendor_message,
-        confirmed_by: ConfirmedBy::Response,
-        attempts: 1,
-    })
-}
-
 fn not_found_detail(intent: &DeleteIntent) -> String {
     match intent.target() {
         Target::Jumio { region, .. } => format!(
@@ -270,59 +221,6 @@ fn not_found_detail(intent: &DeleteIntent) -> String {
             other.vendor().name()
         ),
     }
-}
-
-/// A HyperVerge 2xx is a deletion only if its body is the documented success
-/// shape; a 2xx that says failure, or that cannot be read, is not. One that
-/// cannot be read (no JSON object, no `status`) is in doubt: HyperVerge may
-/// have applied the deletion and the body been lost on the way.
-fn parse_hyperverge_success(
-    intent: &DeleteIntent,
-    status: u16,
-    json: Option<&serde_json::Map<String, serde_json::Value>>,
-    message: Option<String>,
-) -> Result<Erasure, DeleteError> {
-    let unexpected = |detail: String| {
-        Err(DeleteError::new(ErrorKind::UnexpectedResponse, detail)
-            .with_status(status)
-            .with_vendor_message(message.clone())
-            .with_attempts(1))
-    };
-    // A 2xx that cannot be read may follow an applied deletion: in doubt,
-    // so that running it again confirms a deletion by a 404.
-    let unconfirmed = |detail: String| unexpected(detail).map_err(|e| e.with_in_doubt(true));
-    let Some(object) = json else {
-        return unconfirmed(format!(
-            "the server behind the HyperVerge base URL answered HTTP {status} for {intent} without HyperVerge's documented JSON body: check for a proxy or a wrong base URL. Nothing is known to be deleted"
-        ));
-    };
-    match object.get("status").and_then(|s| s.as_str()) {
-        Some("success") => {}
-        Some(other) => {
-            return unexpected(format!(
-                "HyperVerge answered HTTP {status} but its body says status {:?}; the transaction was not deleted",
-                bound(other)
-            ))
-        }
-        None => {
-            return unconfirmed(format!(
-                "HyperVerge answered HTTP {status} without a status in its body: nothing is known to be deleted"
-            ))
-        }
-    }
-    let audits = object
-        .get("deletedAudits")
-        .and_then(|a| a.as_array())
-        .map(|audits| {
-            audits
-                .iter()
-                .filter_map(|a| a.as_str())
-                .take(MAX_AUDITS)
-                .map(bound)
-                .collect()
-        })
-        .unwrap_or_default();
-    Ok(deleted(audits, message))
 }
 
 /// The vendor's own words: HyperVerge's `error` or `message` field when the

@@ -6,9 +6,10 @@
 use std::time::Duration;
 
 use idv_delete_core::{
-    parse_recheck, parse_response, recheck_request, to_request, veriff_signature, ConfirmedBy,
-    Credentials, DeleteIntent, Endpoint, Erasure, ErrorKind, OnfidoCredentials, OnfidoRegion,
-    PersonaCredentials, PersonaResource, StripeCredentials, Target, VeriffCredentials,
+    parse_recheck, parse_response, recheck_request, to_request, veriff_signature, Action,
+    ConfirmedBy, Credentials, DeleteIntent, DeleteOp, Endpoint, Erasure, ErrorKind,
+    OnfidoCredentials, OnfidoRegion, PersonaCredentials, PersonaResource, RetryPolicy,
+    StripeCredentials, Target, VeriffCredentials,
 };
 
 const UUID: &str = "2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20";
@@ -297,6 +298,82 @@ fn veriff_signs_the_session_id_and_deletes_within_12_hours() {
             .unwrap()
             .is_none()
     );
+}
+
+/// A 404 after an attempt that may have been applied: for Veriff, which
+/// deletes a removed session's data within 12 hours, that absence is a
+/// scheduled erasure, never a deletion; for the others it is a deletion
+/// confirmed by absence (their erased records still answer).
+#[test]
+fn an_absence_after_an_uncertain_attempt_is_scheduled_for_veriff_only() {
+    let cases: [(DeleteIntent, Credentials); 2] = [
+        (
+            DeleteIntent::veriff(UUID).unwrap(),
+            VeriffCredentials::new("k", "s").unwrap().into(),
+        ),
+        (
+            DeleteIntent::onfido(OnfidoRegion::Eu, UUID).unwrap(),
+            OnfidoCredentials::new("t").unwrap().into(),
+        ),
+    ];
+    for (intent, credentials) in cases {
+        let mut op = DeleteOp::resume_in_doubt(
+            &intent,
+            &Endpoint::Documented,
+            &credentials,
+            RetryPolicy::default(),
+            7,
+        )
+        .unwrap();
+        assert!(matches!(op.poll_action(), Action::Send(_)));
+        op.handle_response(answer(404, r#"{"error":"not found"}"#));
+        let Action::Done(result) = op.poll_action() else {
+            panic!("{intent}: not done after a 404");
+        };
+        match (intent.target(), result) {
+            (Target::Veriff, Ok(Erasure::Scheduled(scheduled))) => {
+                assert_eq!(scheduled.within, Some(Duration::from_secs(12 * 3600)));
+                assert_eq!(scheduled.attempts, 1);
+            }
+            (Target::Onfido { .. }, Ok(Erasure::Deleted(deleted))) => {
+                assert_eq!(deleted.confirmed_by, ConfirmedBy::Absence);
+            }
+            (_, other) => panic!("{intent}: {other:?}"),
+        }
+    }
+}
+
+/// Persona's 429 names its wait in `ratelimit-reset`; `Retry-After` wins
+/// when both are sent, and other vendors' `ratelimit-reset` is not read.
+#[test]
+fn persona_429_waits_for_ratelimit_reset() {
+    let persona = DeleteIntent::persona(PersonaResource::Inquiry, "inq_ABC123").unwrap();
+    let stripe = DeleteIntent::stripe("vs_ABC123").unwrap();
+    let limited = |headers: &[(&str, &str)]| {
+        let mut builder = http::Response::builder().status(429);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        builder.body(&b"{}"[..]).unwrap()
+    };
+    for (intent, headers, wait) in [
+        (&persona, &[("ratelimit-reset", "17")][..], Some(17)),
+        (
+            &persona,
+            &[("ratelimit-reset", "17"), ("retry-after", "3")][..],
+            Some(3),
+        ),
+        (&persona, &[("ratelimit-reset", "soon")][..], None),
+        (&stripe, &[("ratelimit-reset", "17")][..], None),
+    ] {
+        let error = parse_response(intent, limited(headers)).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::RateLimited);
+        assert_eq!(
+            error.retry_after(),
+            wait.map(Duration::from_secs),
+            "{intent} {headers:?}"
+        );
+    }
 }
 
 #[test]

@@ -19,15 +19,17 @@
 //!   partial report as its `report` attribute (`None` if the batch could
 //!   not start).
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use idv_delete_blocking::{
-    self as blocking, BatchOptions, CancelToken, Client, DeleteError, DeleteIntent,
+    self as blocking, BatchOptions, CancelToken, Client, DeleteError, DeleteIntent, Vendor, Window,
 };
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyIterator, PyString};
+use pyo3::types::{PyBool, PyIterator, PyMapping, PyString};
 
 use crate::errors;
 use crate::interrupt;
@@ -40,6 +42,50 @@ pub(crate) struct BatchArgs<'py> {
     pub rate: Option<f64>,
     pub progress: Option<Bound<'py, PyAny>>,
     pub dry_run: bool,
+    /// `windows=`: vendor name -> list of `(count, seconds)`, or `None`.
+    pub windows: Option<Bound<'py, PyAny>>,
+    pub wait_for_windows: bool,
+}
+
+/// Reads `windows=`: a mapping of vendor names (`"veriff"`, ...) to lists
+/// of `(count, seconds)` tuples, each vendor's replacing its documented
+/// windows; an empty list lifts them. Bad entries are refused by name.
+fn read_windows(windows: &Bound<'_, PyAny>) -> PyResult<BTreeMap<Vendor, Vec<Window>>> {
+    let usage = "windows must map vendor names to lists of (count, seconds) tuples, e.g. {\"veriff\": [(5, 3600), (10, 86400)]}; an empty list lifts the vendor's windows";
+    let mapping = windows
+        .cast::<PyMapping>()
+        .map_err(|_| PyTypeError::new_err(usage))?;
+    let mut read = BTreeMap::new();
+    for item in mapping.items()?.iter() {
+        let (name, list): (String, Vec<(Bound<'_, PyAny>, f64)>) =
+            item.extract().map_err(|_| PyTypeError::new_err(usage))?;
+        let vendor: Vendor = name
+            .parse()
+            .map_err(|e: DeleteError| PyValueError::new_err(format!("windows: {}", e.detail())))?;
+        let mut parsed = Vec::new();
+        for (count, seconds) in list {
+            let count: u32 = count
+                .extract()
+                .ok()
+                .filter(|&c| c > 0)
+                .ok_or_else(|| {
+                    PyValueError::new_err(format!(
+                        "windows[{name:?}]: the count {count} is unusable: use a whole number of requests of at least 1"
+                    ))
+                })?;
+            let span = Duration::try_from_secs_f64(seconds)
+                .ok()
+                .filter(|s| !s.is_zero() && *s <= Duration::from_secs(31 * 86_400))
+                .ok_or_else(|| {
+                    PyValueError::new_err(format!(
+                        "windows[{name:?}]: the span {seconds} s is unusable: use more than 0 and at most 31 days (2678400 s)"
+                    ))
+                })?;
+            parsed.push(Window::new(count, span));
+        }
+        read.insert(vendor, parsed);
+    }
+    Ok(read)
 }
 
 /// Deletes every reference of `references` (any iterable of `str`, read
@@ -59,11 +105,16 @@ where
             "references must be an iterable of str, not one str: wrap a single reference in a list",
         ));
     }
+    let windows = args.windows.as_ref().map(read_windows).transpose()?;
     let stop = Arc::new(Stop::default());
     let mut options = BatchOptions::new()
         .concurrency(args.concurrency)
         .dry_run(args.dry_run)
+        .wait_for_windows(args.wait_for_windows)
         .cancel(stop.cancel.clone());
+    for (vendor, windows) in windows.into_iter().flatten() {
+        options = options.vendor_windows(vendor, windows);
+    }
     if let Some(rate) = args.rate {
         options = options.rate(rate);
     }

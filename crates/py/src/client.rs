@@ -115,6 +115,8 @@ macro_rules! vendor_client {
                 rate = None,
                 progress = None,
                 dry_run = false,
+                windows = None,
+                wait_for_windows = false,
             ))]
             #[allow(clippy::too_many_arguments)] // Python keyword arguments
             fn delete_many(
@@ -127,6 +129,8 @@ macro_rules! vendor_client {
                 rate: Option<f64>,
                 progress: Option<Bound<'_, PyAny>>,
                 dry_run: bool,
+                windows: Option<Bound<'_, PyAny>>,
+                wait_for_windows: bool,
             ) -> PyResult<Py<BatchReport>> {
                 let args = BatchArgs {
                     journal,
@@ -135,6 +139,8 @@ macro_rules! vendor_client {
                     rate,
                     progress,
                     dry_run,
+                    windows,
+                    wait_for_windows,
                 };
                 self.0.delete_many(py, references, product, args)
             }
@@ -564,6 +570,8 @@ impl HyperVerge {
         rate = None,
         progress = None,
         dry_run = false,
+        windows = None,
+        wait_for_windows = false,
     ))]
     #[allow(clippy::too_many_arguments)] // Python keyword arguments
     fn delete_many(
@@ -575,6 +583,8 @@ impl HyperVerge {
         rate: Option<f64>,
         progress: Option<Bound<'_, PyAny>>,
         dry_run: bool,
+        windows: Option<Bound<'_, PyAny>>,
+        wait_for_windows: bool,
     ) -> PyResult<Py<BatchReport>> {
         let args = BatchArgs {
             journal,
@@ -582,6 +592,8 @@ impl HyperVerge {
             rate,
             progress,
             dry_run,
+            windows,
+            wait_for_windows,
         };
         batch::delete_many(
             py,

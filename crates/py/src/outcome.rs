@@ -476,7 +476,26 @@ type Key<'a> = (
     bool,
     bool,
     &'a [String],
+    Option<WindowFullState>,
 );
+
+/// A report's window-full state as pickled: the vendor's name, the
+/// window's count and span in seconds, and when it frees up in
+/// milliseconds since the Unix epoch.
+type WindowFullState = (&'static str, u32, u64, u64);
+
+fn window_full_state(full: &blocking::WindowFull) -> WindowFullState {
+    let until = full
+        .until
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+    (
+        full.vendor.as_str(),
+        full.window.count,
+        u64::try_from(full.window.span.as_millis()).unwrap_or(u64::MAX),
+        until,
+    )
+}
 
 impl BatchReport {
     fn counts(&self) -> Counts {
@@ -506,6 +525,7 @@ impl BatchReport {
             r.dry_run,
             r.cancelled,
             &r.journal_notes,
+            r.window_full.as_ref().map(window_full_state),
         )
     }
 }
@@ -535,13 +555,15 @@ impl BatchReport {
             (r.dry_run, r.cancelled),
             PyTuple::new(py, &r.journal_notes)?,
             this.failures.clone_ref(py),
+            r.window_full.as_ref().map(window_full_state),
         );
         reduce(slf, fields)
     }
 
     /// Rebuilds a pickled ``BatchReport``.
     #[classmethod]
-    #[pyo3(name = "_restore")]
+    #[pyo3(name = "_restore", signature = (counts, failed, elapsed_ns, flags, journal_notes, failures, window_full = None))]
+    #[allow(clippy::too_many_arguments)] // the pickled fields
     fn restore(
         _cls: &Bound<'_, PyType>,
         counts: Counts,
@@ -550,6 +572,7 @@ impl BatchReport {
         flags: (bool, bool),
         journal_notes: Vec<String>,
         failures: Bound<'_, PyTuple>,
+        window_full: Option<(String, u32, u64, u64)>,
     ) -> PyResult<BatchReport> {
         if let Some(item) = failures.iter().find(|f| !f.is_instance_of::<FailedItem>()) {
             return Err(PyValueError::new_err(format!(
@@ -585,6 +608,16 @@ impl BatchReport {
         report.elapsed = Duration::from_nanos(elapsed_ns);
         (report.dry_run, report.cancelled) = flags;
         report.journal_notes = journal_notes;
+        if let Some((vendor, count, span_ms, until_ms)) = window_full {
+            let vendor = vendor
+                .parse()
+                .map_err(|e: blocking::DeleteError| PyValueError::new_err(e.detail().to_owned()))?;
+            report.window_full = Some(blocking::WindowFull {
+                vendor,
+                window: blocking::Window::new(count, Duration::from_millis(span_ms)),
+                until: std::time::UNIX_EPOCH + Duration::from_millis(until_ms),
+            });
+        }
         Ok(BatchReport {
             report,
             failures: failures.unbind(),
@@ -714,6 +747,31 @@ impl BatchReport {
     #[getter]
     fn cancelled(&self) -> bool {
         self.report.cancelled
+    }
+
+    /// ``None``, or, when the batch stopped because a vendor's request
+    /// window was full for longer than 2 minutes (see ``wait_for_windows=``
+    /// of ``delete_many``; ``cancelled`` is then true too), a dict:
+    /// ``vendor`` (its name, as in ``windows=``), the window's ``count`` and
+    /// ``seconds``, and ``until``, a timezone-aware UTC ``datetime`` after
+    /// which the same batch with the same journal may run again.
+    #[getter]
+    fn window_full<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Some(full) = &self.report.window_full else {
+            return Ok(None);
+        };
+        let (vendor, count, span_ms, until_ms) = window_full_state(full);
+        let datetime = py.import("datetime")?;
+        let utc = datetime.getattr("timezone")?.getattr("utc")?;
+        let until = datetime
+            .getattr("datetime")?
+            .call_method1("fromtimestamp", (until_ms as f64 / 1000.0, utc))?;
+        let dict = PyDict::new(py);
+        dict.set_item("vendor", vendor)?;
+        dict.set_item("count", count)?;
+        dict.set_item("seconds", span_ms as f64 / 1000.0)?;
+        dict.set_item("until", until)?;
+        Ok(Some(dict))
     }
 
     /// True when every item finished in this run was deleted, scheduled or

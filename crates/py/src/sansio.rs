@@ -66,7 +66,7 @@ impl Request {
 
 #[pymethods]
 impl Request {
-    /// The HTTP method: ``"DELETE"``.
+    /// The HTTP method: ``"DELETE"``, or ``"POST"`` for Stripe's redaction.
     #[getter]
     fn method(&self) -> &str {
         &self.method
@@ -89,7 +89,8 @@ impl Request {
         PyList::new(py, pairs)
     }
 
-    /// The body: empty for Jumio, ``{"transactionId":"..."}`` for HyperVerge.
+    /// The body: ``{"transactionId":"..."}`` for HyperVerge, empty for the
+    /// others (send an empty POST, Stripe's, with ``Content-Length: 0``).
     #[getter]
     fn body<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
         PyBytes::new(py, &self.body)

@@ -17,7 +17,15 @@ use http::header::{ACCEPT, AUTHORIZATION};
 use super::{sensitive, text, Json};
 use crate::credentials::OnfidoCredentials;
 use crate::error::{DeleteError, ErrorKind};
+use crate::intent::OnfidoRegion;
 use crate::outcome::{ConfirmedBy, Deleted, Erasure, Scheduled};
+
+/// `api.{eu|us|ca}.onfido.com`, appended to `url`.
+pub(crate) fn push_host(url: &mut String, region: OnfidoRegion) {
+    url.push_str("api.");
+    url.push_str(region.as_str());
+    url.push_str(".onfido.com");
+}
 
 /// The applicants' path, before the id.
 pub(crate) const PATH: &str = "/v3.6/applicants/";

@@ -12,6 +12,8 @@
 //! [{"title", "details"}]}`. Limit: 300 requests per minute. Sources:
 //! `docs/ARCHITECTURE.md#persona`.
 
+use std::time::Duration;
+
 use http::header::{ACCEPT, AUTHORIZATION};
 
 use super::{idempotency_key, sensitive, Json};
@@ -135,4 +137,16 @@ pub(crate) fn recheck(status: u16, json: Option<&Json>) -> Option<Result<Erasure
         .with_status(status))),
         _ => None,
     }
+}
+
+/// The wait a 429 asks for in Persona's `ratelimit-reset` header (seconds
+/// until the window resets), read when the answer has no `Retry-After`.
+pub(crate) fn rate_limit_reset(headers: &http::HeaderMap) -> Option<Duration> {
+    let value = headers.get("ratelimit-reset")?.to_str().ok()?.trim();
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(Duration::from_secs(
+        value.parse::<u64>().unwrap_or(u64::MAX),
+    ))
 }

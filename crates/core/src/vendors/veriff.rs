@@ -92,6 +92,20 @@ pub(crate) fn deleted(
     }
 }
 
+/// A 404 after an attempt that may have been applied: the session is gone,
+/// so that attempt removed it (or it never existed), and Veriff deletes a
+/// removed session's data within 12 hours: scheduled, not deleted.
+pub(crate) fn absent(message: Option<String>) -> Scheduled {
+    Scheduled {
+        completes: "Veriff no longer has the session after an attempt that may have removed it; if that attempt removed it, Veriff deletes its data within 12 hours".to_owned(),
+        within: Some(WITHIN),
+        until: None,
+        vendor_status: None,
+        vendor_message: message,
+        attempts: 1,
+    }
+}
+
 pub(crate) fn not_deletable_yet(status: u16, json: Option<&Json>) -> Option<String> {
     let code = match json?.get("code")? {
         serde_json::Value::String(code) => code.clone(),
