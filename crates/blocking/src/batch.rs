@@ -798,7 +798,15 @@ fn check_resume(
     }
     if !options.allow_endpoint_change {
         for (vendor, now) in endpoints {
-            if let Some(journaled) = last.start.endpoints.get(vendor) {
+            // The vendor's endpoint in the last run that recorded one: a run
+            // by a client configured for fewer vendors (a recheck, a
+            // single-vendor binding) must not hide the others' endpoints.
+            let journaled = state
+                .runs()
+                .iter()
+                .rev()
+                .find_map(|run| run.start.endpoints.get(vendor));
+            if let Some(journaled) = journaled {
                 if journaled != now {
                     return Err(JournalError::EndpointChanged {
                         path: path.to_path_buf(),

@@ -85,9 +85,13 @@ impl Client {
         )
         .map_err(for_recheck)?;
         let _lock = journal.lock;
-        let writer = journal
-            .writer
-            .expect("a run that is not a dry run has a writer");
+        // Not a dry run, so `open` started the run's records.
+        let Some(writer) = journal.writer else {
+            return Err(BatchError::Journal(JournalError::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::other("the recheck run's records could not be started"),
+            }));
+        };
         let mut report = RecheckReport {
             scheduled: scheduled.len() as u64,
             run: journal.run,

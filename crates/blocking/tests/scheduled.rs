@@ -31,6 +31,10 @@ fn emulator_with_delays() -> Emulator {
 }
 
 fn client(emulator: &Emulator) -> Client {
+    vendors_builder(emulator).build().expect("client builds")
+}
+
+fn vendors_builder(emulator: &Emulator) -> idv_delete_blocking::ClientBuilder {
     builder(&emulator.base_url())
         .credentials(OnfidoCredentials::new(idv_delete_emulator::DEFAULT_ONFIDO_API_TOKEN).unwrap())
         .credentials(PersonaCredentials::new(idv_delete_emulator::DEFAULT_PERSONA_API_KEY).unwrap())
@@ -44,8 +48,6 @@ fn client(emulator: &Emulator) -> Client {
             )
             .unwrap(),
         )
-        .build()
-        .expect("client builds")
 }
 
 fn items() -> Vec<(DeleteIntent, SeedItem)> {
@@ -228,6 +230,64 @@ fn a_recheck_at_another_endpoint_is_refused_with_the_journals() {
         "{message}"
     );
     assert!(!message.contains("allow-endpoint-change"), "{message}");
+    assert_eq!(other.stats().total_requests, 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A resume compares each vendor's endpoint with the last run that
+/// recorded one, not only with the last run: a recheck by a client for
+/// fewer vendors must not let a later resume move the others elsewhere.
+#[test]
+fn a_resume_checks_each_vendors_endpoint_across_runs() {
+    use idv_delete_blocking::core::{Endpoint, Vendor};
+    let emulator = emulator_with_delays();
+    let other = emulator_with_delays();
+    let chosen: Vec<(DeleteIntent, SeedItem)> = items()
+        .into_iter()
+        .filter(|(intent, _)| matches!(intent.vendor(), Vendor::Onfido | Vendor::Stripe))
+        .collect();
+    emulator
+        .seed(
+            &chosen
+                .iter()
+                .map(|(_, seed)| seed.clone())
+                .collect::<Vec<_>>(),
+        )
+        .unwrap();
+    let intents: Vec<DeleteIntent> = chosen.into_iter().map(|(intent, _)| intent).collect();
+    let dir = std::env::temp_dir().join(format!("idv-delete-resume-at-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let journal = dir.join("erasures.journal");
+    let _ = std::fs::remove_file(&journal);
+    let report = client(&emulator)
+        .delete_many(intents.clone(), BatchOptions::default().journal(&journal))
+        .expect("batch runs");
+    assert_eq!(report.scheduled, 2, "{report:?}");
+
+    // Run 2: a Stripe-only client rechecks; its run records Stripe's endpoint only.
+    let stripe_only = Client::builder()
+        .credentials(
+            StripeCredentials::new(idv_delete_emulator::DEFAULT_STRIPE_SECRET_KEY).unwrap(),
+        )
+        .base_url(&emulator.base_url())
+        .build()
+        .unwrap();
+    stripe_only
+        .recheck_journal(&journal, &CancelToken::new())
+        .expect("the recheck runs");
+
+    // Run 3 would send Onfido's items elsewhere: refused, nothing sent there.
+    let moved = vendors_builder(&emulator)
+        .endpoint(Vendor::Onfido, Endpoint::custom(&other.base_url()).unwrap())
+        .build()
+        .unwrap();
+    let error = moved
+        .delete_many(intents, BatchOptions::default().journal(&journal))
+        .expect_err("Onfido's endpoint changed since run 1");
+    let BatchError::Journal(JournalError::EndpointChanged { vendor, .. }) = &error else {
+        panic!("not EndpointChanged: {error:?}");
+    };
+    assert_eq!(vendor, "onfido");
     assert_eq!(other.stats().total_requests, 0);
     std::fs::remove_dir_all(&dir).unwrap();
 }
