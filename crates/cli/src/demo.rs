@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use idv_delete_blocking::core::{
-    OnfidoCredentials, PersonaCredentials, StripeCredentials, VeriffCredentials,
+    OnfidoCredentials, PersonaCredentials, StripeCredentials, VeriffCredentials, Window,
 };
 use idv_delete_blocking::{
     CancelToken, Client, HyperVergeCredentials, JumioCredentials, JumioPlatformCredentials,
@@ -57,6 +57,11 @@ fn demo_faults() -> Faults {
     }
 }
 
+/// Veriff's windows (5 per hour, 10 per day) scaled down for the demo,
+/// in both the emulator and the client.
+const VERIFF_WINDOWS: [(u32, Duration); 2] =
+    [(5, Duration::from_secs(2)), (10, Duration::from_secs(10))];
+
 /// Runs the demo; the exit code is 0 only if the emulator confirms that
 /// every transaction was erased exactly once.
 pub fn run(args: &DemoArgs) -> Result<u8, Failure> {
@@ -65,6 +70,7 @@ pub fn run(args: &DemoArgs) -> Result<u8, Failure> {
         onfido_deletion_delay: DELAY,
         persona_children_delay: DELAY,
         stripe_redaction_delay: DELAY,
+        veriff_windows: VERIFF_WINDOWS.to_vec(),
         ..Config::default()
     })
     .map_err(|e| Failure::runtime(format!("cannot start the emulator: {e}")))?;
@@ -87,7 +93,7 @@ pub fn run(args: &DemoArgs) -> Result<u8, Failure> {
         std::fs::remove_file(&journal)?;
     }
     eprintln!(
-        "wrote {} rows to {}; faults: 1% each of 500, 503, 429 (Retry-After 1 s), reset before and after the delete is applied",
+        "wrote {} rows to {}; faults: 1% each of 500, 503, 429 (Retry-After 1 s), reset before and after the delete is applied; Veriff's windows scaled from 5 per hour and 10 per day to 5 per 2 s and 10 per 10 s",
         items.len(),
         csv_path.display()
     );
@@ -151,11 +157,19 @@ pub fn run(args: &DemoArgs) -> Result<u8, Failure> {
         adaptive_rate: false,
         wait_for_limits: false,
         // The embedded emulator has no tenant limit: the platform's 15
-        // requests per second would only slow the demo down.
-        windows: vec![WindowArg {
+        // requests per second would only slow the demo down. Veriff's
+        // windows are kept, scaled to seconds as the emulator's are, so a
+        // retried Veriff item waits a second instead of stopping the demo
+        // for an hour.
+        windows: std::iter::once(WindowArg {
             vendor: Vendor::JumioPlatform,
             window: None,
-        }],
+        })
+        .chain(VERIFF_WINDOWS.iter().map(|&(count, span)| WindowArg {
+            vendor: Vendor::Veriff,
+            window: Some(Window::new(count, span)),
+        }))
+        .collect(),
         dry_run: false,
         yes: true,
         skip_invalid: false,
