@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use std::time::{Duration, UNIX_EPOCH};
 
 use idv_delete_blocking::{
-    BatchError, BatchOptions, BatchReport, CancelToken, JournalError, Progress, Vendor, Window,
+    BatchError, BatchOptions, BatchReport, CancelToken, FailedItem, JournalError, Progress, Vendor,
+    Window,
 };
 
 use crate::cancel::delete_cancel;
@@ -411,15 +412,16 @@ pub extern "C" fn delete_client_delete_many(
         let report = client
             .rust()
             .delete_many(intents, batch)
-            .map_err(|error| batch_error(&error))?;
+            .map_err(|error| batch_error("delete_client_delete_many", &error))?;
         out.write(into_handle(delete_batch_report { report }));
         Ok(())
     })
 }
 
-/// The code of a batch that could not run, its message (the journal's path
-/// and line, the lock's holder, both endpoints) the last error.
-fn batch_error(error: &BatchError) -> delete_result {
+/// The code of a batch or journal recheck that could not run, its message
+/// (the journal's path and line, the lock's holder, both endpoints) the
+/// last error, prefixed by the C call.
+pub(crate) fn batch_error(call: &str, error: &BatchError) -> delete_result {
     let code = match error {
         BatchError::InvalidOptions(_) => DELETE_RESULT_INVALID_BATCH_OPTIONS,
         BatchError::Journal(JournalError::Io { .. }) => DELETE_RESULT_JOURNAL_IO,
@@ -428,12 +430,12 @@ fn batch_error(error: &BatchError) -> delete_result {
             DELETE_RESULT_JOURNAL_INPUT_CHANGED
         }
         BatchError::Journal(JournalError::Locked { .. }) => DELETE_RESULT_JOURNAL_LOCKED,
-        BatchError::Journal(JournalError::EndpointChanged { .. }) => {
-            DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED
-        }
+        BatchError::Journal(
+            JournalError::EndpointChanged { .. } | JournalError::RecheckEndpointChanged { .. },
+        ) => DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED,
         _ => DELETE_RESULT_UNKNOWN_ERROR,
     };
-    detailed(code, format!("delete_client_delete_many: {error}"))
+    detailed(code, format!("{call}: {error}"))
 }
 
 /// Frees a batch report. NULL does nothing.
@@ -565,16 +567,30 @@ pub extern "C" fn delete_batch_report_failure(
     error_out: *mut delete_result,
 ) -> delete_result {
     guard(|| {
-        let report = &arg(report)?.report;
-        let (position, error) = (Out::new(position_out)?, Out::new(error_out)?);
-        let failure = report
-            .failures
-            .get(index)
-            .ok_or(DELETE_RESULT_INDEX_OUT_OF_RANGE)?;
-        position.write(failure.position);
-        error.write(delete_result::from_kind(failure.error.kind()));
-        Ok(())
+        write_failure(
+            &arg(report)?.report.failures,
+            index,
+            position_out,
+            error_out,
+        )
     })
+}
+
+/// Writes `failures[index]`'s position and kind of failure (for a batch's
+/// and a recheck's report alike).
+pub(crate) fn write_failure(
+    failures: &[FailedItem],
+    index: usize,
+    position_out: *mut u64,
+    error_out: *mut delete_result,
+) -> Result<(), delete_result> {
+    let (position, error) = (Out::new(position_out)?, Out::new(error_out)?);
+    let failure = failures
+        .get(index)
+        .ok_or(DELETE_RESULT_INDEX_OUT_OF_RANGE)?;
+    position.write(failure.position);
+    error.write(delete_result::from_kind(failure.error.kind()));
+    Ok(())
 }
 
 #[cfg(test)]

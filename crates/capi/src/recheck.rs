@@ -5,12 +5,13 @@
 use std::ffi::c_char;
 use std::path::Path;
 
-use idv_delete_blocking::{BatchError, CancelToken, JournalError, RecheckReport};
+use idv_delete_blocking::{CancelToken, RecheckReport};
+
+use crate::batch::{batch_error, write_failure};
 
 use crate::cancel::delete_cancel;
 use crate::client::delete_client;
 use crate::ffi::{self, arg, guard, into_handle, named_str_arg, Out};
-use crate::last_error::detailed;
 use crate::result::delete_result::{self, *};
 
 /// Which number `delete_recheck_report_count` reads: one of the
@@ -83,28 +84,10 @@ pub extern "C" fn delete_client_recheck_journal(
         let report = client
             .rust()
             .recheck_journal(Path::new(path), &token)
-            .map_err(|error| recheck_error(CALL, &error))?;
+            .map_err(|error| batch_error(CALL, &error))?;
         out.write(into_handle(delete_recheck_report { report }));
         Ok(())
     })
-}
-
-/// The code of a recheck that could not run, its message (the journal's
-/// path and line, the lock's holder, both endpoints) the last error.
-fn recheck_error(call: &str, error: &BatchError) -> delete_result {
-    let code = match error {
-        BatchError::Journal(JournalError::Io { .. }) => DELETE_RESULT_JOURNAL_IO,
-        BatchError::Journal(JournalError::Corrupt { .. }) => DELETE_RESULT_JOURNAL_CORRUPT,
-        BatchError::Journal(JournalError::Locked { .. }) => DELETE_RESULT_JOURNAL_LOCKED,
-        BatchError::Journal(
-            JournalError::EndpointChanged { .. } | JournalError::RecheckEndpointChanged { .. },
-        ) => DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED,
-        BatchError::Journal(JournalError::InputChanged { .. }) => {
-            DELETE_RESULT_JOURNAL_INPUT_CHANGED
-        }
-        _ => DELETE_RESULT_UNKNOWN_ERROR,
-    };
-    detailed(code, format!("{call}: {error}"))
 }
 
 /// Frees a recheck report. NULL does nothing.
@@ -166,15 +149,12 @@ pub extern "C" fn delete_recheck_report_failure(
     error_out: *mut delete_result,
 ) -> delete_result {
     guard(|| {
-        let report = &arg(report)?.report;
-        let (position, error) = (Out::new(position_out)?, Out::new(error_out)?);
-        let failure = report
-            .failures
-            .get(index)
-            .ok_or(DELETE_RESULT_INDEX_OUT_OF_RANGE)?;
-        position.write(failure.position);
-        error.write(delete_result::from_kind(failure.error.kind()));
-        Ok(())
+        write_failure(
+            &arg(report)?.report.failures,
+            index,
+            position_out,
+            error_out,
+        )
     })
 }
 
