@@ -245,13 +245,8 @@ impl Client {
             wait_for_windows,
             cancel,
         };
-        let client = &self.client;
-        let read = move |py: Python<'_>, item: &Bound<'_, PyAny>| -> PyResult<DeleteIntent> {
-            let intent = read_item(py, item)?;
-            client.check(&intent).map_err(|e| errors::to_py(py, e))?;
-            Ok(intent)
-        };
-        batch::delete_many(py, client, items, read, args)
+        let read = |py: Python<'_>, item: &Bound<'_, PyAny>| self.intent(py, item);
+        batch::delete_many(py, &self.client, items, read, args)
     }
 
     /// Asks the vendor whether ``item``'s scheduled erasure has completed:
