@@ -12,18 +12,19 @@ from __future__ import annotations
 import http.client
 import time
 import urllib.parse
-from typing import List, Optional, Tuple, Union
+from typing import List, Literal, Optional, Tuple, Union
 
 import idv_delete
 
 Answer = Tuple[int, List[Tuple[str, str]], bytes]
+Kind = Literal["timeout", "connect", "tls", "io"]
 
 
 class TransportFailure(Exception):
     """No answer: ``kind`` is a DeleteOp transport kind; ``sent`` whether the
     request may have reached the server."""
 
-    def __init__(self, kind: str, sent: bool) -> None:
+    def __init__(self, kind: Kind, sent: bool) -> None:
         super().__init__(kind)
         self.kind = kind
         self.sent = sent
