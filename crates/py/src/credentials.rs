@@ -17,7 +17,7 @@ use idv_delete_blocking::{
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyTuple, PyType};
 
 use crate::errors;
 use crate::repr::py_repr;
@@ -180,6 +180,26 @@ impl Item {
 
     fn __str__(&self) -> String {
         self.0.to_string()
+    }
+
+    /// Pickles as its names, read again (and checked) when unpickled.
+    #[allow(clippy::type_complexity)] // the pickle protocol's shape
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> (
+        Bound<'py, PyType>,
+        (&'static str, &'static str, String, Option<&'static str>),
+    ) {
+        let item = slf.get();
+        (
+            slf.get_type(),
+            (
+                item.vendor(),
+                item.product(),
+                item.reference().to_owned(),
+                item.region(),
+            ),
+        )
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {

@@ -191,7 +191,6 @@ pub(crate) fn transport_error(kind: &str) -> PyResult<TransportError> {
 /// ``TokenState.poll`` (a token request).
 #[pyclass(frozen, module = "idv_delete")]
 pub struct Send {
-    #[pyo3(get)]
     request: Py<Request>,
 }
 
@@ -208,6 +207,13 @@ impl Send {
         ("request",)
     }
 
+    /// The ``idv_delete.Request`` to send (its headers hold credentials:
+    /// never log them).
+    #[getter]
+    fn request(&self, py: Python<'_>) -> Py<Request> {
+        self.request.clone_ref(py)
+    }
+
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!("Send(request={})", self.request.bind(py).repr()?))
     }
@@ -217,7 +223,6 @@ impl Send {
 /// then poll again.
 #[pyclass(frozen, module = "idv_delete")]
 pub struct Wait {
-    #[pyo3(get)]
     seconds: f64,
 }
 
@@ -226,6 +231,12 @@ impl Wait {
     #[classattr]
     fn __match_args__() -> (&'static str,) {
         ("seconds",)
+    }
+
+    /// How long to sleep, in seconds.
+    #[getter]
+    fn seconds(&self) -> f64 {
+        self.seconds
     }
 
     fn __repr__(&self) -> String {
@@ -257,7 +268,6 @@ impl Authorize {
 /// clients' ``delete_*`` do.
 #[pyclass(frozen, module = "idv_delete")]
 pub struct Done {
-    #[pyo3(get)]
     outcome: Py<PyAny>,
 }
 
@@ -266,6 +276,12 @@ impl Done {
     #[classattr]
     fn __match_args__() -> (&'static str,) {
         ("outcome",)
+    }
+
+    /// ``Deleted``, ``Scheduled`` or the ``idv_delete.Error`` (not raised).
+    #[getter]
+    fn outcome(&self, py: Python<'_>) -> Py<PyAny> {
+        self.outcome.clone_ref(py)
     }
 
     /// ``Deleted`` or ``Scheduled``; raises the ``idv_delete.Error`` the

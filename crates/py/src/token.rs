@@ -219,7 +219,6 @@ impl AwaitFetch {
 /// ``DeleteOp.token_failed``. Every later poll refuses alike.
 #[pyclass(frozen, module = "idv_delete")]
 pub struct Refused {
-    #[pyo3(get)]
     error: Py<PyAny>,
 }
 
@@ -228,6 +227,13 @@ impl Refused {
     #[classattr]
     fn __match_args__() -> (&'static str,) {
         ("error",)
+    }
+
+    /// The ``idv_delete.Error`` (``UnauthorizedError`` for refused
+    /// credentials), not raised.
+    #[getter]
+    fn error(&self, py: Python<'_>) -> Py<PyAny> {
+        self.error.clone_ref(py)
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
