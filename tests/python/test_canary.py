@@ -760,3 +760,63 @@ def test_client_delete_ops_and_token_states(tmp_path: Path) -> None:
             item = idv_delete.Item("jumio-platform", "account", uuids(1)[0], region="eu")
             checked_drive("refused op", refused.delete_op(item, seed=seed), tokens)
         assert tokens.token_requests == 1
+
+
+def test_asyncio_client() -> None:
+    """`idv_delete.aio.Client` (httpx, logging at DEBUG): successes with
+    faults, not found after a revoked token, a refused client, a refused
+    connection, a timeout, cancellation: no canary or issued token in any
+    outcome, error, repr or log record."""
+    import asyncio
+
+    from idv_delete import aio
+
+    def check(label: str, outcomes: List[Any]) -> None:
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                assert_clean_error(label, outcome)
+            else:
+                assert_clean_object(label, outcome)
+
+    async def go(recorder_url: str, emulator: Emulator) -> None:
+        async with aio.Client(**canary_credentials(), base_url=recorder_url, base_delay=0.01,
+                              max_attempts=10) as client:
+            assert_clean_object("aio.Client", client)
+            emulator.set_faults(seed=5, p503=0.3, p_reset_after=0.1, p429=0.1, retry_after_secs=1)
+            items = canary_items(emulator)
+            first = await client.delete_all(items, concurrency=4)
+            assert [type(o).__name__ for o in first] == ["Deleted"] * 3 + ["Scheduled"] * 4, first
+            check("aio outcome", first)
+            emulator.set_faults()
+            emulator.revoke_tokens()
+            again = await client.delete_all(items, concurrency=4)
+            assert any(isinstance(o, idv_delete.Error) for o in again)
+            check("aio again", again)
+            assert client.token_requests == 2
+            # Cancelled mid-exchange: nothing of it shown either.
+            emulator.set_faults(latency_ms=500)
+            try:
+                await asyncio.wait_for(client.delete(items[0]), 0.05)
+            except asyncio.TimeoutError as cancelled:
+                assert_clean_error("aio cancelled", cancelled)
+            emulator.set_faults()
+        async with aio.Client(**canary_credentials(), base_url=closed_url(), max_attempts=1) as dead:
+            check("aio refused connection", await dead.delete_all(canary_items(emulator)))
+        async with aio.Client(**canary_credentials(), base_url=emulator.base_url,
+                              max_attempts=1, timeout=0.05) as slow:
+            emulator.set_faults(latency_ms=300)
+            check("aio timeout", await slow.delete_all(canary_items(emulator)))
+            emulator.set_faults()
+
+    with canary_emulator() as emulator, TokenRecorder(emulator.base_url) as recorder:
+        asyncio.run(go(recorder.base_url, emulator))
+        assert len(ISSUED_TOKENS) >= 2
+
+    async def refused() -> List[Any]:
+        with Emulator() as other:  # knows none of the canary credentials
+            async with aio.Client(**canary_credentials(), base_url=other.base_url) as client:
+                return await client.delete_all(canary_items(other))
+
+    outcomes = asyncio.run(refused())
+    assert all(isinstance(o, (idv_delete.UnauthorizedError, idv_delete.ForbiddenError)) for o in outcomes), outcomes
+    check("aio refused credentials", outcomes)
