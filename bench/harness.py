@@ -138,6 +138,7 @@ def contender_commands(base_url: str, batch: Path, concurrency: int, rate: float
     return {
         "Rust batch (Client::delete_many)": [str(RELEASE / "examples" / "batch_run"), base_url, str(batch), str(concurrency), *rate_args],
         "Python delete_many": [str(VENV_PYTHON), str(contenders / "python_delete_many.py"), base_url, str(batch), str(concurrency), *rate_args],
+        "Python asyncio (aio.Client.delete_all)": [str(VENV_PYTHON), str(contenders / "python_aio.py"), base_url, str(batch), str(concurrency)],
         "C delete_client_delete_many": [str(WORK / "c_batch"), base_url, str(batch), str(concurrency), *rate_args],
         "CLI (idv-delete batch, journal)": cli,
         "requests.Session thread pool": [str(VENV_PYTHON), str(contenders / "requests_pool.py"), base_url, str(batch), str(concurrency)],
@@ -227,6 +228,46 @@ def row_latency_bound() -> dict:
         rate = deleted / result.wall
         results[name] = {"deletions_per_s": rate, "fraction_of_bound": rate / 640, "deleted": deleted}
     return results
+
+
+ASYNC_ITEMS = 1000
+ASYNC_LATENCY_MS = 50
+#: 32 in flight is row 3's concurrency (bound 640/s); 50 (bound 1,000/s)
+#: shows where one event loop's CPU, not the concurrency, sets the rate.
+ASYNC_CONCURRENCY = (32, 50)
+
+
+def row_asyncio() -> dict:
+    """Row 8: 1,000 deletions against the emulator at 50 ms latency, the
+    asyncio client (one event loop, httpx) beside the blocking Python
+    `delete_many` (threads) at the same concurrency C, alternating over
+    ROUNDS rounds (median each). The concurrency-bound rate is C / 0.05 s;
+    the rate is deleted / the deletion call's own time (printed by the
+    contender: the interpreter's start and imports do not count); the
+    client CPU per deletion is the whole process's."""
+    seed, batch = write_inputs(ASYNC_ITEMS, f"asyncio-{ASYNC_ITEMS}")
+    names = ["Python asyncio (aio.Client.delete_all)", "Python delete_many"]
+    results: dict[str, dict] = {}
+    for concurrency in ASYNC_CONCURRENCY:
+        bound = concurrency / (ASYNC_LATENCY_MS / 1000)
+        runs: dict[str, list[dict]] = {}
+        for name in names * ROUNDS:
+            with Emulator("--seed", str(seed), "--latency-ms", str(ASYNC_LATENCY_MS)) as emulator:
+                result = run(contender_commands(emulator.base_url, batch, concurrency)[name])
+                deleted = emulator.stats()["deletes_applied"]
+            seconds = json.loads(result.stdout)["seconds"]
+            runs.setdefault(name, []).append({
+                "deletions_per_s": deleted / seconds, "fraction_of_bound": deleted / seconds / bound,
+                "cpu_us_per_deletion": result.cpu / max(deleted, 1) * 1e6,
+                "deleted": deleted, "exit_code": result.code,
+            })
+        for name, samples in runs.items():
+            samples.sort(key=lambda sample: sample["deletions_per_s"])
+            results[f"{name}, C={concurrency}"] = {
+                **samples[len(samples) // 2], "concurrency": concurrency, "bound_per_s": bound,
+                "fractions": [round(x["fraction_of_bound"], 3) for x in samples],
+            }
+    return {"items": ASYNC_ITEMS, "latency_ms": ASYNC_LATENCY_MS, "contenders": results}
 
 
 def row_rate_bound() -> dict:
@@ -352,6 +393,12 @@ def markdown(results: dict) -> str:
                      f"{accounts['deletions_per_s']:,.0f}/s vs {v2['deletions_per_s']:,.0f}/s = {platform_row['share_of_v2']:.1%} of v2; "
                      f"client CPU {accounts['cpu_us_per_deletion']:.1f} vs {v2['cpu_us_per_deletion']:.1f} µs per deletion; "
                      f"{accounts['token_requests']} token request(s) |")
+    asyncio_row = results.get("asyncio")
+    if asyncio_row:
+        for name, f in asyncio_row["contenders"].items():
+            lines.append(f"| 8 asyncio, {asyncio_row['items']:,} items, {asyncio_row['latency_ms']} ms | {name} | "
+                         f"{f['deletions_per_s']:.0f}/s = {f['fraction_of_bound']:.1%} of {f['bound_per_s']:.0f}/s; "
+                         f"{f['cpu_us_per_deletion']:.0f} µs client CPU per deletion |")
     faults = results["faults"]
     lines.append(f"| 6 faults | CLI, 10,000 items | {faults['time_ratio']:.2f}x the fault-free time; "
                  f"{faults['10% faults']['terminal']:,} terminal, {faults['10% faults']['applied_once']:,} applied exactly once |")
@@ -366,7 +413,7 @@ def main() -> None:
     }
     rows = (("core", row_core), ("cpu_bound", row_cpu_bound), ("latency_bound", row_latency_bound),
             ("rate_bound", row_rate_bound), ("memory", row_memory), ("faults", row_faults),
-            ("platform", row_platform))
+            ("platform", row_platform), ("asyncio", row_asyncio))
     # `bench/run ROW...` measures only those rows (and prints their figures).
     chosen = set(sys.argv[1:])
     for key, row in rows:
