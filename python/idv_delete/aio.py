@@ -104,7 +104,7 @@ from ._native import (
 )
 from ._types import Region, Vendor
 
-__all__ = ["Client", "BODY_LIMIT"]
+__all__ = ["BODY_LIMIT", "Client"]
 
 #: The longest answer body read (bytes): a vendor's delete answer is a few
 #: hundred bytes. A longer one is a transport failure ``"io"`` after sending

@@ -141,7 +141,7 @@ def test_a_mixed_vendor_run_with_faults_keeps_the_order(emulator: Emulator) -> N
     ids=["not-found", "unauthorized", "forbidden"],
 )
 def test_refusals_are_not_retried(
-    emulator: Emulator, make_client: Any, item: Any, error: type, status: int
+    emulator: Emulator, make_client: Any, item: Any, error: "type[idv_delete.Error]", status: int
 ) -> None:
     emulator.seed("inquiry", ["inq_seeded"])
 

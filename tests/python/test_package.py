@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import idv_delete
+import idv_delete.aio
 import idv_delete.testing
 from idv_delete.testing import Emulator
 
@@ -40,7 +41,7 @@ def _public(module: object) -> list[tuple[str, object]]:
     ]
 
 
-@pytest.mark.parametrize("module", [idv_delete, idv_delete.testing])
+@pytest.mark.parametrize("module", [idv_delete, idv_delete.testing, idv_delete.aio])
 def test_import_star_shadows_no_builtin(module: object) -> None:
     exported = set(module.__all__)  # type: ignore[attr-defined]
     assert exported & set(dir(builtins)) == set()
@@ -61,7 +62,7 @@ def test_the_timeout_error_keeps_its_old_name() -> None:
 
 def test_every_public_name_has_a_docstring() -> None:
     missing = []
-    for module in (idv_delete, idv_delete.testing):
+    for module in (idv_delete, idv_delete.testing, idv_delete.aio):
         assert inspect.getdoc(module)
         for name, value in _public(module):
             if not (inspect.isclass(value) or callable(value)):
