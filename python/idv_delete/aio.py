@@ -75,7 +75,7 @@ from typing import (
 
 try:
     import httpx
-except ImportError as missing:  # pragma: no cover - checked by test_package in a venv without httpx
+except ImportError as missing:  # tests/python/test_aio.py imports it with httpx hidden
     raise ImportError(
         "idv_delete.aio needs httpx, the optional 'async' extra: pip install 'idv-delete[async]'"
     ) from missing
@@ -111,14 +111,17 @@ __all__ = ["BODY_LIMIT", "Client"]
 #: (in doubt): a hostile or broken server cannot make the client buffer more.
 BODY_LIMIT = 64 * 1024
 
-#: How many httpx connection pools the client's own connections are spread
-#: over. httpcore 1.0's pool scans every connection of the pool, and for each
-#: idle one the whole pool again, whenever a request starts or ends: with 64
-#: connections in one pool that is most of the client's CPU time (measured:
-#: 1,000 deletions, 50 in flight, at 50 ms latency took 10.5 s in one pool,
-#: 1.9 s in eight). Each request takes the next pool in turn.
+#: How many httpx transports (connection pools) the client's own
+#: connections are spread over. httpcore 1.0's pool scans every connection of
+#: the pool, and for each idle one the whole pool again, whenever a request
+#: starts or ends: with 50 connections in one pool that is most of the
+#: client's CPU time (measured: 1,000 deletions, 50 in flight, at 50 ms
+#: latency took 10.5 s in one pool, 1.5-1.9 s in eight; 16 to 64 gained
+#: nothing more). Each request takes the next pool in turn.
 _POOLS = 8
 
+#: Sent unless the request has its own: answers uncompressed, so that
+#: BODY_LIMIT bounds the bytes received; the blocking client's user agent.
 _DEFAULT_HEADERS = (
     ("accept-encoding", "identity"),
     ("user-agent", f"idv-delete/{_native.__version__}"),
@@ -162,10 +165,12 @@ def _transport_failure(error: httpx.RequestError) -> _TransportFailure:
     Not sent: no connection was made (``ConnectError``, ``ConnectTimeout``,
     a proxy or an unsupported scheme), no pooled connection was free
     (``PoolTimeout``), or h11 refused the request before writing it
-    (``LocalProtocolError``). Everything else happened on a connection that
-    carried the request, or may have: in doubt (``ReadTimeout``,
-    ``WriteTimeout``, ``ReadError``, ``WriteError``, ``RemoteProtocolError``:
-    a reset, a stale keep-alive connection closed under us).
+    (``LocalProtocolError``). An ``ssl.SSLError`` behind the failure makes
+    it ``"tls"`` (in a handshake: not sent). Everything else happened on a
+    connection that carried the request, or may have: in doubt
+    (``ReadTimeout``, ``WriteTimeout``, ``ReadError``, ``WriteError``,
+    ``RemoteProtocolError``: a reset, a keep-alive connection closed under
+    us).
     """
     sent = not isinstance(
         error,

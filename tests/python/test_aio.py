@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import http.server
+import ssl
 import subprocess
 import sys
 import threading
@@ -76,7 +77,11 @@ def test_every_vendor_deleted_or_scheduled(emulator: Emulator) -> None:
 
     async def go() -> Tuple[List[Any], int]:
         async with client_for(emulator) as client:
+            assert len(client.vendors) == 7
             outcomes = [await client.delete(item) for item in items]
+            # Stripe's redaction is still processing; Veriff offers no read.
+            assert isinstance(await client.recheck(items[6]), idv_delete.Scheduled)
+            assert await client.recheck(items[7]) is None
             return outcomes, client.token_requests
 
     outcomes, token_requests = run(go)
@@ -530,3 +535,44 @@ def test_imported_without_httpx_names_the_extra() -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert "pip install 'idv-delete[async]'" in out.stdout, out
+
+
+def _caused(error: Exception, cause: BaseException) -> Exception:
+    error.__cause__ = cause
+    return error
+
+
+@pytest.mark.parametrize(
+    "error, expected",
+    [
+        (httpx.ConnectError("refused"), ("connect", False)),
+        (httpx.ConnectTimeout("slow"), ("timeout", False)),
+        (httpx.PoolTimeout("busy"), ("timeout", False)),
+        (httpx.ProxyError("proxy"), ("connect", False)),
+        (httpx.LocalProtocolError("bad header"), ("io", False)),
+        (httpx.ReadTimeout("slow"), ("timeout", True)),
+        (httpx.WriteTimeout("slow"), ("timeout", True)),
+        (httpx.ReadError("reset"), ("io", True)),
+        (httpx.WriteError("reset"), ("io", True)),
+        (httpx.RemoteProtocolError("disconnected"), ("io", True)),
+        (_caused(httpx.ConnectError("handshake"), ssl.SSLCertVerificationError("unknown ca")), ("tls", False)),
+        (_caused(httpx.ReadError("record"), ssl.SSLError("bad record mac")), ("tls", True)),
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, Exception) else str(value),
+)
+def test_transport_errors_map_to_kinds_and_sent(error: httpx.RequestError, expected: Tuple[str, bool]) -> None:
+    failure = aio._transport_failure(error)
+    assert (failure.kind, failure.sent) == expected
+
+
+def test_a_tls_handshake_failure_is_tls_and_not_sent(emulator: Emulator) -> None:
+    """https to the emulator's plain HTTP port: the handshake fails."""
+    https = "https://" + emulator.base_url.removeprefix("http://")
+
+    async def go() -> None:
+        async with jumio_only(https, max_attempts=1) as client:
+            with pytest.raises(idv_delete.TlsError) as caught:
+                await client.delete(scan("any"))
+            assert caught.value.in_doubt is False
+
+    run(go)
