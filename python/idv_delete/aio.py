@@ -349,20 +349,23 @@ class Client:
             raise InvalidConfigError(
                 f"concurrency must be a whole number of at least 1, not {concurrency!r}"
             )
-        # Checked whole first: the ops are made (and checked) before any send.
-        ops = [self._op(item, in_doubt=False) for item in items]
-        outcomes: List[Optional[Outcome]] = [None] * len(ops)
-        pending = iter(range(len(ops)))
+        # Checked whole before any send, by making each op; the ops are
+        # made again when their turn comes, since one holds about 1.6 KB.
+        items = list(items)
+        for item in items:
+            self._op(item, in_doubt=False)
+        outcomes: List[Optional[Outcome]] = [None] * len(items)
+        pending = iter(range(len(items)))
 
         async def worker() -> None:
             # The workers share one iterator: each item is taken once.
             for index in pending:
                 try:
-                    outcomes[index] = await self._drive(ops[index])
+                    outcomes[index] = await self._drive(self._op(items[index], in_doubt=False))
                 except Error as error:
                     outcomes[index] = error
 
-        workers = [asyncio.ensure_future(worker()) for _ in range(min(concurrency, len(ops)))]
+        workers = [asyncio.ensure_future(worker()) for _ in range(min(concurrency, len(items)))]
         try:
             await asyncio.gather(*workers)
         except BaseException:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import http.server
+import socket
 import ssl
 import subprocess
 import sys
@@ -565,14 +566,26 @@ def test_transport_errors_map_to_kinds_and_sent(error: httpx.RequestError, expec
     assert (failure.kind, failure.sent) == expected
 
 
-def test_a_tls_handshake_failure_is_tls_and_not_sent(emulator: Emulator) -> None:
-    """https to the emulator's plain HTTP port: the handshake fails."""
-    https = "https://" + emulator.base_url.removeprefix("http://")
+def test_a_tls_handshake_failure_is_tls_and_not_sent() -> None:
+    """https to a server that answers plain HTTP at once: the handshake
+    fails (an SSL error behind httpx's ConnectError)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def answer_plain_http() -> None:
+        with listener:
+            connection, _ = listener.accept()
+            with connection:
+                connection.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+
+    thread = threading.Thread(target=answer_plain_http, daemon=True)
+    thread.start()
 
     async def go() -> None:
-        async with jumio_only(https, max_attempts=1) as client:
+        https = f"https://127.0.0.1:{listener.getsockname()[1]}"
+        async with jumio_only(https, max_attempts=1, connect_timeout=5.0) as client:
             with pytest.raises(idv_delete.TlsError) as caught:
                 await client.delete(scan("any"))
             assert caught.value.in_doubt is False
 
     run(go)
+    thread.join()
