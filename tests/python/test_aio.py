@@ -73,6 +73,14 @@ def applied(emulator: Emulator, product: str, reference: str) -> int:
     return 0 if stats is None else stats.applied
 
 
+def succeeded(outcome: object) -> str:
+    """The outcome's class name, or "absence" for a deletion confirmed by a
+    404 after a reset (in doubt): with random faults, any item may end so."""
+    if isinstance(outcome, idv_delete.Deleted) and outcome.confirmed_by == "absence":
+        return "absence"
+    return type(outcome).__name__
+
+
 def test_every_vendor_deleted_or_scheduled(emulator: Emulator) -> None:
     items = one_of_each(emulator)
 
@@ -97,32 +105,34 @@ def test_every_vendor_deleted_or_scheduled(emulator: Emulator) -> None:
 
 def test_a_mixed_vendor_run_with_faults_keeps_the_order(emulator: Emulator) -> None:
     items: List[Any] = [*one_of_each(emulator), *one_of_each(emulator)]
-    stripe_session = items[6].reference
-    gone = scan(refs(1, "never")[0])  # not found: its error, in its place
-    items.insert(3, gone)
-    # Tuples are items too: (vendor, product, region, reference).
-    items.append(("stripe", "verification_session", None, stripe_session))
-    emulator.set_faults(seed=11, p503=0.2, p500=0.1, p429=0.1, retry_after_secs=1, p_reset_after=0.1)
+    # Tuples are items too: (vendor, product, region, reference). The same
+    # Stripe session twice: the second is already being erased.
+    items.append(("stripe", "verification_session", None, items[6].reference))
+    emulator.set_faults(seed=11, p503=0.1, p500=0.05, p429=0.05, retry_after_secs=1, p_reset_after=0.1)
 
-    async def go() -> List[aio.Outcome]:
+    async def go(batch: List[Any]) -> List[aio.Outcome]:
         async with client_for(emulator) as client:
-            return await client.delete_all(items, concurrency=4)
+            return await client.delete_all(batch, concurrency=4)
 
-    outcomes = run(go)
-    assert len(outcomes) == len(items) == 18
-    assert isinstance(outcomes[3], idv_delete.NotFoundError)
-    assert outcomes[3].attempts >= 1
-    kinds = [type(o).__name__ for i, o in enumerate(outcomes) if i != 3]
-    # The last: the same Stripe session again, already erased (scheduled,
-    # then 404 or scheduled again: never "deleted").
-    assert not isinstance(outcomes[-1], idv_delete.Deleted)
-    assert kinds[:8] == kinds[8:16] == ["Deleted"] * 4 + ["Scheduled"] * 4, kinds
+    outcomes = run(lambda: go(items))
+    assert len(outcomes) == len(items) == 17
+    kinds = [succeeded(o) for o in outcomes[:-1]]
+    # A later vendor's item is scheduled; after a reset (in doubt) its retry
+    # may read a 404: deleted by absence, as the operation vectors say.
+    expected = (["Deleted"] * 4 + ["Scheduled"] * 4) * 2
+    assert all(got in (want, "absence") for got, want in zip(kinds, expected)), kinds
+    assert not isinstance(outcomes[-1], idv_delete.Deleted) or outcomes[-1].confirmed_by == "absence"
     for item in items[:-1]:
-        if item is gone:
-            continue
         product = "account" if item.vendor == "jumio-platform" else item.product
         assert applied(emulator, product, item.reference) == 1, item
     assert sum(emulator.stats().faults.values()) > 0
+    # Without faults, a failure is returned in its place, the others go on.
+    emulator.set_faults()
+    fresh = one_of_each(emulator)
+    gone = scan(refs(1, "never")[0])
+    outcomes = run(lambda: go([fresh[0], gone, *fresh[1:]]))
+    assert isinstance(outcomes[1], idv_delete.NotFoundError) and outcomes[1].attempts == 1
+    assert [type(o).__name__ for o in outcomes[2:]] == ["Deleted"] * 3 + ["Scheduled"] * 4
 
 
 @pytest.mark.parametrize(
@@ -235,7 +245,7 @@ def test_server_errors_are_retried(emulator: Emulator) -> None:
             with pytest.raises(idv_delete.ServerError) as caught:
                 await client.delete(scan(references[0]))
             assert (caught.value.status, caught.value.attempts) == (503, 3)
-            emulator.set_faults(seed=3, p500=0.2, p502=0.2, p503=0.2)
+            emulator.set_faults(seed=3, p500=0.1, p502=0.1, p503=0.1)
             client_many = client_for(emulator)
             async with client_many:
                 outcomes = await client_many.delete_all([scan(r) for r in references])
