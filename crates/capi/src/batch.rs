@@ -82,6 +82,9 @@ pub const DELETE_BATCH_COUNT_TOKEN_REQUESTS: delete_batch_count = 10;
 /// `processing`, Veriff's 12 hours): a success, never counted in
 /// `DELETE_BATCH_COUNT_DELETED`.
 pub const DELETE_BATCH_COUNT_SCHEDULED: delete_batch_count = 11;
+/// Items a dry run (`delete_batch_options_set_dry_run`) checked and would
+/// have sent; 0 for a batch that ran.
+pub const DELETE_BATCH_COUNT_WOULD_DELETE: delete_batch_count = 12;
 
 /// How to run a batch: concurrency, rate limit, journal and progress
 /// callback. Not thread-safe; free it with `delete_batch_options_free`.
@@ -94,6 +97,8 @@ pub struct delete_batch_options {
     /// The vendors whose windows the caller set (an empty list lifts them).
     windows: BTreeMap<Vendor, Vec<Window>>,
     wait_for_windows: bool,
+    adaptive_rate: bool,
+    dry_run: bool,
 }
 
 /// The caller's progress callback and its user data.
@@ -132,8 +137,9 @@ pub struct delete_batch_report {
     report: BatchReport,
 }
 
-/// Makes batch options with the defaults: 8 workers, no rate limit, no
-/// journal, no progress callback.
+/// Makes batch options with the defaults: 8 workers, no rate limit (not
+/// adaptive), no journal, no progress callback, no cancel, a real run (not
+/// dry).
 #[must_use]
 #[no_mangle]
 pub extern "C" fn delete_batch_options_new(
@@ -148,6 +154,8 @@ pub extern "C" fn delete_batch_options_new(
             cancel: None,
             windows: BTreeMap::new(),
             wait_for_windows: false,
+            adaptive_rate: false,
+            dry_run: false,
         }));
         Ok(())
     })
@@ -185,6 +193,44 @@ pub extern "C" fn delete_batch_options_set_rate(
 ) -> delete_result {
     guard(|| {
         arg_mut(options)?.rate = Some(per_second);
+        Ok(())
+    })
+}
+
+/// Whether the batch adapts its rate to the vendors' 429s (default
+/// false): the first 429 makes the batch pace itself from the rate the
+/// vendor accepted so far and search for the highest rate it accepts
+/// (slow start, then CUBIC as TCP does), never above the rate of
+/// `delete_batch_options_set_rate`, so that an unknown limit costs a few
+/// 429s rather than one in every few requests. Off, a 429 with
+/// `Retry-After` pauses every worker and the batch goes on at its former
+/// rate. Turn it on where a vendor's 429s mean a rate limit.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_options_set_adaptive_rate(
+    options: *mut delete_batch_options,
+    adaptive: bool,
+) -> delete_result {
+    guard(|| {
+        arg_mut(options)?.adaptive_rate = adaptive;
+        Ok(())
+    })
+}
+
+/// Whether the batch only checks (default false): true reads, never
+/// writes. Every item is checked (credentials for its vendor) and counted
+/// as `DELETE_BATCH_COUNT_WOULD_DELETE`; an existing journal is read and
+/// replayed as a resume would (its finished items counted as skipped, a
+/// changed input or endpoint refused). Nothing is sent, and no journal,
+/// record or lock file is written.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_options_set_dry_run(
+    options: *mut delete_batch_options,
+    dry_run: bool,
+) -> delete_result {
+    guard(|| {
+        arg_mut(options)?.dry_run = dry_run;
         Ok(())
     })
 }
@@ -383,32 +429,7 @@ pub extern "C" fn delete_client_delete_many(
                 Ok(resolved)
             })
             .collect::<ffi::Result<Vec<_>>>()?;
-        let mut batch = BatchOptions::default();
-        if !options.is_null() {
-            let options = arg(options)?;
-            if let Some(workers) = options.concurrency {
-                batch = batch.concurrency(workers);
-            }
-            if let Some(rate) = options.rate {
-                batch = batch.rate(rate);
-            }
-            if let Some(journal) = &options.journal {
-                batch = batch.journal(journal);
-            }
-            for (vendor, windows) in &options.windows {
-                batch = batch.vendor_windows(*vendor, windows.clone());
-            }
-            batch = batch.wait_for_windows(options.wait_for_windows);
-            let cancel = options.cancel.clone().unwrap_or_default();
-            batch = batch.cancel(cancel.clone());
-            if let Some(callback) = options.progress {
-                batch = batch.progress(move |progress| {
-                    if !callback.call(progress) {
-                        cancel.cancel();
-                    }
-                });
-            }
-        }
+        let batch = batch_options(options)?;
         let report = client
             .rust()
             .delete_many(intents, batch)
@@ -416,6 +437,48 @@ pub extern "C" fn delete_client_delete_many(
         out.write(into_handle(delete_batch_report { report }));
         Ok(())
     })
+}
+
+/// The Rust batch options of `options` (NULL: the defaults).
+pub(crate) fn batch_options(options: *const delete_batch_options) -> ffi::Result<BatchOptions> {
+    let mut batch = BatchOptions::default();
+    if options.is_null() {
+        return Ok(batch);
+    }
+    let options = arg(options)?;
+    if let Some(workers) = options.concurrency {
+        batch = batch.concurrency(workers);
+    }
+    if let Some(rate) = options.rate {
+        batch = batch.rate(rate);
+    }
+    if let Some(journal) = &options.journal {
+        batch = batch.journal(journal);
+    }
+    for (vendor, windows) in &options.windows {
+        batch = batch.vendor_windows(*vendor, windows.clone());
+    }
+    batch = batch
+        .wait_for_windows(options.wait_for_windows)
+        .adaptive_rate(options.adaptive_rate)
+        .dry_run(options.dry_run);
+    let cancel = options.cancel.clone().unwrap_or_default();
+    batch = batch.cancel(cancel.clone());
+    if let Some(callback) = options.progress {
+        batch = batch.progress(move |progress| {
+            if !callback.call(progress) {
+                cancel.cancel();
+            }
+        });
+    }
+    Ok(batch)
+}
+
+impl delete_batch_report {
+    /// The C handle's contents for `report`.
+    pub(crate) fn new(report: BatchReport) -> delete_batch_report {
+        delete_batch_report { report }
+    }
 }
 
 /// The code of a batch or journal recheck that could not run, its message
@@ -468,6 +531,7 @@ pub extern "C" fn delete_batch_report_count(
             DELETE_BATCH_COUNT_ATTEMPTS => report.attempts,
             DELETE_BATCH_COUNT_TOKEN_REQUESTS => report.token_requests,
             DELETE_BATCH_COUNT_SCHEDULED => report.scheduled,
+            DELETE_BATCH_COUNT_WOULD_DELETE => report.would_delete,
             _ => return Err(DELETE_RESULT_INVALID_ARGUMENT),
         });
         Ok(())
@@ -618,7 +682,7 @@ mod tests {
         assert_eq!(count(DELETE_BATCH_COUNT_DELETED_BY_RESPONSE), 2);
         let mut count = 0;
         assert_eq!(
-            delete_batch_report_count(handle, DELETE_BATCH_COUNT_SCHEDULED + 1, &mut count),
+            delete_batch_report_count(handle, DELETE_BATCH_COUNT_WOULD_DELETE + 1, &mut count),
             DELETE_RESULT_INVALID_ARGUMENT
         );
         delete_batch_report_free(handle);
