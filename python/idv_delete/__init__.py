@@ -39,12 +39,42 @@ vendor says to the journal (a :class:`RecheckReport` counts it)::
 
     stripe.recheck_journal("erasure.journal")           # RecheckReport(deleted=...)
 
+Items of several vendors go through one :class:`Client`, configured with
+each vendor's credentials class, one item at a time or as one journaled
+batch (``idv-delete verify`` reads its journal)::
+
+    client = idv_delete.Client(
+        jumio=idv_delete.JumioCredentials(token, secret, "Acme KYC-Cleaner/1.0"),
+        stripe=idv_delete.StripeCredentials(secret_key),
+    )
+    client.delete(idv_delete.Item("jumio", "scan", "2b6f4c1e-...", region="eu"))
+    client.delete_many([("stripe", "verification_session", None, "vs_1NuN4zGx"),
+                        idv_delete.Item("jumio", "scan", "2b6f4c1e-...", region="us")],
+                       journal="erasure.journal")
+
+Your own event loop drives the core's retrying state machine,
+:class:`DeleteOp`, with its own HTTP client (the retries, ``Retry-After``
+and the in-doubt rules stay the core's; the Jumio Platform's tokens come
+from a shared :class:`TokenState`)::
+
+    op = client.delete_op(item, seed=random.getrandbits(64))
+    while True:
+        match op.poll():
+            case idv_delete.Send(request):
+                status, headers, body = send(request)   # your HTTP client
+                op.handle_response(status, headers, body)
+            case idv_delete.Wait(seconds):
+                time.sleep(seconds)
+            case idv_delete.Done() as done:
+                return done.result()                    # or raises
+
 The requests, answers and retries are those of the Rust core (the same as
 the ``idv-delete`` command and the C library); this package converts values
 and releases the GIL while waiting on the network. Every failure is an
 :class:`Error` subclass named after its kind (``idv_delete.ERROR_KINDS``).
-For asyncio, build the request with ``client.build_request(...)``, send it
-with your own client, and read the answer with :func:`parse_response`.
+For one attempt without retries, build the request with
+``client.build_request(...)``, send it with your own client, and read the
+answer with :func:`parse_response`.
 To test scripts offline, see :mod:`idv_delete.testing`.
 
 A single deletion returns :class:`Deleted`, or :class:`Scheduled` when the
@@ -96,20 +126,39 @@ from ._errors import (
 )
 from ._native import (
     ERROR_KINDS,
+    Authorize,
+    AwaitFetch,
     BatchReport,
+    BearerToken,
+    Client,
+    DeleteOp,
     Deleted,
+    Done,
     FailedItem,
     HyperVerge,
+    HyperVergeCredentials,
+    Item,
     Jumio,
+    JumioCredentials,
     JumioPlatform,
+    JumioPlatformCredentials,
     Onfido,
+    OnfidoCredentials,
     Persona,
+    PersonaCredentials,
     Progress,
     RecheckReport,
+    Refused,
     Request,
     Scheduled,
+    Send,
     Stripe,
+    StripeCredentials,
+    TokenState,
+    Use,
     Veriff,
+    VeriffCredentials,
+    Wait,
     __version__,
     parse_response,
 )
@@ -127,46 +176,65 @@ from ._types import (
 
 __all__ = [
     "ERROR_KINDS",
+    "Authorize",
+    "AwaitFetch",
     "BatchReport",
+    "BearerToken",
     "CancelledError",
+    "Client",
     "ConfirmedBy",
     "ConnectError",
+    "DeleteOp",
     "Deleted",
+    "Done",
     "Error",
     "ErrorKind",
     "FailedItem",
     "ForbiddenError",
     "HyperVerge",
+    "HyperVergeCredentials",
     "InvalidConfigError",
     "InvalidInputError",
     "InvalidReferenceError",
     "IoError",
+    "Item",
     "JournalError",
     "Jumio",
+    "JumioCredentials",
     "JumioPlatform",
+    "JumioPlatformCredentials",
     "JumioProduct",
     "NotDeletableYetError",
     "NotFoundError",
     "Onfido",
+    "OnfidoCredentials",
     "OnfidoRegion",
     "Persona",
+    "PersonaCredentials",
     "PersonaProduct",
     "PlatformProduct",
     "Product",
     "Progress",
     "RateLimitedError",
     "RecheckReport",
+    "Refused",
     "Region",
     "Request",
     "RequestTimeoutError",
     "Scheduled",
+    "Send",
     "ServerError",
     "Stripe",
+    "StripeCredentials",
     "TlsError",
+    "TokenState",
     "UnauthorizedError",
     "UnexpectedResponseError",
+    "Use",
     "Vendor",
     "Veriff",
+    "VeriffCredentials",
+    "Wait",
     "__version__",
     "parse_response",
 ]

@@ -17,7 +17,7 @@ name to its class; a test walks ``idv_delete.ERROR_KINDS`` (the Rust core's
 from __future__ import annotations
 
 import builtins
-from typing import ClassVar, Dict, Literal, Optional, Type, Union
+from typing import Any, ClassVar, Dict, Literal, Optional, Tuple, Type, Union
 
 from ._types import ErrorKind
 
@@ -64,6 +64,13 @@ class Error(Exception):
         self.retry_after = retry_after
         self.attempts = attempts
         self.in_doubt = in_doubt
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        # Pickles the public attributes only: an error handed out by
+        # TokenState also carries its Rust value (``_native``, for
+        # DeleteOp.token_failed), which cannot leave the process.
+        state = {k: v for k, v in self.__dict__.items() if k != "_native"}
+        return (type(self), self.args, state)
 
 
 class InvalidReferenceError(Error, ValueError):

@@ -34,6 +34,7 @@ from idv_delete._types import (
     Region,
     RetryAfterFormat,
     SeedState,
+    Vendor,
 )
 
 __all__ = [
@@ -54,6 +55,25 @@ __all__ = [
     "RecheckReport",
     "Request",
     "parse_response",
+    "Client",
+    "Item",
+    "JumioCredentials",
+    "JumioPlatformCredentials",
+    "HyperVergeCredentials",
+    "OnfidoCredentials",
+    "PersonaCredentials",
+    "StripeCredentials",
+    "VeriffCredentials",
+    "DeleteOp",
+    "Send",
+    "Wait",
+    "Authorize",
+    "Done",
+    "TokenState",
+    "BearerToken",
+    "Use",
+    "AwaitFetch",
+    "Refused",
     "Emulator",
     "Stats",
     "ReferenceStats",
@@ -277,6 +297,232 @@ def parse_response(
     """Reads the answer to ``request``: ``Deleted`` or ``Scheduled``, or raises an ``idv_delete.Error``."""
 
 @final
+class JumioCredentials:
+    """Jumio Netverify v2 credentials, checked at once; the repr redacts them."""
+
+    def __new__(cls, api_token: str, api_secret: str, user_agent: str) -> Self: ...
+    @property
+    def user_agent(self) -> Optional[str]: ...
+
+@final
+class JumioPlatformCredentials:
+    """Jumio Platform OAuth2 client credentials, checked at once; the repr redacts them."""
+
+    def __new__(cls, client_id: str, client_secret: str, user_agent: str) -> Self: ...
+    @property
+    def user_agent(self) -> Optional[str]: ...
+
+@final
+class HyperVergeCredentials:
+    """HyperVerge's app id and key, checked at once; the repr redacts them."""
+
+    def __new__(cls, app_id: str, app_key: str) -> Self: ...
+    @property
+    def user_agent(self) -> Optional[str]: ...
+
+@final
+class OnfidoCredentials:
+    """Onfido's API token, checked at once; the repr redacts it."""
+
+    def __new__(cls, api_token: str) -> Self: ...
+    @property
+    def user_agent(self) -> Optional[str]: ...
+
+@final
+class PersonaCredentials:
+    """Persona's API key, checked at once; the repr redacts it."""
+
+    def __new__(cls, api_key: str) -> Self: ...
+    @property
+    def user_agent(self) -> Optional[str]: ...
+
+@final
+class StripeCredentials:
+    """Stripe's secret or restricted key, checked at once; the repr redacts it."""
+
+    def __new__(cls, secret_key: str) -> Self: ...
+    @property
+    def user_agent(self) -> Optional[str]: ...
+
+@final
+class VeriffCredentials:
+    """Veriff's API key and shared secret, checked at once; the repr redacts them."""
+
+    def __new__(cls, api_key: str, shared_secret: str) -> Self: ...
+    @property
+    def user_agent(self) -> Optional[str]: ...
+
+@final
+class Item:
+    """One thing to erase at any vendor, checked at once by the core's rules."""
+
+    def __new__(
+        cls, vendor: Vendor, product: str, reference: str, region: Optional[str] = None
+    ) -> Self: ...
+    @property
+    def vendor(self) -> Vendor: ...
+    @property
+    def product(self) -> Product: ...
+    @property
+    def region(self) -> Optional[str]: ...
+    @property
+    def reference(self) -> str: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> Tuple[Callable[..., Self], Tuple[object, ...]]: ...
+
+#: An item: an ``Item`` or a ``(vendor, product, region, reference)`` tuple.
+_ItemArg = Union[Item, Tuple[str, str, Optional[str], str]]
+_TransportKind = Literal["timeout", "connect", "tls", "io"]
+
+@final
+class Send:
+    """Send ``request``, then report the answer or the failure."""
+
+    __match_args__ = ("request",)
+    @property
+    def request(self) -> Request: ...
+
+@final
+class Wait:
+    """Sleep ``seconds``, then poll again."""
+
+    __match_args__ = ("seconds",)
+    @property
+    def seconds(self) -> float: ...
+
+@final
+class Authorize:
+    """Get a token from the region's ``TokenState``; give it with ``DeleteOp.authorize``."""
+
+    __match_args__ = ()
+
+@final
+class Done:
+    """The deletion is finished: ``outcome`` is the erasure or the error (not raised)."""
+
+    __match_args__ = ("outcome",)
+    @property
+    def outcome(self) -> Union[Deleted, Scheduled, Error]: ...
+    def result(self) -> Union[Deleted, Scheduled]:
+        """The erasure; raises the ``idv_delete.Error`` the deletion ended with."""
+
+@final
+class DeleteOp:
+    """One deletion across its attempts, driven by your own loop: ``Client.delete_op``."""
+
+    def poll(self) -> Union[Send, Wait, Authorize, Done]: ...
+    def handle_response(self, status: int, headers: _Headers, body: bytes) -> None: ...
+    def handle_transport_error(self, kind: _TransportKind, sent: bool) -> None: ...
+    def authorize(self, token: BearerToken) -> None: ...
+    def token_failed(self, error: Error) -> None: ...
+    def take_rejected_token(self) -> Optional[int]: ...
+    def cancel(self) -> None: ...
+    @property
+    def attempts(self) -> int: ...
+    @property
+    def ready_to_send(self) -> bool: ...
+    @property
+    def item(self) -> Item: ...
+
+@final
+class BearerToken:
+    """An access token; its value never leaves Rust (the repr shows ``[redacted]``)."""
+
+    @property
+    def generation(self) -> int: ...
+    @property
+    def expires_at(self) -> float: ...
+
+@final
+class Use:
+    """Use ``token`` now: give it to ``DeleteOp.authorize``."""
+
+    __match_args__ = ("token",)
+    @property
+    def token(self) -> BearerToken: ...
+
+@final
+class AwaitFetch:
+    """Another op's token request is on its way: poll again once it is reported."""
+
+    __match_args__ = ()
+
+@final
+class Refused:
+    """The token endpoint refused: give ``error`` to ``DeleteOp.token_failed``."""
+
+    __match_args__ = ("error",)
+    @property
+    def error(self) -> Error: ...
+
+@final
+class TokenState:
+    """The Jumio Platform's access token for one region: ``Client.token_state``."""
+
+    def poll(self, now: float) -> Union[Use, Send, AwaitFetch, Refused]: ...
+    def handle_response(
+        self, now: float, status: int, headers: _Headers, body: bytes
+    ) -> Optional[Error]: ...
+    def handle_transport_error(self, kind: _TransportKind) -> Error: ...
+    def reject(self, generation: int) -> None: ...
+    @property
+    def token_requests(self) -> int: ...
+    @property
+    def region(self) -> Region: ...
+
+@final
+class Client:
+    """One client for every vendor whose credentials it is given."""
+
+    def __new__(
+        cls,
+        *,
+        jumio: Optional[JumioCredentials] = None,
+        jumio_platform: Optional[JumioPlatformCredentials] = None,
+        hyperverge: Optional[HyperVergeCredentials] = None,
+        onfido: Optional[OnfidoCredentials] = None,
+        persona: Optional[PersonaCredentials] = None,
+        stripe: Optional[StripeCredentials] = None,
+        veriff: Optional[VeriffCredentials] = None,
+        base_url: Optional[str] = None,
+        base_urls: Optional[Mapping[Vendor, str]] = None,
+        connect_timeout: float = ...,
+        timeout: float = ...,
+        max_attempts: int = ...,
+        base_delay: float = ...,
+        max_delay: float = ...,
+        max_retry_after: float = ...,
+    ) -> Self: ...
+    def delete(self, item: _ItemArg) -> Union[Deleted, Scheduled]: ...
+    def delete_resumed(self, item: _ItemArg) -> Union[Deleted, Scheduled]: ...
+    def delete_many(
+        self,
+        items: Iterable[_ItemArg],
+        *,
+        journal: Optional[_Path] = None,
+        concurrency: int = ...,
+        rate: Optional[float] = None,
+        adaptive_rate: bool = False,
+        progress: _ProgressArg = None,
+        dry_run: bool = False,
+        windows: Optional[_Windows] = None,
+        wait_for_windows: bool = False,
+        cancel: Optional[threading.Event] = None,
+    ) -> BatchReport:
+        """One journaled batch over items of any vendor; Ctrl-C as in ``Jumio.delete_many``."""
+    def recheck(self, item: _ItemArg) -> Union[Deleted, Scheduled, None]: ...
+    def recheck_journal(
+        self, journal: _Path, *, cancel: Optional[threading.Event] = None
+    ) -> RecheckReport: ...
+    @property
+    def token_requests(self) -> int: ...
+    @property
+    def vendors(self) -> Tuple[Vendor, ...]: ...
+    def delete_op(self, item: _ItemArg, *, seed: int, in_doubt: bool = False) -> DeleteOp: ...
+    def token_state(self, region: Region) -> TokenState: ...
+
+@final
 class Jumio:
     """A client of Jumio's delete API."""
 
@@ -303,10 +549,12 @@ class Jumio:
         journal: Optional[_Path] = None,
         concurrency: int = ...,
         rate: Optional[float] = None,
+        adaptive_rate: bool = False,
         progress: _ProgressArg = None,
         dry_run: bool = False,
         windows: Optional[_Windows] = None,
         wait_for_windows: bool = False,
+        cancel: Optional[threading.Event] = None,
     ) -> BatchReport:
         """Deletes every reference, journaled and resumable.
 
@@ -316,6 +564,10 @@ class Jumio:
         the journal lets a second run resume.
         """
     def build_request(self, reference: str, *, product: JumioProduct = "scan") -> Request: ...
+    def delete_resumed(
+        self, reference: str, *, product: JumioProduct = "scan"
+    ) -> Union[Deleted, Scheduled]:
+        """Deletes an item an earlier run may have deleted: a 404 counts as deleted by absence."""
 
 @final
 class JumioPlatform:
@@ -345,16 +597,22 @@ class JumioPlatform:
         journal: Optional[_Path] = None,
         concurrency: int = ...,
         rate: Optional[float] = None,
+        adaptive_rate: bool = False,
         progress: _ProgressArg = None,
         dry_run: bool = False,
         windows: Optional[_Windows] = None,
         wait_for_windows: bool = False,
+        cancel: Optional[threading.Event] = None,
     ) -> BatchReport:
         """Deletes every account id (``product="account"``) or every
         ``"ACCOUNT_ID/WORKFLOW_EXECUTION_ID"`` (``product="workflow"``),
         sharing one access token; Ctrl-C as in ``Jumio.delete_many``."""
     @property
     def token_requests(self) -> int: ...
+    def delete_resumed(
+        self, reference: str, *, product: PlatformProduct = "account"
+    ) -> Union[Deleted, Scheduled]:
+        """Deletes an item an earlier run may have deleted: a 404 counts as deleted by absence."""
 
 @final
 class HyperVerge:
@@ -379,14 +637,18 @@ class HyperVerge:
         journal: Optional[_Path] = None,
         concurrency: int = ...,
         rate: Optional[float] = None,
+        adaptive_rate: bool = False,
         progress: _ProgressArg = None,
         dry_run: bool = False,
         windows: Optional[_Windows] = None,
         wait_for_windows: bool = False,
+        cancel: Optional[threading.Event] = None,
     ) -> BatchReport:
         """Deletes every transaction id; Ctrl-C as in ``Jumio.delete_many``
         (``KeyboardInterrupt`` with the partial report as ``report``)."""
     def build_request(self, transaction_id: str) -> Request: ...
+    def delete_resumed(self, transaction_id: str) -> Union[Deleted, Scheduled]:
+        """Deletes a transaction an earlier run may have deleted: a 404 counts as deleted by absence."""
 
 _Product = TypeVar("_Product", bound=str)
 
@@ -403,10 +665,12 @@ class _LaterClient(Generic[_Product]):
         journal: Optional[_Path] = None,
         concurrency: int = ...,
         rate: Optional[float] = None,
+        adaptive_rate: bool = False,
         progress: _ProgressArg = None,
         dry_run: bool = False,
         windows: Optional[_Windows] = None,
         wait_for_windows: bool = False,
+        cancel: Optional[threading.Event] = None,
     ) -> BatchReport:
         """Deletes every id, journaled and resumable; ``BatchReport.scheduled``
         counts the erasures the vendor completes later. Ctrl-C as in
@@ -423,6 +687,10 @@ class _LaterClient(Generic[_Product]):
         says; other vendors' items fail with ``InvalidConfigError`` (Veriff's
         count in ``not_offered``). ``JournalError`` before anything is sent."""
     def build_request(self, reference: str, *, product: _Product = ...) -> Request: ...
+    def delete_resumed(
+        self, reference: str, *, product: _Product = ...
+    ) -> Union[Deleted, Scheduled]:
+        """Deletes an item an earlier run may have deleted: a 404 counts as deleted by absence."""
 
 @final
 class Onfido(_LaterClient[Literal["applicant"]]):

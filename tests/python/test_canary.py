@@ -22,11 +22,12 @@ import json
 import logging
 import pickle
 import threading
+import time
 import traceback
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any, Iterator, List, Tuple
+from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
 
@@ -649,3 +650,113 @@ def test_later_rejected_credentials_are_not_echoed(build: "object") -> None:
     with pytest.raises(idv_delete.InvalidConfigError) as caught:
         build()  # type: ignore[operator]
     assert_clean_error("rejected later-vendor configuration", caught.value)
+
+
+def canary_credentials() -> Dict[str, Any]:
+    """Every vendor's canary credentials, as ``idv_delete.Client`` keywords."""
+    return {
+        "jumio": idv_delete.JumioCredentials(TOKEN, SECRET, USER_AGENT),
+        "jumio_platform": idv_delete.JumioPlatformCredentials(CLIENT_ID, CLIENT_SECRET, USER_AGENT),
+        "hyperverge": idv_delete.HyperVergeCredentials(APP_ID, APP_KEY),
+        "onfido": idv_delete.OnfidoCredentials(ONFIDO_TOKEN),
+        "persona": idv_delete.PersonaCredentials(PERSONA_KEY),
+        "stripe": idv_delete.StripeCredentials(STRIPE_KEY),
+        "veriff": idv_delete.VeriffCredentials(VERIFF_KEY, VERIFF_SECRET),
+    }
+
+
+def canary_items(emulator: Emulator) -> List[idv_delete.Item]:
+    """One seeded item of every vendor."""
+    account, applicant, session, hv = uuids(4)
+    inquiry, vs = f"inq_{uuids(1)[0].replace('-', '')}", f"vs_{uuids(1)[0].replace('-', '')}"
+    scan = f"scan-{uuids(1)[0][:8]}"
+    for product, reference in [
+        ("scan", scan), ("account", account), ("transaction", hv), ("applicant", applicant),
+        ("inquiry", inquiry), ("verification_session", vs), ("session", session),
+    ]:
+        emulator.seed(product, [reference])  # type: ignore[arg-type]
+    return [
+        idv_delete.Item("jumio", "scan", scan, region="eu"),
+        idv_delete.Item("jumio-platform", "account", account, region="eu"),
+        idv_delete.Item("hyperverge", "transaction", hv),
+        idv_delete.Item("onfido", "applicant", applicant, region="eu"),
+        idv_delete.Item("persona", "inquiry", inquiry),
+        idv_delete.Item("stripe", "verification_session", vs),
+        idv_delete.Item("veriff", "session", session),
+    ]
+
+
+def checked_drive(label: str, op: idv_delete.DeleteOp, tokens: idv_delete.TokenState) -> None:
+    """`sync_driver.drive`, checking every action, token and error it meets."""
+    from sync_driver import TransportFailure, send
+
+    assert_clean_object(f"{label} DeleteOp", op)
+    while True:
+        action = op.poll()
+        assert_clean_object(f"{label} {type(action).__name__}", action)
+        if isinstance(action, idv_delete.Send):
+            try:
+                status, headers, body = send(action.request)
+            except TransportFailure as failure:
+                op.handle_transport_error(failure.kind, failure.sent)
+                continue
+            op.handle_response(status, headers, body)
+            rejected = op.take_rejected_token()
+            if rejected is not None:
+                tokens.reject(rejected)
+        elif isinstance(action, idv_delete.Wait):
+            time.sleep(action.seconds)
+        elif isinstance(action, idv_delete.Authorize):
+            got = tokens.poll(time.monotonic())
+            assert_clean_object(f"{label} {type(got).__name__}", got)
+            if isinstance(got, idv_delete.Use):
+                assert_clean_object(f"{label} BearerToken", got.token)
+                op.authorize(got.token)
+            elif isinstance(got, idv_delete.Refused):
+                assert_clean_error(f"{label} refusal", got.error)
+                op.token_failed(got.error)
+            elif isinstance(got, idv_delete.Send):
+                status, headers, body = send(got.request)
+                error = tokens.handle_response(time.monotonic(), status, headers, body)
+                if error is not None:
+                    assert_clean_error(f"{label} token error", error)
+                    op.token_failed(error)
+            assert_clean_object(f"{label} TokenState", tokens)
+        else:
+            assert isinstance(action, idv_delete.Done)
+            if isinstance(action.outcome, BaseException):
+                assert_clean_error(f"{label} outcome", action.outcome)
+            return
+
+
+def test_client_delete_ops_and_token_states(tmp_path: Path) -> None:
+    with canary_emulator() as emulator, TokenRecorder(emulator.base_url) as recorder:
+        credentials = canary_credentials()
+        for name, value in credentials.items():
+            assert_clean_object(f"{name} credentials", value)
+        client = idv_delete.Client(**credentials, base_url=recorder.base_url, base_delay=0.01)
+        assert_clean_object("Client", client)
+        items = canary_items(emulator)
+        report = client.delete_many(items, journal=tmp_path / "mixed.journal", progress=True)
+        assert (report.deleted, report.scheduled) == (3, 4)
+        assert_clean_object("Client BatchReport", report)
+        assert_clean("mixed journal", (tmp_path / "mixed.journal").read_text("utf-8"))
+        tokens = client.token_state("eu")
+        items = canary_items(emulator)
+        emulator.set_faults(seed=5, p503=0.3, p_reset_after=0.1)
+        for item in items:
+            checked_drive(f"op {item.vendor}", client.delete_op(item, seed=1), tokens)
+        # Again: each is gone (not found), and the revoked token's 401 is resent.
+        emulator.set_faults()
+        emulator.revoke_tokens()
+        for item in items:
+            checked_drive(f"op again {item.vendor}", client.delete_op(item, seed=2), tokens)
+        assert len(ISSUED_TOKENS) >= 3
+    # A token endpoint that refuses the client credentials.
+    with Emulator() as other:
+        refused = idv_delete.Client(**canary_credentials(), base_url=other.base_url)
+        tokens = refused.token_state("eu")
+        for seed in (1, 2):
+            item = idv_delete.Item("jumio-platform", "account", uuids(1)[0], region="eu")
+            checked_drive("refused op", refused.delete_op(item, seed=seed), tokens)
+        assert tokens.token_requests == 1

@@ -9,6 +9,7 @@ import inspect
 import multiprocessing
 import pickle
 import typing
+import uuid
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,13 @@ from conftest import USER_AGENT, fast_jumio, refs, uuids
 #: requests carry credentials (a pickle would write them out), and an
 #: emulator is a running server.
 NOT_VALUES = {
-    "Jumio", "JumioPlatform", "HyperVerge", "Onfido", "Persona", "Stripe", "Veriff", "Request", "Emulator"
+    "Jumio", "JumioPlatform", "HyperVerge", "Onfido", "Persona", "Stripe", "Veriff", "Request", "Emulator",
+    # One client for every vendor and its credentials (secrets: never pickled).
+    "Client", "JumioCredentials", "JumioPlatformCredentials", "HyperVergeCredentials",
+    "OnfidoCredentials", "PersonaCredentials", "StripeCredentials", "VeriffCredentials",
+    # A driver's live state machines and their actions, not results.
+    "DeleteOp", "Send", "Wait", "Authorize", "Done", "TokenState", "BearerToken", "Use",
+    "AwaitFetch", "Refused",
 }
 
 
@@ -97,6 +104,10 @@ def every_result(emulator: Emulator, tmp_path: Path) -> dict[str, list[object]]:
         "RecheckReport": [rechecked, refused],
         "Stats": [stats],
         "ReferenceStats": [reference],
+        "Item": [
+            idv_delete.Item("jumio-platform", "workflow", f"{uuid.uuid4()}/{uuid.uuid4()}", region="eu"),
+            idv_delete.Item("hyperverge", "transaction", "HV 7"),
+        ],
     }
 
 

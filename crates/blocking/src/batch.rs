@@ -561,10 +561,12 @@ impl Run<'_> {
                 // before the `sent` record, so that the record's time is
                 // within the window the send counts in: a resume after a
                 // kill counts the send then, not when it began to wait.
-                // `None` (cancelled, or a window stopped the batch): the
-                // op asks again and ends cancelled, as any cut short.
+                // `None` (cancelled, or a window stopped the batch): nothing
+                // will be sent, so no `sent` is journaled (a kill before the
+                // outcome must not leave it in doubt); the op asks again and
+                // ends cancelled, as any cut short.
                 let first = self.throttle.before_attempt(intent.vendor(), &self.cancel);
-                if let Some(journal) = &self.journal {
+                if let Some(journal) = self.journal.as_ref().filter(|_| first.is_some()) {
                     let sent = Record::Sent(SentRecord {
                         position,
                         intent: intent.clone(),

@@ -137,6 +137,20 @@ fn real_windows_stop_after_five_with_the_time_to_resume() {
         "{wait:?}"
     );
     assert_eq!(refused(&emulator), 0);
+    // Only what was sent has a `sent` record: the items the window held
+    // back are journaled cancelled, not in doubt.
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let sent = text.matches("\"event\":\"sent\"").count();
+    let held: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("\"event\":\"outcome\"") && !l.contains("\"scheduled\""))
+        .collect();
+    assert_eq!(sent, 5, "{text}");
+    assert!(!held.is_empty(), "{text}");
+    for line in held {
+        assert!(line.contains("\"cancelled\""), "{line}");
+        assert!(!line.contains("\"in_doubt\":true"), "{line}");
+    }
     // Run again at once: the journal says the window is full; nothing sent.
     let again = client
         .delete_many(items, BatchOptions::default().journal(&journal))

@@ -40,11 +40,16 @@ pub(crate) struct BatchArgs<'py> {
     pub journal: Option<PathBuf>,
     pub concurrency: usize,
     pub rate: Option<f64>,
+    /// Rust's `BatchOptions::adaptive_rate`.
+    pub adaptive_rate: bool,
     pub progress: Option<Bound<'py, PyAny>>,
     pub dry_run: bool,
     /// `windows=`: vendor name -> list of `(count, seconds)`, or `None`.
     pub windows: Option<Bound<'py, PyAny>>,
     pub wait_for_windows: bool,
+    /// `cancel=`: a `threading.Event` (anything with `is_set()`) whose
+    /// setting stops the batch as Ctrl-C does, without an exception.
+    pub cancel: Option<Bound<'py, PyAny>>,
 }
 
 /// Reads `windows=`: a mapping of vendor names (`"veriff"`, ...) to lists
@@ -88,8 +93,31 @@ fn read_windows(windows: &Bound<'_, PyAny>) -> PyResult<BTreeMap<Vendor, Vec<Win
     Ok(read)
 }
 
-/// Deletes every reference of `references` (any iterable of `str`, read
-/// lazily), turning each into an intent with `intent`.
+/// Reads the items of a per-vendor client: each a `str` reference, turned
+/// into an intent by `intent`.
+pub(crate) fn references<F>(
+    intent: F,
+) -> impl Fn(Python<'_>, &Bound<'_, PyAny>) -> PyResult<DeleteIntent> + Send
+where
+    F: Fn(&str) -> Result<DeleteIntent, DeleteError> + Send,
+{
+    move |py: Python<'_>, item: &Bound<'_, PyAny>| {
+        let reference = match item.cast::<PyString>() {
+            Ok(reference) => reference.to_cow()?,
+            Err(_) => {
+                return Err(PyTypeError::new_err(format!(
+                    "references must be str, got {}",
+                    item.get_type().name()?
+                )))
+            }
+        };
+        intent(&reference).map_err(|e| errors::to_py(py, e))
+    }
+}
+
+/// Deletes every item of `references` (any iterable, read lazily), turning
+/// each into an intent with `intent` (see [`references`]; `Client` reads
+/// `Item`s).
 pub(crate) fn delete_many<F>(
     py: Python<'_>,
     client: &Client,
@@ -98,7 +126,7 @@ pub(crate) fn delete_many<F>(
     args: BatchArgs<'_>,
 ) -> PyResult<Py<BatchReport>>
 where
-    F: Fn(&str) -> Result<DeleteIntent, DeleteError> + Send,
+    F: Fn(Python<'_>, &Bound<'_, PyAny>) -> PyResult<DeleteIntent> + Send,
 {
     if references.is_instance_of::<PyString>() {
         return Err(PyTypeError::new_err(
@@ -106,9 +134,14 @@ where
         ));
     }
     let windows = args.windows.as_ref().map(read_windows).transpose()?;
+    let mut event = interrupt::event_watcher(args.cancel.as_ref())?;
     let stop = Arc::new(Stop::default());
+    if event(py)? {
+        stop.cancel.cancel();
+    }
     let mut options = BatchOptions::new()
         .concurrency(args.concurrency)
+        .adaptive_rate(args.adaptive_rate)
         .dry_run(args.dry_run)
         .wait_for_windows(args.wait_for_windows)
         .cancel(stop.cancel.clone());
@@ -147,8 +180,9 @@ where
         stop: Arc::clone(&stop),
     };
     let cancel = stop.cancel.clone();
-    let (result, interrupt) =
-        interrupt::run(py, &cancel, move || client.delete_many(input, options));
+    let (result, interrupt) = interrupt::run_watching(py, &cancel, event, move || {
+        client.delete_many(input, options)
+    });
     if let Some(interrupt) = interrupt {
         return Err(with_report(py, interrupt, result, bar)?);
     }
@@ -251,30 +285,19 @@ struct Input<F> {
 
 impl<F> Input<F>
 where
-    F: Fn(&str) -> Result<DeleteIntent, DeleteError>,
+    F: Fn(Python<'_>, &Bound<'_, PyAny>) -> PyResult<DeleteIntent>,
 {
     fn next_intent(&self, py: Python<'_>) -> PyResult<Option<DeleteIntent>> {
         let Some(item) = self.items.bind(py).into_iter().next().transpose()? else {
             return Ok(None);
         };
-        let reference = match item.cast::<PyString>() {
-            Ok(reference) => reference.to_cow()?,
-            Err(_) => {
-                return Err(PyTypeError::new_err(format!(
-                    "references must be str, got {}",
-                    item.get_type().name()?
-                )))
-            }
-        };
-        (self.intent)(&reference)
-            .map(Some)
-            .map_err(|e| errors::to_py(py, e))
+        (self.intent)(py, &item).map(Some)
     }
 }
 
 impl<F> Iterator for Input<F>
 where
-    F: Fn(&str) -> Result<DeleteIntent, DeleteError>,
+    F: Fn(Python<'_>, &Bound<'_, PyAny>) -> PyResult<DeleteIntent>,
 {
     type Item = DeleteIntent;
 

@@ -85,7 +85,7 @@ macro_rules! vendor_client {
                 timeout: f64,
                 max_attempts: i64,
             ) -> PyResult<$class> {
-                let settings = Settings { connect_timeout, timeout, max_attempts };
+                let settings = Settings::new(connect_timeout, timeout, max_attempts);
                 let build = || -> Result<Shell, DeleteError> {
                     let credentials = $credentials($(&$credential,)+ $(&$user_agent)?)?;
                     let shape = Shape {
@@ -113,10 +113,12 @@ macro_rules! vendor_client {
                 journal = None,
                 concurrency = DEFAULT_CONCURRENCY as i64,
                 rate = None,
+                adaptive_rate = false,
                 progress = None,
                 dry_run = false,
                 windows = None,
                 wait_for_windows = false,
+                cancel = None,
             ))]
             #[allow(clippy::too_many_arguments)] // Python keyword arguments
             fn delete_many(
@@ -127,22 +129,42 @@ macro_rules! vendor_client {
                 journal: Option<PathBuf>,
                 concurrency: i64,
                 rate: Option<f64>,
+                adaptive_rate: bool,
                 progress: Option<Bound<'_, PyAny>>,
                 dry_run: bool,
                 windows: Option<Bound<'_, PyAny>>,
                 wait_for_windows: bool,
+                cancel: Option<Bound<'_, PyAny>>,
             ) -> PyResult<Py<BatchReport>> {
                 let args = BatchArgs {
                     journal,
                     concurrency: whole("concurrency", concurrency)
                         .map_err(|e| errors::to_py(py, e))?,
                     rate,
+                    adaptive_rate,
                     progress,
                     dry_run,
                     windows,
                     wait_for_windows,
+                    cancel,
                 };
                 self.0.delete_many(py, references, product, args)
+            }
+
+            /// Deletes ``reference`` (of ``product``) that an earlier run
+            /// may already have deleted (an error whose ``in_doubt`` was
+            /// true, a journal entry sent without an outcome): a 404 then
+            /// counts as ``Deleted`` with ``confirmed_by == "absence"``
+            /// (erased by that attempt, or never present at that endpoint:
+            /// use it only for items known to have existed there).
+            #[pyo3(signature = (reference, *, product = $product))]
+            fn delete_resumed(
+                &self,
+                py: Python<'_>,
+                reference: &str,
+                product: &str,
+            ) -> PyResult<Erasure> {
+                self.0.delete_resumed(py, self.0.intent(product, reference))
             }
 
             fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
@@ -373,11 +395,27 @@ pub struct Shell {
     user_agent: Option<String>,
 }
 
-/// The keyword settings every client takes.
+/// The keyword settings every client takes (the delays: `Client`'s only;
+/// the per-vendor classes keep the core's defaults).
 pub(crate) struct Settings {
     pub connect_timeout: f64,
     pub timeout: f64,
     pub max_attempts: i64,
+    /// The retry policy's `base_delay`, `max_delay` and `max_retry_after`,
+    /// in seconds.
+    pub delays: Option<[f64; 3]>,
+}
+
+impl Settings {
+    /// The settings of a per-vendor class: the default delays.
+    pub(crate) fn new(connect_timeout: f64, timeout: f64, max_attempts: i64) -> Settings {
+        Settings {
+            connect_timeout,
+            timeout,
+            max_attempts,
+            delays: None,
+        }
+    }
 }
 
 impl Shell {
@@ -421,6 +459,15 @@ impl Shell {
         delete_interruptibly(py, &self.client, &intent)
     }
 
+    pub(crate) fn delete_resumed(
+        &self,
+        py: Python<'_>,
+        intent: Result<DeleteIntent, DeleteError>,
+    ) -> PyResult<Erasure> {
+        let intent = intent.map_err(|e| errors::to_py(py, e))?;
+        delete_resumed(py, &self.client, &intent)
+    }
+
     /// Asks the vendor whether `intent`'s scheduled erasure completed: one
     /// read with the GIL released, no retries (running it again is always
     /// safe); `None` where the vendor offers no read.
@@ -458,7 +505,7 @@ impl Shell {
             py,
             &self.client,
             references,
-            move |reference| DeleteIntent::new(target, reference),
+            batch::references(move |reference| DeleteIntent::new(target, reference)),
             args,
         )
     }
@@ -538,11 +585,7 @@ impl HyperVerge {
             Ok(HyperVerge {
                 client: build_client(
                     builder,
-                    Settings {
-                        connect_timeout,
-                        timeout,
-                        max_attempts,
-                    },
+                    Settings::new(connect_timeout, timeout, max_attempts),
                 )?,
             })
         };
@@ -568,10 +611,12 @@ impl HyperVerge {
         journal = None,
         concurrency = DEFAULT_CONCURRENCY as i64,
         rate = None,
+        adaptive_rate = false,
         progress = None,
         dry_run = false,
         windows = None,
         wait_for_windows = false,
+        cancel = None,
     ))]
     #[allow(clippy::too_many_arguments)] // Python keyword arguments
     fn delete_many(
@@ -581,27 +626,39 @@ impl HyperVerge {
         journal: Option<PathBuf>,
         concurrency: i64,
         rate: Option<f64>,
+        adaptive_rate: bool,
         progress: Option<Bound<'_, PyAny>>,
         dry_run: bool,
         windows: Option<Bound<'_, PyAny>>,
         wait_for_windows: bool,
+        cancel: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Py<BatchReport>> {
         let args = BatchArgs {
             journal,
             concurrency: whole("concurrency", concurrency).map_err(|e| errors::to_py(py, e))?,
             rate,
+            adaptive_rate,
             progress,
             dry_run,
             windows,
             wait_for_windows,
+            cancel,
         };
         batch::delete_many(
             py,
             &self.client,
             transaction_ids,
-            DeleteIntent::hyperverge,
+            batch::references(DeleteIntent::hyperverge),
             args,
         )
+    }
+
+    /// ``delete_transaction`` for a transaction an earlier run may already
+    /// have deleted: a 404 then counts as ``Deleted`` with
+    /// ``confirmed_by == "absence"`` (see ``Jumio.delete_resumed``).
+    fn delete_resumed(&self, py: Python<'_>, transaction_id: PyBackedStr) -> PyResult<Erasure> {
+        let intent = DeleteIntent::hyperverge(&transaction_id).map_err(|e| errors::to_py(py, e))?;
+        delete_resumed(py, &self.client, &intent)
     }
 
     /// The sans-IO half for your own HTTP client: the exact request deleting
@@ -626,13 +683,37 @@ impl HyperVerge {
 /// The deletion runs on the calling thread, and its waits check for
 /// signals themselves (see `interrupt::watched_token`): no second thread
 /// per call, so a deletion that needs no wait costs nothing extra.
-fn delete_interruptibly(
+pub(crate) fn delete_interruptibly(
     py: Python<'_>,
     client: &Client,
     intent: &DeleteIntent,
 ) -> PyResult<Erasure> {
+    interruptibly(py, |cancel| client.delete_cancellable(intent, cancel))
+}
+
+/// [`Client::delete_resumed`] with the GIL released, interruptible as
+/// [`delete_interruptibly`] is.
+pub(crate) fn delete_resumed(
+    py: Python<'_>,
+    client: &Client,
+    intent: &DeleteIntent,
+) -> PyResult<Erasure> {
+    interruptibly(py, |cancel| {
+        client.delete_resumed_cancellable(intent, cancel)
+    })
+}
+
+/// Runs `delete` without the GIL, with a token that a signal cancels;
+/// a signal's exception wins over the deletion's own end.
+fn interruptibly(
+    py: Python<'_>,
+    delete: impl FnOnce(
+            &idv_delete_blocking::CancelToken,
+        ) -> Result<idv_delete_blocking::Erasure, DeleteError>
+        + Send,
+) -> PyResult<Erasure> {
     let (cancel, interrupt) = interrupt::watched_token();
-    let result = py.detach(|| client.delete_cancellable(intent, &cancel));
+    let result = py.detach(|| delete(&cancel));
     if let Some(interrupt) = interrupt.take() {
         return Err(interrupt);
     }
@@ -641,7 +722,7 @@ fn delete_interruptibly(
 
 /// The custom base URL of `vendor`'s requests, or `None` for the
 /// documented hosts.
-fn base_url(client: &Client, vendor: Vendor) -> Option<&str> {
+pub(crate) fn base_url(client: &Client, vendor: Vendor) -> Option<&str> {
     match client.endpoint(vendor)? {
         Endpoint::Documented => None,
         Endpoint::Custom(url) => Some(url.as_str()),
@@ -649,11 +730,19 @@ fn base_url(client: &Client, vendor: Vendor) -> Option<&str> {
 }
 
 /// Applies the keyword settings every client shares and builds the client.
-fn build_client(builder: ClientBuilder, settings: Settings) -> Result<Client, DeleteError> {
-    let policy = RetryPolicy {
+pub(crate) fn build_client(
+    builder: ClientBuilder,
+    settings: Settings,
+) -> Result<Client, DeleteError> {
+    let mut policy = RetryPolicy {
         max_attempts: whole("max_attempts", settings.max_attempts)?,
         ..RetryPolicy::default()
     };
+    if let Some([base_delay, max_delay, max_retry_after]) = settings.delays {
+        policy.base_delay = seconds("base_delay", base_delay)?;
+        policy.max_delay = seconds("max_delay", max_delay)?;
+        policy.max_retry_after = seconds("max_retry_after", max_retry_after)?;
+    }
     builder
         .connect_timeout(seconds("connect_timeout", settings.connect_timeout)?)
         .timeout(seconds("timeout", settings.timeout)?)

@@ -5,8 +5,8 @@
 //! hands each error's fields to `_errors._from_native`, which holds the one
 //! table from kind name to class.
 
-use idv_delete_blocking::{BatchError, DeleteError};
-use pyo3::exceptions::PyValueError;
+use idv_delete_blocking::{BatchError, DeleteError, ErrorKind};
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
@@ -27,6 +27,58 @@ pub(crate) fn exception<'py>(py: Python<'py>, error: &DeleteError) -> PyResult<B
             in_doubt: error.in_doubt(),
         },
     )
+}
+
+/// The exception for `error` that a driver hands back to the core: the
+/// error of a token request, given to `DeleteOp.token_failed`. It carries
+/// the Rust error itself in its `_native` attribute (dropped by pickling),
+/// so the op retries it exactly as Rust would: after its `Retry-After`,
+/// with its status and vendor message intact.
+pub(crate) fn exception_for_core<'py>(
+    py: Python<'py>,
+    error: &DeleteError,
+) -> PyResult<Bound<'py, PyAny>> {
+    let exception = exception(py, error)?;
+    exception.setattr("_native", NativeError(error.clone()))?;
+    Ok(exception)
+}
+
+/// The Rust error behind an `idv_delete.Error` given back by a driver: the
+/// one it carries (see [`exception_for_core`]), or one rebuilt from its
+/// kind and message (an exception built or unpickled by the caller).
+pub(crate) fn from_py(error: &Bound<'_, PyAny>) -> PyResult<DeleteError> {
+    if let Ok(native) = error.getattr("_native") {
+        if let Ok(native) = native.cast::<NativeError>() {
+            return Ok(native.get().0.clone());
+        }
+    }
+    let kind = error
+        .getattr("kind")
+        .ok()
+        .and_then(|kind| kind.extract::<String>().ok())
+        .and_then(|kind| ErrorKind::from_name(&kind));
+    match kind {
+        Some(kind) if error.is_instance_of::<pyo3::exceptions::PyException>() => {
+            Ok(DeleteError::new(kind, error.str()?.to_string()))
+        }
+        _ => Err(PyTypeError::new_err(format!(
+            "expected an idv_delete.Error (the one TokenState returned), got {}",
+            error.get_type().name()?
+        ))),
+    }
+}
+
+/// The Rust error an exception for the core carries. Private: only
+/// [`from_py`] reads it.
+#[pyclass(frozen, name = "_DeleteError", module = "idv_delete._native")]
+pub(crate) struct NativeError(DeleteError);
+
+#[pymethods]
+impl NativeError {
+    /// The error's message, which never holds a secret.
+    fn __repr__(&self) -> String {
+        format!("_DeleteError({:?})", self.0.to_string())
+    }
 }
 
 /// `error` as a raisable `PyErr` of its kind's class.

@@ -11,7 +11,7 @@
 //!   the wait, and its exception is kept for the caller to raise. No thread
 //!   is started, so a deletion that needs no wait costs no more than
 //!   before (a thread per call cost about 80 µs).
-//! - A batch ([`run`]) runs on a Rust worker thread while the calling
+//! - A batch ([`run_watching`]) runs on a Rust worker thread while the calling
 //!   thread waits for it with the GIL released, waking every
 //!   [`CHECK_EVERY`] to run the handlers: a batch's waits are on its worker
 //!   threads, where handlers cannot run. When one raises, the batch's
@@ -25,6 +25,7 @@ use std::thread;
 use std::time::Duration;
 
 use idv_delete_blocking::CancelToken;
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
 /// How often the waiting thread runs Python's signal handlers.
@@ -63,20 +64,12 @@ pub(crate) fn watched_token() -> (CancelToken, Interrupt) {
 }
 
 /// Runs `work` on a worker thread and waits for it, running Python's signal
-/// handlers meanwhile. Returns the work's result and, if a handler raised
-/// (`KeyboardInterrupt`, or whatever a user's handler raises), that
-/// exception: `cancel` was then cancelled, so the result is usually a
-/// cancelled one.
-pub(crate) fn run<T, W>(py: Python<'_>, cancel: &CancelToken, work: W) -> (T, Option<PyErr>)
-where
-    T: Send,
-    W: FnOnce() -> T + Send,
-{
-    run_watching(py, cancel, |_| Ok(false), work)
-}
-
-/// [`run`], and every [`CHECK_EVERY`] also `stop`, with the GIL held: for a
-/// caller's own stop request (`recheck_journal`'s `threading.Event`). Its
+/// handlers meanwhile, and every [`CHECK_EVERY`] also `stop`, with the GIL
+/// held: for a caller's own stop request (a `threading.Event` given as
+/// `cancel=`, see [`event_watcher`]). Returns the work's result and, if a
+/// handler raised (`KeyboardInterrupt`, or whatever a user's handler
+/// raises), that exception: `cancel` was then cancelled, so the result is
+/// usually a cancelled one. Its
 /// `true` cancels `cancel` (the work ends as cancelled, no exception); its
 /// exception cancels it too and is handed back like a signal handler's.
 pub(crate) fn run_watching<T, W>(
@@ -121,5 +114,31 @@ where
             .detach(|| worker.join())
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (result, interrupt)
+    })
+}
+
+/// The check of a caller's `cancel=` argument (a `threading.Event`, or
+/// anything with `is_set()`), for [`run_watching`]'s `stop`: `true` once it
+/// is set; always `false` without one. A `TypeError` for anything else.
+pub(crate) fn event_watcher<'py>(
+    cancel: Option<&Bound<'py, PyAny>>,
+) -> PyResult<impl FnMut(Python<'_>) -> PyResult<bool> + 'py> {
+    let is_set = match cancel {
+        None => None,
+        Some(event) => match event.getattr("is_set") {
+            Ok(is_set) if is_set.is_callable() => Some(is_set),
+            _ => {
+                return Err(PyTypeError::new_err(format!(
+                    "cancel must be a threading.Event (anything with is_set()), or None; got {}",
+                    event.get_type().name()?
+                )))
+            }
+        },
+    };
+    Ok(move |_: Python<'_>| -> PyResult<bool> {
+        match &is_set {
+            Some(is_set) => is_set.call0()?.is_truthy(),
+            None => Ok(false),
+        }
     })
 }

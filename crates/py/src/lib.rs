@@ -10,14 +10,18 @@
 
 mod batch;
 mod client;
+mod credentials;
 mod emulator;
 mod errors;
 mod interrupt;
 mod later;
+mod op;
 mod outcome;
 mod recheck;
 mod repr;
 mod sansio;
+mod token;
+mod unified;
 mod value;
 
 use idv_delete_blocking::ErrorKind;
@@ -42,6 +46,25 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<later::Persona>()?;
     m.add_class::<later::Stripe>()?;
     m.add_class::<later::Veriff>()?;
+    m.add_class::<unified::Client>()?;
+    m.add_class::<credentials::Item>()?;
+    m.add_class::<credentials::JumioCredentials>()?;
+    m.add_class::<credentials::JumioPlatformCredentials>()?;
+    m.add_class::<credentials::HyperVergeCredentials>()?;
+    m.add_class::<credentials::OnfidoCredentials>()?;
+    m.add_class::<credentials::PersonaCredentials>()?;
+    m.add_class::<credentials::StripeCredentials>()?;
+    m.add_class::<credentials::VeriffCredentials>()?;
+    m.add_class::<op::DeleteOp>()?;
+    m.add_class::<op::Send>()?;
+    m.add_class::<op::Wait>()?;
+    m.add_class::<op::Authorize>()?;
+    m.add_class::<op::Done>()?;
+    m.add_class::<token::TokenState>()?;
+    m.add_class::<token::BearerToken>()?;
+    m.add_class::<token::Use>()?;
+    m.add_class::<token::AwaitFetch>()?;
+    m.add_class::<token::Refused>()?;
     m.add_class::<outcome::Deleted>()?;
     m.add_class::<outcome::Scheduled>()?;
     m.add_class::<outcome::Progress>()?;

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use idv_delete_blocking::{self as blocking, CancelToken, Client};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyTuple, PyType};
 
@@ -140,24 +140,7 @@ pub(crate) fn recheck_journal(
     journal: PathBuf,
     cancel: Option<Bound<'_, PyAny>>,
 ) -> PyResult<Py<RecheckReport>> {
-    let is_set = match &cancel {
-        None => None,
-        Some(event) => match event.getattr("is_set") {
-            Ok(is_set) if is_set.is_callable() => Some(is_set),
-            _ => {
-                return Err(PyTypeError::new_err(format!(
-                    "cancel must be a threading.Event (anything with is_set()), or None; got {}",
-                    event.get_type().name()?
-                )))
-            }
-        },
-    };
-    let set = |_: Python<'_>| -> PyResult<bool> {
-        match &is_set {
-            Some(is_set) => is_set.call0()?.is_truthy(),
-            None => Ok(false),
-        }
-    };
+    let mut set = interrupt::event_watcher(cancel.as_ref())?;
     let token = CancelToken::new();
     if set(py)? {
         token.cancel();

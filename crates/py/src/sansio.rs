@@ -24,7 +24,9 @@ use crate::repr::py_repr;
 /// ``[redacted]`` in their place.
 #[pyclass(frozen, module = "idv_delete")]
 pub struct Request {
-    intent: DeleteIntent,
+    /// What the request deletes; `None` for a Jumio Platform token request
+    /// (`TokenState`), whose answer goes to `TokenState.handle_response`.
+    intent: Option<DeleteIntent>,
     method: String,
     url: String,
     headers: Vec<(String, HeaderValue)>,
@@ -43,12 +45,14 @@ impl Request {
         intent
             .and_then(|intent| {
                 let request = client.to_request(&intent)?;
-                Ok(Request::new(intent, request))
+                Ok(Request::new(Some(intent), request))
             })
             .map_err(|e| errors::to_py(py, e))
     }
 
-    fn new(intent: DeleteIntent, request: http::Request<Vec<u8>>) -> Request {
+    /// The Python view of `request`, which deletes `intent` (or buys a
+    /// token: `None`).
+    pub(crate) fn new(intent: Option<DeleteIntent>, request: http::Request<Vec<u8>>) -> Request {
         let (parts, body) = request.into_parts();
         Request {
             intent,
@@ -137,6 +141,23 @@ pub fn parse_response(
     headers: &Bound<'_, PyAny>,
     body: &[u8],
 ) -> PyResult<Erasure> {
+    let Some(intent) = &request.intent else {
+        return Err(PyValueError::new_err(
+            "this is a token request: give its answer to TokenState.handle_response, not parse_response",
+        ));
+    };
+    core_parse_response(intent, response(status, headers, body)?)
+        .map(Erasure::from)
+        .map_err(|e| errors::to_py(py, e))
+}
+
+/// An answer from Python: `status`, `headers` (a mapping or `(name, value)`
+/// pairs) and `body`, for the core to read.
+pub(crate) fn response<'b>(
+    status: u16,
+    headers: &Bound<'_, PyAny>,
+    body: &'b [u8],
+) -> PyResult<http::Response<&'b [u8]>> {
     let mut response = http::Response::builder().status(status);
     let pairs = match headers.cast::<PyMapping>() {
         Ok(mapping) => mapping.items()?.into_any(),
@@ -146,12 +167,9 @@ pub fn parse_response(
         let (name, value): (String, String) = pair?.extract()?;
         response = response.header(name, value);
     }
-    let response = response
+    response
         .body(body)
-        .map_err(|e| PyValueError::new_err(format!("not an HTTP response: {e}")))?;
-    core_parse_response(&request.intent, response)
-        .map(Erasure::from)
-        .map_err(|e| errors::to_py(py, e))
+        .map_err(|e| PyValueError::new_err(format!("not an HTTP response: {e}")))
 }
 
 /// A header value as text; ours are visible ASCII, so nothing is lost.
