@@ -712,6 +712,36 @@ typedef struct delete_token_action {
 #define DELETE_BATCH_COUNT_WOULD_DELETE 12
 
 /**
+ * Failed items of a resumed journal that were run again (a failure not in
+ * doubt is sent again by a resume, as a new attempt).
+ */
+#define DELETE_BATCH_COUNT_RETRIED_FAILURES 13
+
+/**
+ * Items that repeat an earlier item of the input (same product, region
+ * and reference): not sent, journaled as duplicates; the first
+ * occurrence's outcome is theirs.
+ */
+#define DELETE_BATCH_COUNT_DUPLICATES 14
+
+/**
+ * The run's number in its journal (1 for a new journal); 0 without a
+ * journal or in a dry run.
+ */
+#define DELETE_BATCH_COUNT_RUN 15
+
+/**
+ * Failed items beyond the 1000 that `delete_batch_report_failure` lists.
+ */
+#define DELETE_BATCH_COUNT_FAILURES_OMITTED 16
+
+/**
+ * Items finished in this run: deleted, scheduled, not found, failed, or
+ * in a dry run would be deleted.
+ */
+#define DELETE_BATCH_COUNT_DONE 17
+
+/**
  * Items the journal held as scheduled when the recheck began.
  */
 #define DELETE_RECHECK_COUNT_SCHEDULED 1
@@ -1316,6 +1346,17 @@ enum delete_result delete_batch_options_set_dry_run(struct delete_batch_options 
                                                     bool dry_run);
 
 /**
+ * Whether a resume may send to another endpoint than the journal's last
+ * run did (default false: refused with
+ * `DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED`, since a 404 at another
+ * endpoint proves nothing about the first). Set it only when the vendor
+ * moved the same data to the new endpoint.
+ */
+DELETE_MUST_USE
+enum delete_result delete_batch_options_set_allow_endpoint_change(struct delete_batch_options *options,
+                                                                  bool allow);
+
+/**
  * Journals the batch to the file at `path` (UTF-8): created if absent,
  * resumed if present. Each item's `sent` record is on disk before its
  * request leaves, and its outcome follows; running the same references
@@ -1454,6 +1495,40 @@ DELETE_MUST_USE
 enum delete_result delete_batch_report_window_full(const struct delete_batch_report *report,
                                                    bool *full_out,
                                                    uint64_t *until_unix_ms_out);
+
+/**
+ * Writes whether the batch was a dry run (`delete_batch_options_set_dry_run`):
+ * nothing was sent and nothing written.
+ */
+DELETE_MUST_USE
+enum delete_result delete_batch_report_dry_run(const struct delete_batch_report *report,
+                                               bool *dry_run_out);
+
+/**
+ * Writes the batch's wall time in milliseconds.
+ */
+DELETE_MUST_USE
+enum delete_result delete_batch_report_elapsed_ms(const struct delete_batch_report *report,
+                                                  uint64_t *elapsed_ms_out);
+
+/**
+ * Writes how many notes about the journal the batch left: a torn last
+ * line that was cut away, an input shorter than the journal, a salvaged
+ * journal. Show them to whoever runs the batch.
+ */
+DELETE_MUST_USE
+enum delete_result delete_batch_report_journal_note_count(const struct delete_batch_report *report,
+                                                          size_t *count_out);
+
+/**
+ * Writes note number `index` (below
+ * `delete_batch_report_journal_note_count`), one line of English, owned
+ * by the report; `DELETE_RESULT_INDEX_OUT_OF_RANGE` past the end.
+ */
+DELETE_MUST_USE
+enum delete_result delete_batch_report_journal_note(const struct delete_batch_report *report,
+                                                    size_t index,
+                                                    const char **note_out);
 
 /**
  * Writes how many failed items the report lists: the first 1000 failures
@@ -1710,6 +1785,29 @@ DELETE_MUST_USE
 enum delete_result delete_client_delete_item_resumed(const struct delete_client *client,
                                                      const struct delete_item *item,
                                                      struct delete_outcome **outcome_out);
+
+/**
+ * As `delete_client_delete_item_resumed`, stopped by `cancel` (see
+ * `delete_cancel_new`) from another thread: `delete_cancel_cancel` ends
+ * a wait (backoff, `Retry-After`) at once, and the outcome is then
+ * `DELETE_RESULT_CANCELLED`, still in doubt (run it again). A request on
+ * the wire finishes within the client's timeout.
+ */
+DELETE_MUST_USE
+enum delete_result delete_client_delete_item_resumed_cancellable(const struct delete_client *client,
+                                                                 const struct delete_item *item,
+                                                                 const struct delete_cancel *cancel,
+                                                                 struct delete_outcome **outcome_out);
+
+/**
+ * Checks, without any I/O, that `client` can delete `item`: a known
+ * product and region, a well-formed reference, and credentials for its
+ * vendor. `DELETE_RESULT_OK`, or the code that `delete_client_delete_item`
+ * would return before sending anything, with the last error saying why.
+ */
+DELETE_MUST_USE
+enum delete_result delete_client_check_item(const struct delete_client *client,
+                                            const struct delete_item *item);
 
 /**
  * Makes the op that deletes `item` with the client's credentials,

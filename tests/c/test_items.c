@@ -3,6 +3,8 @@
  * `idv-delete verify` does, and runs that command when it is built), its
  * resume, a dry run, the one-item calls, and bad items refused by index
  * with nothing sent (DELETE_TEST_UNTOUCHED_URL). */
+#include <time.h>
+
 #include "support.h"
 
 static delete_client *every_vendor(const char *base_url) {
@@ -91,6 +93,9 @@ static void test_mixed_batch(void) {
     CHECK(deleted >= 5 && scheduled >= 3 && deleted + scheduled == MIXED_COUNT);
     CHECK(count(report, DELETE_BATCH_COUNT_TOKEN_REQUESTS) == 1);
     CHECK(count(report, DELETE_BATCH_COUNT_WOULD_DELETE) == 0);
+    bool dry_run = true;
+    OK(delete_batch_report_dry_run(report, &dry_run));
+    CHECK(!dry_run);
     delete_batch_report_free(report);
 
     /* The same items with the same journal: all skipped, nothing sent. */
@@ -133,6 +138,11 @@ static void test_dry_run(void) {
     CHECK(count(report, DELETE_BATCH_COUNT_WOULD_DELETE) == MIXED_COUNT);
     CHECK(count(report, DELETE_BATCH_COUNT_ATTEMPTS) == 0);
     CHECK(count(report, DELETE_BATCH_COUNT_DELETED) == 0);
+    CHECK(count(report, DELETE_BATCH_COUNT_RUN) == 0);
+    CHECK(count(report, DELETE_BATCH_COUNT_DONE) == MIXED_COUNT);
+    bool dry_run = false;
+    OK(delete_batch_report_dry_run(report, &dry_run));
+    CHECK(dry_run);
     delete_batch_report_free(report);
     FILE *file = fopen(journal, "r");
     CHECK(file == NULL); /* no journal written */
@@ -156,6 +166,31 @@ static void test_one_item(void) {
     OK(delete_outcome_confirmed_by(outcome, &by));
     CHECK(by == DELETE_CONFIRMED_BY_ABSENCE);
     delete_outcome_free(outcome);
+    /* The same with a cancel switch that nobody pulls. */
+    delete_cancel *cancel = NULL;
+    OK(delete_cancel_new(&cancel));
+    OK(delete_client_delete_item_resumed_cancellable(client, &item, cancel, &outcome));
+    OK(delete_outcome_confirmed_by(outcome, &by));
+    CHECK(by == DELETE_CONFIRMED_BY_ABSENCE);
+    delete_outcome_free(outcome);
+    OK(delete_client_check_item(client, &item));
+    delete_client_free(client);
+
+    /* Pulled: the 60 s Retry-After of the paused emulator ends at once,
+     * cancelled and still in doubt (the item was resumed). */
+    client = every_vendor(test_env("DELETE_TEST_PAUSED_URL"));
+    OK(delete_cancel_cancel(cancel));
+    time_t started = time(NULL);
+    OK(delete_client_delete_item_resumed_cancellable(client, &item, cancel, &outcome));
+    CHECK(time(NULL) - started < 10);
+    CHECK(test_error(outcome) == DELETE_RESULT_CANCELLED);
+    bool in_doubt = false;
+    OK(delete_outcome_in_doubt(outcome, &in_doubt));
+    CHECK(in_doubt);
+    delete_outcome_free(outcome);
+    EXPECT(delete_client_delete_item_resumed_cancellable(client, &item, NULL, &outcome),
+           DELETE_RESULT_NULL_ARGUMENT);
+    delete_cancel_free(cancel);
     delete_client_free(client);
 }
 
@@ -203,6 +238,14 @@ static void test_bad_items(void) {
     EXPECT(delete_client_delete_item(client, NULL, &outcome), DELETE_RESULT_NULL_ARGUMENT);
     EXPECT(delete_client_delete_item_resumed(client, &items[1], &outcome),
            DELETE_RESULT_INVALID_UTF8);
+    /* The check refuses what a deletion would, sending nothing. */
+    EXPECT(delete_client_check_item(client, &items[1]), DELETE_RESULT_INVALID_UTF8);
+    delete_item veriff = {DELETE_PRODUCT_VERIFF_SESSION, 0, VERIFF_SESSION("0000")};
+    EXPECT(delete_client_check_item(client, &veriff), DELETE_RESULT_INVALID_CONFIG);
+    check_last_error("delete_client_check_item: this client has no veriff");
+    OK(delete_client_check_item(client, &items[0]));
+    EXPECT(delete_client_check_item(NULL, &items[0]), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_client_check_item(client, NULL), DELETE_RESULT_NULL_ARGUMENT);
     /* An empty batch is a batch of nothing. */
     OK(delete_client_delete_items(client, NULL, 0, NULL, &report));
     CHECK(count(report, DELETE_BATCH_COUNT_ATTEMPTS) == 0);

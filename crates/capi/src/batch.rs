@@ -1,7 +1,7 @@
 //! The batch: [`delete_batch_options`], [`delete_client_delete_many`] and
 //! [`delete_batch_report`].
 
-use std::ffi::{c_char, c_uint, c_void};
+use std::ffi::{c_char, c_uint, c_void, CString};
 use std::path::PathBuf;
 
 use std::collections::BTreeMap;
@@ -14,7 +14,7 @@ use idv_delete_blocking::{
 
 use crate::cancel::delete_cancel;
 use crate::client::{delete_client, delete_product};
-use crate::ffi::{self, arg, arg_mut, guard, into_handle, named_str_arg, slice_arg, Out};
+use crate::ffi::{self, arg, arg_mut, c_string, guard, into_handle, named_str_arg, slice_arg, Out};
 use crate::last_error::detailed;
 use crate::result::delete_result::{self, *};
 
@@ -85,6 +85,21 @@ pub const DELETE_BATCH_COUNT_SCHEDULED: delete_batch_count = 11;
 /// Items a dry run (`delete_batch_options_set_dry_run`) checked and would
 /// have sent; 0 for a batch that ran.
 pub const DELETE_BATCH_COUNT_WOULD_DELETE: delete_batch_count = 12;
+/// Failed items of a resumed journal that were run again (a failure not in
+/// doubt is sent again by a resume, as a new attempt).
+pub const DELETE_BATCH_COUNT_RETRIED_FAILURES: delete_batch_count = 13;
+/// Items that repeat an earlier item of the input (same product, region
+/// and reference): not sent, journaled as duplicates; the first
+/// occurrence's outcome is theirs.
+pub const DELETE_BATCH_COUNT_DUPLICATES: delete_batch_count = 14;
+/// The run's number in its journal (1 for a new journal); 0 without a
+/// journal or in a dry run.
+pub const DELETE_BATCH_COUNT_RUN: delete_batch_count = 15;
+/// Failed items beyond the 1000 that `delete_batch_report_failure` lists.
+pub const DELETE_BATCH_COUNT_FAILURES_OMITTED: delete_batch_count = 16;
+/// Items finished in this run: deleted, scheduled, not found, failed, or
+/// in a dry run would be deleted.
+pub const DELETE_BATCH_COUNT_DONE: delete_batch_count = 17;
 
 /// How to run a batch: concurrency, rate limit, journal and progress
 /// callback. Not thread-safe; free it with `delete_batch_options_free`.
@@ -99,6 +114,7 @@ pub struct delete_batch_options {
     wait_for_windows: bool,
     adaptive_rate: bool,
     dry_run: bool,
+    allow_endpoint_change: bool,
 }
 
 /// The caller's progress callback and its user data.
@@ -135,6 +151,8 @@ impl Callback {
 /// `delete_batch_report_free`.
 pub struct delete_batch_report {
     report: BatchReport,
+    /// `report.journal_notes`, NUL-terminated for `delete_batch_report_journal_note`.
+    notes: Vec<CString>,
 }
 
 /// Makes batch options with the defaults: 8 workers, no rate limit (not
@@ -156,6 +174,7 @@ pub extern "C" fn delete_batch_options_new(
             wait_for_windows: false,
             adaptive_rate: false,
             dry_run: false,
+            allow_endpoint_change: false,
         }));
         Ok(())
     })
@@ -231,6 +250,23 @@ pub extern "C" fn delete_batch_options_set_dry_run(
 ) -> delete_result {
     guard(|| {
         arg_mut(options)?.dry_run = dry_run;
+        Ok(())
+    })
+}
+
+/// Whether a resume may send to another endpoint than the journal's last
+/// run did (default false: refused with
+/// `DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED`, since a 404 at another
+/// endpoint proves nothing about the first). Set it only when the vendor
+/// moved the same data to the new endpoint.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_options_set_allow_endpoint_change(
+    options: *mut delete_batch_options,
+    allow: bool,
+) -> delete_result {
+    guard(|| {
+        arg_mut(options)?.allow_endpoint_change = allow;
         Ok(())
     })
 }
@@ -434,7 +470,7 @@ pub extern "C" fn delete_client_delete_many(
             .rust()
             .delete_many(intents, batch)
             .map_err(|error| batch_error("delete_client_delete_many", &error))?;
-        out.write(into_handle(delete_batch_report { report }));
+        out.write(into_handle(delete_batch_report::new(report)));
         Ok(())
     })
 }
@@ -461,7 +497,8 @@ pub(crate) fn batch_options(options: *const delete_batch_options) -> ffi::Result
     batch = batch
         .wait_for_windows(options.wait_for_windows)
         .adaptive_rate(options.adaptive_rate)
-        .dry_run(options.dry_run);
+        .dry_run(options.dry_run)
+        .allow_endpoint_change(options.allow_endpoint_change);
     let cancel = options.cancel.clone().unwrap_or_default();
     batch = batch.cancel(cancel.clone());
     if let Some(callback) = options.progress {
@@ -477,7 +514,8 @@ pub(crate) fn batch_options(options: *const delete_batch_options) -> ffi::Result
 impl delete_batch_report {
     /// The C handle's contents for `report`.
     pub(crate) fn new(report: BatchReport) -> delete_batch_report {
-        delete_batch_report { report }
+        let notes = report.journal_notes.iter().map(|n| c_string(n)).collect();
+        delete_batch_report { report, notes }
     }
 }
 
@@ -532,6 +570,11 @@ pub extern "C" fn delete_batch_report_count(
             DELETE_BATCH_COUNT_TOKEN_REQUESTS => report.token_requests,
             DELETE_BATCH_COUNT_SCHEDULED => report.scheduled,
             DELETE_BATCH_COUNT_WOULD_DELETE => report.would_delete,
+            DELETE_BATCH_COUNT_RETRIED_FAILURES => report.retried_failures,
+            DELETE_BATCH_COUNT_DUPLICATES => report.duplicates,
+            DELETE_BATCH_COUNT_RUN => u64::from(report.run),
+            DELETE_BATCH_COUNT_FAILURES_OMITTED => report.failures_omitted,
+            DELETE_BATCH_COUNT_DONE => report.done(),
             _ => return Err(DELETE_RESULT_INVALID_ARGUMENT),
         });
         Ok(())
@@ -602,6 +645,74 @@ pub extern "C" fn delete_batch_report_window_full(
     })
 }
 
+/// Writes whether the batch was a dry run (`delete_batch_options_set_dry_run`):
+/// nothing was sent and nothing written.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_report_dry_run(
+    report: *const delete_batch_report,
+    dry_run_out: *mut bool,
+) -> delete_result {
+    guard(|| {
+        let report = &arg(report)?.report;
+        Out::new(dry_run_out)?.write(report.dry_run);
+        Ok(())
+    })
+}
+
+/// Writes the batch's wall time in milliseconds.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_report_elapsed_ms(
+    report: *const delete_batch_report,
+    elapsed_ms_out: *mut u64,
+) -> delete_result {
+    guard(|| {
+        let report = &arg(report)?.report;
+        let ms = u64::try_from(report.elapsed.as_millis()).unwrap_or(u64::MAX);
+        Out::new(elapsed_ms_out)?.write(ms);
+        Ok(())
+    })
+}
+
+/// Writes how many notes about the journal the batch left: a torn last
+/// line that was cut away, an input shorter than the journal, a salvaged
+/// journal. Show them to whoever runs the batch.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_report_journal_note_count(
+    report: *const delete_batch_report,
+    count_out: *mut usize,
+) -> delete_result {
+    guard(|| {
+        let report = arg(report)?;
+        Out::new(count_out)?.write(report.notes.len());
+        Ok(())
+    })
+}
+
+/// Writes note number `index` (below
+/// `delete_batch_report_journal_note_count`), one line of English, owned
+/// by the report; `DELETE_RESULT_INDEX_OUT_OF_RANGE` past the end.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_report_journal_note(
+    report: *const delete_batch_report,
+    index: usize,
+    note_out: *mut *const c_char,
+) -> delete_result {
+    guard(|| {
+        let report = arg(report)?;
+        let out = Out::new(note_out)?;
+        let note = report
+            .notes
+            .get(index)
+            .ok_or(DELETE_RESULT_INDEX_OUT_OF_RANGE)?;
+        out.write(note.as_ptr());
+        Ok(())
+    })
+}
+
 /// Writes how many failed items the report lists: the first 1000 failures
 /// (`DELETE_BATCH_COUNT_FAILED` counts them all).
 #[must_use]
@@ -668,7 +779,7 @@ mod tests {
         let mut report = BatchReport::default();
         report.deleted_by_response = 2;
         report.scheduled = 3;
-        let handle = into_handle(delete_batch_report { report });
+        let handle = into_handle(delete_batch_report::new(report));
         let count = |which| {
             let mut count = u64::MAX;
             assert_eq!(
@@ -682,7 +793,7 @@ mod tests {
         assert_eq!(count(DELETE_BATCH_COUNT_DELETED_BY_RESPONSE), 2);
         let mut count = 0;
         assert_eq!(
-            delete_batch_report_count(handle, DELETE_BATCH_COUNT_WOULD_DELETE + 1, &mut count),
+            delete_batch_report_count(handle, DELETE_BATCH_COUNT_DONE + 1, &mut count),
             DELETE_RESULT_INVALID_ARGUMENT
         );
         delete_batch_report_free(handle);

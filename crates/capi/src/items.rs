@@ -3,9 +3,10 @@
 
 use std::ffi::c_char;
 
-use idv_delete_blocking::{DeleteIntent, Vendor};
+use idv_delete_blocking::{Client, DeleteError, DeleteIntent, Erasure, Vendor};
 
 use crate::batch::{batch_error, batch_options, delete_batch_options, delete_batch_report};
+use crate::cancel::delete_cancel;
 use crate::client::{
     delete_client, delete_product, delete_region, product, region, JUMIO_REGIONS, ONFIDO_REGIONS,
 };
@@ -123,7 +124,7 @@ pub extern "C" fn delete_client_delete_item(
         client,
         item,
         outcome_out,
-        false,
+        |client, intent| Ok(client.delete(intent)),
     )
 }
 
@@ -144,28 +145,73 @@ pub extern "C" fn delete_client_delete_item_resumed(
         client,
         item,
         outcome_out,
-        true,
+        |client, intent| Ok(client.delete_resumed(intent)),
     )
 }
 
-/// The body of `delete_client_delete_item` and its resumed form.
+/// As `delete_client_delete_item_resumed`, stopped by `cancel` (see
+/// `delete_cancel_new`) from another thread: `delete_cancel_cancel` ends
+/// a wait (backoff, `Retry-After`) at once, and the outcome is then
+/// `DELETE_RESULT_CANCELLED`, still in doubt (run it again). A request on
+/// the wire finishes within the client's timeout.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_client_delete_item_resumed_cancellable(
+    client: *const delete_client,
+    item: *const delete_item,
+    cancel: *const delete_cancel,
+    outcome_out: *mut *mut delete_outcome,
+) -> delete_result {
+    delete_one(
+        "delete_client_delete_item_resumed_cancellable",
+        client,
+        item,
+        outcome_out,
+        |client, intent| {
+            let cancel = arg(cancel)?;
+            Ok(client.delete_resumed_cancellable(intent, &cancel.token))
+        },
+    )
+}
+
+/// Checks, without any I/O, that `client` can delete `item`: a known
+/// product and region, a well-formed reference, and credentials for its
+/// vendor. `DELETE_RESULT_OK`, or the code that `delete_client_delete_item`
+/// would return before sending anything, with the last error saying why.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_client_check_item(
+    client: *const delete_client,
+    item: *const delete_item,
+) -> delete_result {
+    const CALL: &str = "delete_client_check_item";
+    guard(|| {
+        let client = arg(client)?;
+        let item = arg(item)?;
+        let intent = resolve_item(CALL, client, item)?;
+        client.rust().check(&intent).map_err(|error| {
+            detailed(
+                delete_result::from_kind(error.kind()),
+                format!("{CALL}: {error}"),
+            )
+        })
+    })
+}
+
+/// The body of the one-item calls: `item`'s intent given to `delete`.
 fn delete_one(
     call: &str,
     client: *const delete_client,
     item: *const delete_item,
     outcome_out: *mut *mut delete_outcome,
-    resumed: bool,
+    delete: impl FnOnce(&Client, &DeleteIntent) -> ffi::Result<Result<Erasure, DeleteError>>,
 ) -> delete_result {
     guard(|| {
         let client = arg(client)?;
         let item = arg(item)?;
         let out = Out::new(outcome_out)?;
         let intent = resolve_item(call, client, item)?;
-        let result = if resumed {
-            client.rust().delete_resumed(&intent)
-        } else {
-            client.rust().delete(&intent)
-        };
+        let result = delete(client.rust(), &intent)?;
         out.write(into_handle(delete_outcome::new(result)));
         Ok(())
     })

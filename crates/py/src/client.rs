@@ -146,6 +146,9 @@ macro_rules! vendor_client {
                     dry_run,
                     windows,
                     wait_for_windows,
+                    // Per-vendor classes keep the journal's endpoint: a
+                    // change of endpoint is for the unified Client.
+                    allow_endpoint_change: false,
                     cancel,
                 };
                 self.0.delete_many(py, references, product, args)
@@ -642,6 +645,7 @@ impl HyperVerge {
             dry_run,
             windows,
             wait_for_windows,
+            allow_endpoint_change: false,
             cancel,
         };
         batch::delete_many(
