@@ -1915,6 +1915,25 @@ enum delete_result delete_op_take_rejected_token(struct delete_op *op,
                                                  uint64_t *generation_out);
 
 /**
+ * Writes the error the op is about to retry (its next poll is
+ * `DELETE_ACTION_WAIT`) as a new outcome the caller frees with
+ * `delete_outcome_free`, so a driver with a retry budget or a deadline can
+ * look at it and refuse the retry with `delete_op_stop_retrying`. Returns
+ * `DELETE_RESULT_ABSENT` (writing nothing) when no retry is pending.
+ */
+DELETE_MUST_USE
+enum delete_result delete_op_pending_retry(const struct delete_op *op,
+                                           struct delete_outcome **error_out);
+
+/**
+ * Ends the op with its pending error instead of retrying it (the next
+ * poll is `DELETE_ACTION_DONE` with that error); does nothing unless a
+ * retry is pending.
+ */
+DELETE_MUST_USE
+enum delete_result delete_op_stop_retrying(struct delete_op *op);
+
+/**
  * Ends the op now: the next poll is `DELETE_ACTION_DONE` with
  * `DELETE_RESULT_CANCELLED`, in doubt if an attempt may have been applied
  * (an answer still awaited counts as one). Does nothing once it is done.

@@ -183,6 +183,36 @@ static void test_retries(void) {
     delete_client_free(client);
 }
 
+/* A driver with a retry budget reads the pending retry before the wait and
+   may end the op with it instead. No server: the answers are made here. */
+static void test_refused_retry(void) {
+    delete_client *client = test_client("http://127.0.0.1:9", 4);
+    delete_item item = {DELETE_PRODUCT_HYPERVERGE_TRANSACTION, 0, "txn-0152"};
+    delete_op *op = NULL;
+    OK(delete_client_op_new(client, &item, 7, false, &op));
+    delete_outcome *pending = NULL;
+    EXPECT(delete_op_pending_retry(op, &pending), DELETE_RESULT_ABSENT);
+    CHECK(pending == NULL);
+    delete_action action;
+    OK(delete_op_poll(op, &action));
+    CHECK(action.kind == DELETE_ACTION_SEND);
+    delete_request_free(action.request);
+    OK(delete_op_handle_response(op, 503, NULL, 0, NULL, 0));
+    OK(delete_op_pending_retry(op, &pending));
+    CHECK(test_error(pending) == DELETE_RESULT_SERVER);
+    delete_outcome_free(pending);
+    OK(delete_op_stop_retrying(op));
+    EXPECT(delete_op_pending_retry(op, &pending), DELETE_RESULT_ABSENT);
+    OK(delete_op_poll(op, &action));
+    CHECK(action.kind == DELETE_ACTION_DONE);
+    CHECK(test_error(action.outcome) == DELETE_RESULT_SERVER && attempts(action.outcome) == 1);
+    delete_outcome_free(action.outcome);
+    EXPECT(delete_op_pending_retry(NULL, &pending), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_op_stop_retrying(NULL), DELETE_RESULT_NULL_ARGUMENT);
+    delete_op_free(op);
+    delete_client_free(client);
+}
+
 static uint64_t token_requests(const delete_token_state *tokens) {
     uint64_t count = 99;
     OK(delete_token_state_token_requests(tokens, &count));
@@ -361,6 +391,7 @@ int main(void) {
     test_bad_inputs();
     test_jumio();
     test_retries();
+    test_refused_retry();
     test_platform_canary();
     printf("test_op_loop: ok\n");
     return 0;

@@ -171,6 +171,26 @@ def test_actions_match_and_done_returns_or_raises(client: idv_delete.Client) -> 
         op.handle_transport_error("dns", False)  # type: ignore[arg-type]
 
 
+def test_a_pending_retry_can_be_read_and_refused(client: idv_delete.Client) -> None:
+    """A driver with a retry budget reads ``pending_retry`` before the
+    ``Wait`` and may end the op with it instead (``stop_retrying``)."""
+    op = client.delete_op(idv_delete.Item("hyperverge", "transaction", "HV-1"), seed=0)
+    assert op.pending_retry is None and op.last_error is None
+    assert isinstance(op.poll(), idv_delete.Send)
+    op.handle_response(503, {}, b"")
+    pending = op.pending_retry
+    assert isinstance(pending, idv_delete.ServerError) and pending.status == 503
+    assert isinstance(op.last_error, idv_delete.ServerError)
+    op.stop_retrying()
+    assert op.pending_retry is None
+    done = op.poll()
+    assert isinstance(done, idv_delete.Done)
+    assert isinstance(done.outcome, idv_delete.ServerError) and done.outcome.attempts == 1
+    assert isinstance(op.last_error, idv_delete.ServerError)
+    op.stop_retrying()  # once finished: nothing changes
+    assert isinstance(op.poll(), idv_delete.Done)
+
+
 def test_token_state_refusal_reaches_the_op(emulator: Emulator) -> None:
     wrong = idv_delete.Client(
         jumio_platform=idv_delete.JumioPlatformCredentials(JUMIO_CLIENT_ID, "wrong", USER_AGENT),

@@ -320,6 +320,38 @@ pub extern "C" fn delete_op_take_rejected_token(
     })
 }
 
+/// Writes the error the op is about to retry (its next poll is
+/// `DELETE_ACTION_WAIT`) as a new outcome the caller frees with
+/// `delete_outcome_free`, so a driver with a retry budget or a deadline can
+/// look at it and refuse the retry with `delete_op_stop_retrying`. Returns
+/// `DELETE_RESULT_ABSENT` (writing nothing) when no retry is pending.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_op_pending_retry(
+    op: *const delete_op,
+    error_out: *mut *mut delete_outcome,
+) -> delete_result {
+    guard(|| {
+        let op = arg(op)?;
+        let out = Out::new(error_out)?;
+        let error = op.op.pending_retry().cloned().ok_or(DELETE_RESULT_ABSENT)?;
+        out.write(into_handle(delete_outcome::new(Err(error))));
+        Ok(())
+    })
+}
+
+/// Ends the op with its pending error instead of retrying it (the next
+/// poll is `DELETE_ACTION_DONE` with that error); does nothing unless a
+/// retry is pending.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_op_stop_retrying(op: *mut delete_op) -> delete_result {
+    guard(|| {
+        arg_mut(op)?.op.stop_retrying();
+        Ok(())
+    })
+}
+
 /// Ends the op now: the next poll is `DELETE_ACTION_DONE` with
 /// `DELETE_RESULT_CANCELLED`, in doubt if an attempt may have been applied
 /// (an answer still awaited counts as one). Does nothing once it is done.
