@@ -230,6 +230,64 @@ typedef enum delete_confirmed_by {
 } delete_confirmed_by;
 
 /**
+ * What a `delete_op` asks its driver to do next (`delete_action.kind`).
+ */
+typedef enum delete_action_kind {
+    /**
+     * Send `delete_action.request`, then report the answer with
+     * `delete_op_handle_response` (and take its rejected token with
+     * `delete_op_take_rejected_token`) or the failure with
+     * `delete_op_handle_transport_error`; then poll again.
+     */
+    DELETE_ACTION_SEND = 1,
+    /**
+     * Wait `delete_action.wait_ms` milliseconds, then poll again.
+     */
+    DELETE_ACTION_WAIT = 2,
+    /**
+     * Get an access token (Jumio Platform) from the item's
+     * `delete_token_state` and give it with `delete_op_authorize`, or the
+     * reason there is none with `delete_op_token_failed`; then poll again.
+     */
+    DELETE_ACTION_AUTHORIZE = 3,
+    /**
+     * Finished: `delete_action.outcome` says how. Polling again gives
+     * the same outcome.
+     */
+    DELETE_ACTION_DONE = 4,
+} delete_action_kind;
+
+/**
+ * What a `delete_token_state` asks its driver to do
+ * (`delete_token_action.kind`).
+ */
+typedef enum delete_token_action_kind {
+    /**
+     * Give `delete_token_action.token` to the op at once with
+     * `delete_op_authorize`.
+     */
+    DELETE_TOKEN_ACTION_USE = 1,
+    /**
+     * Send `delete_token_action.request` (it holds the client secret:
+     * never log it), then report the answer with
+     * `delete_token_state_handle_response` or the failure with
+     * `delete_token_state_handle_transport_error`.
+     */
+    DELETE_TOKEN_ACTION_SEND = 2,
+    /**
+     * Another op's token request is on its way: poll again once it is
+     * reported.
+     */
+    DELETE_TOKEN_ACTION_AWAIT_FETCH = 3,
+    /**
+     * The token endpoint refused the credentials or answered something
+     * that is not a token; retrying cannot help. Give
+     * `delete_token_action.error` to the op with `delete_op_token_failed`.
+     */
+    DELETE_TOKEN_ACTION_REFUSED = 4,
+} delete_token_action_kind;
+
+/**
  * How to run a batch: concurrency, rate limit, journal and progress
  * callback. Not thread-safe; free it with `delete_batch_options_free`.
  */
@@ -273,6 +331,17 @@ typedef struct delete_client delete_client;
 typedef struct delete_client_builder delete_client_builder;
 
 /**
+ * One deletion across its attempts, as a state machine the caller
+ * drives with its own HTTP client or event loop: poll it
+ * (`delete_op_poll`), do what it says (send, wait, authorize), report
+ * what happened, until it is done. It reads no clock and does no I/O, and
+ * retries exactly as `delete_client_delete` does. Not thread-safe: one
+ * thread at a time (it may move between threads). Free it with
+ * `delete_op_free`.
+ */
+typedef struct delete_op delete_op;
+
+/**
  * How one deletion ended: deleted, scheduled by the vendor for later, or
  * failed with a kind (`delete_outcome_status`, `delete_outcome_error`),
  * and what is known (HTTP status, the vendor's message, audit ids,
@@ -300,6 +369,22 @@ typedef struct delete_recheck_report delete_recheck_report;
  * until `delete_request_free`.
  */
 typedef struct delete_request delete_request;
+
+/**
+ * An access token handed out by `delete_token_state_poll`, to give to
+ * `delete_op_authorize`. Its value is never readable: it is sent only in
+ * the request the op builds with it. Immutable; free it with
+ * `delete_token_free` (which wipes it).
+ */
+typedef struct delete_token delete_token;
+
+/**
+ * One Jumio Platform credential's access token in one region, shared by
+ * the `delete_op`s of its items (see `delete_client_token_state_new`).
+ * Not thread-safe: one thread at a time. Free it with
+ * `delete_token_state_free`.
+ */
+typedef struct delete_token_state delete_token_state;
 
 /**
  * A vendor's data-centre region: one of the `DELETE_REGION_*` constants.
@@ -387,6 +472,87 @@ typedef struct delete_header {
      */
     const char *value;
 } delete_header;
+
+/**
+ * One item to delete, of any vendor the client has credentials for.
+ */
+typedef struct delete_item {
+    /**
+     * A `DELETE_PRODUCT_*` constant: says the vendor and the product.
+     */
+    delete_product product;
+    /**
+     * A `DELETE_REGION_*` constant for the vendors with regions (Jumio
+     * and the Jumio Platform: US, EU, SGP; Onfido: EU, US, CA), or 0 for
+     * the region given with the vendor's credentials. Ignored for
+     * HyperVerge, Persona, Stripe and Veriff, which have none.
+     */
+    delete_region region;
+    /**
+     * The reference, NUL-terminated UTF-8 (for a Jumio Platform workflow
+     * `"ACCOUNT_ID/WORKFLOW_EXECUTION_ID"`).
+     */
+    const char *reference;
+} delete_item;
+
+/**
+ * The next action of a `delete_op`, written by `delete_op_poll`. The
+ * caller owns what it holds: free `request` with `delete_request_free`
+ * and `outcome` with `delete_outcome_free` (each is NULL unless its kind).
+ */
+typedef struct delete_action {
+    /**
+     * What to do.
+     */
+    enum delete_action_kind kind;
+    /**
+     * For `DELETE_ACTION_WAIT`: how long, in milliseconds (rounded up, so
+     * a driver never polls early); 0 otherwise.
+     */
+    uint64_t wait_ms;
+    /**
+     * For `DELETE_ACTION_SEND`: the request to send (its headers hold
+     * the credentials or the access token: never log them); NULL
+     * otherwise.
+     */
+    struct delete_request *request;
+    /**
+     * For `DELETE_ACTION_DONE`: how the deletion ended; NULL otherwise.
+     */
+    struct delete_outcome *outcome;
+} delete_action;
+
+/**
+ * A transport failure, as the caller's HTTP client saw it: one of the
+ * `DELETE_TRANSPORT_ERROR_*` constants.
+ */
+typedef uint32_t delete_transport_error;
+
+/**
+ * What `delete_token_state_poll` wrote. The caller owns what it holds:
+ * free `token` with `delete_token_free`, `request` with
+ * `delete_request_free` and `error` with `delete_outcome_free` (each is
+ * NULL unless its kind).
+ */
+typedef struct delete_token_action {
+    /**
+     * What to do.
+     */
+    enum delete_token_action_kind kind;
+    /**
+     * For `DELETE_TOKEN_ACTION_USE`: the token; NULL otherwise.
+     */
+    struct delete_token *token;
+    /**
+     * For `DELETE_TOKEN_ACTION_SEND`: the token request; NULL otherwise.
+     */
+    struct delete_request *request;
+    /**
+     * For `DELETE_TOKEN_ACTION_REFUSED`: the failed outcome to give the
+     * op; NULL otherwise.
+     */
+    struct delete_outcome *error;
+} delete_token_action;
 
 /**
  * Jumio ID Verification ("scan"): `/api/netverify/v2/scans/{ref}`.
@@ -540,6 +706,42 @@ typedef struct delete_header {
 #define DELETE_BATCH_COUNT_SCHEDULED 11
 
 /**
+ * Items a dry run (`delete_batch_options_set_dry_run`) checked and would
+ * have sent; 0 for a batch that ran.
+ */
+#define DELETE_BATCH_COUNT_WOULD_DELETE 12
+
+/**
+ * Failed items of a resumed journal that were run again (a failure not in
+ * doubt is sent again by a resume, as a new attempt).
+ */
+#define DELETE_BATCH_COUNT_RETRIED_FAILURES 13
+
+/**
+ * Items that repeat an earlier item of the input (same product, region
+ * and reference): not sent, journaled as duplicates; the first
+ * occurrence's outcome is theirs.
+ */
+#define DELETE_BATCH_COUNT_DUPLICATES 14
+
+/**
+ * The run's number in its journal (1 for a new journal); 0 without a
+ * journal or in a dry run.
+ */
+#define DELETE_BATCH_COUNT_RUN 15
+
+/**
+ * Failed items beyond the 1000 that `delete_batch_report_failure` lists.
+ */
+#define DELETE_BATCH_COUNT_FAILURES_OMITTED 16
+
+/**
+ * Items finished in this run: deleted, scheduled, not found, failed, or
+ * in a dry run would be deleted.
+ */
+#define DELETE_BATCH_COUNT_DONE 17
+
+/**
  * Items the journal held as scheduled when the recheck began.
  */
 #define DELETE_RECHECK_COUNT_SCHEDULED 1
@@ -573,6 +775,26 @@ typedef struct delete_header {
  * The recheck's run number in the journal.
  */
 #define DELETE_RECHECK_COUNT_RUN 6
+
+/**
+ * No answer within the caller's timeout.
+ */
+#define DELETE_TRANSPORT_ERROR_TIMEOUT 1
+
+/**
+ * No connection could be made (DNS, refused, unreachable).
+ */
+#define DELETE_TRANSPORT_ERROR_CONNECT 2
+
+/**
+ * TLS failed (certificate, handshake); never retried.
+ */
+#define DELETE_TRANSPORT_ERROR_TLS 3
+
+/**
+ * The connection broke (reset, truncated or unreadable answer).
+ */
+#define DELETE_TRANSPORT_ERROR_IO 4
 
 #ifdef __cplusplus
 extern "C" {
@@ -787,6 +1009,21 @@ enum delete_result delete_client_builder_set_timeout_ms(struct delete_client_bui
 DELETE_MUST_USE
 enum delete_result delete_client_builder_set_max_attempts(struct delete_client_builder *builder,
                                                           uint32_t max_attempts);
+
+/**
+ * Sets the backoff and the longest `Retry-After` honoured, in
+ * milliseconds (defaults 500, 20000 and 120000): the wait before retry
+ * *n* is a random fraction of `base_delay_ms × 2^(n-1)`, capped at
+ * `max_delay_ms`; a vendor asking for a longer `Retry-After` than
+ * `max_retry_after_ms` ends the deletion with `DELETE_RESULT_RATE_LIMITED`
+ * instead of waiting. `delete_client_builder_build` refuses a base delay
+ * above the maximum and a maximum above one hour.
+ */
+DELETE_MUST_USE
+enum delete_result delete_client_builder_set_retry_delays(struct delete_client_builder *builder,
+                                                          uint32_t base_delay_ms,
+                                                          uint32_t max_delay_ms,
+                                                          uint32_t max_retry_after_ms);
 
 /**
  * Checks the configuration and makes a client. The builder is not
@@ -1053,8 +1290,9 @@ enum delete_result delete_outcome_vendor_status(const struct delete_outcome *out
                                                 const char **status_out);
 
 /**
- * Makes batch options with the defaults: 8 workers, no rate limit, no
- * journal, no progress callback.
+ * Makes batch options with the defaults: 8 workers, no rate limit (not
+ * adaptive), no journal, no progress callback, no cancel, a real run (not
+ * dry).
  */
 DELETE_MUST_USE
 enum delete_result delete_batch_options_new(struct delete_batch_options **options_out);
@@ -1080,6 +1318,43 @@ enum delete_result delete_batch_options_set_concurrency(struct delete_batch_opti
 DELETE_MUST_USE
 enum delete_result delete_batch_options_set_rate(struct delete_batch_options *options,
                                                  double per_second);
+
+/**
+ * Whether the batch adapts its rate to the vendors' 429s (default
+ * false): the first 429 makes the batch pace itself from the rate the
+ * vendor accepted so far and search for the highest rate it accepts
+ * (slow start, then CUBIC as TCP does), never above the rate of
+ * `delete_batch_options_set_rate`, so that an unknown limit costs a few
+ * 429s rather than one in every few requests. Off, a 429 with
+ * `Retry-After` pauses every worker and the batch goes on at its former
+ * rate. Turn it on where a vendor's 429s mean a rate limit.
+ */
+DELETE_MUST_USE
+enum delete_result delete_batch_options_set_adaptive_rate(struct delete_batch_options *options,
+                                                          bool adaptive);
+
+/**
+ * Whether the batch only checks (default false): true reads, never
+ * writes. Every item is checked (credentials for its vendor) and counted
+ * as `DELETE_BATCH_COUNT_WOULD_DELETE`; an existing journal is read and
+ * replayed as a resume would (its finished items counted as skipped, a
+ * changed input or endpoint refused). Nothing is sent, and no journal,
+ * record or lock file is written.
+ */
+DELETE_MUST_USE
+enum delete_result delete_batch_options_set_dry_run(struct delete_batch_options *options,
+                                                    bool dry_run);
+
+/**
+ * Whether a resume may send to another endpoint than the journal's last
+ * run did (default false: refused with
+ * `DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED`, since a 404 at another
+ * endpoint proves nothing about the first). Set it only when the vendor
+ * moved the same data to the new endpoint.
+ */
+DELETE_MUST_USE
+enum delete_result delete_batch_options_set_allow_endpoint_change(struct delete_batch_options *options,
+                                                                  bool allow);
 
 /**
  * Journals the batch to the file at `path` (UTF-8): created if absent,
@@ -1220,6 +1495,40 @@ DELETE_MUST_USE
 enum delete_result delete_batch_report_window_full(const struct delete_batch_report *report,
                                                    bool *full_out,
                                                    uint64_t *until_unix_ms_out);
+
+/**
+ * Writes whether the batch was a dry run (`delete_batch_options_set_dry_run`):
+ * nothing was sent and nothing written.
+ */
+DELETE_MUST_USE
+enum delete_result delete_batch_report_dry_run(const struct delete_batch_report *report,
+                                               bool *dry_run_out);
+
+/**
+ * Writes the batch's wall time in milliseconds.
+ */
+DELETE_MUST_USE
+enum delete_result delete_batch_report_elapsed_ms(const struct delete_batch_report *report,
+                                                  uint64_t *elapsed_ms_out);
+
+/**
+ * Writes how many notes about the journal the batch left: a torn last
+ * line that was cut away, an input shorter than the journal, a salvaged
+ * journal. Show them to whoever runs the batch.
+ */
+DELETE_MUST_USE
+enum delete_result delete_batch_report_journal_note_count(const struct delete_batch_report *report,
+                                                          size_t *count_out);
+
+/**
+ * Writes note number `index` (below
+ * `delete_batch_report_journal_note_count`), one line of English, owned
+ * by the report; `DELETE_RESULT_INDEX_OUT_OF_RANGE` past the end.
+ */
+DELETE_MUST_USE
+enum delete_result delete_batch_report_journal_note(const struct delete_batch_report *report,
+                                                    size_t index,
+                                                    const char **note_out);
 
 /**
  * Writes how many failed items the report lists: the first 1000 failures
@@ -1414,8 +1723,9 @@ enum delete_result delete_request_body(const struct delete_request *request,
  * `Retry-After`, a HyperVerge 200 counts only if its body says success,
  * and an answer accepting an erasure the vendor completes later is
  * `DELETE_OUTCOME_SCHEDULED` (see `delete_outcome_status`), never deleted.
- * Returns `DELETE_RESULT_INVALID_ARGUMENT` for a status outside 100-999
- * or a header HTTP does not allow. Free the outcome with
+ * Returns `DELETE_RESULT_INVALID_ARGUMENT` for a status outside 100-999,
+ * a header HTTP does not allow, or a token request (from
+ * `delete_token_state_poll`). Free the outcome with
  * `delete_outcome_free`.
  */
 DELETE_MUST_USE
@@ -1426,6 +1736,311 @@ enum delete_result delete_parse_response(const struct delete_request *request,
                                          const uint8_t *body,
                                          size_t body_length,
                                          struct delete_outcome **outcome_out);
+
+/**
+ * Deletes every item of `items` (`count` of them, NULL when 0), of any
+ * vendors the client has credentials for, in one batch: bounded
+ * concurrency, retries, each vendor's request windows, and the rate
+ * limit, journal, progress callback, cancel and dry run of `options`
+ * (NULL: the defaults). The journal is the same as
+ * `delete_client_delete_many`'s and the CLI's (`idv-delete verify`
+ * reads it); resume it with the same items in the same order. Blocks
+ * until the batch ends.
+ *
+ * Every item is checked first, and if one is refused nothing is sent:
+ * the code says why (a NULL reference `DELETE_RESULT_NULL_ARGUMENT`, an
+ * unknown product or region `DELETE_RESULT_INVALID_ARGUMENT`, a malformed
+ * reference `DELETE_RESULT_INVALID_REFERENCE`, a vendor without
+ * credentials `DELETE_RESULT_INVALID_CONFIG`) and the last error names
+ * the item, as `items[INDEX]`. Failed deletions do not fail the call:
+ * `DELETE_RESULT_OK` means the batch ran and `*report_out` counts what
+ * was deleted, scheduled, not found and failed (failures by position in
+ * `items`). Journal problems are `DELETE_RESULT_JOURNAL_*` codes. Free
+ * the report with `delete_batch_report_free`.
+ */
+DELETE_MUST_USE
+enum delete_result delete_client_delete_items(const struct delete_client *client,
+                                              const struct delete_item *items,
+                                              size_t count,
+                                              const struct delete_batch_options *options,
+                                              struct delete_batch_report **report_out);
+
+/**
+ * Deletes one item of any vendor (see `delete_item`): as
+ * `delete_client_delete`, with the item's region.
+ */
+DELETE_MUST_USE
+enum delete_result delete_client_delete_item(const struct delete_client *client,
+                                             const struct delete_item *item,
+                                             struct delete_outcome **outcome_out);
+
+/**
+ * Deletes one item that an earlier attempt may already have deleted (an
+ * outcome with `delete_outcome_in_doubt` true): as
+ * `delete_client_delete_resumed`, with the item's region. A 404 then
+ * confirms the deletion (`DELETE_CONFIRMED_BY_ABSENCE`): use it only for
+ * such items.
+ */
+DELETE_MUST_USE
+enum delete_result delete_client_delete_item_resumed(const struct delete_client *client,
+                                                     const struct delete_item *item,
+                                                     struct delete_outcome **outcome_out);
+
+/**
+ * As `delete_client_delete_item_resumed`, stopped by `cancel` (see
+ * `delete_cancel_new`) from another thread: `delete_cancel_cancel` ends
+ * a wait (backoff, `Retry-After`) at once, and the outcome is then
+ * `DELETE_RESULT_CANCELLED`, still in doubt (run it again). A request on
+ * the wire finishes within the client's timeout.
+ */
+DELETE_MUST_USE
+enum delete_result delete_client_delete_item_resumed_cancellable(const struct delete_client *client,
+                                                                 const struct delete_item *item,
+                                                                 const struct delete_cancel *cancel,
+                                                                 struct delete_outcome **outcome_out);
+
+/**
+ * Checks, without any I/O, that `client` can delete `item`: a known
+ * product and region, a well-formed reference, and credentials for its
+ * vendor. `DELETE_RESULT_OK`, or the code that `delete_client_delete_item`
+ * would return before sending anything, with the last error saying why.
+ */
+DELETE_MUST_USE
+enum delete_result delete_client_check_item(const struct delete_client *client,
+                                            const struct delete_item *item);
+
+/**
+ * Makes the op that deletes `item` with the client's credentials,
+ * endpoint and retry policy (`delete_client_builder_set_max_attempts`,
+ * `delete_client_builder_set_retry_delays`). `seed` feeds the backoff
+ * jitter: give each op its own (a counter, a random number) so retries
+ * spread out. `in_doubt` true resumes a deletion an earlier attempt may
+ * have applied (an outcome with `delete_outcome_in_doubt` true): a 404
+ * then confirms it by absence instead of being `DELETE_RESULT_NOT_FOUND`.
+ *
+ * Nothing is sent. Refused before any request exists, with the last
+ * error naming what was wrong: an unknown product or region
+ * (`DELETE_RESULT_INVALID_ARGUMENT`), a malformed reference
+ * (`DELETE_RESULT_INVALID_REFERENCE`), no credentials for the item's
+ * vendor (`DELETE_RESULT_INVALID_CONFIG`). Free the op with
+ * `delete_op_free`; the client may be freed first.
+ */
+DELETE_MUST_USE
+enum delete_result delete_client_op_new(const struct delete_client *client,
+                                        const struct delete_item *item,
+                                        uint64_t seed,
+                                        bool in_doubt,
+                                        struct delete_op **op_out);
+
+/**
+ * Frees an op. NULL does nothing. A request or outcome it handed out
+ * stays valid until freed on its own.
+ */
+void delete_op_free(struct delete_op *op);
+
+/**
+ * Writes the next action into `*action_out` (see `delete_action`): send
+ * a request, wait, authorize (Jumio Platform) or done. Polling while an
+ * answer is awaited means the driver abandoned that attempt: the op
+ * counts it as a transport failure after sending (it may have arrived)
+ * and goes on.
+ */
+DELETE_MUST_USE
+enum delete_result delete_op_poll(struct delete_op *op,
+                                  struct delete_action *action_out);
+
+/**
+ * Reports the answer to the last `DELETE_ACTION_SEND`: its HTTP `status`,
+ * its `header_count` headers (NULL when 0) and its `body_length` body
+ * bytes (NULL when 0; bound them, 64 KiB is plenty). Then take the token
+ * a 401 refused with `delete_op_take_rejected_token`. Ignored when no
+ * answer is awaited. Returns `DELETE_RESULT_INVALID_ARGUMENT` for a
+ * status outside 100-999 or a header HTTP does not allow (the op is
+ * unchanged: report the attempt as `DELETE_TRANSPORT_ERROR_IO` instead).
+ */
+DELETE_MUST_USE
+enum delete_result delete_op_handle_response(struct delete_op *op,
+                                             uint16_t status,
+                                             const struct delete_header *headers,
+                                             size_t header_count,
+                                             const uint8_t *body,
+                                             size_t body_length);
+
+/**
+ * Reports that the last `DELETE_ACTION_SEND` failed in transport: `kind`
+ * is a `DELETE_TRANSPORT_ERROR_*` constant, `sent` true when any byte of
+ * the request may have reached the vendor (a timeout or reset after
+ * writing), so the deletion may have been applied. Ignored when no answer
+ * is awaited.
+ */
+DELETE_MUST_USE
+enum delete_result delete_op_handle_transport_error(struct delete_op *op,
+                                                    delete_transport_error kind,
+                                                    bool sent);
+
+/**
+ * Gives the token asked for by `DELETE_ACTION_AUTHORIZE`, just had from
+ * `delete_token_state_poll` (`DELETE_TOKEN_ACTION_USE`): poll at once,
+ * the next action sends the request with it. The op keeps its own copy:
+ * the token may be freed after the call. Ignored unless a token is asked
+ * for.
+ */
+DELETE_MUST_USE
+enum delete_result delete_op_authorize(struct delete_op *op,
+                                       const struct delete_token *token);
+
+/**
+ * Reports why no token could be had for `DELETE_ACTION_AUTHORIZE`:
+ * `error` is the failed outcome a `delete_token_state` gave (from
+ * `delete_token_state_handle_response`,
+ * `delete_token_state_handle_transport_error` or
+ * `DELETE_TOKEN_ACTION_REFUSED`). A rate limit, a 5xx or a transport
+ * failure is retried under the retry policy; anything else ends the op.
+ * Ignored unless a token is asked for. Returns
+ * `DELETE_RESULT_INVALID_ARGUMENT` for an outcome that is not a failure.
+ */
+DELETE_MUST_USE
+enum delete_result delete_op_token_failed(struct delete_op *op,
+                                          const struct delete_outcome *error);
+
+/**
+ * Writes the generation of the access token that the last answer (a 401)
+ * refused, once, so that the driver reports it with
+ * `delete_token_state_reject` and no other deletion is sent with it.
+ * Call it after every `delete_op_handle_response`. Returns
+ * `DELETE_RESULT_ABSENT` (writing nothing) when no token was refused.
+ */
+DELETE_MUST_USE
+enum delete_result delete_op_take_rejected_token(struct delete_op *op,
+                                                 uint64_t *generation_out);
+
+/**
+ * Writes the error the op is about to retry (its next poll is
+ * `DELETE_ACTION_WAIT`) as a new outcome the caller frees with
+ * `delete_outcome_free`, so a driver with a retry budget or a deadline can
+ * look at it and refuse the retry with `delete_op_stop_retrying`. Returns
+ * `DELETE_RESULT_ABSENT` (writing nothing) when no retry is pending.
+ */
+DELETE_MUST_USE
+enum delete_result delete_op_pending_retry(const struct delete_op *op,
+                                           struct delete_outcome **error_out);
+
+/**
+ * Ends the op with its pending error instead of retrying it (the next
+ * poll is `DELETE_ACTION_DONE` with that error); does nothing unless a
+ * retry is pending.
+ */
+DELETE_MUST_USE
+enum delete_result delete_op_stop_retrying(struct delete_op *op);
+
+/**
+ * Ends the op now: the next poll is `DELETE_ACTION_DONE` with
+ * `DELETE_RESULT_CANCELLED`, in doubt if an attempt may have been applied
+ * (an answer still awaited counts as one). Does nothing once it is done.
+ */
+DELETE_MUST_USE
+enum delete_result delete_op_cancel(struct delete_op *op);
+
+/**
+ * Writes how many requests the op has handed out (token requests are
+ * not counted).
+ */
+DELETE_MUST_USE
+enum delete_result delete_op_attempts(const struct delete_op *op,
+                                      uint32_t *attempts_out);
+
+/**
+ * Makes the token state of the client's Jumio Platform credentials in
+ * `region` (a `DELETE_REGION_*` constant of the Jumio Platform: US, EU or
+ * SGP; 0 for the region given with the credentials). One per region for
+ * every op of that region: the ops then share one token per lifetime. It
+ * holds no token yet; the first poll asks for a token request. No I/O.
+ * Returns `DELETE_RESULT_INVALID_CONFIG` without Jumio Platform
+ * credentials, `DELETE_RESULT_INVALID_ARGUMENT` for another region.
+ */
+DELETE_MUST_USE
+enum delete_result delete_client_token_state_new(const struct delete_client *client,
+                                                 delete_region region,
+                                                 struct delete_token_state **state_out);
+
+/**
+ * Frees a token state and wipes its token. NULL does nothing.
+ */
+void delete_token_state_free(struct delete_token_state *state);
+
+/**
+ * Frees a token and wipes it. NULL does nothing.
+ */
+void delete_token_free(struct delete_token *token);
+
+/**
+ * Writes which token of its state this is (1 for the first bought): the
+ * number a 401 reports (`delete_op_take_rejected_token`).
+ */
+DELETE_MUST_USE
+enum delete_result delete_token_generation(const struct delete_token *token,
+                                           uint64_t *generation_out);
+
+/**
+ * Writes what to do for a token at `now_ms`, any monotonic clock of the
+ * driver's in milliseconds (the same for every call on this state), into
+ * `*action_out` (see `delete_token_action`). A token is fresh until a
+ * tenth of its lifetime (at most 5 minutes) before it expires, counted
+ * from when its request was handed out.
+ */
+DELETE_MUST_USE
+enum delete_result delete_token_state_poll(struct delete_token_state *state,
+                                           uint64_t now_ms,
+                                           struct delete_token_action *action_out);
+
+/**
+ * Reports the answer to the token request last handed out, received at
+ * `now_ms`: its HTTP `status`, `header_count` headers (NULL when 0) and
+ * `body_length` body bytes (NULL when 0). Writes to `*error_out` NULL
+ * when a token was had (poll again), or the failed outcome to give the op
+ * that asked with `delete_op_token_failed` (free it after). Ignored
+ * (NULL written) when no token request is awaited. Returns
+ * `DELETE_RESULT_INVALID_ARGUMENT` for a status outside 100-999 or a
+ * header HTTP does not allow (nothing changed: report the attempt with
+ * `delete_token_state_handle_transport_error` instead).
+ */
+DELETE_MUST_USE
+enum delete_result delete_token_state_handle_response(struct delete_token_state *state,
+                                                      uint64_t now_ms,
+                                                      uint16_t status,
+                                                      const struct delete_header *headers,
+                                                      size_t header_count,
+                                                      const uint8_t *body,
+                                                      size_t body_length,
+                                                      struct delete_outcome **error_out);
+
+/**
+ * Reports that the token request failed in transport (`kind` a
+ * `DELETE_TRANSPORT_ERROR_*` constant; a token request changes nothing,
+ * so whether it was sent does not matter) and writes the failed outcome
+ * to give the op that asked with `delete_op_token_failed` (free it
+ * after).
+ */
+DELETE_MUST_USE
+enum delete_result delete_token_state_handle_transport_error(struct delete_token_state *state,
+                                                             delete_transport_error kind,
+                                                             struct delete_outcome **error_out);
+
+/**
+ * A delete carrying the token of `generation` was answered 401 (from
+ * `delete_op_take_rejected_token`): forget that token, so the next poll
+ * buys another. Does nothing if a newer token is held already.
+ */
+DELETE_MUST_USE
+enum delete_result delete_token_state_reject(struct delete_token_state *state,
+                                             uint64_t generation);
+
+/**
+ * Writes how many token requests the state has handed out.
+ */
+DELETE_MUST_USE
+enum delete_result delete_token_state_token_requests(const struct delete_token_state *state,
+                                                     uint64_t *count_out);
 
 /**
  * Copies the message of this thread's last failed call into `buf`, as

@@ -363,7 +363,10 @@ static void test_windows(const char *url) {
     EXPECT(delete_batch_options_lift_windows(options, "acme"), DELETE_RESULT_INVALID_ARGUMENT);
     EXPECT(delete_batch_options_set_wait_for_windows(NULL, true), DELETE_RESULT_NULL_ARGUMENT);
 
-    /* One request per hour: the first goes, the batch stops at the second. */
+    /* One request per hour: the first goes, the batch stops at the second.
+       One worker, so the one that goes is references[0] (with several, any
+       of the three could take the window's slot). */
+    OK(delete_batch_options_set_concurrency(options, 1));
     OK(delete_batch_options_set_window(options, "jumio", 1, 3600.0));
     OK(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_SCAN, references, 3, options,
                                  &report));
@@ -392,6 +395,86 @@ static void test_windows(const char *url) {
     delete_client_free(client);
 }
 
+/* Every report field of Rust's BatchReport, read through C: a journaled
+ * batch refused by HyperVerge (403, not in doubt) with a repeated item; its
+ * resume at another endpoint, refused until allow_endpoint_change, which
+ * runs the failures again; a shorter input, which leaves a journal note. */
+static void test_resume_elsewhere(const char *url) {
+    delete_client *forbidden = test_client(test_env("DELETE_TEST_FORBIDDEN_URL"), 1);
+    delete_client *client = test_client(url, 1);
+    delete_batch_options *options = NULL;
+    delete_batch_report *report = NULL;
+    const char *references[] = {"txn-0190", "txn-0191", "txn-0192", "txn-0190"};
+    char journal[512];
+    bool dry_run = true;
+    uint64_t elapsed_ms = UINT64_MAX;
+    size_t notes = 99;
+    const char *note = NULL;
+
+    journal_path(journal, sizeof journal, "elsewhere.journal");
+    OK(delete_batch_options_new(&options));
+    OK(delete_batch_options_set_journal(options, journal));
+    OK(delete_client_delete_many(forbidden, DELETE_PRODUCT_HYPERVERGE_TRANSACTION, references, 4,
+                                 options, &report));
+    CHECK(count(report, DELETE_BATCH_COUNT_FAILED) == 3);
+    CHECK(count(report, DELETE_BATCH_COUNT_IN_DOUBT) == 0);
+    CHECK(count(report, DELETE_BATCH_COUNT_DUPLICATES) == 1);
+    CHECK(count(report, DELETE_BATCH_COUNT_RUN) == 1);
+    CHECK(count(report, DELETE_BATCH_COUNT_RETRIED_FAILURES) == 0);
+    CHECK(count(report, DELETE_BATCH_COUNT_FAILURES_OMITTED) == 0);
+    CHECK(count(report, DELETE_BATCH_COUNT_DONE) == 3);
+    OK(delete_batch_report_dry_run(report, &dry_run));
+    CHECK(!dry_run);
+    OK(delete_batch_report_elapsed_ms(report, &elapsed_ms));
+    CHECK(elapsed_ms < 60000);
+    OK(delete_batch_report_journal_note_count(report, &notes));
+    CHECK(notes == 0);
+    EXPECT(delete_batch_report_journal_note(report, 0, &note), DELETE_RESULT_INDEX_OUT_OF_RANGE);
+    CHECK(note == NULL);
+    delete_batch_report_free(report);
+
+    /* Another endpoint: refused before anything is sent... */
+    report = SENTINEL;
+    EXPECT(delete_client_delete_many(client, DELETE_PRODUCT_HYPERVERGE_TRANSACTION, references, 4,
+                                     options, &report),
+           DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED);
+    CHECK(report == SENTINEL);
+    /* ...unless allowed: the three failures run again and are deleted. */
+    OK(delete_batch_options_set_allow_endpoint_change(options, true));
+    OK(delete_client_delete_many(client, DELETE_PRODUCT_HYPERVERGE_TRANSACTION, references, 4,
+                                 options, &report));
+    CHECK(count(report, DELETE_BATCH_COUNT_RETRIED_FAILURES) == 3);
+    CHECK(count(report, DELETE_BATCH_COUNT_RESUMED_IN_DOUBT) == 0);
+    CHECK(count(report, DELETE_BATCH_COUNT_DELETED) == 3);
+    CHECK(count(report, DELETE_BATCH_COUNT_RUN) == 2);
+    CHECK(count(report, DELETE_BATCH_COUNT_SKIPPED) == 1); /* the recorded duplicate */
+    CHECK(count(report, DELETE_BATCH_COUNT_DONE) == 3);
+    delete_batch_report_free(report);
+
+    /* A shorter input: nothing to do, and a note says so. */
+    OK(delete_client_delete_many(client, DELETE_PRODUCT_HYPERVERGE_TRANSACTION, references, 2,
+                                 options, &report));
+    CHECK(count(report, DELETE_BATCH_COUNT_SKIPPED) == 2);
+    CHECK(count(report, DELETE_BATCH_COUNT_ATTEMPTS) == 0);
+    CHECK(count(report, DELETE_BATCH_COUNT_RUN) == 3);
+    OK(delete_batch_report_journal_note_count(report, &notes));
+    CHECK(notes == 1);
+    OK(delete_batch_report_journal_note(report, 0, &note));
+    printf("journal note: %s\n", note);
+    CHECK(strstr(note, "shortened") != NULL);
+    EXPECT(delete_batch_report_journal_note(report, 0, NULL), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_batch_report_journal_note(NULL, 0, &note), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_batch_report_journal_note_count(report, NULL), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_batch_report_dry_run(NULL, &dry_run), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_batch_report_elapsed_ms(report, NULL), DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_batch_options_set_allow_endpoint_change(NULL, true),
+           DELETE_RESULT_NULL_ARGUMENT);
+    delete_batch_report_free(report);
+    delete_batch_options_free(options);
+    delete_client_free(client);
+    delete_client_free(forbidden);
+}
+
 int main(void) {
     const char *url = test_env("DELETE_TEST_URL");
     test_options();
@@ -401,6 +484,7 @@ int main(void) {
     test_cancel(url);
     test_failures();
     test_windows(url);
+    test_resume_elsewhere(url);
     printf("test_batch: ok\n");
     return 0;
 }

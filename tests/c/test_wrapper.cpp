@@ -277,8 +277,43 @@ void test_scheduling_vendors(const std::string &url) {
           DELETE_RESULT_INVALID_CONFIG);
 }
 
+// One client, several vendors: a dry run, then the mixed batch; an item
+// of a vendor without credentials throws before anything is sent.
+void test_items(const std::string &url) {
+    const auto c = idv_delete::Client::builder()
+                       .jumio("emulator-token", "emulator-secret", "Acme KYC-Cleaner/1.0",
+                              DELETE_REGION_EU)
+                       .hyperverge("emulator-app-id", "emulator-app-key")
+                       .veriff("emulator-veriff-key", "emulator-veriff-secret")
+                       .base_url(url)
+                       .retry_delays(std::chrono::milliseconds(100), std::chrono::seconds(1),
+                                     std::chrono::seconds(5))
+                       .build();
+    const std::vector<idv_delete::Item> items = {
+        {DELETE_PRODUCT_JUMIO_SCAN, DELETE_REGION_US, "ref-0170"},
+        {DELETE_PRODUCT_HYPERVERGE_TRANSACTION, 0, "txn-0170"},
+        {DELETE_PRODUCT_VERIFF_SESSION, 0, "e0000000-0000-4000-8000-000000000015"},
+    };
+    idv_delete::BatchOptions options;
+    options.windows["veriff"] = {};
+    options.dry_run = true;
+    auto dry = c.delete_items(items, options);
+    CHECK(dry.count(DELETE_BATCH_COUNT_WOULD_DELETE) == 3);
+    CHECK(dry.count(DELETE_BATCH_COUNT_ATTEMPTS) == 0);
+    options.dry_run = false;
+    options.adaptive_rate = true;
+    auto report = c.delete_items(items, options);
+    CHECK(report.count(DELETE_BATCH_COUNT_DELETED) == 2);
+    CHECK(report.count(DELETE_BATCH_COUNT_SCHEDULED) == 1);
+    CHECK(thrown([&] {
+              (void)c.delete_items({items[0], {DELETE_PRODUCT_ONFIDO_APPLICANT, 0,
+                                               "d0000000-0000-4000-8000-000000000001"}});
+          }) == DELETE_RESULT_INVALID_CONFIG);
+}
+
 int main() {
     const std::string url = env("DELETE_TEST_URL");
+    test_items(url);
     test_delete(url);
     test_platform(url);
     test_failures();

@@ -5,6 +5,7 @@ Everything runs against the in-process emulator."""
 
 from __future__ import annotations
 
+import pickle
 import threading
 import uuid
 from pathlib import Path
@@ -170,6 +171,26 @@ def test_actions_match_and_done_returns_or_raises(client: idv_delete.Client) -> 
         op.handle_transport_error("dns", False)  # type: ignore[arg-type]
 
 
+def test_a_pending_retry_can_be_read_and_refused(client: idv_delete.Client) -> None:
+    """A driver with a retry budget reads ``pending_retry`` before the
+    ``Wait`` and may end the op with it instead (``stop_retrying``)."""
+    op = client.delete_op(idv_delete.Item("hyperverge", "transaction", "HV-1"), seed=0)
+    assert op.pending_retry is None and op.last_error is None
+    assert isinstance(op.poll(), idv_delete.Send)
+    op.handle_response(503, {}, b"")
+    pending = op.pending_retry
+    assert isinstance(pending, idv_delete.ServerError) and pending.status == 503
+    assert isinstance(op.last_error, idv_delete.ServerError)
+    op.stop_retrying()
+    assert op.pending_retry is None
+    done = op.poll()
+    assert isinstance(done, idv_delete.Done)
+    assert isinstance(done.outcome, idv_delete.ServerError) and done.outcome.attempts == 1
+    assert isinstance(op.last_error, idv_delete.ServerError)
+    op.stop_retrying()  # once finished: nothing changes
+    assert isinstance(op.poll(), idv_delete.Done)
+
+
 def test_token_state_refusal_reaches_the_op(emulator: Emulator) -> None:
     wrong = idv_delete.Client(
         jumio_platform=idv_delete.JumioPlatformCredentials(JUMIO_CLIENT_ID, "wrong", USER_AGENT),
@@ -312,3 +333,51 @@ def test_per_vendor_classes_resume_adapt_and_cancel(
     assert cancelled.cancelled and cancelled.deleted == 0
     with pytest.raises(TypeError, match="threading.Event"):
         jumio.delete_many(refs(1), cancel="yes")  # type: ignore[arg-type]
+
+
+def test_report_fields_of_a_resume_elsewhere_and_check(emulator: Emulator, tmp_path: Path) -> None:
+    """The report fields and options that bindings/parity.json maps for
+    Python: a journaled batch refused by the vendor (401: not in doubt) with
+    a repeated item; its resume at another emulator, refused until
+    ``allow_endpoint_change=True``, which runs the failures again; a
+    shorter input's journal note; ``check`` sending nothing."""
+    scans = refs(3, "scan")
+    items = [idv_delete.Item("jumio", "scan", ref, region="us") for ref in scans]
+    journal = tmp_path / "elsewhere.journal"
+    refused = idv_delete.Client(
+        jumio=idv_delete.JumioCredentials("wrong-token", "wrong-secret", USER_AGENT),
+        base_url=emulator.base_url,
+        max_attempts=1,
+    )
+    first = refused.delete_many([*items, items[0]], journal=journal)
+    assert first.failed == {"unauthorized": 3}, first
+    assert (first.in_doubt, first.duplicates, first.run, first.retried_failures) == (0, 1, 1, 0)
+    assert (first.dry_run, first.journal_notes, first.done) == (False, (), 3)
+
+    with Emulator() as elsewhere:
+        elsewhere.seed("scan", scans)
+        client = idv_delete.Client(**every_credential(), base_url=elsewhere.base_url)
+        with pytest.raises(idv_delete.JournalError, match="endpoint"):
+            client.delete_many([*items, items[0]], journal=journal)
+        assert elsewhere.stats().total_requests == 0
+        again = client.delete_many([*items, items[0]], journal=journal, allow_endpoint_change=True)
+        assert (again.retried_failures, again.resumed_in_doubt, again.deleted) == (3, 0, 3), again
+        assert (again.run, again.skipped, again.duplicates) == (2, 1, 0)
+        copy = pickle.loads(pickle.dumps(again))
+        assert copy == again and (copy.retried_failures, copy.run) == (3, 2)
+
+        shorter = client.delete_many(items[:2], journal=journal, allow_endpoint_change=True)
+        assert (shorter.skipped, shorter.attempts, shorter.run) == (2, 0, 3)
+        assert len(shorter.journal_notes) == 1 and "shortened" in shorter.journal_notes[0]
+
+        dry = client.delete_many(items, dry_run=True)
+        assert (dry.dry_run, dry.run, dry.would_delete, dry.deleted) == (True, 0, 3, 0)
+
+        sent = elsewhere.stats().total_requests
+        client.check(items[0])  # returns None: nothing to say
+        only_stripe = idv_delete.Client(stripe=idv_delete.StripeCredentials(STRIPE_SECRET_KEY))
+        with pytest.raises(idv_delete.InvalidConfigError, match="no Jumio"):
+            only_stripe.check(items[0])
+        with pytest.raises(TypeError):
+            client.check("not an item")  # type: ignore[arg-type]
+        assert elsewhere.stats().total_requests == sent

@@ -1,4 +1,4 @@
-"""Ctrl-C during a 60 s Retry-After pause: delete_scan and delete_many (over a
+"""Ctrl-C during a 60 s Retry-After pause: delete_scan, delete_resumed and delete_many (over a
 list and over a generator) raise KeyboardInterrupt promptly, and a batch's
 partial report is reachable from the exception and its journal.
 
@@ -40,6 +40,8 @@ with Emulator() as emulator:
     try:
         if mode == "scan":
             jumio.delete_scan(refs[0])
+        elif mode == "resumed":
+            jumio.delete_resumed(refs[0], product="scan")
         elif mode == "list":
             jumio.delete_many(refs, journal=journal, concurrency=4)
         else:
@@ -88,8 +90,9 @@ def interrupt(mode: str, journal: Path) -> tuple[dict[str, Any], float]:
     return result, took
 
 
-def test_ctrl_c_stops_delete_scan_during_a_pause(tmp_path: Path) -> None:
-    result, took = interrupt("scan", tmp_path / "unused.journal")
+@pytest.mark.parametrize("mode", ["scan", "resumed"])
+def test_ctrl_c_stops_a_single_deletion_during_a_pause(mode: str, tmp_path: Path) -> None:
+    result, took = interrupt(mode, tmp_path / "unused.journal")
     assert result["raised"] == "KeyboardInterrupt"
     assert took < BOUND_SECONDS
 

@@ -230,6 +230,18 @@ struct BatchOptions {
     std::map<std::string, std::vector<std::pair<std::uint32_t, double>>> windows;
     /// Wait for a window full for over 2 minutes instead of stopping.
     bool wait_for_windows = false;
+    /// Adapt the rate to the vendors' 429s (delete_batch_options_set_adaptive_rate).
+    bool adaptive_rate = false;
+    /// Check only: send and write nothing (delete_batch_options_set_dry_run).
+    bool dry_run = false;
+};
+
+/// One item of any vendor (C: delete_item): region 0 is the region given
+/// with the vendor's credentials; ignored for vendors without regions.
+struct Item {
+    delete_product product;
+    delete_region region = 0;
+    std::string reference;
 };
 
 /// What a batch did.
@@ -356,6 +368,44 @@ public:
         std::vector<const char *> raw;
         raw.reserve(references.size());
         for (const auto &reference : references) raw.push_back(reference.c_str());
+        return batch(options, [&](const delete_batch_options *handle, delete_batch_report **out) {
+            return delete_client_delete_many(get(), product, raw.data(), raw.size(), handle, out);
+        });
+    }
+    /// Deletes items of any vendors the client has credentials for, in one
+    /// journaled batch (C: delete_client_delete_items); a refused item
+    /// throws (its index in the message) with nothing sent.
+    BatchReport delete_items(const std::vector<Item> &items, const BatchOptions &options = {}) const {
+        std::vector<delete_item> raw;
+        raw.reserve(items.size());
+        for (const auto &item : items)
+            raw.push_back(delete_item{item.product, item.region, item.reference.c_str()});
+        return batch(options, [&](const delete_batch_options *handle, delete_batch_report **out) {
+            return delete_client_delete_items(get(), raw.data(), raw.size(), handle, out);
+        });
+    }
+    /// The request deleting one transaction, for your own HTTP client.
+    Request to_request(delete_product product, const std::string &reference) const {
+        delete_request *request = nullptr;
+        detail::check(delete_to_request(get(), product, reference.c_str(), &request));
+        return Request(request);
+    }
+    /// Jumio Platform access tokens requested so far
+    /// (C: delete_client_token_requests).
+    std::uint64_t token_requests() const {
+        std::uint64_t count = 0;
+        detail::check(delete_client_token_requests(get(), &count));
+        return count;
+    }
+    const delete_client *get() const noexcept { return handle_.get(); }
+
+private:
+    friend class ClientBuilder;
+    explicit Client(delete_client *handle) : handle_(handle) {}
+
+    /// Runs `run` (a delete_client_delete_* batch call) with `options`.
+    template <typename Run>
+    BatchReport batch(const BatchOptions &options, Run run) const {
         detail::Handle<delete_batch_options, delete_batch_options_free> handle;
         {
             delete_batch_options *made = nullptr;
@@ -376,35 +426,18 @@ public:
         }
         detail::check(
             delete_batch_options_set_wait_for_windows(handle.get(), options.wait_for_windows));
+        detail::check(delete_batch_options_set_adaptive_rate(handle.get(), options.adaptive_rate));
+        detail::check(delete_batch_options_set_dry_run(handle.get(), options.dry_run));
         Progress progress(options.progress);
         if (options.progress)
             detail::check(delete_batch_options_set_progress(handle.get(), &Progress::call, &progress));
         delete_batch_report *report = nullptr;
-        delete_result code = delete_client_delete_many(get(), product, raw.data(), raw.size(),
-                                                       handle.get(), &report);
+        delete_result code = run(handle.get(), &report);
         BatchReport owned(code == DELETE_RESULT_OK ? report : nullptr);
         if (auto error = progress.first_error()) std::rethrow_exception(error);
         detail::check(code);
         return owned;
     }
-    /// The request deleting one transaction, for your own HTTP client.
-    Request to_request(delete_product product, const std::string &reference) const {
-        delete_request *request = nullptr;
-        detail::check(delete_to_request(get(), product, reference.c_str(), &request));
-        return Request(request);
-    }
-    /// Jumio Platform access tokens requested so far
-    /// (C: delete_client_token_requests).
-    std::uint64_t token_requests() const {
-        std::uint64_t count = 0;
-        detail::check(delete_client_token_requests(get(), &count));
-        return count;
-    }
-    const delete_client *get() const noexcept { return handle_.get(); }
-
-private:
-    friend class ClientBuilder;
-    explicit Client(delete_client *handle) : handle_(handle) {}
 
     // The progress callback's state. call() runs on several worker
     // threads at once, so the exception it keeps is guarded by a mutex:
@@ -513,6 +546,14 @@ public:
     }
     ClientBuilder &max_attempts(std::uint32_t attempts) {
         detail::check(delete_client_builder_set_max_attempts(handle_.get(), attempts));
+        return *this;
+    }
+    /// Backoff and the longest Retry-After honoured
+    /// (C: delete_client_builder_set_retry_delays).
+    ClientBuilder &retry_delays(std::chrono::milliseconds base, std::chrono::milliseconds max,
+                                std::chrono::milliseconds max_retry_after) {
+        detail::check(delete_client_builder_set_retry_delays(
+            handle_.get(), milliseconds(base), milliseconds(max), milliseconds(max_retry_after)));
         return *this;
     }
     Client build() const {

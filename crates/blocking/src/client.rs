@@ -385,6 +385,18 @@ impl Client {
         self.drive(op, None, None, None)
     }
 
+    /// [`delete_resumed`](Client::delete_resumed), stoppable from another
+    /// thread with `cancel`, as
+    /// [`delete_cancellable`](Client::delete_cancellable) is.
+    pub fn delete_resumed_cancellable(
+        &self,
+        intent: &DeleteIntent,
+        cancel: &CancelToken,
+    ) -> Result<Erasure, DeleteError> {
+        let op = self.new_op(intent, true)?;
+        self.drive(op, None, Some(cancel), None)
+    }
+
     /// Asks the vendor whether `intent`'s scheduled erasure has completed
     /// (Onfido, Persona, Stripe: see [`core::recheck_request`](idv_delete_core::recheck_request)):
     /// [`Erasure::Deleted`] confirmed by

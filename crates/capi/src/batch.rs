@@ -1,7 +1,7 @@
 //! The batch: [`delete_batch_options`], [`delete_client_delete_many`] and
 //! [`delete_batch_report`].
 
-use std::ffi::{c_char, c_uint, c_void};
+use std::ffi::{c_char, c_uint, c_void, CString};
 use std::path::PathBuf;
 
 use std::collections::BTreeMap;
@@ -14,7 +14,7 @@ use idv_delete_blocking::{
 
 use crate::cancel::delete_cancel;
 use crate::client::{delete_client, delete_product};
-use crate::ffi::{self, arg, arg_mut, guard, into_handle, named_str_arg, slice_arg, Out};
+use crate::ffi::{self, arg, arg_mut, c_string, guard, into_handle, named_str_arg, slice_arg, Out};
 use crate::last_error::detailed;
 use crate::result::delete_result::{self, *};
 
@@ -82,6 +82,24 @@ pub const DELETE_BATCH_COUNT_TOKEN_REQUESTS: delete_batch_count = 10;
 /// `processing`, Veriff's 12 hours): a success, never counted in
 /// `DELETE_BATCH_COUNT_DELETED`.
 pub const DELETE_BATCH_COUNT_SCHEDULED: delete_batch_count = 11;
+/// Items a dry run (`delete_batch_options_set_dry_run`) checked and would
+/// have sent; 0 for a batch that ran.
+pub const DELETE_BATCH_COUNT_WOULD_DELETE: delete_batch_count = 12;
+/// Failed items of a resumed journal that were run again (a failure not in
+/// doubt is sent again by a resume, as a new attempt).
+pub const DELETE_BATCH_COUNT_RETRIED_FAILURES: delete_batch_count = 13;
+/// Items that repeat an earlier item of the input (same product, region
+/// and reference): not sent, journaled as duplicates; the first
+/// occurrence's outcome is theirs.
+pub const DELETE_BATCH_COUNT_DUPLICATES: delete_batch_count = 14;
+/// The run's number in its journal (1 for a new journal); 0 without a
+/// journal or in a dry run.
+pub const DELETE_BATCH_COUNT_RUN: delete_batch_count = 15;
+/// Failed items beyond the 1000 that `delete_batch_report_failure` lists.
+pub const DELETE_BATCH_COUNT_FAILURES_OMITTED: delete_batch_count = 16;
+/// Items finished in this run: deleted, scheduled, not found, failed, or
+/// in a dry run would be deleted.
+pub const DELETE_BATCH_COUNT_DONE: delete_batch_count = 17;
 
 /// How to run a batch: concurrency, rate limit, journal and progress
 /// callback. Not thread-safe; free it with `delete_batch_options_free`.
@@ -94,6 +112,9 @@ pub struct delete_batch_options {
     /// The vendors whose windows the caller set (an empty list lifts them).
     windows: BTreeMap<Vendor, Vec<Window>>,
     wait_for_windows: bool,
+    adaptive_rate: bool,
+    dry_run: bool,
+    allow_endpoint_change: bool,
 }
 
 /// The caller's progress callback and its user data.
@@ -130,10 +151,13 @@ impl Callback {
 /// `delete_batch_report_free`.
 pub struct delete_batch_report {
     report: BatchReport,
+    /// `report.journal_notes`, NUL-terminated for `delete_batch_report_journal_note`.
+    notes: Vec<CString>,
 }
 
-/// Makes batch options with the defaults: 8 workers, no rate limit, no
-/// journal, no progress callback.
+/// Makes batch options with the defaults: 8 workers, no rate limit (not
+/// adaptive), no journal, no progress callback, no cancel, a real run (not
+/// dry).
 #[must_use]
 #[no_mangle]
 pub extern "C" fn delete_batch_options_new(
@@ -148,6 +172,9 @@ pub extern "C" fn delete_batch_options_new(
             cancel: None,
             windows: BTreeMap::new(),
             wait_for_windows: false,
+            adaptive_rate: false,
+            dry_run: false,
+            allow_endpoint_change: false,
         }));
         Ok(())
     })
@@ -185,6 +212,61 @@ pub extern "C" fn delete_batch_options_set_rate(
 ) -> delete_result {
     guard(|| {
         arg_mut(options)?.rate = Some(per_second);
+        Ok(())
+    })
+}
+
+/// Whether the batch adapts its rate to the vendors' 429s (default
+/// false): the first 429 makes the batch pace itself from the rate the
+/// vendor accepted so far and search for the highest rate it accepts
+/// (slow start, then CUBIC as TCP does), never above the rate of
+/// `delete_batch_options_set_rate`, so that an unknown limit costs a few
+/// 429s rather than one in every few requests. Off, a 429 with
+/// `Retry-After` pauses every worker and the batch goes on at its former
+/// rate. Turn it on where a vendor's 429s mean a rate limit.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_options_set_adaptive_rate(
+    options: *mut delete_batch_options,
+    adaptive: bool,
+) -> delete_result {
+    guard(|| {
+        arg_mut(options)?.adaptive_rate = adaptive;
+        Ok(())
+    })
+}
+
+/// Whether the batch only checks (default false): true reads, never
+/// writes. Every item is checked (credentials for its vendor) and counted
+/// as `DELETE_BATCH_COUNT_WOULD_DELETE`; an existing journal is read and
+/// replayed as a resume would (its finished items counted as skipped, a
+/// changed input or endpoint refused). Nothing is sent, and no journal,
+/// record or lock file is written.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_options_set_dry_run(
+    options: *mut delete_batch_options,
+    dry_run: bool,
+) -> delete_result {
+    guard(|| {
+        arg_mut(options)?.dry_run = dry_run;
+        Ok(())
+    })
+}
+
+/// Whether a resume may send to another endpoint than the journal's last
+/// run did (default false: refused with
+/// `DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED`, since a 404 at another
+/// endpoint proves nothing about the first). Set it only when the vendor
+/// moved the same data to the new endpoint.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_options_set_allow_endpoint_change(
+    options: *mut delete_batch_options,
+    allow: bool,
+) -> delete_result {
+    guard(|| {
+        arg_mut(options)?.allow_endpoint_change = allow;
         Ok(())
     })
 }
@@ -383,39 +465,58 @@ pub extern "C" fn delete_client_delete_many(
                 Ok(resolved)
             })
             .collect::<ffi::Result<Vec<_>>>()?;
-        let mut batch = BatchOptions::default();
-        if !options.is_null() {
-            let options = arg(options)?;
-            if let Some(workers) = options.concurrency {
-                batch = batch.concurrency(workers);
-            }
-            if let Some(rate) = options.rate {
-                batch = batch.rate(rate);
-            }
-            if let Some(journal) = &options.journal {
-                batch = batch.journal(journal);
-            }
-            for (vendor, windows) in &options.windows {
-                batch = batch.vendor_windows(*vendor, windows.clone());
-            }
-            batch = batch.wait_for_windows(options.wait_for_windows);
-            let cancel = options.cancel.clone().unwrap_or_default();
-            batch = batch.cancel(cancel.clone());
-            if let Some(callback) = options.progress {
-                batch = batch.progress(move |progress| {
-                    if !callback.call(progress) {
-                        cancel.cancel();
-                    }
-                });
-            }
-        }
+        let batch = batch_options(options)?;
         let report = client
             .rust()
             .delete_many(intents, batch)
             .map_err(|error| batch_error("delete_client_delete_many", &error))?;
-        out.write(into_handle(delete_batch_report { report }));
+        out.write(into_handle(delete_batch_report::new(report)));
         Ok(())
     })
+}
+
+/// The Rust batch options of `options` (NULL: the defaults).
+pub(crate) fn batch_options(options: *const delete_batch_options) -> ffi::Result<BatchOptions> {
+    let mut batch = BatchOptions::default();
+    if options.is_null() {
+        return Ok(batch);
+    }
+    let options = arg(options)?;
+    if let Some(workers) = options.concurrency {
+        batch = batch.concurrency(workers);
+    }
+    if let Some(rate) = options.rate {
+        batch = batch.rate(rate);
+    }
+    if let Some(journal) = &options.journal {
+        batch = batch.journal(journal);
+    }
+    for (vendor, windows) in &options.windows {
+        batch = batch.vendor_windows(*vendor, windows.clone());
+    }
+    batch = batch
+        .wait_for_windows(options.wait_for_windows)
+        .adaptive_rate(options.adaptive_rate)
+        .dry_run(options.dry_run)
+        .allow_endpoint_change(options.allow_endpoint_change);
+    let cancel = options.cancel.clone().unwrap_or_default();
+    batch = batch.cancel(cancel.clone());
+    if let Some(callback) = options.progress {
+        batch = batch.progress(move |progress| {
+            if !callback.call(progress) {
+                cancel.cancel();
+            }
+        });
+    }
+    Ok(batch)
+}
+
+impl delete_batch_report {
+    /// The C handle's contents for `report`.
+    pub(crate) fn new(report: BatchReport) -> delete_batch_report {
+        let notes = report.journal_notes.iter().map(|n| c_string(n)).collect();
+        delete_batch_report { report, notes }
+    }
 }
 
 /// The code of a batch or journal recheck that could not run, its message
@@ -468,6 +569,12 @@ pub extern "C" fn delete_batch_report_count(
             DELETE_BATCH_COUNT_ATTEMPTS => report.attempts,
             DELETE_BATCH_COUNT_TOKEN_REQUESTS => report.token_requests,
             DELETE_BATCH_COUNT_SCHEDULED => report.scheduled,
+            DELETE_BATCH_COUNT_WOULD_DELETE => report.would_delete,
+            DELETE_BATCH_COUNT_RETRIED_FAILURES => report.retried_failures,
+            DELETE_BATCH_COUNT_DUPLICATES => report.duplicates,
+            DELETE_BATCH_COUNT_RUN => u64::from(report.run),
+            DELETE_BATCH_COUNT_FAILURES_OMITTED => report.failures_omitted,
+            DELETE_BATCH_COUNT_DONE => report.done(),
             _ => return Err(DELETE_RESULT_INVALID_ARGUMENT),
         });
         Ok(())
@@ -538,6 +645,74 @@ pub extern "C" fn delete_batch_report_window_full(
     })
 }
 
+/// Writes whether the batch was a dry run (`delete_batch_options_set_dry_run`):
+/// nothing was sent and nothing written.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_report_dry_run(
+    report: *const delete_batch_report,
+    dry_run_out: *mut bool,
+) -> delete_result {
+    guard(|| {
+        let report = &arg(report)?.report;
+        Out::new(dry_run_out)?.write(report.dry_run);
+        Ok(())
+    })
+}
+
+/// Writes the batch's wall time in milliseconds.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_report_elapsed_ms(
+    report: *const delete_batch_report,
+    elapsed_ms_out: *mut u64,
+) -> delete_result {
+    guard(|| {
+        let report = &arg(report)?.report;
+        let ms = u64::try_from(report.elapsed.as_millis()).unwrap_or(u64::MAX);
+        Out::new(elapsed_ms_out)?.write(ms);
+        Ok(())
+    })
+}
+
+/// Writes how many notes about the journal the batch left: a torn last
+/// line that was cut away, an input shorter than the journal, a salvaged
+/// journal. Show them to whoever runs the batch.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_report_journal_note_count(
+    report: *const delete_batch_report,
+    count_out: *mut usize,
+) -> delete_result {
+    guard(|| {
+        let report = arg(report)?;
+        Out::new(count_out)?.write(report.notes.len());
+        Ok(())
+    })
+}
+
+/// Writes note number `index` (below
+/// `delete_batch_report_journal_note_count`), one line of English, owned
+/// by the report; `DELETE_RESULT_INDEX_OUT_OF_RANGE` past the end.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_report_journal_note(
+    report: *const delete_batch_report,
+    index: usize,
+    note_out: *mut *const c_char,
+) -> delete_result {
+    guard(|| {
+        let report = arg(report)?;
+        let out = Out::new(note_out)?;
+        let note = report
+            .notes
+            .get(index)
+            .ok_or(DELETE_RESULT_INDEX_OUT_OF_RANGE)?;
+        out.write(note.as_ptr());
+        Ok(())
+    })
+}
+
 /// Writes how many failed items the report lists: the first 1000 failures
 /// (`DELETE_BATCH_COUNT_FAILED` counts them all).
 #[must_use]
@@ -604,7 +779,7 @@ mod tests {
         let mut report = BatchReport::default();
         report.deleted_by_response = 2;
         report.scheduled = 3;
-        let handle = into_handle(delete_batch_report { report });
+        let handle = into_handle(delete_batch_report::new(report));
         let count = |which| {
             let mut count = u64::MAX;
             assert_eq!(
@@ -618,7 +793,7 @@ mod tests {
         assert_eq!(count(DELETE_BATCH_COUNT_DELETED_BY_RESPONSE), 2);
         let mut count = 0;
         assert_eq!(
-            delete_batch_report_count(handle, DELETE_BATCH_COUNT_SCHEDULED + 1, &mut count),
+            delete_batch_report_count(handle, DELETE_BATCH_COUNT_DONE + 1, &mut count),
             DELETE_RESULT_INVALID_ARGUMENT
         );
         delete_batch_report_free(handle);

@@ -83,6 +83,8 @@ pub struct delete_client_builder {
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
     max_attempts: Option<u32>,
+    /// `base_delay`, `max_delay` and `max_retry_after`, when set.
+    delays: Option<(Duration, Duration, Duration)>,
 }
 
 /// A client of the Jumio, Jumio Platform, HyperVerge, Onfido, Persona,
@@ -100,24 +102,28 @@ pub struct delete_client {
     /// regions (the Jumio APIs, Onfido): the C API takes it once, with the
     /// credentials.
     regions: BTreeMap<Vendor, &'static str>,
+    /// Each vendor's credentials, for the state machines a caller drives
+    /// itself (`delete_op`, `delete_token_state`), which take them from
+    /// the core rather than through the blocking client.
+    credentials: BTreeMap<Vendor, Credentials>,
 }
 
 /// The regions of the Jumio APIs: each code and its name.
-const JUMIO_REGIONS: [(delete_region, &str); 3] = [
+pub(crate) const JUMIO_REGIONS: [(delete_region, &str); 3] = [
     (DELETE_REGION_US, "us"),
     (DELETE_REGION_EU, "eu"),
     (DELETE_REGION_SGP, "sgp"),
 ];
 
 /// Onfido's regions: each code and its name.
-const ONFIDO_REGIONS: [(delete_region, &str); 3] = [
+pub(crate) const ONFIDO_REGIONS: [(delete_region, &str); 3] = [
     (DELETE_REGION_EU, "eu"),
     (DELETE_REGION_US, "us"),
     (DELETE_REGION_CA, "ca"),
 ];
 
 /// The name of `region`, given to `call`, if it is one of `regions`.
-fn region(
+pub(crate) fn region(
     call: &str,
     region: delete_region,
     regions: &[(delete_region, &'static str)],
@@ -176,7 +182,7 @@ const PRODUCTS: [(delete_product, Vendor, &str); 11] = [
 ];
 
 /// What a `delete_product` deletes: its vendor and product name.
-fn product(product: delete_product) -> Result<(Vendor, &'static str)> {
+pub(crate) fn product(product: delete_product) -> Result<(Vendor, &'static str)> {
     let found = PRODUCTS.iter().find(|(code, _, _)| *code == product);
     found
         .map(|&(_, vendor, name)| (vendor, name))
@@ -222,6 +228,18 @@ impl delete_client {
     /// The validated intent for `reference` of `product`, which this
     /// client has the credentials to delete.
     pub(crate) fn resolve(&self, product: delete_product, reference: &str) -> Result<DeleteIntent> {
+        self.resolve_in(product, None, reference)
+    }
+
+    /// As [`resolve`](delete_client::resolve), in `region` (the name of
+    /// one of the vendor's regions) instead of the one given with the
+    /// credentials, when it is `Some` and the vendor has regions.
+    pub(crate) fn resolve_in(
+        &self,
+        product: delete_product,
+        region: Option<&'static str>,
+        reference: &str,
+    ) -> Result<DeleteIntent> {
         let (vendor, product) = self::product(product)?;
         if self.client.endpoint(vendor).is_none() {
             let name = vendor.as_str().replace('-', "_");
@@ -231,9 +249,27 @@ impl delete_client {
             ));
         }
         let core = |e: DeleteError| detailed(delete_result::from_kind(e.kind()), e.to_string());
-        let region = self.regions.get(&vendor).copied();
+        let region = self
+            .regions
+            .get(&vendor)
+            .map(|configured| region.unwrap_or(configured));
         let target = Target::parse(vendor.as_str(), product, region).map_err(core)?;
         DeleteIntent::new(target, reference).map_err(core)
+    }
+
+    /// The name of the region given with `vendor`'s credentials, if it
+    /// has regions.
+    pub(crate) fn region_of(&self, vendor: Vendor) -> Option<&'static str> {
+        self.regions.get(&vendor).copied()
+    }
+
+    /// The credentials and endpoint of `vendor`, for a state machine the
+    /// caller drives; `None` without credentials for it.
+    pub(crate) fn vendor(&self, vendor: Vendor) -> Option<(&Credentials, &Endpoint)> {
+        Some((
+            self.credentials.get(&vendor)?,
+            self.client.endpoint(vendor)?,
+        ))
     }
 }
 
@@ -255,6 +291,7 @@ pub extern "C" fn delete_client_builder_new(
             connect_timeout: None,
             timeout: None,
             max_attempts: None,
+            delays: None,
         }));
         Ok(())
     })
@@ -587,6 +624,29 @@ pub extern "C" fn delete_client_builder_set_max_attempts(
     })
 }
 
+/// Sets the backoff and the longest `Retry-After` honoured, in
+/// milliseconds (defaults 500, 20000 and 120000): the wait before retry
+/// *n* is a random fraction of `base_delay_ms × 2^(n-1)`, capped at
+/// `max_delay_ms`; a vendor asking for a longer `Retry-After` than
+/// `max_retry_after_ms` ends the deletion with `DELETE_RESULT_RATE_LIMITED`
+/// instead of waiting. `delete_client_builder_build` refuses a base delay
+/// above the maximum and a maximum above one hour.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_client_builder_set_retry_delays(
+    builder: *mut delete_client_builder,
+    base_delay_ms: u32,
+    max_delay_ms: u32,
+    max_retry_after_ms: u32,
+) -> delete_result {
+    guard(|| {
+        let ms = |value: u32| Duration::from_millis(value.into());
+        arg_mut(builder)?.delays =
+            Some((ms(base_delay_ms), ms(max_delay_ms), ms(max_retry_after_ms)));
+        Ok(())
+    })
+}
+
 /// Checks the configuration and makes a client. The builder is not
 /// consumed: free it with `delete_client_builder_free`. Returns
 /// `DELETE_RESULT_INVALID_CONFIG` without credentials or with an unusable
@@ -619,11 +679,17 @@ pub extern "C" fn delete_client_builder_build(
         if let Some(timeout) = builder.timeout {
             rust = rust.timeout(timeout);
         }
-        if let Some(max_attempts) = builder.max_attempts {
-            rust = rust.retry_policy(RetryPolicy {
-                max_attempts,
-                ..RetryPolicy::default()
-            });
+        if builder.max_attempts.is_some() || builder.delays.is_some() {
+            let mut policy = RetryPolicy::default();
+            if let Some(max_attempts) = builder.max_attempts {
+                policy.max_attempts = max_attempts;
+            }
+            if let Some((base, max, retry_after)) = builder.delays {
+                policy.base_delay = base;
+                policy.max_delay = max;
+                policy.max_retry_after = retry_after;
+            }
+            rust = rust.retry_policy(policy);
         }
         let client = rust
             .build()
@@ -633,7 +699,16 @@ pub extern "C" fn delete_client_builder_build(
             .iter()
             .filter_map(|(&vendor, (_, region))| Some((vendor, (*region)?)))
             .collect();
-        out.write(into_handle(delete_client { client, regions }));
+        let credentials = builder
+            .vendors
+            .iter()
+            .map(|(&vendor, (credentials, _))| (vendor, credentials.clone()))
+            .collect();
+        out.write(into_handle(delete_client {
+            client,
+            regions,
+            credentials,
+        }));
         Ok(())
     })
 }

@@ -54,6 +54,15 @@ pub use cancel::*;
 mod sansio;
 pub use sansio::*;
 
+mod items;
+pub use items::*;
+
+mod op;
+pub use op::*;
+
+mod token;
+pub use token::*;
+
 mod last_error;
 pub use last_error::*;
 

@@ -113,6 +113,11 @@ impl delete_outcome {
         }
     }
 
+    /// The error the deletion ended with, if it failed.
+    pub(crate) fn error(&self) -> Option<&DeleteError> {
+        self.result.as_ref().err()
+    }
+
     /// The deletion's status.
     fn status(&self) -> delete_status {
         match &self.result {

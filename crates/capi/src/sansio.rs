@@ -34,7 +34,9 @@ pub struct delete_header {
 /// request is freed. Immutable and thread-safe; strings it hands out live
 /// until `delete_request_free`.
 pub struct delete_request {
-    intent: DeleteIntent,
+    /// The deletion it belongs to; `None` for a Jumio Platform token
+    /// request (`delete_token_state_poll`), which has no deletion outcome.
+    intent: Option<DeleteIntent>,
     method: CString,
     url: CString,
     headers: Vec<(CString, Zeroizing<Vec<u8>>)>,
@@ -75,6 +77,18 @@ pub extern "C" fn delete_to_request(
             .rust()
             .to_request(&intent)
             .map_err(|e| delete_result::from_kind(e.kind()))?;
+        out.write(into_handle(delete_request::new(Some(intent), request)));
+        Ok(())
+    })
+}
+
+impl delete_request {
+    /// The C form of `request`, which deletes `intent` (`None`: a token
+    /// request).
+    pub(crate) fn new(
+        intent: Option<DeleteIntent>,
+        request: http::Request<Vec<u8>>,
+    ) -> delete_request {
         let (parts, body) = request.into_parts();
         let headers = parts
             .headers
@@ -86,14 +100,47 @@ pub extern "C" fn delete_to_request(
                 (c_string(name.as_str()), bytes)
             })
             .collect();
-        out.write(into_handle(delete_request {
+        delete_request {
             method: c_string(parts.method.as_str()),
             url: c_string(&parts.uri.to_string()),
             headers,
             body,
             intent,
-        }));
-        Ok(())
+        }
+    }
+}
+
+/// The answer a C caller describes: `status`, `headers` and `body`
+/// (`DELETE_RESULT_INVALID_ARGUMENT` for a status outside 100-999 or a
+/// header HTTP does not allow, naming `call`).
+pub(crate) fn response<'a>(
+    call: &str,
+    status: u16,
+    headers: *const delete_header,
+    header_count: usize,
+    body: *const u8,
+    body_length: usize,
+) -> ffi::Result<http::Response<&'a [u8]>> {
+    let headers = slice_arg(headers, header_count)?;
+    let body = slice_arg(body, body_length)?;
+    let mut response = http::Response::builder().status(status);
+    for (index, header) in headers.iter().enumerate() {
+        let (name, value) = (str_arg(header.name)?, str_arg(header.value)?);
+        let refused = |what: &str| {
+            detailed(
+                DELETE_RESULT_INVALID_ARGUMENT,
+                format!("{call}: headers[{index}] has a {what} HTTP does not allow"),
+            )
+        };
+        let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| refused("name"))?;
+        let value = http::HeaderValue::from_str(value).map_err(|_| refused("value"))?;
+        response = response.header(name, value);
+    }
+    response.body(body).map_err(|_| {
+        detailed(
+            DELETE_RESULT_INVALID_ARGUMENT,
+            format!("{call}: the status {status} is not an HTTP status (100-999)"),
+        )
     })
 }
 
@@ -201,8 +248,9 @@ pub extern "C" fn delete_request_body(
 /// `Retry-After`, a HyperVerge 200 counts only if its body says success,
 /// and an answer accepting an erasure the vendor completes later is
 /// `DELETE_OUTCOME_SCHEDULED` (see `delete_outcome_status`), never deleted.
-/// Returns `DELETE_RESULT_INVALID_ARGUMENT` for a status outside 100-999
-/// or a header HTTP does not allow. Free the outcome with
+/// Returns `DELETE_RESULT_INVALID_ARGUMENT` for a status outside 100-999,
+/// a header HTTP does not allow, or a token request (from
+/// `delete_token_state_poll`). Free the outcome with
 /// `delete_outcome_free`.
 #[must_use]
 #[no_mangle]
@@ -216,23 +264,17 @@ pub extern "C" fn delete_parse_response(
     outcome_out: *mut *mut delete_outcome,
 ) -> delete_result {
     guard(|| {
+        const CALL: &str = "delete_parse_response";
         let request = arg(request)?;
-        let headers = slice_arg(headers, header_count)?;
-        let body = slice_arg(body, body_length)?;
+        let response = response(CALL, status, headers, header_count, body, body_length)?;
         let out = Out::new(outcome_out)?;
-        let mut response = http::Response::builder().status(status);
-        for header in headers {
-            let (name, value) = (str_arg(header.name)?, str_arg(header.value)?);
-            let name = http::HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| DELETE_RESULT_INVALID_ARGUMENT)?;
-            let value =
-                http::HeaderValue::from_str(value).map_err(|_| DELETE_RESULT_INVALID_ARGUMENT)?;
-            response = response.header(name, value);
-        }
-        let response = response
-            .body(body)
-            .map_err(|_| DELETE_RESULT_INVALID_ARGUMENT)?;
-        let result = parse_response(&request.intent, response);
+        let Some(intent) = &request.intent else {
+            return Err(detailed(
+                DELETE_RESULT_INVALID_ARGUMENT,
+                format!("{CALL}: this is a token request: give its answer to delete_token_state_handle_response"),
+            ));
+        };
+        let result = parse_response(intent, response);
         out.write(into_handle(delete_outcome::new(result)));
         Ok(())
     })

@@ -47,6 +47,8 @@ pub(crate) struct BatchArgs<'py> {
     /// `windows=`: vendor name -> list of `(count, seconds)`, or `None`.
     pub windows: Option<Bound<'py, PyAny>>,
     pub wait_for_windows: bool,
+    /// Rust's `BatchOptions::allow_endpoint_change`.
+    pub allow_endpoint_change: bool,
     /// `cancel=`: a `threading.Event` (anything with `is_set()`) whose
     /// setting stops the batch as Ctrl-C does, without an exception.
     pub cancel: Option<Bound<'py, PyAny>>,
@@ -144,6 +146,7 @@ where
         .adaptive_rate(args.adaptive_rate)
         .dry_run(args.dry_run)
         .wait_for_windows(args.wait_for_windows)
+        .allow_endpoint_change(args.allow_endpoint_change)
         .cancel(stop.cancel.clone());
     for (vendor, windows) in windows.into_iter().flatten() {
         options = options.vendor_windows(vendor, windows);

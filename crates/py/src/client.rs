@@ -146,6 +146,9 @@ macro_rules! vendor_client {
                     dry_run,
                     windows,
                     wait_for_windows,
+                    // Per-vendor classes keep the journal's endpoint: a
+                    // change of endpoint is for the unified Client.
+                    allow_endpoint_change: false,
                     cancel,
                 };
                 self.0.delete_many(py, references, product, args)
@@ -642,6 +645,7 @@ impl HyperVerge {
             dry_run,
             windows,
             wait_for_windows,
+            allow_endpoint_change: false,
             cancel,
         };
         batch::delete_many(
@@ -688,24 +692,35 @@ pub(crate) fn delete_interruptibly(
     client: &Client,
     intent: &DeleteIntent,
 ) -> PyResult<Erasure> {
-    let (cancel, interrupt) = interrupt::watched_token();
-    let result = py.detach(|| client.delete_cancellable(intent, &cancel));
-    if let Some(interrupt) = interrupt.take() {
-        return Err(interrupt);
-    }
-    result.map(Erasure::from).map_err(|e| errors::to_py(py, e))
+    interruptibly(py, |cancel| client.delete_cancellable(intent, cancel))
 }
 
-/// [`Client::delete_resumed`] with the GIL released. The blocking client
-/// has no cancellable form of it, so Ctrl-C is raised once it returns
-/// (after its retries, which the policy bounds), not during a wait.
+/// [`Client::delete_resumed`] with the GIL released, interruptible as
+/// [`delete_interruptibly`] is.
 pub(crate) fn delete_resumed(
     py: Python<'_>,
     client: &Client,
     intent: &DeleteIntent,
 ) -> PyResult<Erasure> {
-    let result = py.detach(|| client.delete_resumed(intent));
-    py.check_signals()?;
+    interruptibly(py, |cancel| {
+        client.delete_resumed_cancellable(intent, cancel)
+    })
+}
+
+/// Runs `delete` without the GIL, with a token that a signal cancels;
+/// a signal's exception wins over the deletion's own end.
+fn interruptibly(
+    py: Python<'_>,
+    delete: impl FnOnce(
+            &idv_delete_blocking::CancelToken,
+        ) -> Result<idv_delete_blocking::Erasure, DeleteError>
+        + Send,
+) -> PyResult<Erasure> {
+    let (cancel, interrupt) = interrupt::watched_token();
+    let result = py.detach(|| delete(&cancel));
+    if let Some(interrupt) = interrupt.take() {
+        return Err(interrupt);
+    }
     result.map(Erasure::from).map_err(|e| errors::to_py(py, e))
 }
 

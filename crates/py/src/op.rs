@@ -144,6 +144,33 @@ impl DeleteOp {
         self.op().cancel();
     }
 
+    /// The error the op is about to retry (its next poll is a ``Wait``),
+    /// as an exception instance, or ``None``: a driver with a retry budget
+    /// or a deadline checks it and may call ``stop_retrying``.
+    #[getter]
+    fn pending_retry(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        let error = self.op().pending_retry().cloned();
+        error
+            .map(|e| Ok(errors::exception(py, &e)?.unbind()))
+            .transpose()
+    }
+
+    /// The error the op is about to retry or ended with, as an exception
+    /// instance, or ``None``.
+    #[getter]
+    fn last_error(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        let error = self.op().last_error().cloned();
+        error
+            .map(|e| Ok(errors::exception(py, &e)?.unbind()))
+            .transpose()
+    }
+
+    /// Ends the op with its pending error instead of retrying it (the next
+    /// poll is ``Done``); does nothing unless a retry is pending.
+    fn stop_retrying(&self) {
+        self.op().stop_retrying();
+    }
+
     /// Requests handed out so far.
     #[getter]
     fn attempts(&self) -> u32 {

@@ -466,7 +466,7 @@ impl BatchReport {
 }
 
 /// A report's counts, in the order `__reduce__` and `_restore` use.
-type Counts = [u64; 11];
+type Counts = [u64; 14];
 
 /// What two reports are compared and hashed by (besides `failures`).
 type Key<'a> = (
@@ -512,6 +512,9 @@ impl BatchReport {
             r.attempts,
             r.failures_omitted,
             r.token_requests,
+            r.retried_failures,
+            r.duplicates,
+            u64::from(r.run),
         ]
     }
 
@@ -566,7 +569,7 @@ impl BatchReport {
     #[allow(clippy::too_many_arguments)] // the pickled fields
     fn restore(
         _cls: &Bound<'_, PyType>,
-        counts: Counts,
+        counts: Vec<u64>,
         failed: Vec<(String, u64)>,
         elapsed_ns: u64,
         flags: (bool, bool),
@@ -581,6 +584,22 @@ impl BatchReport {
             )));
         }
         let mut report = blocking::BatchReport::default();
+        // 11 counts: pickled before `retried_failures`, `duplicates` and
+        // `run` were shown; they restore as 0.
+        let counts: Counts = match counts.len() {
+            11 => {
+                let mut all = [0; 14];
+                all[..11].copy_from_slice(&counts);
+                all
+            }
+            14 => counts.try_into().unwrap_or([0; 14]),
+            n => {
+                return Err(PyValueError::new_err(format!(
+                    "a BatchReport pickles 14 counts (11 in builds before it showed retried_failures, duplicates and run), not {n}"
+                )))
+            }
+        };
+        let run;
         [
             report.deleted_by_response,
             report.deleted_by_absence,
@@ -593,7 +612,12 @@ impl BatchReport {
             report.attempts,
             report.failures_omitted,
             report.token_requests,
+            report.retried_failures,
+            report.duplicates,
+            run,
         ] = counts;
+        report.run = u32::try_from(run)
+            .map_err(|_| PyValueError::new_err(format!("a run number of {run} is too large")))?;
         for (name, count) in failed {
             let kind = ErrorKind::ALL
                 .into_iter()
@@ -709,6 +733,28 @@ impl BatchReport {
     #[getter]
     fn resumed_in_doubt(&self) -> u64 {
         self.report.resumed_in_doubt
+    }
+
+    /// Failed items of a resumed journal that were run again (failures
+    /// not in doubt, sent again as new attempts).
+    #[getter]
+    fn retried_failures(&self) -> u64 {
+        self.report.retried_failures
+    }
+
+    /// Items that repeat an earlier item of the input (same vendor,
+    /// product, region and reference): not sent, journaled as duplicates;
+    /// the first occurrence's outcome is theirs.
+    #[getter]
+    fn duplicates(&self) -> u64 {
+        self.report.duplicates
+    }
+
+    /// The run's number in its journal (1 for a new journal); 0 without a
+    /// journal or in a dry run.
+    #[getter]
+    fn run(&self) -> u32 {
+        self.report.run
     }
 
     /// Requests sent, retries included.

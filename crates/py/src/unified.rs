@@ -190,6 +190,9 @@ impl Client {
     /// vendors push back (429) and raises it again as they recover;
     /// ``cancel``, a ``threading.Event``, stops the batch once set (items
     /// cut short are journaled as cancelled; ``BatchReport.cancelled``).
+    /// ``allow_endpoint_change=True`` lets a resume send to other base URLs
+    /// than the journal's last run did (refused by default: a 404 at
+    /// another endpoint proves nothing about the first).
     ///
     /// A list or tuple is checked whole before anything is sent: an invalid
     /// item or one of a vendor without credentials raises at once (an
@@ -208,6 +211,7 @@ impl Client {
         windows = None,
         wait_for_windows = false,
         cancel = None,
+        allow_endpoint_change = false,
     ))]
     #[allow(clippy::too_many_arguments)] // Python keyword arguments
     fn delete_many(
@@ -223,6 +227,7 @@ impl Client {
         windows: Option<Bound<'_, PyAny>>,
         wait_for_windows: bool,
         cancel: Option<Bound<'_, PyAny>>,
+        allow_endpoint_change: bool,
     ) -> PyResult<Py<BatchReport>> {
         if items.is_instance_of::<PyString>() || items.is_instance_of::<Item>() {
             return Err(PyTypeError::new_err(
@@ -243,10 +248,19 @@ impl Client {
             dry_run,
             windows,
             wait_for_windows,
+            allow_endpoint_change,
             cancel,
         };
         let read = |py: Python<'_>, item: &Bound<'_, PyAny>| self.intent(py, item);
         batch::delete_many(py, &self.client, items, read, args)
+    }
+
+    /// Checks, without any I/O, that this client can delete ``item``: a
+    /// valid item of a vendor it has credentials for. Returns ``None`` or
+    /// raises the ``idv_delete.Error`` that ``delete`` would raise before
+    /// sending anything.
+    fn check(&self, py: Python<'_>, item: &Bound<'_, PyAny>) -> PyResult<()> {
+        self.intent(py, item).map(|_| ())
     }
 
     /// Asks the vendor whether ``item``'s scheduled erasure has completed:
