@@ -5,11 +5,13 @@ Everything runs against the in-process emulator."""
 
 from __future__ import annotations
 
+import os
 import pickle
+import subprocess
 import threading
 import uuid
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
@@ -105,6 +107,38 @@ def test_one_journaled_batch_over_every_vendor_resumes_and_rechecks(
     # scheduled item's vendor (Veriff offers no read).
     rechecked = client.recheck_journal(journal)
     assert (rechecked.scheduled, rechecked.not_offered, rechecked.failures) == (4, 1, ())
+
+
+def the_cli() -> Optional[Path]:
+    """The `idv-delete` binary: ``IDV_DELETE_CLI`` (scripts/test sets it, so
+    there the check cannot be skipped), else the workspace's debug build if
+    present."""
+    named = os.environ.get("IDV_DELETE_CLI")
+    if named:
+        assert Path(named).is_file(), f"IDV_DELETE_CLI={named} is not a file"
+        return Path(named)
+    built = Path(__file__).resolve().parents[2] / "target" / "debug" / "idv-delete"
+    return built if built.is_file() else None
+
+
+def test_idv_delete_verify_accepts_a_mixed_journal_written_from_python(
+    emulator: Emulator, client: idv_delete.Client, tmp_path: Path
+) -> None:
+    cli = the_cli()
+    if cli is None:
+        pytest.skip("no idv-delete binary (cargo build -p idv-delete-cli, or set IDV_DELETE_CLI)")
+    journal = tmp_path / "mixed.journal"
+    report = client.delete_many(one_of_each(emulator), journal=journal)
+    assert (report.deleted, report.scheduled) == (4, 4), report
+    verified = subprocess.run(
+        [str(cli), "verify", str(journal)], capture_output=True, text=True, timeout=60
+    )
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    summary = verified.stdout.splitlines()[-2:]
+    assert summary[0].startswith("4 deleted") and "4 scheduled" in summary[0], summary
+    assert summary[1].startswith("complete"), summary
+    for vendor in ("jumio", "jumio-platform", "hyperverge", "onfido", "persona", "stripe", "veriff"):
+        assert f"  {vendor}/" in verified.stdout, vendor
 
 
 def test_single_deletions_rechecks_and_resumed(
