@@ -12,7 +12,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use idv_delete_core::{
     Action, Credentials, DeleteError, DeleteIntent, DeleteOp, Endpoint, Erasure, ErrorKind,
-    HyperVergeCredentials, JumioCredentials, JumioPlatformCredentials, Region, RetryPolicy, Vendor,
+    HyperVergeCredentials, JumioCredentials, JumioPlatformCredentials, Region, RetryPolicy,
+    TokenState, Vendor,
 };
 
 use crate::budget::{RetryBudget, RETRY_COST, SUCCESS_REFUND, TIMEOUT_RETRY_COST};
@@ -558,13 +559,39 @@ impl Client {
         intent: &DeleteIntent,
         in_doubt: bool,
     ) -> Result<DeleteOp, DeleteError> {
+        self.delete_op(intent, self.next_seed(), in_doubt)
+    }
+
+    /// The state machine that deletes `intent` with this client's
+    /// credentials, endpoint and retry policy, for a driver of the
+    /// caller's own (an async runtime, an event loop: the Python and C
+    /// `delete_op`). `seed` feeds the backoff jitter (give each op its
+    /// own); `in_doubt` resumes a deletion an earlier attempt may have
+    /// applied, as [`delete_resumed`](Client::delete_resumed). No I/O.
+    ///
+    /// Like [`to_request`](Client::to_request), this keeps the client the
+    /// one owner of the credentials: the bindings hold no copy.
+    pub fn delete_op(
+        &self,
+        intent: &DeleteIntent,
+        seed: u64,
+        in_doubt: bool,
+    ) -> Result<DeleteOp, DeleteError> {
         let (credentials, endpoint) = self.credentials_for(intent.vendor())?;
-        let seed = self.next_seed();
         if in_doubt {
             DeleteOp::resume_in_doubt(intent, endpoint, credentials, self.inner.policy, seed)
         } else {
             DeleteOp::new(intent, endpoint, credentials, self.inner.policy, seed)
         }
+    }
+
+    /// A new token state for this client's Jumio Platform credentials in
+    /// `region`, for the ops of a driver of the caller's own (see
+    /// [`delete_op`](Client::delete_op)); it shares nothing with the
+    /// tokens of this client's own deletions. No I/O.
+    pub fn token_state(&self, region: Region) -> Result<TokenState, DeleteError> {
+        let (credentials, endpoint) = self.credentials_for(Vendor::JumioPlatform)?;
+        TokenState::new(credentials, region, endpoint)
     }
 
     /// A per-op jitter seed: a counter mixed with the process seed

@@ -102,10 +102,6 @@ pub struct delete_client {
     /// regions (the Jumio APIs, Onfido): the C API takes it once, with the
     /// credentials.
     regions: BTreeMap<Vendor, &'static str>,
-    /// Each vendor's credentials, for the state machines a caller drives
-    /// itself (`delete_op`, `delete_token_state`), which take them from
-    /// the core rather than through the blocking client.
-    credentials: BTreeMap<Vendor, Credentials>,
 }
 
 /// The regions of the Jumio APIs: each code and its name.
@@ -261,15 +257,6 @@ impl delete_client {
     /// has regions.
     pub(crate) fn region_of(&self, vendor: Vendor) -> Option<&'static str> {
         self.regions.get(&vendor).copied()
-    }
-
-    /// The credentials and endpoint of `vendor`, for a state machine the
-    /// caller drives; `None` without credentials for it.
-    pub(crate) fn vendor(&self, vendor: Vendor) -> Option<(&Credentials, &Endpoint)> {
-        Some((
-            self.credentials.get(&vendor)?,
-            self.client.endpoint(vendor)?,
-        ))
     }
 }
 
@@ -699,16 +686,7 @@ pub extern "C" fn delete_client_builder_build(
             .iter()
             .filter_map(|(&vendor, (_, region))| Some((vendor, (*region)?)))
             .collect();
-        let credentials = builder
-            .vendors
-            .iter()
-            .map(|(&vendor, (credentials, _))| (vendor, credentials.clone()))
-            .collect();
-        out.write(into_handle(delete_client {
-            client,
-            regions,
-            credentials,
-        }));
+        out.write(into_handle(delete_client { client, regions }));
         Ok(())
     })
 }

@@ -15,7 +15,7 @@
 use std::time::Duration;
 
 use idv_delete_blocking::core::{Action, DeleteOp};
-use idv_delete_blocking::{RetryPolicy, TransportError};
+use idv_delete_blocking::TransportError;
 
 use crate::client::delete_client;
 use crate::ffi::{self, arg, arg_mut, guard, into_handle, Out};
@@ -135,16 +135,9 @@ pub extern "C" fn delete_client_op_new(
         let item = arg(item)?;
         let out = Out::new(op_out)?;
         let intent = resolve_item(CALL, client, item)?;
-        let (credentials, endpoint) = client
-            .vendor(intent.vendor())
-            .ok_or(DELETE_RESULT_INVALID_CONFIG)?;
-        let policy: RetryPolicy = client.rust().retry_policy();
-        let new = if in_doubt {
-            DeleteOp::resume_in_doubt
-        } else {
-            DeleteOp::new
-        };
-        let op = new(&intent, endpoint, credentials, policy, seed)
+        let op = client
+            .rust()
+            .delete_op(&intent, seed, in_doubt)
             .map_err(|e| detailed(delete_result::from_kind(e.kind()), format!("{CALL}: {e}")))?;
         out.write(into_handle(delete_op { op }));
         Ok(())

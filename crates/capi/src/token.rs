@@ -107,12 +107,12 @@ pub extern "C" fn delete_client_token_state_new(
         const CALL: &str = "delete_client_token_state_new";
         let client = arg(client)?;
         let out = Out::new(state_out)?;
-        let Some((credentials, endpoint)) = client.vendor(Vendor::JumioPlatform) else {
+        if client.rust().endpoint(Vendor::JumioPlatform).is_none() {
             return Err(detailed(
                 DELETE_RESULT_INVALID_CONFIG,
                 format!("{CALL}: this client has no jumio-platform credentials: set them with delete_client_builder_set_jumio_platform"),
             ));
-        };
+        }
         let name = match region {
             0 => client
                 .region_of(Vendor::JumioPlatform)
@@ -120,7 +120,9 @@ pub extern "C" fn delete_client_token_state_new(
             code => self::region(CALL, code, &JUMIO_REGIONS)?,
         };
         let region: Region = name.parse().map_err(|_| DELETE_RESULT_INVALID_ARGUMENT)?;
-        let state = TokenState::new(credentials, region, endpoint)
+        let state = client
+            .rust()
+            .token_state(region)
             .map_err(|e| detailed(delete_result::from_kind(e.kind()), format!("{CALL}: {e}")))?;
         out.write(into_handle(delete_token_state { state }));
         Ok(())

@@ -3,16 +3,14 @@
 //! configured with every vendor given, so single deletions, one journaled
 //! batch over items of any vendor, rechecks and the token count are the
 //! Rust client's; the per-vendor classes are the same client with one
-//! vendor (they share `client`'s helpers).
-//!
-//! It also keeps each vendor's checked credentials, for the sans-IO
-//! objects it makes (`delete_op`, `token_state`): the core's `DeleteOp` and
-//! `TokenState` take credentials, which the Rust client does not hand out.
+//! vendor (they share `client`'s helpers). Its sans-IO objects
+//! (`delete_op`, `token_state`) come from the Rust client too, which alone
+//! holds the credentials.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use idv_delete_blocking::core::{self, Credentials};
+use idv_delete_blocking::core::Credentials;
 use idv_delete_blocking::{
     self as blocking, DeleteError, DeleteIntent, Endpoint, ErrorKind, Region, RetryPolicy, Vendor,
     DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
@@ -62,7 +60,6 @@ use crate::token::TokenState;
 #[pyclass(frozen, module = "idv_delete")]
 pub struct Client {
     client: blocking::Client,
-    credentials: BTreeMap<Vendor, Credentials>,
 }
 
 #[pymethods]
@@ -156,10 +153,7 @@ impl Client {
             build_client(builder, settings)
         };
         let client = build().map_err(|e| errors::to_py(py, e))?;
-        Ok(Client {
-            client,
-            credentials,
-        })
+        Ok(Client { client })
     }
 
     /// Deletes ``item``, retrying as the policy allows. Returns ``Deleted``
@@ -300,7 +294,8 @@ impl Client {
     /// The vendors this client has credentials for, by name.
     #[getter]
     fn vendors<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        PyTuple::new(py, self.credentials.keys().map(|v| v.as_str()))
+        let names: Vec<&str> = self.configured_vendors().map(Vendor::as_str).collect();
+        PyTuple::new(py, names)
     }
 
     /// A ``DeleteOp`` deleting ``item``, for your own driver (asyncio...):
@@ -318,16 +313,10 @@ impl Client {
         in_doubt: bool,
     ) -> PyResult<DeleteOp> {
         let intent = self.intent(py, item)?;
-        let (credentials, endpoint) = self
-            .configured(intent.vendor())
-            .map_err(|e| errors::to_py(py, e))?;
-        let policy = self.client.retry_policy();
-        let op = if in_doubt {
-            core::DeleteOp::resume_in_doubt(&intent, endpoint, credentials, policy, seed)
-        } else {
-            core::DeleteOp::new(&intent, endpoint, credentials, policy, seed)
-        };
-        op.map(DeleteOp::new).map_err(|e| errors::to_py(py, e))
+        self.client
+            .delete_op(&intent, seed, in_doubt)
+            .map(DeleteOp::new)
+            .map_err(|e| errors::to_py(py, e))
     }
 
     /// A new ``TokenState`` for the Jumio Platform's ``region`` (``"us"``,
@@ -338,8 +327,8 @@ impl Client {
     fn token_state(&self, py: Python<'_>, region: &str) -> PyResult<TokenState> {
         let build = || -> Result<TokenState, DeleteError> {
             let region: Region = region.parse()?;
-            let (credentials, endpoint) = self.configured(Vendor::JumioPlatform)?;
-            let state = core::TokenState::new(credentials, region, endpoint)?;
+            self.configured(Vendor::JumioPlatform)?;
+            let state = self.client.token_state(region)?;
             Ok(TokenState::new(state, region))
         };
         build().map_err(|e| errors::to_py(py, e))
@@ -349,9 +338,8 @@ impl Client {
     /// their requests go (``None``: the documented hosts); no credential.
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let urls = self
-            .credentials
-            .keys()
-            .map(|&vendor| {
+            .configured_vendors()
+            .map(|vendor| {
                 Ok(format!(
                     "{}: {}",
                     py_repr(py, vendor.as_str())?,
@@ -376,12 +364,13 @@ impl Client {
         Ok(intent)
     }
 
-    /// `vendor`'s credentials and endpoint, or the `InvalidConfigError`
-    /// naming the vendor and the keyword that configures it.
-    fn configured(&self, vendor: Vendor) -> Result<(&Credentials, &Endpoint), DeleteError> {
-        match (self.credentials.get(&vendor), self.client.endpoint(vendor)) {
-            (Some(credentials), Some(endpoint)) => Ok((credentials, endpoint)),
-            _ => Err(DeleteError::new(
+    /// Whether this client has `vendor`'s credentials, or the
+    /// `InvalidConfigError` naming the vendor and the keyword that
+    /// configures it.
+    fn configured(&self, vendor: Vendor) -> Result<(), DeleteError> {
+        match self.client.endpoint(vendor) {
+            Some(_) => Ok(()),
+            None => Err(DeleteError::new(
                 ErrorKind::InvalidConfig,
                 format!(
                     "this Client has no {} credentials: give Client({}=...) to delete its items",
@@ -390,6 +379,13 @@ impl Client {
                 ),
             )),
         }
+    }
+
+    /// The vendors this client has credentials for.
+    fn configured_vendors(&self) -> impl Iterator<Item = Vendor> + '_ {
+        Vendor::ALL
+            .into_iter()
+            .filter(|&vendor| self.client.endpoint(vendor).is_some())
     }
 }
 
