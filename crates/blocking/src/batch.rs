@@ -250,15 +250,14 @@ impl BatchOptions {
 
     fn validate(&self) -> Result<(), BatchError> {
         for (vendor, windows) in &self.windows {
-            if let Some(bad) = windows.iter().find(|w| {
-                w.count == 0 || w.span.is_zero() || w.span > Duration::from_secs(31 * 24 * 3600)
-            }) {
-                return Err(BatchError::InvalidOptions(format!(
-                    "the {} window of {} requests per {:?} is unusable: use at least 1 request per a span above zero and at most 31 days",
-                    vendor.name(),
-                    bad.count,
-                    bad.span
-                )));
+            for window in windows {
+                Window::checked(window.count, window.span.as_secs_f64()).map_err(|e| {
+                    BatchError::InvalidOptions(format!(
+                        "the {} window of {}",
+                        vendor.name(),
+                        e.detail()
+                    ))
+                })?;
             }
         }
         if !(1..=MAX_CONCURRENCY).contains(&self.concurrency) {

@@ -5,7 +5,7 @@ use std::ffi::{c_char, c_uint, c_void, CString};
 use std::path::PathBuf;
 
 use std::collections::BTreeMap;
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::UNIX_EPOCH;
 
 use idv_delete_blocking::{
     BatchError, BatchOptions, BatchReport, CancelToken, FailedItem, JournalError, Progress, Vendor,
@@ -355,28 +355,16 @@ pub extern "C" fn delete_batch_options_set_window(
     guard(|| {
         let options = arg_mut(options)?;
         let vendor = vendor_arg("delete_batch_options_set_window", vendor)?;
-        let span = Duration::try_from_secs_f64(seconds)
-            .ok()
-            .filter(|span| count > 0 && !span.is_zero() && *span <= MAX_WINDOW);
-        let Some(span) = span else {
-            return Err(detailed(
+        let window = Window::checked(count, seconds).map_err(|e| {
+            detailed(
                 DELETE_RESULT_INVALID_BATCH_OPTIONS,
-                format!(
-                    "delete_batch_options_set_window: {count} requests per {seconds} s is unusable: use at least 1 request per a span above 0 s and at most 31 days"
-                ),
-            ));
-        };
-        options
-            .windows
-            .entry(vendor)
-            .or_default()
-            .push(Window::new(count, span));
+                format!("delete_batch_options_set_window: {}", e.detail()),
+            )
+        })?;
+        options.windows.entry(vendor).or_default().push(window);
         Ok(())
     })
 }
-
-/// The longest window a batch keeps (as `BatchOptions` checks it).
-const MAX_WINDOW: Duration = Duration::from_secs(31 * 24 * 3600);
 
 /// Lifts every request window of `vendor` (named as for
 /// `delete_batch_options_set_window`), its documented ones included: for a
@@ -772,8 +760,8 @@ pub(crate) fn write_failure(
 mod tests {
     use super::*;
 
-    /// No vendor schedules an erasure through libdelete yet: a hand-made
-    /// report shows the count is its own and never in `DELETED`.
+    /// A hand-made report shows the scheduled count is its own and never
+    /// in `DELETED`.
     #[test]
     fn scheduled_items_are_counted_apart_from_deleted() {
         let mut report = BatchReport::default();

@@ -695,12 +695,7 @@ pub fn parse_window(text: &str) -> Result<Window, String> {
             seconds.trim()
         )
     })?;
-    if !(secs > 0.0 && secs <= 31.0 * 86_400.0) {
-        return Err(format!(
-            "the span {secs} s is unusable: use more than 0 and at most 2678400 seconds (31 days)"
-        ));
-    }
-    Ok(Window::new(count, std::time::Duration::from_secs_f64(secs)))
+    Window::checked(count, secs).map_err(|e| e.detail().to_owned())
 }
 
 #[cfg(test)]

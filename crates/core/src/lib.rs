@@ -106,7 +106,7 @@ pub use intent::{
     DeleteIntent, JumioProduct, OnfidoRegion, PersonaResource, PlatformResource, Region, Target,
     Vendor,
 };
-pub use limits::Window;
+pub use limits::{Window, MAX_WINDOW_SPAN};
 pub use op::{Action, DeleteOp, RetryPolicy, TransportError, MAX_ATTEMPTS_LIMIT, MAX_WAIT_LIMIT};
 pub use outcome::{ConfirmedBy, Deleted, Erasure, Scheduled};
 pub use recheck::{offers_recheck, parse_recheck, recheck_request};

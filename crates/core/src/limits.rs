@@ -4,7 +4,12 @@
 
 use std::time::Duration;
 
+use crate::error::{DeleteError, ErrorKind};
 use crate::intent::Vendor;
+
+/// The longest span a window may have, 31 days: a driver keeps every send
+/// that long (Veriff's longest documented window is a day).
+pub const MAX_WINDOW_SPAN: Duration = Duration::from_secs(31 * 24 * 3600);
 
 /// At most `count` requests in any period of `span`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -19,6 +24,25 @@ impl Window {
     /// `count` requests per `span`.
     pub const fn new(count: u32, span: Duration) -> Window {
         Window { count, span }
+    }
+
+    /// `count` requests per `seconds`, or [`ErrorKind::InvalidConfig`]
+    /// saying why the window is unusable: the one rule every surface (the
+    /// batch's options, the CLI, Python, C) applies. At least 1 request;
+    /// a span above 0 s and at most [`MAX_WINDOW_SPAN`] (31 days).
+    pub fn checked(count: u32, seconds: f64) -> Result<Window, DeleteError> {
+        let unusable = |why: String| Err(DeleteError::new(ErrorKind::InvalidConfig, why));
+        if count == 0 {
+            return unusable(format!(
+                "the count 0 (per {seconds} s) is unusable: a window allows at least 1 request"
+            ));
+        }
+        match Duration::try_from_secs_f64(seconds) {
+            Ok(span) if !span.is_zero() && span <= MAX_WINDOW_SPAN => Ok(Window::new(count, span)),
+            _ => unusable(format!(
+                "the span {seconds} s (of {count} requests) is unusable: use more than 0 s and at most 31 days (2678400 s)"
+            )),
+        }
     }
 }
 
@@ -50,6 +74,34 @@ impl Vendor {
             Vendor::Stripe => &STRIPE,
             Vendor::Veriff => &VERIFF,
             _ => &[],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unusable_windows_are_refused_by_name() {
+        assert_eq!(
+            Window::checked(5, 3600.0),
+            Ok(Window::new(5, Duration::from_secs(3600)))
+        );
+        assert_eq!(
+            Window::checked(1, 2_678_400.0).map(|w| w.span),
+            Ok(MAX_WINDOW_SPAN)
+        );
+        for (count, seconds, says) in [
+            (0, 60.0, "the count 0"),
+            (1, 0.0, "the span 0 s"),
+            (1, -1.0, "the span -1 s"),
+            (1, f64::NAN, "the span NaN s"),
+            (1, 2_678_401.0, "at most 31 days"),
+        ] {
+            let error = Window::checked(count, seconds).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::InvalidConfig);
+            assert!(error.detail().contains(says), "{count}/{seconds}: {error}");
         }
     }
 }

@@ -22,7 +22,6 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use idv_delete_blocking::{
     self as blocking, BatchOptions, CancelToken, Client, DeleteError, DeleteIntent, Vendor, Window,
@@ -71,24 +70,14 @@ fn read_windows(windows: &Bound<'_, PyAny>) -> PyResult<BTreeMap<Vendor, Vec<Win
             .map_err(|e: DeleteError| PyValueError::new_err(format!("windows: {}", e.detail())))?;
         let mut parsed = Vec::new();
         for (count, seconds) in list {
-            let count: u32 = count
-                .extract()
-                .ok()
-                .filter(|&c| c > 0)
-                .ok_or_else(|| {
-                    PyValueError::new_err(format!(
-                        "windows[{name:?}]: the count {count} is unusable: use a whole number of requests of at least 1"
-                    ))
-                })?;
-            let span = Duration::try_from_secs_f64(seconds)
-                .ok()
-                .filter(|s| !s.is_zero() && *s <= Duration::from_secs(31 * 86_400))
-                .ok_or_else(|| {
-                    PyValueError::new_err(format!(
-                        "windows[{name:?}]: the span {seconds} s is unusable: use more than 0 and at most 31 days (2678400 s)"
-                    ))
-                })?;
-            parsed.push(Window::new(count, span));
+            let count: u32 = count.extract().map_err(|_| {
+                PyValueError::new_err(format!(
+                    "windows[{name:?}]: the count {count} is not a whole number of requests of at least 1"
+                ))
+            })?;
+            let window = Window::checked(count, seconds)
+                .map_err(|e| PyValueError::new_err(format!("windows[{name:?}]: {}", e.detail())))?;
+            parsed.push(window);
         }
         read.insert(vendor, parsed);
     }
