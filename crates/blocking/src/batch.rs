@@ -700,8 +700,13 @@ impl JournalRun {
         let writer = if options.dry_run {
             None
         } else {
-            let file = journal::open_file(path, earlier.as_ref().map(JournalState::complete_len))?;
-            let writer = JournalWriter::start(sink(file), path)?;
+            let (file, chainer) = journal::open_file(
+                path,
+                earlier
+                    .as_ref()
+                    .map(|state| (state.complete_len(), state.chainer())),
+            )?;
+            let writer = JournalWriter::start(sink(file), path, chainer)?;
             writer.append_durable(&Record::Run(RunRecord {
                 run,
                 at: crate::time::now_rfc3339(),

@@ -13,6 +13,98 @@ pub const FORMAT: &str = "idv-delete-journal";
 pub const VERSION: u32 = 2;
 /// Longest line a reader accepts; real lines are a few hundred bytes.
 pub(crate) const MAX_LINE: usize = 16 * 1024;
+/// The hash chain a header declares in its `chaining` field: every line
+/// ends with `,"chain":"<hex>"}`, the SHA-256 of the previous line's chain
+/// (32 raw bytes; 32 zero bytes for the header) followed by the line's
+/// canonical bytes. Journals whose header has no `chaining` are unchained
+/// (written before the chain existed) and read as before.
+pub const CHAIN_V1: &str = "sha256-v1";
+/// The fixed-length end of a chained line (newline excluded):
+/// `,"chain":"` + 64 hex digits + `"}`.
+pub(crate) const CHAIN_SUFFIX_LEN: usize = 10 + 64 + 2;
+const CHAIN_PREFIX: &[u8] = b",\"chain\":\"";
+
+/// A chain value: SHA-256, 32 bytes.
+pub(crate) type ChainValue = [u8; 32];
+
+/// The chain value of a line: SHA-256 over `previous` (32 raw bytes) and
+/// the line's canonical bytes.
+///
+/// The canonical bytes of a line are the line as written without its
+/// newline and without its chain suffix, closed by `}`: the record as
+/// serialised, the chain being appended as the last key. A reader strips
+/// the last [`CHAIN_SUFFIX_LEN`] bytes, appends `}` and recomputes, so the
+/// chain covers the bytes as they are in the file, not a re-serialisation.
+pub(crate) fn chain_value(previous: &ChainValue, canonical: &[u8]) -> ChainValue {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(previous);
+    hasher.update(canonical);
+    hasher.finalize().into()
+}
+
+/// Splits a chained line (without newline) into its canonical bytes and
+/// the chain value it states; `None` when it has no well-formed chain
+/// suffix.
+pub(crate) fn split_chained(line: &[u8]) -> Option<(Vec<u8>, ChainValue)> {
+    let cut = line.len().checked_sub(CHAIN_SUFFIX_LEN)?;
+    let suffix = &line[cut..];
+    if !suffix.starts_with(CHAIN_PREFIX) || !suffix.ends_with(b"\"}") {
+        return None;
+    }
+    let hex = &suffix[CHAIN_PREFIX.len()..CHAIN_PREFIX.len() + 64];
+    let mut value = [0u8; 32];
+    for (i, byte) in value.iter_mut().enumerate() {
+        *byte = (hex_digit(hex[2 * i])? << 4) | hex_digit(hex[2 * i + 1])?;
+    }
+    let mut canonical = Vec::with_capacity(cut + 1);
+    canonical.extend_from_slice(&line[..cut]);
+    canonical.push(b'}');
+    Some((canonical, value))
+}
+
+fn hex_digit(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    }
+}
+
+/// Lowercase hex of a chain value.
+pub(crate) fn chain_hex(value: &ChainValue) -> String {
+    crate::identity::Hex(value).to_string()
+}
+
+/// The writing end of a chain: turns canonical bytes into the line
+/// written, and keeps the last chain value. `None` continues an unchained
+/// journal unchained.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Chainer(pub(crate) Option<ChainValue>);
+
+impl Chainer {
+    /// A chain about to start with a header.
+    pub(crate) fn start() -> Chainer {
+        Chainer(Some([0; 32]))
+    }
+
+    /// The line to write for `canonical` (a record's JSON object, as
+    /// [`encode`] gives it), newline included.
+    pub(crate) fn seal(&mut self, mut canonical: Vec<u8>) -> Vec<u8> {
+        if let Some(previous) = &mut self.0 {
+            let value = chain_value(previous, &canonical);
+            *previous = value;
+            // The canonical bytes end with the object's `}`: the chain is
+            // appended as its last key.
+            canonical.pop();
+            canonical.extend_from_slice(CHAIN_PREFIX);
+            canonical.extend_from_slice(chain_hex(&value).as_bytes());
+            canonical.extend_from_slice(b"\"}");
+        }
+        canonical.push(b'\n');
+        canonical
+    }
+}
 
 /// The first line of a journal.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -261,6 +353,9 @@ pub(crate) enum Line<S: Ord> {
         format: S,
         version: u32,
         created_at: S,
+        /// The hash chain ([`CHAIN_V1`]); absent in unchained journals.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        chaining: Option<S>,
     },
     Run {
         run: u32,
@@ -342,11 +437,10 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+/// The canonical bytes of a line: its JSON object, no chain, no newline.
 fn line_bytes<S: Serialize + Ord>(line: &Line<S>) -> Vec<u8> {
     // Serialising plain strings, numbers and string maps cannot fail.
-    let mut bytes = serde_json::to_vec(line).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
+    serde_json::to_vec(line).unwrap_or_default()
 }
 
 /// The identity fields of an item: vendor, product, region, reference.
@@ -360,7 +454,8 @@ fn identity(intent: &DeleteIntent) -> (&'static str, &'static str, Option<&'stat
     )
 }
 
-/// The bytes of `record`, newline included.
+/// The canonical bytes of `record` (no chain, no newline): seal them with
+/// a [`Chainer`] to get the line written.
 pub(crate) fn encode(record: &Record) -> Vec<u8> {
     match record {
         Record::Run(r) => line_bytes(&Line::Run {
@@ -424,12 +519,14 @@ pub(crate) fn encode(record: &Record) -> Vec<u8> {
     }
 }
 
-/// The bytes of the header line.
-pub(crate) fn encode_header(created_at: &str) -> Vec<u8> {
+/// The canonical bytes of the header line; `chained` declares
+/// [`CHAIN_V1`] (false only to keep writing an unchained journal).
+pub(crate) fn encode_header(created_at: &str, chained: bool) -> Vec<u8> {
     line_bytes(&Line::Header {
         format: FORMAT,
         version: VERSION,
         created_at,
+        chaining: chained.then_some(CHAIN_V1),
     })
 }
 

@@ -97,7 +97,7 @@ use std::path::{Path, PathBuf};
 
 pub use format::{
     DuplicateRecord, EndRecord, Header, InputSummary, JournalOutcome, OutcomeRecord, Record,
-    RunEnd, RunRecord, SalvagedRecord, SentRecord, FORMAT, VERSION,
+    RunEnd, RunRecord, SalvagedRecord, SentRecord, CHAIN_V1, FORMAT, VERSION,
 };
 pub(crate) use lock::JournalLock;
 pub use reader::{JournalReader, TornTail};
@@ -126,6 +126,15 @@ pub enum JournalError {
         line: u64,
         /// What is wrong with it.
         reason: String,
+    },
+    /// A line's hash chain does not follow from the lines before it: a
+    /// line was edited, removed, inserted or moved at or before this one
+    /// (the first line where the chain breaks). Nothing was sent.
+    Tampered {
+        /// The journal file.
+        path: PathBuf,
+        /// The first line whose chain does not match, from 1.
+        line: u64,
     },
     /// Another run holds the journal's lock. Nothing was sent.
     Locked {
@@ -187,6 +196,7 @@ impl JournalError {
         match self {
             JournalError::Io { path, .. }
             | JournalError::Corrupt { path, .. }
+            | JournalError::Tampered { path, .. }
             | JournalError::Locked { path, .. }
             | JournalError::InputChanged { path, .. }
             | JournalError::EndpointChanged { path, .. }
@@ -207,6 +217,11 @@ impl fmt::Display for JournalError {
                 f,
                 "journal {} line {line}: {reason}; the journal is damaged, so nothing was sent (`idv-delete salvage {}` keeps its readable records and the original)",
                 path.display(),
+                path.display()
+            ),
+            JournalError::Tampered { path, line } => write!(
+                f,
+                "journal {} line {line}: the hash chain breaks here: a line was edited, removed, inserted or moved at or just before it; the journal cannot be trusted as written, so nothing was sent",
                 path.display()
             ),
             JournalError::Locked { path, holder } => write!(

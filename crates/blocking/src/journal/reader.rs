@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use idv_delete_core::{ConfirmedBy, DeleteIntent, ErrorKind, Target};
 
 use super::format::{
-    DuplicateRecord, EndRecord, Header, InputSummary, JournalOutcome, Line, OutcomeRecord, Record,
-    RunEnd, RunRecord, SalvagedRecord, SentRecord, FORMAT, MAX_LINE, VERSION,
+    chain_value, split_chained, ChainValue, DuplicateRecord, EndRecord, Header, InputSummary,
+    JournalOutcome, Line, OutcomeRecord, Record, RunEnd, RunRecord, SalvagedRecord, SentRecord,
+    CHAIN_V1, FORMAT, MAX_LINE, VERSION,
 };
 use super::JournalError;
 
@@ -99,6 +100,9 @@ pub struct JournalReader {
     torn: Option<TornTail>,
     failed: bool,
     buffer: Vec<u8>,
+    /// The chain value of the last complete line; `None` for an unchained
+    /// journal (its header declares no `chaining`).
+    chain: Option<ChainValue>,
 }
 
 /// What reading one line found.
@@ -138,6 +142,7 @@ impl JournalReader {
             torn: None,
             failed: false,
             buffer: Vec::with_capacity(512),
+            chain: None,
         };
         match reader.next_raw()? {
             RawLine::Line => {}
@@ -145,8 +150,61 @@ impl JournalReader {
                 return Err(reader.corrupt("the journal has no complete header line".into()))
             }
         }
+        // The header says whether the journal is chained; its own chain
+        // starts from 32 zero bytes.
+        if let Some((canonical, _)) = split_chained(&reader.buffer) {
+            if header_chaining(&canonical).as_deref() == Some(CHAIN_V1) {
+                reader.chain = Some([0; 32]);
+            }
+        }
+        reader.check_chain()?;
         reader.header = reader.parse_header()?;
         Ok(reader)
+    }
+
+    /// Checks the chain of the line in `self.buffer` and leaves its
+    /// canonical bytes there. In a chained journal a line whose chain
+    /// does not follow from the line before (or that has none) is
+    /// [`JournalError::Tampered`]; the reading then goes on from the
+    /// chain the line states, so a lenient reading flags each break once.
+    /// In an unchained journal a line with a chain is tampered too: the
+    /// header's declaration was removed.
+    fn check_chain(&mut self) -> Result<(), JournalError> {
+        let split = split_chained(&self.buffer);
+        match (self.chain, split) {
+            (None, None) => Ok(()),
+            (None, Some(_)) => Err(self.tampered()),
+            (Some(_), None) => Err(self.tampered()),
+            (Some(previous), Some((canonical, stated))) => {
+                self.chain = Some(stated);
+                self.buffer = canonical;
+                if chain_value(&previous, &self.buffer) == stated {
+                    Ok(())
+                } else {
+                    Err(self.tampered())
+                }
+            }
+        }
+    }
+
+    fn tampered(&self) -> JournalError {
+        JournalError::Tampered {
+            path: self.path.clone(),
+            line: self.line_number,
+        }
+    }
+
+    /// Whether the journal is chained (its header declares
+    /// [`CHAIN_V1`](super::CHAIN_V1)); false for journals written before
+    /// the chain existed.
+    pub fn chained(&self) -> bool {
+        self.chain.is_some()
+    }
+
+    /// The chain value of the last complete line read (checked, unless a
+    /// lenient reading went past a break); `None` for an unchained journal.
+    pub(crate) fn last_chain(&self) -> Option<ChainValue> {
+        self.chain
     }
 
     fn parse_header(&self) -> Result<Header, JournalError> {
@@ -174,6 +232,22 @@ impl JournalReader {
             }
         }
         match serde_json::from_slice::<Line<String>>(&self.buffer) {
+            Ok(Line::Header {
+                version,
+                created_at,
+                chaining,
+                ..
+            }) if chaining.is_none() || chaining.as_deref() == Some(CHAIN_V1) => Ok(Header {
+                version,
+                created_at,
+            }),
+            Ok(Line::Header {
+                chaining: Some(other),
+                ..
+            }) => Err(self.corrupt(format!(
+                "the header declares the chain {:?}, this tool knows {CHAIN_V1}",
+                bounded(&other)
+            ))),
             Ok(Line::Header {
                 version,
                 created_at,
@@ -226,7 +300,7 @@ impl JournalReader {
     pub(crate) fn next_lenient(&mut self) -> Option<Result<Record, JournalError>> {
         match self.next_raw() {
             Ok(RawLine::End | RawLine::Torn) => None,
-            Ok(RawLine::Line) => Some(self.parse()),
+            Ok(RawLine::Line) => Some(self.check_chain().and_then(|()| self.parse())),
             Err(e) => Some(Err(e)),
         }
     }
@@ -459,6 +533,17 @@ impl Iterator for JournalReader {
         self.failed = result.is_err();
         Some(result)
     }
+}
+
+/// The `chaining` a header's canonical bytes declare, if they parse.
+fn header_chaining(canonical: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Chaining {
+        chaining: Option<String>,
+    }
+    serde_json::from_slice::<Chaining>(canonical)
+        .ok()
+        .and_then(|c| c.chaining)
 }
 
 /// A parser's message made safe to show on one line: serde_json quotes

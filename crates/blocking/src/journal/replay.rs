@@ -20,7 +20,9 @@ use std::path::Path;
 
 use idv_delete_core::ConfirmedBy;
 
-use super::format::{EndRecord, JournalOutcome, Record, RunEnd, RunRecord};
+use super::format::{
+    chain_hex, ChainValue, Chainer, EndRecord, JournalOutcome, Record, RunEnd, RunRecord,
+};
 use super::reader::{JournalReader, TornTail};
 use super::JournalError;
 use crate::identity::ItemKey;
@@ -145,6 +147,10 @@ pub struct JournalState {
     salvaged: bool,
     /// Records replayed.
     records: u64,
+    /// Whether the header declares a hash chain.
+    chained: bool,
+    /// The chain value of the last complete line (the fingerprint).
+    chain: Option<ChainValue>,
 }
 
 impl JournalState {
@@ -169,7 +175,31 @@ impl JournalState {
         }
         state.torn = reader.torn_tail();
         state.complete_len = reader.complete_len();
+        state.chained = reader.chained();
+        state.chain = reader.last_chain();
         Ok(state)
+    }
+
+    /// Whether the journal carries a hash chain (its header declares
+    /// [`CHAIN_V1`](super::CHAIN_V1)). Journals written before the chain
+    /// existed are read as before and are unchained: nothing proves them
+    /// unedited.
+    pub fn chained(&self) -> bool {
+        self.chained
+    }
+
+    /// The journal's fingerprint: the chain value of its last complete
+    /// line, lowercase hex; `None` for an unchained journal. Stored
+    /// elsewhere (a ticket, a log), it proves later that the journal's
+    /// lines up to then are unchanged: an edit anywhere changes it, and a
+    /// removed last line gives an earlier value.
+    pub fn fingerprint(&self) -> Option<String> {
+        self.chain.as_ref().map(chain_hex)
+    }
+
+    /// The chain a writer resuming this journal continues.
+    pub(crate) fn chainer(&self) -> Chainer {
+        Chainer(self.chain)
     }
 
     /// Applies the next record; the error says which rule it breaks.

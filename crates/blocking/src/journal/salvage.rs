@@ -15,7 +15,7 @@ use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::format::{encode, encode_header, Record, RunRecord, SalvagedRecord};
+use super::format::{encode, encode_header, Chainer, Record, RunRecord, SalvagedRecord};
 use super::lock::JournalLock;
 use super::reader::JournalReader;
 use super::replay::JournalState;
@@ -42,10 +42,15 @@ pub struct SalvageReport {
 /// Salvages the journal at `path` in place, keeping the original as
 /// `<path>.damaged-<time>`; a journal with nothing damaged is left as it is.
 /// Takes the journal's lock, so no run may be writing it.
+///
+/// A journal whose hash chain breaks ([`JournalError::Tampered`]) is not
+/// salvaged: the rewrite would give the edited records a fresh, valid
+/// chain and so launder the edit.
 pub fn salvage(path: &Path) -> Result<SalvageReport, JournalError> {
     let _lock = JournalLock::acquire(path)?;
     let mut reader = JournalReader::open(path)?;
     let created_at = reader.header().created_at.clone();
+    let chained = reader.chained();
     let mut state = JournalState::default();
     let mut kept = Vec::new();
     let mut report = SalvageReport {
@@ -86,12 +91,12 @@ pub fn salvage(path: &Path) -> Result<SalvageReport, JournalError> {
                 endpoints: BTreeMap::new(),
             });
             state.apply(&stand_in).map_err(|r| reader.corrupt(r))?;
-            kept.extend(encode(&stand_in));
+            kept.push(stand_in);
         }
         match state.apply(&record) {
             Ok(()) => {
                 report.kept += 1;
-                kept.extend(encode(&record));
+                kept.push(record);
             }
             Err(why) => drop_line(&mut report, line, why),
         }
@@ -110,11 +115,20 @@ pub fn salvage(path: &Path) -> Result<SalvageReport, JournalError> {
     let temporary = sibling(path, "salvage-tmp");
     let io_error = |e| JournalError::io(path, e);
     {
+        // The rewritten journal keeps the original's chaining: chained
+        // from a fresh header, or unchained as it was.
+        let mut chainer = if chained {
+            Chainer::start()
+        } else {
+            Chainer(None)
+        };
         let mut file = File::create(&temporary).map_err(io_error)?;
-        file.write_all(&encode_header(&created_at))
+        file.write_all(&chainer.seal(encode_header(&created_at, chained)))
             .map_err(io_error)?;
-        file.write_all(&kept).map_err(io_error)?;
-        file.write_all(&encode(&salvaged)).map_err(io_error)?;
+        for record in kept.iter().chain([&salvaged]) {
+            file.write_all(&chainer.seal(encode(record)))
+                .map_err(io_error)?;
+        }
         file.sync_all().map_err(io_error)?;
     }
     fs::rename(path, &original).map_err(io_error)?;

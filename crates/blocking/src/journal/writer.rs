@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 
-use super::format::{encode, encode_header, Record};
+use super::format::{encode, encode_header, Chainer, Record};
 use super::JournalError;
 
 /// Where the writer's bytes go: a file, or in tests a recorder of the
@@ -36,13 +36,20 @@ impl Sink for File {
     }
 }
 
-/// Opens the journal file for appending: a new one gets its header, a
-/// resumed one loses its torn tail (`cut_at`: the length of its complete
-/// lines). Both are durable, directory entry included, before this returns.
-pub(crate) fn open_file(path: &Path, cut_at: Option<u64>) -> Result<File, JournalError> {
+/// Opens the journal file for appending: a new one gets its (chained)
+/// header, a resumed one loses its torn tail (`resume`: the length of its
+/// complete lines, and the chain after the last of them). Both are
+/// durable, directory entry included, before this returns. Returns the
+/// chain the writer continues.
+pub(crate) fn open_file(
+    path: &Path,
+    resume: Option<(u64, Chainer)>,
+) -> Result<(File, Chainer), JournalError> {
     let io_error = |e| JournalError::io(path, e);
-    let mut file = match cut_at {
-        Some(len) => {
+    let mut chainer = Chainer::start();
+    let mut file = match resume {
+        Some((len, chain)) => {
+            chainer = chain;
             let file = OpenOptions::new()
                 .write(true)
                 .open(path)
@@ -59,15 +66,15 @@ pub(crate) fn open_file(path: &Path, cut_at: Option<u64>) -> Result<File, Journa
                 .truncate(true)
                 .open(path)
                 .map_err(io_error)?;
-            file.write_all(&encode_header(&crate::time::now_rfc3339()))
-                .map_err(io_error)?;
+            let header = encode_header(&crate::time::now_rfc3339(), true);
+            file.write_all(&chainer.seal(header)).map_err(io_error)?;
             file
         }
     };
     file.seek(io::SeekFrom::End(0)).map_err(io_error)?;
     file.sync_all().map_err(io_error)?;
     sync_parent_dir(path);
-    Ok(file)
+    Ok((file, chainer))
 }
 
 /// The group-commit writer.
@@ -85,9 +92,11 @@ struct Shared {
     durable: Condvar,
 }
 
-#[derive(Default)]
 struct WriterState {
     pending: Vec<u8>,
+    /// The chain after the last record appended: records are sealed in
+    /// the order they enter `pending`, under the same lock.
+    chainer: Chainer,
     /// Sequence number of the last record appended.
     appended: u64,
     /// Every record up to this sequence number is written (and, if it had
@@ -107,11 +116,23 @@ impl Shared {
 }
 
 impl JournalWriter {
-    /// Starts the writer thread over `sink`; `path` names the journal in
-    /// errors.
-    pub(crate) fn start(sink: Box<dyn Sink>, path: &Path) -> Result<JournalWriter, JournalError> {
+    /// Starts the writer thread over `sink`, continuing `chainer` (what
+    /// [`open_file`] returned); `path` names the journal in errors.
+    pub(crate) fn start(
+        sink: Box<dyn Sink>,
+        path: &Path,
+        chainer: Chainer,
+    ) -> Result<JournalWriter, JournalError> {
         let shared = Arc::new(Shared {
-            state: Mutex::new(WriterState::default()),
+            state: Mutex::new(WriterState {
+                pending: Vec::new(),
+                chainer,
+                appended: 0,
+                durable: 0,
+                sync_wanted: false,
+                closing: false,
+                failed: None,
+            }),
             work: Condvar::new(),
             durable: Condvar::new(),
         });
@@ -132,7 +153,7 @@ impl JournalWriter {
     /// Appends `record` and waits until it is durable.
     pub(crate) fn append_durable(&self, record: &Record) -> Result<(), JournalError> {
         let mut state = self.shared.lock();
-        let seq = self.push(&mut state, &encode(record), true)?;
+        let seq = self.push(&mut state, encode(record), true)?;
         while state.durable < seq && state.failed.is_none() {
             state = self
                 .shared
@@ -146,12 +167,18 @@ impl JournalWriter {
     /// Appends `record` without waiting for it to be durable.
     pub(crate) fn append(&self, record: &Record) -> Result<(), JournalError> {
         let mut state = self.shared.lock();
-        self.push(&mut state, &encode(record), false).map(|_| ())
+        self.push(&mut state, encode(record), false).map(|_| ())
     }
 
-    fn push(&self, state: &mut WriterState, line: &[u8], sync: bool) -> Result<u64, JournalError> {
+    fn push(
+        &self,
+        state: &mut WriterState,
+        canonical: Vec<u8>,
+        sync: bool,
+    ) -> Result<u64, JournalError> {
         self.check(state)?;
-        state.pending.extend_from_slice(line);
+        let line = state.chainer.seal(canonical);
+        state.pending.extend_from_slice(&line);
         state.appended += 1;
         state.sync_wanted |= sync;
         self.shared.work.notify_one();
