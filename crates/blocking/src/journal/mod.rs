@@ -221,7 +221,8 @@ impl fmt::Display for JournalError {
             ),
             JournalError::Tampered { path, line } => write!(
                 f,
-                "journal {} line {line}: the hash chain breaks here: a line was edited, removed, inserted or moved at or just before it; the journal cannot be trusted as written, so nothing was sent",
+                "journal {} line {line}: the hash chain breaks here: a line was edited, removed, inserted or moved at or just before it; the journal is not as it was written, so nothing was sent (`idv-delete salvage {}` drops the lines where the chain breaks and keeps the original)",
+                path.display(),
                 path.display()
             ),
             JournalError::Locked { path, holder } => write!(

@@ -168,12 +168,17 @@ impl JournalReader {
     /// [`JournalError::Tampered`]; the reading then goes on from the
     /// chain the line states, so a lenient reading flags each break once.
     /// In an unchained journal a line with a chain is tampered too: the
-    /// header's declaration was removed.
+    /// header's declaration was removed. A line that is not JSON at all is
+    /// left to the parser ([`JournalError::Corrupt`]): that is damage.
     fn check_chain(&mut self) -> Result<(), JournalError> {
         let split = split_chained(&self.buffer);
         match (self.chain, split) {
             (None, None) => Ok(()),
             (None, Some(_)) => Err(self.tampered()),
+            // A line that is not JSON at all is damage (a bad disk, a
+            // botched copy), left to `parse` to call corrupt; a record
+            // without its chain was inserted or stripped.
+            (Some(_), None) if !is_json(&self.buffer) => Ok(()),
             (Some(_), None) => Err(self.tampered()),
             (Some(previous), Some((canonical, stated))) => {
                 self.chain = Some(stated);
@@ -533,6 +538,10 @@ impl Iterator for JournalReader {
         self.failed = result.is_err();
         Some(result)
     }
+}
+
+fn is_json(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok()
 }
 
 /// The `chaining` a header's canonical bytes declare, if they parse.

@@ -43,9 +43,12 @@ pub struct SalvageReport {
 /// `<path>.damaged-<time>`; a journal with nothing damaged is left as it is.
 /// Takes the journal's lock, so no run may be writing it.
 ///
-/// A journal whose hash chain breaks ([`JournalError::Tampered`]) is not
-/// salvaged: the rewrite would give the edited records a fresh, valid
-/// chain and so launder the edit.
+/// Lines where the hash chain breaks ([`JournalError::Tampered`]) are
+/// dropped like unreadable ones (a lenient reading flags each break once:
+/// an edited line, the line after a removed one, both of two swapped
+/// ones). The rewrite is chained afresh, so its fingerprint differs from
+/// the original's; its `salvaged` record names the kept original, so a
+/// salvage cannot pass for the journal as first written.
 pub fn salvage(path: &Path) -> Result<SalvageReport, JournalError> {
     let _lock = JournalLock::acquire(path)?;
     let mut reader = JournalReader::open(path)?;
@@ -72,6 +75,10 @@ pub fn salvage(path: &Path) -> Result<SalvageReport, JournalError> {
             Ok(record) => record,
             Err(JournalError::Corrupt { reason, .. }) => {
                 drop_line(&mut report, line, reason);
+                continue;
+            }
+            Err(JournalError::Tampered { .. }) => {
+                drop_line(&mut report, line, "the hash chain breaks here".into());
                 continue;
             }
             Err(other) => return Err(other),
