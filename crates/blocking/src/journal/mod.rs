@@ -270,3 +270,6 @@ impl std::error::Error for JournalError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
