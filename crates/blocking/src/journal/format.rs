@@ -43,10 +43,10 @@ pub(crate) fn chain_value(previous: &ChainValue, canonical: &[u8]) -> ChainValue
     hasher.finalize().into()
 }
 
-/// Splits a chained line (without newline) into its canonical bytes and
-/// the chain value it states; `None` when it has no well-formed chain
-/// suffix.
-pub(crate) fn split_chained(line: &[u8]) -> Option<(Vec<u8>, ChainValue)> {
+/// Where a chained line (without newline) has its chain suffix, and the
+/// chain value it states; `None` when it has no well-formed suffix. Its
+/// canonical bytes are the line up to that point followed by `}`.
+pub(crate) fn split_chained(line: &[u8]) -> Option<(usize, ChainValue)> {
     let cut = line.len().checked_sub(CHAIN_SUFFIX_LEN)?;
     let suffix = &line[cut..];
     if !suffix.starts_with(CHAIN_PREFIX) || !suffix.ends_with(b"\"}") {
@@ -57,10 +57,7 @@ pub(crate) fn split_chained(line: &[u8]) -> Option<(Vec<u8>, ChainValue)> {
     for (i, byte) in value.iter_mut().enumerate() {
         *byte = (hex_digit(hex[2 * i])? << 4) | hex_digit(hex[2 * i + 1])?;
     }
-    let mut canonical = Vec::with_capacity(cut + 1);
-    canonical.extend_from_slice(&line[..cut]);
-    canonical.push(b'}');
-    Some((canonical, value))
+    Some((cut, value))
 }
 
 fn hex_digit(c: u8) -> Option<u8> {

@@ -58,6 +58,23 @@
 //! what happened to it, and a run's endpoints are base URLs, which cannot
 //! hold credentials (see `Endpoint::custom`).
 //!
+//! # Hash chain (prototype)
+//!
+//! A journal whose header declares `"chaining":"sha256-v1"` ([`CHAIN_V1`])
+//! is chained: every line, the header included, ends with
+//! `,"chain":"<64 hex>"}`, the SHA-256 of the previous line's chain value
+//! (32 raw bytes; 32 zero bytes for the header) followed by the line's
+//! canonical bytes: the line without its newline and without its last 76
+//! bytes (`,"chain":"…"`), closed by `}` (the record as serialised before
+//! the chain was appended as its last key). The reader recomputes the
+//! chain as it reads; the first line where it breaks is
+//! [`JournalError::Tampered`]. The last complete line's chain value is the
+//! journal's fingerprint ([`JournalState::fingerprint`]); a torn last
+//! line is not covered (it is cut away, and a resume chains on from the
+//! last complete line). Journals written before the chain (no `chaining`
+//! in the header) are read as before and resumed unchained
+//! ([`JournalState::chained`] is false).
+//!
 //! # Crash safety
 //!
 //! Records are appended whole (see the writer). After a crash the last

@@ -152,7 +152,9 @@ impl JournalReader {
         }
         // The header says whether the journal is chained; its own chain
         // starts from 32 zero bytes.
-        if let Some((canonical, _)) = split_chained(&reader.buffer) {
+        if let Some((cut, _)) = split_chained(&reader.buffer) {
+            let mut canonical = reader.buffer[..cut].to_vec();
+            canonical.push(b'}');
             if header_chaining(&canonical).as_deref() == Some(CHAIN_V1) {
                 reader.chain = Some([0; 32]);
             }
@@ -180,9 +182,10 @@ impl JournalReader {
             // without its chain was inserted or stripped.
             (Some(_), None) if !is_json(&self.buffer) => Ok(()),
             (Some(_), None) => Err(self.tampered()),
-            (Some(previous), Some((canonical, stated))) => {
+            (Some(previous), Some((cut, stated))) => {
                 self.chain = Some(stated);
-                self.buffer = canonical;
+                self.buffer.truncate(cut);
+                self.buffer.push(b'}');
                 if chain_value(&previous, &self.buffer) == stated {
                     Ok(())
                 } else {
