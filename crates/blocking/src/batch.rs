@@ -24,9 +24,9 @@ use crate::cancel::CancelToken;
 use crate::client::Client;
 use crate::identity::{InputDigest, ItemKey};
 use crate::journal::{
-    self, DuplicateRecord, EndRecord, InputSummary, ItemStatus, JournalError, JournalLock,
-    JournalOutcome, JournalReader, JournalState, JournalWriter, OutcomeRecord, Record, RunEnd,
-    RunRecord, SentRecord, Sink, TornTail,
+    self, DuplicateRecord, EndRecord, Evidence, InputSummary, ItemStatus, JournalError,
+    JournalLock, JournalOutcome, JournalReader, JournalState, JournalWriter, OutcomeRecord, Record,
+    RunEnd, RunRecord, SentRecord, Sink, TornTail,
 };
 use crate::throttle::Throttle;
 use crate::windows::{SendLog, WindowFull};
@@ -590,6 +590,8 @@ impl Run<'_> {
                 intent: intent.clone(),
                 at: crate::time::now_rfc3339(),
                 outcome: JournalOutcome::from_result(&result),
+                // The answer's evidence: engineer B fills it from the core.
+                evidence: Evidence::default(),
             });
             if let Err(e) = journal.append(&outcome) {
                 self.journal_failed(e);
@@ -714,6 +716,7 @@ impl JournalRun {
                 pid: std::process::id(),
                 input: options.input.clone(),
                 endpoints,
+                custody: None,
             }))?;
             Some(writer)
         };

@@ -18,8 +18,8 @@ use crate::batch::{BatchError, BatchOptions, FailedItem, JournalRun};
 use crate::cancel::CancelToken;
 use crate::client::Client;
 use crate::journal::{
-    EndRecord, ItemStatus, JournalError, JournalOutcome, JournalReader, OutcomeRecord, Record,
-    RunEnd,
+    EndRecord, Evidence, ItemStatus, JournalError, JournalOutcome, JournalReader, OutcomeRecord,
+    Record, RunEnd,
 };
 
 /// What [`Client::recheck_journal`] learnt.
@@ -128,6 +128,7 @@ impl Client {
                 intent,
                 at: crate::time::now_rfc3339(),
                 outcome,
+                evidence: Evidence::default(),
             }))?;
         }
         writer.append(&Record::End(EndRecord {

@@ -57,12 +57,16 @@ pub enum ErrorKind {
     /// in a completed status; Stripe: a session still processing; Persona:
     /// 409). Not retried within a run: run it again later.
     NotDeletableYet,
+    /// The data-subject key given with an item is unusable (empty, too
+    /// long, control characters, whitespace at either end); nothing was
+    /// sent.
+    InvalidSubject,
 }
 
 impl ErrorKind {
     /// Every kind, in declaration order: bindings walk this in a test to
     /// prove their mapping table is complete.
-    pub const ALL: [ErrorKind; 15] = [
+    pub const ALL: [ErrorKind; 16] = [
         ErrorKind::InvalidReference,
         ErrorKind::InvalidConfig,
         ErrorKind::NotFound,
@@ -78,6 +82,7 @@ impl ErrorKind {
         ErrorKind::Io,
         ErrorKind::Cancelled,
         ErrorKind::NotDeletableYet,
+        ErrorKind::InvalidSubject,
     ];
 
     /// The stable snake_case name of the kind, e.g. `"not_found"`.
@@ -98,6 +103,7 @@ impl ErrorKind {
             ErrorKind::Io => "io",
             ErrorKind::Cancelled => "cancelled",
             ErrorKind::NotDeletableYet => "not_deletable_yet",
+            ErrorKind::InvalidSubject => "invalid_subject",
         }
     }
 
@@ -124,6 +130,7 @@ impl ErrorKind {
             ErrorKind::Io => "connection failed",
             ErrorKind::Cancelled => "cancelled",
             ErrorKind::NotDeletableYet => "not deletable yet",
+            ErrorKind::InvalidSubject => "invalid subject",
         }
     }
 }

@@ -505,12 +505,23 @@ impl Target {
     }
 }
 
-/// One validated deletion: which API, and which transaction.
+/// One validated deletion: which API, which transaction, and optionally
+/// whose data it is.
+///
+/// The subject (the company's own key for the person, such as a customer
+/// id) is a label for journals and reports: it is never sent to a vendor
+/// and is not part of the item's identity, so the same reference under two
+/// subjects is still one item (journaled as a duplicate, with its subject).
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct DeleteIntent {
     target: Target,
     reference: Box<str>,
+    subject: Option<Box<str>>,
 }
+
+/// The longest subject key, in characters: room for any customer id or
+/// UUID-based key, small enough that a journal line stays bounded.
+pub const MAX_SUBJECT: usize = 128;
 
 impl DeleteIntent {
     /// A Jumio deletion. `reference` must be 1–36 of `[A-Za-z0-9-]`;
@@ -525,6 +536,7 @@ impl DeleteIntent {
         Ok(DeleteIntent {
             target: Target::Jumio { product, region },
             reference: reference.into(),
+            subject: None,
         })
     }
 
@@ -542,6 +554,7 @@ impl DeleteIntent {
         Ok(DeleteIntent {
             target: Target::HyperVerge,
             reference: transaction_id.into(),
+            subject: None,
         })
     }
 
@@ -559,6 +572,7 @@ impl DeleteIntent {
                 region,
             },
             reference: account_id.into(),
+            subject: None,
         })
     }
 
@@ -582,6 +596,7 @@ impl DeleteIntent {
                 region,
             },
             reference: format!("{account_id}/{workflow_execution_id}").into(),
+            subject: None,
         })
     }
 
@@ -623,6 +638,7 @@ impl DeleteIntent {
         Ok(DeleteIntent {
             target: Target::Onfido { region },
             reference: applicant_id.into(),
+            subject: None,
         })
     }
 
@@ -637,6 +653,7 @@ impl DeleteIntent {
         Ok(DeleteIntent {
             target: Target::Persona { resource },
             reference: id.into(),
+            subject: None,
         })
     }
 
@@ -651,6 +668,7 @@ impl DeleteIntent {
         Ok(DeleteIntent {
             target: Target::Stripe,
             reference: verification_session_id.into(),
+            subject: None,
         })
     }
 
@@ -660,6 +678,7 @@ impl DeleteIntent {
         Ok(DeleteIntent {
             target: Target::Veriff,
             reference: session_id.into(),
+            subject: None,
         })
     }
 
@@ -678,6 +697,22 @@ impl DeleteIntent {
     /// (HyperVerge).
     pub fn reference(&self) -> &str {
         &self.reference
+    }
+
+    /// The data subject's key, if the caller gave one.
+    pub fn subject(&self) -> Option<&str> {
+        self.subject.as_deref()
+    }
+
+    /// This intent for the data subject `subject` (the company's key for
+    /// the person). It must be 1-[`MAX_SUBJECT`] characters without
+    /// control characters or whitespace at either end; anything else is
+    /// [`ErrorKind::InvalidSubject`], before any request exists. Refused
+    /// rather than trimmed, so the key journaled is the key given.
+    pub fn with_subject(mut self, subject: &str) -> Result<DeleteIntent, DeleteError> {
+        validate_subject(subject)?;
+        self.subject = Some(subject.into());
+        Ok(self)
     }
 
     /// A Jumio Platform intent's account id and, for a workflow, its
@@ -777,6 +812,36 @@ fn validate_uuid(what: &str, id: &str) -> Result<(), DeleteError> {
     let groups: Vec<usize> = id.split('-').map(str::len).collect();
     if groups != [8, 4, 4, 4, 12] {
         return Err(invalid("is not in the 8-4-4-4-12 form of a UUID".into()));
+    }
+    Ok(())
+}
+
+/// The rule of [`DeleteIntent::with_subject`].
+fn validate_subject(subject: &str) -> Result<(), DeleteError> {
+    let invalid = |why: String| {
+        DeleteError::new(
+            ErrorKind::InvalidSubject,
+            format!(
+                "subject {:?} {why}; a subject is 1-{MAX_SUBJECT} characters without control characters or surrounding whitespace",
+                bounded_for_display(subject)
+            ),
+        )
+    };
+    if subject.is_empty() {
+        return Err(invalid("is empty".into()));
+    }
+    if let Some((position, c)) = subject.chars().enumerate().find(|(_, c)| c.is_control()) {
+        return Err(invalid(format!(
+            "has the control character U+{:04X} at position {position}",
+            c as u32
+        )));
+    }
+    if subject.starts_with(char::is_whitespace) || subject.ends_with(char::is_whitespace) {
+        return Err(invalid("has whitespace at an end".into()));
+    }
+    let length = subject.chars().count();
+    if length > MAX_SUBJECT {
+        return Err(invalid(format!("is {length} characters long")));
     }
     Ok(())
 }

@@ -104,7 +104,7 @@ pub use endpoint::{BaseUrl, Endpoint};
 pub use error::{DeleteError, ErrorKind};
 pub use intent::{
     DeleteIntent, JumioProduct, OnfidoRegion, PersonaResource, PlatformResource, Region, Target,
-    Vendor,
+    Vendor, MAX_SUBJECT,
 };
 pub use limits::{Window, MAX_WINDOW_SPAN};
 pub use op::{Action, DeleteOp, RetryPolicy, TransportError, MAX_ATTEMPTS_LIMIT, MAX_WAIT_LIMIT};

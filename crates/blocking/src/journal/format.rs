@@ -147,6 +147,53 @@ pub struct RunRecord {
     /// Where each configured vendor's requests go, by vendor name:
     /// `documented` (the vendor's documented hosts) or a base URL.
     pub endpoints: BTreeMap<String, String>,
+    /// Who ran it, where, and with which accounts; `None` in journals
+    /// written before runs recorded it.
+    pub custody: Option<Custody>,
+}
+
+/// A run's chain of custody: who ran it, on which machine, and which
+/// vendor accounts it used, so two runs can be tied to the same account.
+/// Never a secret: an account is named by a fingerprint of its credential's
+/// public identifier only.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Custody {
+    /// The operating-system user that ran it, if known.
+    pub user: Option<String>,
+    /// The machine's host name, if known.
+    pub host: Option<String>,
+    /// By vendor name: the fingerprint of the configured credential's
+    /// public identifier (Jumio's API token, the Jumio Platform's client
+    /// id, HyperVerge's app id, Veriff's API key), or `None` for a vendor
+    /// whose credential is a secret alone (Onfido, Persona, Stripe), which
+    /// is never fingerprinted.
+    pub credentials: BTreeMap<String, Option<String>>,
+}
+
+/// What the vendor's answer said that proves an outcome, beyond the
+/// result itself. Every field is as the vendor sent it, bounded; empty
+/// when the outcome came from no answer (a transport failure, an item
+/// refused before sending) or from a journal written before evidence was
+/// kept.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Evidence {
+    /// The answer's `Date` header.
+    pub date: Option<String>,
+    /// The vendor's request or correlation id, from the answer's headers.
+    pub request_id: Option<String>,
+    /// The audit ids the vendor reported erased (HyperVerge's
+    /// `deletedAudits`), bounded.
+    pub audit_ids: Vec<String>,
+    /// The vendor's own state of the erasure (Stripe's
+    /// `redaction.status`).
+    pub vendor_status: Option<String>,
+}
+
+impl Evidence {
+    /// True when it holds nothing (it is then not written).
+    pub fn is_empty(&self) -> bool {
+        self == &Evidence::default()
+    }
 }
 
 /// An input as a journal records it.
@@ -199,6 +246,8 @@ pub struct OutcomeRecord {
     pub at: String,
     /// How it ended.
     pub outcome: JournalOutcome,
+    /// What the vendor's answer said that proves it.
+    pub evidence: Evidence,
 }
 
 /// How a run ended.
@@ -264,6 +313,9 @@ pub enum JournalOutcome {
         confirmed_by: ConfirmedBy,
         /// Audit ids the vendor reported deleted.
         audits: u32,
+        /// The HTTP status of the confirming answer (`None` in journals
+        /// written before it was kept).
+        status: Option<u16>,
         /// Requests sent.
         attempts: u32,
     },
@@ -275,6 +327,9 @@ pub enum JournalOutcome {
         /// The vendor's own date for the completion (Onfido's `delete_at`,
         /// learnt by a recheck), as it wrote it.
         until: Option<String>,
+        /// The HTTP status of the accepting answer (`None` in journals
+        /// written before it was kept).
+        status: Option<u16>,
         /// Requests sent.
         attempts: u32,
     },
@@ -313,11 +368,14 @@ impl JournalOutcome {
             Ok(Erasure::Deleted(deleted)) => JournalOutcome::Deleted {
                 confirmed_by: deleted.confirmed_by,
                 audits: u32::try_from(deleted.audits.len()).unwrap_or(u32::MAX),
+                // Filled from the answer's evidence once the core keeps it.
+                status: None,
                 attempts: deleted.attempts,
             },
             Ok(Erasure::Scheduled(scheduled)) => JournalOutcome::Scheduled {
                 within_secs: scheduled.within.map(|w| w.as_secs()),
                 until: scheduled.until.clone(),
+                status: None,
                 attempts: scheduled.attempts,
             },
             Err(e) if e.kind() == ErrorKind::NotFound => JournalOutcome::NotFound {
@@ -341,6 +399,29 @@ pub(crate) struct InputLine<S> {
     pub(crate) sha256: S,
 }
 
+/// A run's custody, as written.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct CustodyLine<S: Ord> {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) user: Option<S>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) host: Option<S>,
+    pub(crate) credentials: BTreeMap<S, Option<S>>,
+}
+
+/// An outcome's evidence, as written.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct EvidenceLine<S> {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) date: Option<S>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) request_id: Option<S>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) audit_ids: Vec<S>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) vendor_status: Option<S>,
+}
+
 /// One line as written and read. `S` is `&str` when writing, `String`
 /// when reading.
 #[derive(Serialize, Deserialize)]
@@ -362,6 +443,8 @@ pub(crate) enum Line<S: Ord> {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         input: Option<InputLine<S>>,
         endpoints: BTreeMap<S, S>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        custody: Option<CustodyLine<S>>,
     },
     Sent {
         pos: u64,
@@ -371,6 +454,8 @@ pub(crate) enum Line<S: Ord> {
         region: Option<S>,
         #[serde(rename = "ref")]
         reference: S,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        subject: Option<S>,
         at: S,
         #[serde(default, skip_serializing_if = "is_false")]
         resumed: bool,
@@ -384,6 +469,8 @@ pub(crate) enum Line<S: Ord> {
         region: Option<S>,
         #[serde(rename = "ref")]
         reference: S,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        subject: Option<S>,
         at: S,
     },
     Outcome {
@@ -394,6 +481,8 @@ pub(crate) enum Line<S: Ord> {
         region: Option<S>,
         #[serde(rename = "ref")]
         reference: S,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        subject: Option<S>,
         at: S,
         result: S,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -411,6 +500,8 @@ pub(crate) enum Line<S: Ord> {
         attempts: u32,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         in_doubt: Option<bool>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        evidence: Option<EvidenceLine<S>>,
     },
     End {
         run: u32,
@@ -440,14 +531,24 @@ fn line_bytes<S: Serialize + Ord>(line: &Line<S>) -> Vec<u8> {
     serde_json::to_vec(line).unwrap_or_default()
 }
 
-/// The identity fields of an item: vendor, product, region, reference.
-fn identity(intent: &DeleteIntent) -> (&'static str, &'static str, Option<&'static str>, &str) {
+/// The fields naming an item: vendor, product, region, reference (its
+/// identity) and subject.
+type Naming<'a> = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'a str,
+    Option<&'a str>,
+);
+
+fn naming(intent: &DeleteIntent) -> Naming<'_> {
     let target = intent.target();
     (
         target.vendor().as_str(),
         target.product_name(),
         target.region_name(),
         intent.reference(),
+        intent.subject(),
     )
 }
 
@@ -470,21 +571,31 @@ pub(crate) fn encode(record: &Record) -> Vec<u8> {
                 .iter()
                 .map(|(k, v)| (k.as_str(), v.as_str()))
                 .collect(),
+            custody: r.custody.as_ref().map(|c| CustodyLine {
+                user: c.user.as_deref(),
+                host: c.host.as_deref(),
+                credentials: c
+                    .credentials
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_deref()))
+                    .collect(),
+            }),
         }),
         Record::Sent(r) => {
-            let (vendor, product, region, reference) = identity(&r.intent);
+            let (vendor, product, region, reference, subject) = naming(&r.intent);
             line_bytes(&Line::Sent {
                 pos: r.position,
                 vendor,
                 product,
                 region,
                 reference,
+                subject,
                 at: r.at.as_str(),
                 resumed: r.resumed,
             })
         }
         Record::Duplicate(r) => {
-            let (vendor, product, region, reference) = identity(&r.intent);
+            let (vendor, product, region, reference, subject) = naming(&r.intent);
             line_bytes(&Line::Duplicate {
                 pos: r.position,
                 of: r.of,
@@ -492,6 +603,7 @@ pub(crate) fn encode(record: &Record) -> Vec<u8> {
                 product,
                 region,
                 reference,
+                subject,
                 at: r.at.as_str(),
             })
         }
@@ -528,12 +640,13 @@ pub(crate) fn encode_header(created_at: &str, chained: bool) -> Vec<u8> {
 }
 
 fn outcome_bytes(r: &OutcomeRecord) -> Vec<u8> {
-    let (vendor, product, region, reference) = identity(&r.intent);
+    let (vendor, product, region, reference, subject) = naming(&r.intent);
     let (result, confirmed_by, audits, within_secs, error, status, attempts, in_doubt) =
         match &r.outcome {
             JournalOutcome::Deleted {
                 confirmed_by,
                 audits,
+                status,
                 attempts,
             } => (
                 "deleted",
@@ -541,12 +654,13 @@ fn outcome_bytes(r: &OutcomeRecord) -> Vec<u8> {
                 Some(*audits),
                 None,
                 None,
-                None,
+                *status,
                 *attempts,
                 None,
             ),
             JournalOutcome::Scheduled {
                 within_secs,
+                status,
                 attempts,
                 ..
             } => (
@@ -555,7 +669,7 @@ fn outcome_bytes(r: &OutcomeRecord) -> Vec<u8> {
                 None,
                 *within_secs,
                 None,
-                None,
+                *status,
                 *attempts,
                 None,
             ),
@@ -591,6 +705,7 @@ fn outcome_bytes(r: &OutcomeRecord) -> Vec<u8> {
         product,
         region,
         reference,
+        subject,
         at: r.at.as_str(),
         result,
         confirmed_by,
@@ -604,5 +719,11 @@ fn outcome_bytes(r: &OutcomeRecord) -> Vec<u8> {
         status,
         attempts,
         in_doubt,
+        evidence: (!r.evidence.is_empty()).then(|| EvidenceLine {
+            date: r.evidence.date.as_deref(),
+            request_id: r.evidence.request_id.as_deref(),
+            audit_ids: r.evidence.audit_ids.iter().map(String::as_str).collect(),
+            vendor_status: r.evidence.vendor_status.as_deref(),
+        }),
     })
 }

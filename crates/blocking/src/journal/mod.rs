@@ -113,8 +113,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 pub use format::{
-    DuplicateRecord, EndRecord, Header, InputSummary, JournalOutcome, OutcomeRecord, Record,
-    RunEnd, RunRecord, SalvagedRecord, SentRecord, CHAIN_V1, FORMAT, VERSION,
+    Custody, DuplicateRecord, EndRecord, Evidence, Header, InputSummary, JournalOutcome,
+    OutcomeRecord, Record, RunEnd, RunRecord, SalvagedRecord, SentRecord, CHAIN_V1, FORMAT,
+    VERSION,
 };
 pub(crate) use lock::JournalLock;
 pub use reader::{JournalReader, TornTail};

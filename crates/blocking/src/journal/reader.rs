@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use idv_delete_core::{ConfirmedBy, DeleteIntent, ErrorKind, Target};
 
 use super::format::{
-    chain_value, split_chained, ChainValue, DuplicateRecord, EndRecord, Header, InputSummary,
-    JournalOutcome, Line, OutcomeRecord, Record, RunEnd, RunRecord, SalvagedRecord, SentRecord,
-    CHAIN_V1, FORMAT, MAX_LINE, VERSION,
+    chain_value, split_chained, ChainValue, Custody, DuplicateRecord, EndRecord, Evidence, Header,
+    InputSummary, JournalOutcome, Line, OutcomeRecord, Record, RunEnd, RunRecord, SalvagedRecord,
+    SentRecord, CHAIN_V1, FORMAT, MAX_LINE, VERSION,
 };
 use super::JournalError;
 
@@ -363,6 +363,7 @@ impl JournalReader {
                 pid,
                 input,
                 endpoints,
+                custody,
             } => Record::Run(RunRecord {
                 run,
                 at,
@@ -374,6 +375,11 @@ impl JournalReader {
                     sha256: i.sha256,
                 }),
                 endpoints: endpoints.into_iter().collect(),
+                custody: custody.map(|c| Custody {
+                    user: c.user,
+                    host: c.host,
+                    credentials: c.credentials.into_iter().collect(),
+                }),
             }),
             Line::Sent {
                 pos,
@@ -381,11 +387,18 @@ impl JournalReader {
                 product,
                 region,
                 reference,
+                subject,
                 at,
                 resumed,
             } => Record::Sent(SentRecord {
                 position: pos,
-                intent: self.intent(&vendor, &product, region.as_deref(), &reference)?,
+                intent: self.intent(
+                    &vendor,
+                    &product,
+                    region.as_deref(),
+                    &reference,
+                    subject.as_deref(),
+                )?,
                 at,
                 resumed,
             }),
@@ -396,6 +409,7 @@ impl JournalReader {
                 product,
                 region,
                 reference,
+                subject,
                 at,
             } => {
                 if of >= pos {
@@ -406,7 +420,13 @@ impl JournalReader {
                 Record::Duplicate(DuplicateRecord {
                     position: pos,
                     of,
-                    intent: self.intent(&vendor, &product, region.as_deref(), &reference)?,
+                    intent: self.intent(
+                        &vendor,
+                        &product,
+                        region.as_deref(),
+                        &reference,
+                        subject.as_deref(),
+                    )?,
                     at,
                 })
             }
@@ -416,6 +436,7 @@ impl JournalReader {
                 product,
                 region,
                 reference,
+                subject,
                 at,
                 result,
                 confirmed_by,
@@ -426,8 +447,15 @@ impl JournalReader {
                 status,
                 attempts,
                 in_doubt,
+                evidence,
             } => {
-                let intent = self.intent(&vendor, &product, region.as_deref(), &reference)?;
+                let intent = self.intent(
+                    &vendor,
+                    &product,
+                    region.as_deref(),
+                    &reference,
+                    subject.as_deref(),
+                )?;
                 let outcome = match result.as_str() {
                     "deleted" => {
                         JournalOutcome::Deleted {
@@ -439,12 +467,14 @@ impl JournalReader {
                                 )),
                             },
                             audits: audits.unwrap_or(0),
+                            status,
                             attempts,
                         }
                     }
                     "scheduled" => JournalOutcome::Scheduled {
                         within_secs,
                         until: until.map(|u| printable(&u)),
+                        status,
                         attempts,
                     },
                     "not_found" => JournalOutcome::NotFound { attempts },
@@ -468,6 +498,14 @@ impl JournalReader {
                     intent,
                     at,
                     outcome,
+                    evidence: evidence
+                        .map(|e| Evidence {
+                            date: e.date,
+                            request_id: e.request_id,
+                            audit_ids: e.audit_ids,
+                            vendor_status: e.vendor_status,
+                        })
+                        .unwrap_or_default(),
                 })
             }
             Line::End {
@@ -511,6 +549,7 @@ impl JournalReader {
         product: &str,
         region: Option<&str>,
         reference: &str,
+        subject: Option<&str>,
     ) -> Result<DeleteIntent, JournalError> {
         // Journals write the names exactly; `Target::parse` is lenient
         // about case and HyperVerge's empty product, which no journal has.
@@ -526,6 +565,10 @@ impl JournalReader {
             )));
         };
         let intent = DeleteIntent::new(target, reference);
+        let intent = match subject {
+            Some(subject) => intent.and_then(|i| i.with_subject(subject)),
+            None => intent,
+        };
         intent.map_err(|e| self.corrupt(format!("an invalid item: {e}")))
     }
 }

@@ -96,6 +96,7 @@ pub fn salvage(path: &Path) -> Result<SalvageReport, JournalError> {
                 pid: 0,
                 input: None,
                 endpoints: BTreeMap::new(),
+                custody: None,
             });
             state.apply(&stand_in).map_err(|r| reader.corrupt(r))?;
             kept.push(stand_in);

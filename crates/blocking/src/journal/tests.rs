@@ -1,4 +1,5 @@
-//! The hash chain: small journals written by the writer, then edited.
+//! The hash chain: small journals written by the writer, then edited;
+//! and the round trip of every field a record carries.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -7,9 +8,12 @@ use std::path::{Path, PathBuf};
 use idv_delete_core::{ConfirmedBy, DeleteIntent, JumioProduct, Region};
 
 use super::format::{
-    Chainer, EndRecord, JournalOutcome, OutcomeRecord, Record, RunEnd, RunRecord, SentRecord,
+    Chainer, Custody, EndRecord, Evidence, JournalOutcome, OutcomeRecord, Record, RunEnd,
+    RunRecord, SentRecord,
 };
-use super::{open_file, salvage, JournalError, JournalState, JournalWriter, TornTail};
+use super::{
+    open_file, salvage, JournalError, JournalReader, JournalState, JournalWriter, TornTail,
+};
 
 fn temp_journal(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("idv-delete-chain-{}-{name}", std::process::id()));
@@ -25,6 +29,8 @@ fn intent(i: u64) -> DeleteIntent {
         &format!("ref-{i}"),
     )
     .unwrap()
+    .with_subject(&format!("customer-{}", i / 2))
+    .unwrap()
 }
 
 fn run_records(run: u32, positions: std::ops::Range<u64>) -> Vec<Record> {
@@ -36,6 +42,14 @@ fn run_records(run: u32, positions: std::ops::Range<u64>) -> Vec<Record> {
         pid: 1,
         input: None,
         endpoints: BTreeMap::new(),
+        custody: Some(Custody {
+            user: Some("auditor".into()),
+            host: Some("erasure-host".into()),
+            credentials: BTreeMap::from([
+                ("jumio".to_owned(), Some("0123456789abcdef".to_owned())),
+                ("onfido".to_owned(), None),
+            ]),
+        }),
     })];
     for position in positions.clone() {
         records.push(Record::Sent(SentRecord {
@@ -51,7 +65,14 @@ fn run_records(run: u32, positions: std::ops::Range<u64>) -> Vec<Record> {
             outcome: JournalOutcome::Deleted {
                 confirmed_by: ConfirmedBy::Response,
                 audits: 0,
+                status: Some(204),
                 attempts: 1,
+            },
+            evidence: Evidence {
+                date: Some("Wed, 02 Dec 2026 10:00:00 GMT".into()),
+                request_id: Some(format!("req-{position}")),
+                audit_ids: vec![format!("audit-{position}")],
+                vendor_status: None,
             },
         }));
     }
@@ -301,4 +322,21 @@ fn salvage_drops_the_lines_where_the_chain_breaks_and_chains_afresh() {
     assert_ne!(state.fingerprint(), Some(fingerprint));
     // The item whose outcome was dropped is in doubt again.
     assert_eq!(state.status(1), super::ItemStatus::InDoubt);
+}
+
+#[test]
+fn every_field_written_is_read_back() {
+    let path = temp_journal("round-trip");
+    let records = run_records(1, 0..3);
+    write(&path, None, &records);
+    let read: Vec<Record> = JournalReader::open(&path)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(read, records);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(r#""subject":"customer-1""#), "{text}");
+    assert!(text.contains(r#""custody":{"user":"auditor","host":"erasure-host","credentials":{"jumio":"0123456789abcdef","onfido":null}}"#), "{text}");
+    assert!(text.contains(r#""status":204"#), "{text}");
+    assert!(text.contains(r#""evidence":{"date":"Wed, 02 Dec 2026 10:00:00 GMT","request_id":"req-2","audit_ids":["audit-2"]}"#), "{text}");
 }
