@@ -344,6 +344,7 @@ fn describe(outcome: &JournalOutcome) -> (&'static str, String) {
             within_secs,
             until,
             attempts,
+            ..
         } => {
             let within = within_secs
                 .map(|secs| {
