@@ -106,6 +106,7 @@ mod lock;
 mod reader;
 mod replay;
 mod salvage;
+mod view;
 mod writer;
 
 use std::fmt;
@@ -121,6 +122,9 @@ pub(crate) use lock::JournalLock;
 pub use reader::{JournalReader, TornTail};
 pub use replay::{ItemStatus, JournalState, Run, Totals};
 pub use salvage::{salvage, SalvageReport};
+pub use view::{
+    Counts, CrossDuplicate, ItemView, JournalView, Shard, SubjectStatus, SubjectView, Timeline,
+};
 pub(crate) use writer::{open_file, JournalWriter, Sink};
 
 /// Why a journal could not be read, written or used.

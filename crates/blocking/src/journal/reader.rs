@@ -303,6 +303,35 @@ impl JournalReader {
         }
     }
 
+    /// The record of the complete line that starts at byte `offset` and is
+    /// line number `line` (as [`complete_len`](JournalReader::complete_len)
+    /// and [`line_number`](JournalReader::line_number) gave them in an
+    /// earlier reading that checked the chain). The chain is stripped, not
+    /// checked: it depends on the lines before. Reading forward from the
+    /// last position reuses the buffer, so records read back in file order
+    /// cost no more than a sequential reading.
+    pub(crate) fn record_at(&mut self, offset: u64, line: u64) -> Result<Record, JournalError> {
+        let ahead = i64::try_from(offset).unwrap_or(i64::MAX)
+            - i64::try_from(self.complete_len).unwrap_or(i64::MAX);
+        self.reader
+            .seek_relative(ahead)
+            .map_err(|e| JournalError::io(&self.path, e))?;
+        self.complete_len = offset;
+        self.line_number = line.saturating_sub(1);
+        if !matches!(self.next_raw()?, RawLine::Line) {
+            return Err(
+                self.corrupt("the journal changed since it was read: the line is gone".into())
+            );
+        }
+        if self.chain.is_some() {
+            if let Some((cut, _)) = split_chained(&self.buffer) {
+                self.buffer.truncate(cut);
+                self.buffer.push(b'}');
+            }
+        }
+        self.parse()
+    }
+
     /// The next line, read even after a damaged one: salvage keeps going
     /// where a normal reading stops. `None` at the end (or a torn tail).
     pub(crate) fn next_lenient(&mut self) -> Option<Result<Record, JournalError>> {

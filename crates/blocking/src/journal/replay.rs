@@ -368,6 +368,11 @@ impl JournalState {
             .map(|journaled| journaled == key)
     }
 
+    /// The identity of the item at `position`, if it has a record.
+    pub(crate) fn key(&self, position: u64) -> Option<ItemKey> {
+        self.keys.get(position as usize).copied().flatten()
+    }
+
     /// Whether some record names the item at `position` (a salvage's mark
     /// is not a record of the item).
     pub fn has_record(&self, position: u64) -> bool {

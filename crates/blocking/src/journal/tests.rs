@@ -340,3 +340,227 @@ fn every_field_written_is_read_back() {
     assert!(text.contains(r#""status":204"#), "{text}");
     assert!(text.contains(r#""evidence":{"date":"Wed, 02 Dec 2026 10:00:00 GMT","request_id":"req-2","audit_ids":["audit-2"]}"#), "{text}");
 }
+
+mod view {
+    //! The view of several journals: counts, subjects, duplicates across
+    //! journals, and items read back.
+
+    use idv_delete_core::{ErrorKind, OnfidoRegion, Vendor};
+
+    use super::super::{
+        Counts, DuplicateRecord, Evidence, JournalView, SubjectStatus, SubjectView,
+    };
+    use super::*;
+
+    const AT: &str = "2026-12-01T10:00:00.000Z";
+
+    fn jumio(subject: &str) -> DeleteIntent {
+        DeleteIntent::jumio(JumioProduct::IdVerification, Region::Eu, "ref-0")
+            .unwrap()
+            .with_subject(subject)
+            .unwrap()
+    }
+
+    fn hyperverge(subject: &str) -> DeleteIntent {
+        DeleteIntent::hyperverge("HV-1")
+            .unwrap()
+            .with_subject(subject)
+            .unwrap()
+    }
+
+    fn run(records: Vec<Record>) -> Vec<Record> {
+        let mut all = run_records(1, 0..0);
+        let end = all.pop().unwrap();
+        all.extend(records);
+        all.push(end);
+        all
+    }
+
+    fn sent(position: u64, intent: &DeleteIntent) -> Record {
+        Record::Sent(SentRecord {
+            position,
+            intent: intent.clone(),
+            at: AT.into(),
+            resumed: false,
+        })
+    }
+
+    fn outcome(position: u64, intent: &DeleteIntent, outcome: JournalOutcome) -> Vec<Record> {
+        vec![
+            sent(position, intent),
+            Record::Outcome(OutcomeRecord {
+                position,
+                intent: intent.clone(),
+                at: AT.into(),
+                outcome,
+                evidence: Evidence {
+                    request_id: Some(format!("req-{position}")),
+                    ..Evidence::default()
+                },
+            }),
+        ]
+    }
+
+    /// Journal A: 0 jumio (alice) deleted, 1 onfido (alice) scheduled
+    /// until a date, 2 hyperverge (bob) failed, 3 jumio again (carol), a
+    /// duplicate of 0. Journal B: 0 the same jumio item (alice) not found,
+    /// 1 the same hyperverge item (bob) deleted, 2 veriff (dave) sent
+    /// without an answer.
+    fn two_journals(name: &str) -> JournalView {
+        let onfido = DeleteIntent::onfido(OnfidoRegion::Eu, "2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20")
+            .unwrap()
+            .with_subject("alice")
+            .unwrap();
+        let veriff = DeleteIntent::veriff("3c7f5d2f-0e2b-4a8f-9b54-1d8e6f0a2c31")
+            .unwrap()
+            .with_subject("dave")
+            .unwrap();
+        let deleted = JournalOutcome::Deleted {
+            confirmed_by: ConfirmedBy::Response,
+            audits: 0,
+            status: Some(204),
+            attempts: 1,
+        };
+        let mut a = Vec::new();
+        a.extend(outcome(0, &jumio("alice"), deleted.clone()));
+        a.extend(outcome(
+            1,
+            &onfido,
+            JournalOutcome::Scheduled {
+                within_secs: None,
+                until: Some("2026-12-09T00:00:00Z".into()),
+                status: Some(204),
+                attempts: 1,
+            },
+        ));
+        a.extend(outcome(
+            2,
+            &hyperverge("bob"),
+            JournalOutcome::Failed {
+                kind: ErrorKind::Server,
+                status: Some(503),
+                attempts: 3,
+                in_doubt: false,
+            },
+        ));
+        a.push(Record::Duplicate(DuplicateRecord {
+            position: 3,
+            of: 0,
+            intent: jumio("carol"),
+            at: AT.into(),
+        }));
+        let mut b = Vec::new();
+        b.extend(outcome(
+            0,
+            &jumio("alice"),
+            JournalOutcome::NotFound { attempts: 1 },
+        ));
+        b.extend(outcome(1, &hyperverge("bob"), deleted));
+        b.push(sent(2, &veriff));
+        let (path_a, path_b) = (
+            temp_journal(&format!("{name}-a")),
+            temp_journal(&format!("{name}-b")),
+        );
+        write(&path_a, None, &run(a));
+        write(&path_b, None, &run(b));
+        JournalView::read([path_a, path_b])
+    }
+
+    #[test]
+    fn items_in_two_journals_are_counted_once_where_their_outcome_is_best() {
+        let view = two_journals("counted-once");
+        assert!(view.trusted());
+        assert_eq!(
+            view.totals(),
+            Counts {
+                items: 7,
+                deleted: 2,
+                scheduled: 1,
+                not_found: 0,
+                failed: 0,
+                in_doubt: 1,
+                not_attempted: 0,
+                duplicates: 3,
+            }
+        );
+        let pairs: Vec<_> = view
+            .cross_duplicates()
+            .iter()
+            .map(|d| (d.first, d.also))
+            .collect();
+        assert_eq!(pairs, [((0, 0), (1, 0)), ((1, 1), (0, 2))]);
+        assert_eq!(view.cross_duplicates()[0].intent.reference(), "ref-0");
+        let jumio = view.by_vendor()[&Vendor::Jumio];
+        assert_eq!((jumio.items, jumio.deleted, jumio.duplicates), (3, 1, 2));
+        assert_eq!(view.items_without_subject(), 0);
+    }
+
+    #[test]
+    fn subjects_say_whether_each_erasure_is_complete() {
+        let view = two_journals("subjects");
+        let subjects: Vec<(String, SubjectStatus, u64, u64)> = view
+            .subjects()
+            .into_iter()
+            .map(|s| (s.subject, s.status, s.counts.deleted, s.counts.scheduled))
+            .collect();
+        assert_eq!(
+            subjects,
+            [
+                ("dave".to_owned(), SubjectStatus::Incomplete, 0, 0),
+                ("alice".to_owned(), SubjectStatus::Scheduled, 2, 1),
+                ("bob".to_owned(), SubjectStatus::Erased, 2, 0),
+                ("carol".to_owned(), SubjectStatus::Erased, 1, 0),
+            ]
+        );
+        let alice: SubjectView = view.subjects().remove(1);
+        assert_eq!(
+            alice.scheduled_until.as_deref(),
+            Some("2026-12-09T00:00:00.000Z")
+        );
+        assert_eq!(alice.vendors, [Vendor::Jumio, Vendor::Onfido]);
+    }
+
+    #[test]
+    fn every_item_is_read_back_from_its_last_record() {
+        let view = two_journals("read-back");
+        let items: Vec<_> = view.items().collect::<Result<_, _>>().unwrap();
+        assert_eq!(items.len(), 7);
+        let first = &items[0];
+        assert_eq!((first.journal, first.position, first.counted), (0, 0, true));
+        assert_eq!(first.intent.subject(), Some("alice"));
+        assert_eq!(first.evidence.request_id.as_deref(), Some("req-0"));
+        let failed = &items[2];
+        assert!(
+            !failed.counted,
+            "bob's failure is counted where it was deleted"
+        );
+        assert!(matches!(
+            failed.outcome,
+            Some(JournalOutcome::Failed { .. })
+        ));
+        let in_doubt = items.last().unwrap();
+        assert_eq!((in_doubt.journal, in_doubt.position), (1, 2));
+        assert_eq!(in_doubt.outcome, None);
+        let timeline = view.timeline(10);
+        assert_eq!(timeline.start.as_deref(), Some(AT));
+        assert_eq!(
+            (timeline.deleted, timeline.scheduled, timeline.failed),
+            (vec![2], vec![1], vec![0])
+        );
+    }
+
+    #[test]
+    fn a_tampered_journal_is_kept_with_its_error_and_the_view_is_untrusted() {
+        let (path, mut lines) = chained("view-tampered");
+        lines.swap(3, 4);
+        rewrite(&path, &lines);
+        let (good, _) = chained("view-good");
+        let view = JournalView::read([&good, &path]);
+        assert!(!view.trusted());
+        assert!(matches!(
+            view.journals()[1].state(),
+            Err(JournalError::Tampered { line: 4, .. })
+        ));
+        assert_eq!(view.totals().items, 3, "only the good journal's items");
+    }
+}
