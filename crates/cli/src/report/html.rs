@@ -34,11 +34,12 @@ const CSP: &str =
 /// The outcomes a chart shows, in stacking order, with their colours and
 /// the words a reader sees. Scheduled has its own colour and words: it is
 /// never shown as deleted.
-const OUTCOMES: [(&str, &str, &str); 5] = [
+const OUTCOMES: [(&str, &str, &str); 6] = [
     ("deleted", "#2e7d32", "deleted"),
     ("scheduled", "#1565c0", "scheduled (not deleted yet)"),
     ("not_found", "#78909c", "not found"),
     ("failed", "#c62828", "failed"),
+    ("in_doubt", "#8e24aa", "in doubt"),
     ("not_attempted", "#f9a825", "not attempted"),
 ];
 
@@ -59,6 +60,7 @@ th{background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums}
 code,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;word-break:break-all}
 .problem{background:#ffebee;border-left:5px solid #b71c1c;padding:.6rem .8rem;font-weight:600}
 .note{color:#555;font-style:italic}
+figure{margin:0}
 svg.chart{width:100%;height:auto;max-width:60rem;display:block}
 input[type=search]{font:inherit;padding:.3rem .5rem;width:20rem;max-width:100%}
 ";
@@ -199,7 +201,7 @@ fn summary(page: &mut String, report: &Report) {
         ),
         ("not found", "totals.not_found", t.not_found),
         ("failed", "totals.failed", t.failed),
-        ("of the failed, in doubt", "totals.in_doubt", t.in_doubt),
+        ("in doubt (may be erased)", "totals.in_doubt", t.in_doubt),
         ("not attempted", "totals.not_attempted", t.not_attempted),
         (
             "duplicates (counted once)",
@@ -315,6 +317,7 @@ fn outcome(counts: &Counts, field: &str) -> u64 {
         "scheduled" => counts.scheduled,
         "not_found" => counts.not_found,
         "failed" => counts.failed,
+        "in_doubt" => counts.in_doubt,
         _ => counts.not_attempted,
     }
 }
@@ -347,7 +350,7 @@ fn vendor_chart(page: &mut String, report: &Report) {
     chart_open(
         page,
         "chart-vendors",
-        "Outcomes per vendor: one bar per vendor, stacked by deleted, scheduled, not found, failed and not attempted",
+        "Outcomes per vendor: one bar per vendor, stacked by deleted, scheduled, not found, failed, in doubt and not attempted",
         height,
     );
     legend(page, &OUTCOMES);
@@ -395,7 +398,7 @@ fn vendor_chart(page: &mut String, report: &Report) {
         ));
     }
     page.push_str("</svg>\n<figcaption>The same numbers:</figcaption>\n</figure>\n");
-    page.push_str("<table>\n<thead><tr><th>Vendor</th><th>Items</th><th>Deleted</th><th>Scheduled (not deleted yet)</th><th>Not found</th><th>Failed</th><th>Of the failed, in doubt</th><th>Not attempted</th><th>Duplicates</th></tr></thead>\n<tbody>\n");
+    page.push_str("<table>\n<thead><tr><th>Vendor</th><th>Items</th><th>Deleted</th><th>Scheduled (not deleted yet)</th><th>Not found</th><th>Failed</th><th>In doubt</th><th>Not attempted</th><th>Duplicates</th></tr></thead>\n<tbody>\n");
     for v in &report.vendors {
         let name = escape(&v.vendor);
         let c = &v.counts;
@@ -437,10 +440,14 @@ fn timeline_chart(page: &mut String, report: &Report) {
     chart_open(
         page,
         "chart-timeline",
-        "Deletions over time: one bar per period, stacked by deleted, scheduled and failed",
+        "Deletions over time: one bar per period, stacked by deleted, scheduled, and failed or in doubt",
         250,
     );
-    let series = [OUTCOMES[0], OUTCOMES[1], OUTCOMES[3]];
+    let series = [
+        OUTCOMES[0],
+        OUTCOMES[1],
+        ("failed", "#c62828", "failed or in doubt"),
+    ];
     legend(page, &series);
     let tallest = (0..buckets)
         .map(|i| at(&t.deleted, i) + at(&t.scheduled, i) + at(&t.failed, i))
@@ -482,7 +489,7 @@ fn timeline_chart(page: &mut String, report: &Report) {
     if let Some(start) = &t.start {
         page.push_str(&format!(", from {}", escape(start)));
     }
-    page.push_str(":</figcaption>\n</figure>\n<table>\n<thead><tr><th>From</th><th>Deleted</th><th>Scheduled (not deleted yet)</th><th>Failed</th></tr></thead>\n<tbody>\n");
+    page.push_str(":</figcaption>\n</figure>\n<table>\n<thead><tr><th>From</th><th>Deleted</th><th>Scheduled (not deleted yet)</th><th>Failed or in doubt</th></tr></thead>\n<tbody>\n");
     for i in 0..buckets {
         page.push_str(&format!(
             "<tr><td>{}</td>{}{}{}</tr>\n",
@@ -565,6 +572,7 @@ fn subject_row(s: &Subject) -> String {
         c.scheduled,
         c.not_found,
         c.failed,
+        c.in_doubt,
         c.not_attempted,
     ] {
         row.push_str(&format!("<td class=\"n\">{}</td>", num(n)));
@@ -583,7 +591,7 @@ fn subjects(page: &mut String, report: &Report) {
     let shown = report.subjects.len().min(SUBJECT_ROWS);
     page.push_str("<p><input type=\"search\" id=\"subject-search\" placeholder=\"Search subjects\" aria-label=\"Search subjects\" autocomplete=\"off\"> <span id=\"subject-matches\" aria-live=\"polite\"></span></p>\n");
     bound_note(page, "subjects", shown, report.subjects.len());
-    page.push_str("<table id=\"subjects\">\n<thead><tr><th>Subject</th><th>Status</th><th>Vendors</th><th>Deleted</th><th>Scheduled</th><th>Not found</th><th>Failed</th><th>Not attempted</th><th>Scheduled until</th></tr></thead>\n<tbody>\n");
+    page.push_str("<table id=\"subjects\">\n<thead><tr><th>Subject</th><th>Status</th><th>Vendors</th><th>Deleted</th><th>Scheduled</th><th>Not found</th><th>Failed</th><th>In doubt</th><th>Not attempted</th><th>Scheduled until</th></tr></thead>\n<tbody>\n");
     for s in &report.subjects[..shown] {
         page.push_str(&subject_row(s));
     }
@@ -664,7 +672,7 @@ mod tests {
             scheduled,
             not_found,
             failed,
-            in_doubt: failed / 2,
+            in_doubt: 0,
             not_attempted: 0,
             duplicates: 0,
         }
@@ -691,7 +699,7 @@ mod tests {
             subject: subject.map(str::to_owned),
             kind: "rate_limited".to_owned(),
             status: Some(429),
-            in_doubt: position % 2 == 0,
+            in_doubt: position.is_multiple_of(2),
             attempts: 6,
             at: Some("2026-12-02T10:00:05Z".to_owned()),
             what_to_do: "run the batch again to retry it".to_owned(),
@@ -795,7 +803,7 @@ mod tests {
                 deleted: 60,
                 scheduled: 17,
                 not_found: 3,
-                failed: 18,
+                failed: 9,
                 in_doubt: 9,
                 not_attempted: 2,
                 duplicates: 1,
@@ -812,10 +820,11 @@ mod tests {
                 VendorCounts {
                     vendor: "hyperverge".to_owned(),
                     counts: Counts {
+                        in_doubt: 9,
                         not_attempted: 2,
                         duplicates: 1,
                         items: 20,
-                        ..counts(0, 0, 0, 18)
+                        ..counts(0, 0, 0, 9)
                     },
                 },
             ],

@@ -79,15 +79,15 @@ pub struct Counts {
     pub scheduled: u64,
     /// The vendor holds no such record (already erased, or never there).
     pub not_found: u64,
-    /// The vendor did not erase them: see the failures.
+    /// Failed, and no attempt may have erased them: see the failures.
     pub failed: u64,
-    /// Of the failed, those whose request may have reached the vendor:
-    /// possibly erased, unconfirmed.
+    /// Failed (or unanswered) after an attempt that may have erased them:
+    /// possibly erased, unconfirmed; running them again confirms.
     pub in_doubt: u64,
     /// Journaled but never sent (the run was stopped first).
     pub not_attempted: u64,
-    /// Lines that repeat an item already counted, in the same journal or
-    /// another: not counted again.
+    /// Repeats of an item already counted, in the same journal or another:
+    /// not counted again in any other field.
     pub duplicates: u64,
 }
 
@@ -157,7 +157,7 @@ pub struct Timeline {
     pub deleted: Vec<u64>,
     /// Items scheduled (not deleted yet) in each bucket.
     pub scheduled: Vec<u64>,
-    /// Items failed in each bucket.
+    /// Items failed or in doubt in each bucket.
     pub failed: Vec<u64>,
 }
 
@@ -166,7 +166,7 @@ pub struct Timeline {
 pub struct FailureKind {
     /// The error kind (`rate_limited`, `unauthorized`, ...).
     pub kind: String,
-    /// How many items failed this way.
+    /// How many items failed this way, in doubt or not.
     pub count: u64,
     /// Of those, how many may have been erased anyway (unconfirmed).
     pub in_doubt: u64,
@@ -213,7 +213,8 @@ pub struct Subject {
     pub subject: String,
     /// `erased` (every record deleted or not found), `scheduled` (the
     /// rest is accepted and erased later: not deleted yet) or
-    /// `incomplete` (some record failed or was not attempted).
+    /// `incomplete` (some record failed, is in doubt or was not
+    /// attempted).
     pub status: String,
     /// The vendors that held records of this person.
     pub vendors: Vec<String>,
