@@ -109,6 +109,7 @@ pub use identity::{InputDigest, ItemKey};
 pub use idv_delete_core::Window;
 pub use journal::{JournalError, JournalOutcome, JournalReader, JournalState, Record};
 pub use recheck::RecheckReport;
+pub use time::now_rfc3339;
 pub use windows::WindowFull;
 
 /// The version of idv-delete, `"MAJOR.MINOR.PATCH"`: the workspace's one

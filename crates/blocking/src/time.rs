@@ -3,8 +3,9 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// Now, as RFC 3339 UTC with milliseconds.
-pub(crate) fn now_rfc3339() -> String {
+/// Now, as RFC 3339 UTC with milliseconds: the form of every time a
+/// journal holds.
+pub fn now_rfc3339() -> String {
     rfc3339(SystemTime::now())
 }
 

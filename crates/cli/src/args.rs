@@ -230,6 +230,24 @@ Example:
   idv-delete salvage erasures.journal && idv-delete verify erasures.journal"
     )]
     Salvage(SalvageArgs),
+    /// Write what journals prove: one self-contained HTML page and a JSON document.
+    #[command(
+        after_help = "Reads one journal or several (the shards of one job, one journal per machine or
+job) as one erasure job; the same item in two journals is counted once and
+flagged. The HTML page works offline in any browser: the verdict, counts per
+vendor, outcomes over time, failures by kind with what to do, every data
+subject (searchable; whether everything about that person is erased), each
+journal's fingerprint and whether its hash chain verified, and who ran each
+run. The JSON holds the same facts and every item's detail, for other tools.
+
+Exit code: 0 when every journal was read whole, 1 when one could not be
+verified (the report is written all the same and says why).
+
+Examples:
+  idv-delete report erasures.journal --html report.html --json report.json
+  idv-delete report shard-*.journal --html report.html"
+    )]
+    Report(ReportArgs),
     /// Run the vendor emulator in the foreground (for testing erasure scripts).
     #[command(after_help = "Examples:
   idv-delete emulator --port 8080 --seed-random 100 --write-seeded seeded.csv
@@ -624,6 +642,20 @@ pub struct VerifyArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Output::Text)]
     pub output: Output,
+}
+
+/// `idv-delete report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The journals of one job (one, or one per shard).
+    #[arg(value_name = "JOURNAL", required = true)]
+    pub journals: Vec<PathBuf>,
+    /// Write the HTML page here.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Write the JSON document here.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
 }
 
 /// `idv-delete salvage`.

@@ -13,9 +13,6 @@ mod demo;
 mod failure;
 mod platform;
 mod recheck;
-// The report's model and page; the lead wires the `report` command to
-// them this session, until then nothing outside their tests calls them.
-#[allow(dead_code)]
 mod report;
 mod signals;
 mod single;
@@ -159,6 +156,13 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Verify(args) if args.recheck => recheck::run(&args),
         Command::Verify(args) => verify::run(&args.journal, args.output, None),
         Command::Salvage(args) => verify::salvage(&args.journal),
+        Command::Report(args) => report::build::run(
+            &args.journals,
+            &report::build::Outputs {
+                html: args.html.as_deref(),
+                json: args.json.as_deref(),
+            },
+        ),
         Command::Emulator(args) => match idv_delete_emulator::cli::run(*args) {
             Ok(never) => match never {},
             Err(e) => Err(Failure::config(format!("emulator: {e}"))),

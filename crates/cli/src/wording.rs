@@ -36,6 +36,24 @@ pub fn next_step(kind: ErrorKind) -> &'static str {
     }
 }
 
+/// What to do about items that failed with `kind`, for a report's reader:
+/// the cause to fix first, then how to finish.
+pub fn remedy(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Unauthorized => "the vendor refused the credentials: check they are current for this vendor and region, then run the batch again with the same journal",
+        ErrorKind::Forbidden => "the vendor refused this caller (Jumio: the User-Agent or headers; HyperVerge: an IP not allow-listed): fix that, then run the batch again with the same journal",
+        ErrorKind::RateLimited => "the vendor rate-limited the run: lower --rate or set --window for this vendor, then run the batch again with the same journal",
+        ErrorKind::Server | ErrorKind::Timeout | ErrorKind::Connect | ErrorKind::Io => "the vendor or the network failed: run the batch again with the same journal later; an in-doubt item is then confirmed (a 404 proves the deletion)",
+        ErrorKind::Tls => "TLS failed (certificate or proxy): fix the connection, then run the batch again with the same journal",
+        ErrorKind::UnexpectedResponse => "the answer was not the vendor's (a proxy page, a wrong --base-url?): check the endpoint, then run the batch again with the same journal",
+        ErrorKind::InvalidInput => "the vendor rejected the request as malformed: check the item's product, region and reference with the vendor",
+        ErrorKind::NotDeletableYet => RETRY_LATER,
+        ErrorKind::Cancelled => "the run was stopped before this item finished: run the batch again with the same journal",
+        ErrorKind::InvalidReference | ErrorKind::InvalidSubject | ErrorKind::InvalidConfig => "the item or the configuration is invalid: correct it, then run the batch again",
+        _ => "run the batch again with the same journal",
+    }
+}
+
 /// "within 12 h", "within 4 days": the longest the vendor documents.
 pub fn within(duration: Duration) -> String {
     let secs = duration.as_secs();

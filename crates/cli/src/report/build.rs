@@ -1,0 +1,435 @@
+//! `idv-delete report JOURNAL... --html FILE --json FILE`: reads the
+//! journals into one [`JournalView`] and writes what it proves.
+//!
+//! The JSON file is the [`Report`] followed by an `items` array with every
+//! item's detail, streamed from the journals one item at a time, so a
+//! million-item job never holds its items in memory; the HTML page shows
+//! the same [`Report`], its tables bounded (see [`html`]). The report
+//! keeps at most [`MAX_FAILURES`] failures; past that, the failure kinds
+//! still count them all and the JSON's items hold every one.
+//!
+//! The exit code says whether the journals can be trusted: 0 when every
+//! journal was read whole (its chain verified, or unchained and readable),
+//! 1 when one could not be (the report is written all the same and says
+//! which and why). Whether everything is erased is `verify`'s exit code;
+//! the report's verdict says it in words.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use idv_delete_blocking::journal::{
+    Counts, ItemStatus, ItemView, JournalError, JournalOutcome, JournalView,
+};
+use serde_json::{json, Value};
+
+use super::html;
+use super::model::{self, Report};
+use crate::failure::{Failure, EXIT_OK, EXIT_RUNTIME};
+use crate::wording;
+
+/// Failures the report lists (the JSON's items have all of them).
+pub const MAX_FAILURES: usize = 10_000;
+/// Buckets of the timeline.
+const TIMELINE_BUCKETS: usize = 60;
+
+/// Where to write the report.
+pub struct Outputs<'a> {
+    /// The HTML page.
+    pub html: Option<&'a Path>,
+    /// The JSON document.
+    pub json: Option<&'a Path>,
+}
+
+/// Reads `journals` and writes the report; the exit code is 0 when every
+/// journal was read whole, 1 when one was not.
+pub fn run(journals: &[PathBuf], outputs: &Outputs<'_>) -> Result<u8, Failure> {
+    if outputs.html.is_none() && outputs.json.is_none() {
+        return Err(Failure::config(
+            "report: nothing to write; give --html FILE, --json FILE or both",
+        ));
+    }
+    let view = JournalView::read(journals);
+    let report = report(&view)?;
+    if let Some(path) = outputs.json {
+        write_json(path, &report, &view)?;
+    }
+    if let Some(path) = outputs.html {
+        std::fs::write(path, html::render(&report)).map_err(|e| {
+            Failure::runtime(format!("report: cannot write {}: {e}", path.display()))
+        })?;
+    }
+    Ok(if view.trusted() {
+        EXIT_OK
+    } else {
+        EXIT_RUNTIME
+    })
+}
+
+/// The report of `view`.
+pub fn report(view: &JournalView) -> Result<Report, Failure> {
+    let totals = view.totals();
+    let mut failures = Vec::new();
+    let mut kinds: BTreeMap<&'static str, (u64, u64)> = BTreeMap::new();
+    for item in view.items() {
+        let item = item.map_err(|e| Failure::runtime(format!("report: {e}")))?;
+        let Some(failure) = failure(&item) else {
+            continue;
+        };
+        let kind = kinds.entry(failure.0).or_default();
+        kind.0 += 1;
+        kind.1 += u64::from(failure.1.in_doubt);
+        if failures.len() < MAX_FAILURES {
+            failures.push(failure.1);
+        }
+    }
+    let journals: Vec<model::JournalFacts> = view
+        .journals()
+        .iter()
+        .map(|shard| journal_facts(shard.path(), shard.state()))
+        .collect();
+    let timeline = view.timeline(TIMELINE_BUCKETS);
+    let report = Report {
+        format: model::FORMAT.into(),
+        version: model::VERSION,
+        generated_at: idv_delete_blocking::now_rfc3339(),
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        verdict: verdict(view, &totals),
+        journals,
+        totals: counts(&totals),
+        vendors: view
+            .by_vendor()
+            .into_iter()
+            .map(|(vendor, c)| model::VendorCounts {
+                vendor: vendor.as_str().into(),
+                counts: counts(&c),
+            })
+            .collect(),
+        timeline: model::Timeline {
+            start: timeline.start,
+            bucket_secs: timeline.bucket.as_secs(),
+            deleted: timeline.deleted,
+            scheduled: timeline.scheduled,
+            failed: timeline.failed,
+        },
+        failure_kinds: kinds
+            .into_iter()
+            .map(|(kind, (count, in_doubt))| model::FailureKind {
+                kind: kind.into(),
+                count,
+                in_doubt,
+                what_to_do: remedy_for(kind).into(),
+            })
+            .collect(),
+        failures,
+        subjects: view
+            .subjects()
+            .into_iter()
+            .map(|s| model::Subject {
+                subject: s.subject,
+                status: s.status.as_str().into(),
+                vendors: s.vendors.iter().map(|v| v.as_str().to_owned()).collect(),
+                counts: counts(&s.counts),
+                scheduled_until: s.scheduled_until,
+            })
+            .collect(),
+        items_without_subject: view.items_without_subject(),
+        cross_duplicates: view
+            .cross_duplicates()
+            .iter()
+            .map(|d| {
+                let target = d.intent.target();
+                model::CrossDuplicate {
+                    vendor: target.vendor().as_str().into(),
+                    product: target.product_name().into(),
+                    region: target.region_name().map(Into::into),
+                    reference: d.intent.reference().into(),
+                    first: location(d.first),
+                    also: location(d.also),
+                }
+            })
+            .collect(),
+    };
+    Ok(report)
+}
+
+fn location((journal, position): (usize, u64)) -> model::Location {
+    model::Location { journal, position }
+}
+
+/// The report's counts: `items` are distinct items (duplicates apart).
+fn counts(c: &Counts) -> model::Counts {
+    model::Counts {
+        items: c.items - c.duplicates,
+        deleted: c.deleted,
+        scheduled: c.scheduled,
+        not_found: c.not_found,
+        failed: c.failed,
+        in_doubt: c.in_doubt,
+        not_attempted: c.not_attempted,
+        duplicates: c.duplicates,
+    }
+}
+
+fn verdict(view: &JournalView, totals: &Counts) -> model::Verdict {
+    let unchained = view
+        .journals()
+        .iter()
+        .filter(|s| s.state().is_ok_and(|state| !state.chained()))
+        .count();
+    let caveat = match unchained {
+        0 => String::new(),
+        n => format!(
+            " {n} journal(s) predate the hash chain: their lines cannot be proven unedited."
+        ),
+    };
+    let (status, summary) = if !view.trusted() {
+        (
+            "untrusted",
+            "A journal could not be verified (see its problem below): what it says cannot be relied on, and its items are not counted.".to_owned(),
+        )
+    } else if !totals.settled() {
+        (
+            "incomplete",
+            format!(
+                "{} item(s) failed, {} are in doubt and {} were never attempted: run the batch again with the same journal.",
+                totals.failed, totals.in_doubt, totals.not_attempted
+            ),
+        )
+    } else if totals.scheduled > 0 {
+        (
+            "scheduled",
+            format!(
+                "Every item is deleted or not held, except {} the vendors accepted and erase later: not deleted yet.",
+                totals.scheduled
+            ),
+        )
+    } else {
+        (
+            "erased",
+            "Every item is deleted or not held by its vendor.".to_owned(),
+        )
+    };
+    model::Verdict {
+        status: status.into(),
+        summary: summary + &caveat,
+    }
+}
+
+fn journal_facts(
+    path: &Path,
+    state: Result<&idv_delete_blocking::JournalState, &JournalError>,
+) -> model::JournalFacts {
+    let path_text = path.display().to_string();
+    match state {
+        Ok(state) => {
+            let totals = state.totals();
+            model::JournalFacts {
+                path: path_text,
+                chained: state.chained(),
+                verified: state.chained(),
+                fingerprint: state.fingerprint(),
+                problem: (!state.chained()).then(|| {
+                    "unchained: written before idv-delete chained its journals; its lines cannot be proven unedited".to_owned()
+                }),
+                items: totals.deleted_by_response
+                    + totals.deleted_by_absence
+                    + totals.deleted_by_recheck
+                    + totals.scheduled
+                    + totals.not_found
+                    + totals.failed
+                    + totals.in_doubt
+                    + totals.not_attempted,
+                runs: state
+                    .runs()
+                    .iter()
+                    .map(|run| {
+                        let custody = run.start.custody.clone().unwrap_or_default();
+                        model::RunFacts {
+                            run: run.start.run,
+                            started_at: run.start.at.clone(),
+                            ended_at: run.end.as_ref().map(|e| e.at.clone()),
+                            how: match &run.end {
+                                Some(end) => end.how.as_str(),
+                                None => "killed",
+                            }
+                            .into(),
+                            tool_version: run.start.tool_version.clone(),
+                            user: custody.user,
+                            host: custody.host,
+                            credentials: custody.credentials,
+                        }
+                    })
+                    .collect(),
+            }
+        }
+        Err(e) => model::JournalFacts {
+            path: path_text,
+            chained: matches!(e, JournalError::Tampered { .. }),
+            verified: false,
+            fingerprint: None,
+            problem: Some(e.to_string()),
+            items: 0,
+            runs: Vec::new(),
+        },
+    }
+}
+
+/// The failure an item is, with its kind's name; `None` for an item that
+/// did not fail or is counted in another journal.
+fn failure(item: &ItemView) -> Option<(&'static str, model::Failure)> {
+    if !item.counted {
+        return None;
+    }
+    let (kind, status, in_doubt, attempts) = match (&item.status, &item.outcome) {
+        (
+            ItemStatus::Failed { .. },
+            Some(JournalOutcome::Failed {
+                kind,
+                status,
+                attempts,
+                in_doubt,
+            }),
+        ) => (kind.as_str(), *status, *in_doubt, *attempts),
+        // Sent without a recorded answer, or put in doubt by a salvage.
+        (ItemStatus::InDoubt, outcome) => (
+            UNANSWERED,
+            None,
+            true,
+            outcome.as_ref().map_or(0, JournalOutcome::attempts),
+        ),
+        _ => return None,
+    };
+    let target = item.intent.target();
+    Some((
+        kind,
+        model::Failure {
+            journal: item.journal,
+            position: item.position,
+            vendor: target.vendor().as_str().into(),
+            product: target.product_name().into(),
+            region: target.region_name().map(Into::into),
+            reference: item.intent.reference().into(),
+            subject: item.intent.subject().map(Into::into),
+            kind: kind.into(),
+            status,
+            in_doubt,
+            attempts,
+            at: Some(item.at.clone()),
+            what_to_do: remedy_for(kind).into(),
+        },
+    ))
+}
+
+/// The kind of an item sent without a recorded answer.
+const UNANSWERED: &str = "unanswered";
+
+fn remedy_for(kind: &str) -> &'static str {
+    match idv_delete_blocking::ErrorKind::from_name(kind) {
+        Some(kind) => wording::remedy(kind),
+        None => "the run stopped before the answer was journaled: run the batch again with the same journal; a 404 then confirms the deletion",
+    }
+}
+
+/// One item's detail, as the JSON's `items` hold it.
+fn item_json(item: &ItemView) -> Value {
+    let target = item.intent.target();
+    let mut value = json!({
+        "journal": item.journal,
+        "position": item.position,
+        "vendor": target.vendor().as_str(),
+        "product": target.product_name(),
+        "region": target.region_name(),
+        "reference": item.intent.reference(),
+        "subject": item.intent.subject(),
+        "status": status_name(item.status),
+        "counted": item.counted,
+        "at": item.at,
+    });
+    if let ItemStatus::Duplicate { of } = item.status {
+        value["duplicate_of"] = json!(of);
+    }
+    if let Some(outcome) = &item.outcome {
+        value["attempts"] = json!(outcome.attempts());
+        match outcome {
+            JournalOutcome::Deleted {
+                confirmed_by,
+                audits,
+                status,
+                ..
+            } => {
+                value["confirmed_by"] = json!(confirmed_by.as_str());
+                value["audits"] = json!(audits);
+                value["http_status"] = json!(status);
+            }
+            JournalOutcome::Scheduled {
+                within_secs,
+                until,
+                status,
+                ..
+            } => {
+                value["within_secs"] = json!(within_secs);
+                value["until"] = json!(until);
+                value["http_status"] = json!(status);
+            }
+            JournalOutcome::NotFound { .. } => value["http_status"] = json!(404),
+            JournalOutcome::Failed {
+                kind,
+                status,
+                in_doubt,
+                ..
+            } => {
+                value["error"] = json!(kind.as_str());
+                value["http_status"] = json!(status);
+                value["in_doubt"] = json!(in_doubt);
+            }
+        }
+    }
+    let e = &item.evidence;
+    if !e.is_empty() {
+        value["evidence"] = json!({
+            "date": e.date,
+            "request_id": e.request_id,
+            "audit_ids": e.audit_ids,
+            "vendor_status": e.vendor_status,
+        });
+    }
+    value
+}
+
+fn status_name(status: ItemStatus) -> &'static str {
+    match status {
+        ItemStatus::Deleted(_) => "deleted",
+        ItemStatus::Scheduled => "scheduled",
+        ItemStatus::NotFound => "not_found",
+        ItemStatus::Failed { in_doubt: true } | ItemStatus::InDoubt => "in_doubt",
+        ItemStatus::Failed { in_doubt: false } => "failed",
+        ItemStatus::Duplicate { .. } => "duplicate",
+        ItemStatus::NotAttempted => "not_attempted",
+    }
+}
+
+/// Writes the report and then every item, streamed.
+fn write_json(path: &Path, report: &Report, view: &JournalView) -> Result<(), Failure> {
+    let cannot = |e: std::io::Error| {
+        Failure::runtime(format!("report: cannot write {}: {e}", path.display()))
+    };
+    let head =
+        serde_json::to_string(report).map_err(|e| Failure::runtime(format!("report: {e}")))?;
+    // The report is an object: its closing brace makes room for `items`.
+    let head = head.strip_suffix('}').unwrap_or(&head);
+    let mut out = BufWriter::new(File::create(path).map_err(cannot)?);
+    out.write_all(head.as_bytes()).map_err(cannot)?;
+    out.write_all(b",\"items\":[").map_err(cannot)?;
+    for (i, item) in view.items().enumerate() {
+        let item = item.map_err(|e| Failure::runtime(format!("report: {e}")))?;
+        if i > 0 {
+            out.write_all(b",").map_err(cannot)?;
+        }
+        serde_json::to_writer(&mut out, &item_json(&item))
+            .map_err(|e| Failure::runtime(format!("report: {e}")))?;
+    }
+    out.write_all(b"]}\n").map_err(cannot)?;
+    out.flush().map_err(cannot)
+}
