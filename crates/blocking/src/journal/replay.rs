@@ -158,7 +158,16 @@ impl JournalState {
     /// its header line (or empty) is a journal with no run, whose torn
     /// tail is [`TornTail::Header`].
     pub fn read(path: impl AsRef<Path>) -> Result<JournalState, JournalError> {
-        let path = path.as_ref();
+        JournalState::read_visiting(path.as_ref(), |_, _, _| {})
+    }
+
+    /// [`read`](JournalState::read), showing `visit` every record once it
+    /// is replayed, with the byte offset and number of its line: the view
+    /// gathers its facts in the same reading.
+    pub(crate) fn read_visiting(
+        path: &Path,
+        mut visit: impl FnMut(&Record, u64, u64),
+    ) -> Result<JournalState, JournalError> {
         if JournalReader::torn_in_header(path)? {
             return Ok(JournalState {
                 torn: Some(TornTail::Header),
@@ -167,11 +176,14 @@ impl JournalState {
         }
         let mut reader = JournalReader::open(path)?;
         let mut state = JournalState::default();
-        while let Some(record) = reader.next() {
+        loop {
+            let offset = reader.complete_len();
+            let Some(record) = reader.next() else { break };
             let record = record?;
             state
                 .apply(&record)
                 .map_err(|reason| reader.corrupt(reason))?;
+            visit(&record, offset, reader.line_number());
         }
         state.torn = reader.torn_tail();
         state.complete_len = reader.complete_len();

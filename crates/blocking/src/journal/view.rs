@@ -10,14 +10,14 @@
 //!
 //! # Reading, and what stays in memory
 //!
-//! Each journal is read twice. The first reading is the replay every
-//! resume and `verify` use ([`JournalState`]: it checks the hash chain and
-//! the journal's rules, and gives each position one status); a journal it
-//! refuses (tampered, corrupt, unreadable) contributes no items and makes
-//! the view untrusted ([`JournalView::trusted`]). The second reading keeps,
-//! per position, 40 bytes: where its last record is, the vendor, the
-//! subject (interned), the time of its outcome and, for a scheduled
-//! erasure, when the vendor completes it. Counts, subjects and the
+//! Each journal is read once, by the replay every resume and `verify` use
+//! ([`JournalState`]: it checks the hash chain and the journal's rules, and
+//! gives each position one status); a journal it refuses (tampered,
+//! corrupt, unreadable) contributes no items and makes the view untrusted
+//! ([`JournalView::trusted`]). As it replays, the view keeps, per
+//! position, 40 bytes: where its last record is, the vendor, the subject
+//! (interned), the time of its outcome and, for a scheduled erasure, when
+//! the vendor completes it. Counts, subjects and the
 //! timeline come from those; each item's full detail ([`ItemView`]) is
 //! read back from its last record only when [`JournalView::items`] asks,
 //! so a million-item journal is viewed in tens of megabytes.
@@ -206,13 +206,45 @@ pub struct ItemView {
     pub evidence: Evidence,
 }
 
+/// One subject's records, summed.
+#[derive(Clone, Copy, Debug)]
+struct Tally {
+    counts: Counts,
+    /// Bit `i` for `Vendor::ALL[i]`.
+    vendors: u16,
+    due: i64,
+}
+
+impl Default for Tally {
+    fn default() -> Tally {
+        Tally {
+            counts: Counts::default(),
+            vendors: 0,
+            due: NO_TIME,
+        }
+    }
+}
+
+impl Tally {
+    fn status(&self) -> SubjectStatus {
+        if !self.counts.settled() {
+            SubjectStatus::Incomplete
+        } else if self.counts.scheduled > 0 {
+            SubjectStatus::Scheduled
+        } else {
+            SubjectStatus::Erased
+        }
+    }
+}
+
 /// Per position, what the counts, subjects and timeline need, and where
 /// the full record is.
 #[derive(Clone, Copy, Debug)]
 struct Fact {
     /// Byte offset of the position's last item record.
     offset: u64,
-    /// Time of its last outcome, seconds since the epoch.
+    /// Time of its last record (for an item in doubt, when it was sent),
+    /// seconds since the epoch.
     at: i64,
     /// For a scheduled erasure: when the vendor completes it.
     due: i64,
@@ -293,11 +325,8 @@ impl JournalView {
         let mut interned: HashMap<Arc<str>, u32> = HashMap::new();
         for path in paths {
             let path = path.as_ref().to_path_buf();
-            let (reading, facts) = match JournalState::read(&path) {
-                Ok(state) => match facts(&path, &state, &mut interned, &mut view.subjects) {
-                    Ok(facts) => (Ok(state), facts),
-                    Err(e) => (Err(e), Vec::new()),
-                },
+            let (reading, facts) = match read_shard(&path, &mut interned, &mut view.subjects) {
+                Ok((state, facts)) => (Ok(state), facts),
                 Err(e) => (Err(e), Vec::new()),
             };
             view.shards.push(Shard {
@@ -354,20 +383,11 @@ impl JournalView {
     }
 
     /// Every data subject: incomplete ones first, then scheduled, then
-    /// erased; by key within each.
-    pub fn subjects(&self) -> Vec<SubjectView> {
-        #[derive(Default)]
-        struct Tally {
-            counts: Counts,
-            vendors: u16,
-            due: i64,
-        }
-        let mut tallies: Vec<Tally> = (0..self.subjects.len())
-            .map(|_| Tally {
-                due: NO_TIME,
-                ..Tally::default()
-            })
-            .collect();
+    /// erased; by key within each. Each is made as it is taken, so a
+    /// caller that keeps only some (a page's first rows) never holds them
+    /// all.
+    pub fn subjects(&self) -> impl ExactSizeIterator<Item = SubjectView> + '_ {
+        let mut tallies: Vec<Tally> = vec![Tally::default(); self.subjects.len()];
         for shard in &self.shards {
             for fact in shard.facts.iter().filter(|f| f.subject != NO_SUBJECT) {
                 let tally = &mut tallies[fact.subject as usize];
@@ -376,18 +396,19 @@ impl JournalView {
                 tally.due = tally.due.max(fact.due);
             }
         }
-        let mut subjects: Vec<SubjectView> = tallies
-            .into_iter()
-            .zip(&self.subjects)
-            .map(|(tally, subject)| SubjectView {
-                subject: subject.to_string(),
-                status: if !tally.counts.settled() {
-                    SubjectStatus::Incomplete
-                } else if tally.counts.scheduled > 0 {
-                    SubjectStatus::Scheduled
-                } else {
-                    SubjectStatus::Erased
-                },
+        let mut order: Vec<u32> = (0..tallies.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (a as usize, b as usize);
+            tallies[a]
+                .status()
+                .cmp(&tallies[b].status())
+                .then_with(|| self.subjects[a].cmp(&self.subjects[b]))
+        });
+        order.into_iter().map(move |index| {
+            let tally = &tallies[index as usize];
+            SubjectView {
+                subject: self.subjects[index as usize].to_string(),
+                status: tally.status(),
                 counts: tally.counts,
                 vendors: Vendor::ALL
                     .into_iter()
@@ -396,10 +417,8 @@ impl JournalView {
                     .map(|(_, v)| v)
                     .collect(),
                 scheduled_until: (tally.due != NO_TIME).then(|| time_text(tally.due)),
-            })
-            .collect();
-        subjects.sort_by(|a, b| a.status.cmp(&b.status).then(a.subject.cmp(&b.subject)));
-        subjects
+            }
+        })
     }
 
     /// The same items recorded in more than one journal.
@@ -459,17 +478,32 @@ impl JournalView {
     /// each read back from its last record. An error means a journal
     /// changed since the view read it.
     pub fn items(&self) -> impl Iterator<Item = Result<ItemView, JournalError>> + '_ {
+        self.read_back(|fact| fact.recorded)
+    }
+
+    /// The items counted as failed or in doubt, as [`items`](JournalView::items)
+    /// reads them: only their records are read back.
+    pub fn failures(&self) -> impl Iterator<Item = Result<ItemView, JournalError>> + '_ {
+        self.read_back(|fact| {
+            fact.recorded && fact.counted && matches!(fact.class, Class::Failed | Class::InDoubt)
+        })
+    }
+
+    fn read_back(
+        &self,
+        wanted: impl Fn(&Fact) -> bool + Copy + 'static,
+    ) -> impl Iterator<Item = Result<ItemView, JournalError>> + '_ {
         self.shards
             .iter()
             .enumerate()
             .filter_map(|(index, shard)| Some((index, shard, shard.reading.as_ref().ok()?)))
-            .flat_map(|(index, shard, state)| {
+            .flat_map(move |(index, shard, state)| {
                 let mut reader = None;
                 shard
                     .facts
                     .iter()
                     .enumerate()
-                    .filter(|(_, fact)| fact.recorded)
+                    .filter(move |(_, fact)| wanted(fact))
                     .map(move |(position, fact)| {
                         let reader = match &mut reader {
                             Some(reader) => reader,
@@ -572,35 +606,30 @@ impl JournalView {
     }
 }
 
-/// The facts of every position of the journal at `path`, whose replay is
-/// `state`: the second reading.
-fn facts(
+/// The journal at `path` replayed, with the facts of every position,
+/// gathered in the same reading.
+fn read_shard(
     path: &Path,
-    state: &JournalState,
     interned: &mut HashMap<Arc<str>, u32>,
     subjects: &mut Vec<Arc<str>>,
-) -> Result<Vec<Fact>, JournalError> {
-    let mut facts = vec![Fact::default(); state.positions() as usize];
-    let mut reader = JournalReader::open(path)?;
-    loop {
-        let offset = reader.complete_len();
-        let Some(record) = reader.next() else { break };
-        let (position, intent, outcome) = match &record? {
-            Record::Sent(r) => (r.position, r.intent.clone(), None),
-            Record::Duplicate(r) => (r.position, r.intent.clone(), None),
-            Record::Outcome(r) => (
-                r.position,
-                r.intent.clone(),
-                Some((r.at.clone(), r.outcome.clone())),
-            ),
-            _ => continue,
+) -> Result<(JournalState, Vec<Fact>), JournalError> {
+    let mut facts: Vec<Fact> = Vec::new();
+    let state = JournalState::read_visiting(path, |record, offset, line| {
+        let (position, intent, at, outcome) = match record {
+            Record::Sent(r) => (r.position, &r.intent, &r.at, None),
+            Record::Duplicate(r) => (r.position, &r.intent, &r.at, None),
+            Record::Outcome(r) => (r.position, &r.intent, &r.at, Some(&r.outcome)),
+            _ => return,
         };
-        let Some(fact) = facts.get_mut(position as usize) else {
-            continue;
-        };
+        // The replay bounds positions (see `MAX_POSITION_GAP`).
+        let index = position as usize;
+        if index >= facts.len() {
+            facts.resize(index + 1, Fact::default());
+        }
+        let fact = &mut facts[index];
         fact.recorded = true;
         fact.offset = offset;
-        fact.line = u32::try_from(reader.line_number()).unwrap_or(u32::MAX);
+        fact.line = u32::try_from(line).unwrap_or(u32::MAX);
         fact.vendor = Vendor::ALL
             .iter()
             .position(|v| *v == intent.vendor())
@@ -618,8 +647,9 @@ fn facts(
             },
             None => NO_SUBJECT,
         };
-        if let Some((at, outcome)) = outcome {
-            fact.at = seconds(&at);
+        fact.at = seconds(at);
+        fact.due = NO_TIME;
+        if let Some(outcome) = outcome {
             fact.due = match outcome {
                 JournalOutcome::Scheduled {
                     until, within_secs, ..
@@ -628,14 +658,15 @@ fn facts(
                     .map(seconds)
                     .filter(|t| *t != NO_TIME)
                     .or_else(|| {
-                        let secs = i64::try_from(within_secs?).ok()?;
+                        let secs = i64::try_from((*within_secs)?).ok()?;
                         (fact.at != NO_TIME).then(|| fact.at.saturating_add(secs))
                     })
                     .unwrap_or(NO_TIME),
                 _ => NO_TIME,
             };
         }
-    }
+    })?;
+    facts.resize(state.positions() as usize, Fact::default());
     for (position, fact) in facts.iter_mut().enumerate() {
         fact.class = Class::of(state.status(position as u64));
         fact.resolved = fact.class;
@@ -643,7 +674,7 @@ fn facts(
             fact.due = NO_TIME;
         }
     }
-    Ok(facts)
+    Ok((state, facts))
 }
 
 /// The item at `position`, read back from its last record.

@@ -1,10 +1,11 @@
 //! `idv-delete report JOURNAL... --html FILE --json FILE`: reads the
 //! journals into one [`JournalView`] and writes what it proves.
 //!
-//! The JSON file is the [`Report`] followed by an `items` array with every
-//! item's detail, streamed from the journals one item at a time, so a
-//! million-item job never holds its items in memory; the HTML page shows
-//! the same [`Report`], its tables bounded (see [`html`]). The report
+//! The JSON file is the [`Report`]'s fields followed by every subject and
+//! an `items` array with every item's detail, each made as it is written
+//! (the items read back from the journals one at a time), so a
+//! million-item job never holds its items or subjects in memory; the HTML
+//! page shows the same [`Report`] with its first subjects (see [`html`]). The report
 //! keeps at most [`MAX_FAILURES`] failures; past that, the failure kinds
 //! still count them all and the JSON's items hold every one.
 //!
@@ -20,8 +21,10 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use idv_delete_blocking::journal::{
-    Counts, ItemStatus, ItemView, JournalError, JournalOutcome, JournalView,
+    Counts, ItemStatus, ItemView, JournalError, JournalOutcome, JournalView, SubjectView,
 };
+use serde::ser::SerializeSeq;
+use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
 
 use super::html;
@@ -72,7 +75,7 @@ pub fn report(view: &JournalView) -> Result<Report, Failure> {
     let totals = view.totals();
     let mut failures = Vec::new();
     let mut kinds: BTreeMap<&'static str, (u64, u64)> = BTreeMap::new();
-    for item in view.items() {
+    for item in view.failures() {
         let item = item.map_err(|e| Failure::runtime(format!("report: {e}")))?;
         let Some(failure) = failure(&item) else {
             continue;
@@ -125,15 +128,10 @@ pub fn report(view: &JournalView) -> Result<Report, Failure> {
         failures,
         subjects: view
             .subjects()
-            .into_iter()
-            .map(|s| model::Subject {
-                subject: s.subject,
-                status: s.status.as_str().into(),
-                vendors: s.vendors.iter().map(|v| v.as_str().to_owned()).collect(),
-                counts: counts(&s.counts),
-                scheduled_until: s.scheduled_until,
-            })
+            .take(html::SUBJECT_ROWS)
+            .map(subject)
             .collect(),
+        subjects_total: view.subjects().len() as u64,
         items_without_subject: view.items_without_subject(),
         cross_duplicates: view
             .cross_duplicates()
@@ -152,6 +150,16 @@ pub fn report(view: &JournalView) -> Result<Report, Failure> {
             .collect(),
     };
     Ok(report)
+}
+
+fn subject(s: SubjectView) -> model::Subject {
+    model::Subject {
+        subject: s.subject,
+        status: s.status.as_str().into(),
+        vendors: s.vendors.iter().map(|v| v.as_str().to_owned()).collect(),
+        counts: counts(&s.counts),
+        scheduled_until: s.scheduled_until,
+    }
 }
 
 fn location((journal, position): (usize, u64)) -> model::Location {
@@ -412,24 +420,50 @@ fn status_name(status: ItemStatus) -> &'static str {
 
 /// Writes the report and then every item, streamed.
 fn write_json(path: &Path, report: &Report, view: &JournalView) -> Result<(), Failure> {
-    let cannot = |e: std::io::Error| {
+    /// The report's fields followed by `items`, each read back from its
+    /// journal as it is written.
+    /// The report's fields, then every subject and every item, each made
+    /// (the items read back from their journals) as it is written.
+    #[derive(Serialize)]
+    struct Document<'a> {
+        #[serde(flatten)]
+        report: &'a Report,
+        subjects: Subjects<'a>,
+        items: Items<'a>,
+    }
+    struct Subjects<'a>(&'a JournalView);
+    impl Serialize for Subjects<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_seq(self.0.subjects().map(subject))
+        }
+    }
+    struct Items<'a>(&'a JournalView);
+    impl Serialize for Items<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut items = serializer.serialize_seq(None)?;
+            for item in self.0.items() {
+                let item = item.map_err(serde::ser::Error::custom)?;
+                items.serialize_element(&item_json(&item))?;
+            }
+            items.end()
+        }
+    }
+    let failed = |e: &dyn std::fmt::Display| {
         Failure::runtime(format!("report: cannot write {}: {e}", path.display()))
     };
-    let head =
-        serde_json::to_string(report).map_err(|e| Failure::runtime(format!("report: {e}")))?;
-    // The report is an object: its closing brace makes room for `items`.
-    let head = head.strip_suffix('}').unwrap_or(&head);
-    let mut out = BufWriter::new(File::create(path).map_err(cannot)?);
-    out.write_all(head.as_bytes()).map_err(cannot)?;
-    out.write_all(b",\"items\":[").map_err(cannot)?;
-    for (i, item) in view.items().enumerate() {
-        let item = item.map_err(|e| Failure::runtime(format!("report: {e}")))?;
-        if i > 0 {
-            out.write_all(b",").map_err(cannot)?;
-        }
-        serde_json::to_writer(&mut out, &item_json(&item))
-            .map_err(|e| Failure::runtime(format!("report: {e}")))?;
-    }
-    out.write_all(b"]}\n").map_err(cannot)?;
-    out.flush().map_err(cannot)
+    let file = File::create(path).map_err(|e| failed(&e))?;
+    let mut out = BufWriter::new(file);
+    // The page's first subjects are not written: all of them follow.
+    let report = Report {
+        subjects: Vec::new(),
+        ..report.clone()
+    };
+    let document = Document {
+        report: &report,
+        subjects: Subjects(view),
+        items: Items(view),
+    };
+    serde_json::to_writer(&mut out, &document).map_err(|e| failed(&e))?;
+    out.write_all(b"\n").map_err(|e| failed(&e))?;
+    out.flush().map_err(|e| failed(&e))
 }

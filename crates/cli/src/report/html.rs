@@ -208,7 +208,7 @@ fn summary(page: &mut String, report: &Report) {
             "totals.duplicates",
             t.duplicates,
         ),
-        ("subjects", "subjects.total", report.subjects.len() as u64),
+        ("subjects", "subjects.total", report.subjects_total),
         (
             "items without a subject",
             "items_without_subject",
@@ -590,7 +590,7 @@ fn subjects(page: &mut String, report: &Report) {
     page.push_str("<section>\n<h2>Subjects</h2>\n<p>Per person (the company's own key): is everything erased? A scheduled erasure is accepted by the vendor but not done yet.</p>\n");
     let shown = report.subjects.len().min(SUBJECT_ROWS);
     page.push_str("<p><input type=\"search\" id=\"subject-search\" placeholder=\"Search subjects\" aria-label=\"Search subjects\" autocomplete=\"off\"> <span id=\"subject-matches\" aria-live=\"polite\"></span></p>\n");
-    bound_note(page, "subjects", shown, report.subjects.len());
+    bound_note(page, "subjects", shown, report.subjects_total as usize);
     page.push_str("<table id=\"subjects\">\n<thead><tr><th>Subject</th><th>Status</th><th>Vendors</th><th>Deleted</th><th>Scheduled</th><th>Not found</th><th>Failed</th><th>In doubt</th><th>Not attempted</th><th>Scheduled until</th></tr></thead>\n<tbody>\n");
     for s in &report.subjects[..shown] {
         page.push_str(&subject_row(s));
@@ -723,6 +723,7 @@ mod tests {
             failure_kinds: Vec::new(),
             failures: Vec::new(),
             subjects: Vec::new(),
+            subjects_total: 0,
             items_without_subject: 0,
             cross_duplicates: Vec::new(),
         }
@@ -856,6 +857,7 @@ mod tests {
                     i => failure(i, &format!("hv-{i}"), Some(&format!("customer-{}", 3 * i))),
                 })
                 .collect(),
+            subjects_total: subjects.len() as u64,
             subjects,
             items_without_subject: 12,
             cross_duplicates: vec![CrossDuplicate {
@@ -962,6 +964,7 @@ mod tests {
                 )
             })
             .collect();
+        report.subjects_total = report.subjects.len() as u64;
         report.failures = (0..100_000)
             .map(|i| failure(i, &format!("hv-{i}"), None))
             .collect();

@@ -46,7 +46,13 @@ pub struct Report {
     pub failures: Vec<Failure>,
     /// Per data subject (the company's own customer id): whether
     /// everything about that person is erased; incomplete subjects first.
+    /// The JSON file holds every subject; a report made for the page may
+    /// hold only its first rows (a million subjects would not fit a page),
+    /// and [`subjects_total`](Report::subjects_total) counts them all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subjects: Vec<Subject>,
+    /// How many data subjects the journals name.
+    pub subjects_total: u64,
     /// Items journaled without a subject: they count in the totals but
     /// belong to no subject's answer.
     pub items_without_subject: u64,
