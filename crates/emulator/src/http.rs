@@ -258,6 +258,11 @@ pub(crate) struct Response {
     pub(crate) www_authenticate: Option<&'static str>,
     /// Persona's `ratelimit-*` headers.
     pub(crate) rate_limit: Option<RateLimitHeaders>,
+    /// The vendor's request-id header and this answer's id (see
+    /// [`crate::service::Service::handle`]: `Request-Id` for Stripe and
+    /// Persona, `X-Request-Id` for the others), so a client can keep it as
+    /// evidence.
+    pub(crate) request_id: Option<(&'static str, String)>,
     pub(crate) body: Vec<u8>,
 }
 
@@ -288,6 +293,7 @@ impl Response {
             retry_after: None,
             www_authenticate: None,
             rate_limit: None,
+            request_id: None,
             body: body.into(),
         }
     }
@@ -347,6 +353,9 @@ impl Response {
                 "ratelimit-limit: {}\r\nratelimit-remaining: {}\r\nratelimit-reset: {}\r\n",
                 r.limit, r.remaining, r.reset
             );
+        }
+        if let Some((name, id)) = &self.request_id {
+            let _ = write!(out, "{name}: {id}\r\n");
         }
         if close {
             out.extend_from_slice(b"Connection: close\r\n");

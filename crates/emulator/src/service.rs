@@ -3,8 +3,9 @@
 //! and the operations shared by the library API and the admin API.
 
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::date::Stamp;
 use crate::faults::{EarlyAnswer, Faults, Schedule, TokenBucket};
@@ -225,6 +226,10 @@ pub(crate) struct Service {
     schedule: Mutex<Schedule>,
     platform: Mutex<Platform>,
     limits: Mutex<Limits>,
+    /// Request ids handed out, for a fresh one per answer.
+    request_ids: AtomicU64,
+    /// Tells this emulator's request ids from another's.
+    id_nonce: u64,
     pub(crate) stop: Stop,
 }
 
@@ -241,6 +246,10 @@ impl Service {
             schedule: Mutex::new(schedule),
             platform: Mutex::new(platform),
             limits: Mutex::new(limits),
+            request_ids: AtomicU64::new(0),
+            id_nonce: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos() as u64),
             stop: Stop::default(),
         }
     }
@@ -298,9 +307,40 @@ impl Service {
         lock(&self.state).count_connection();
     }
 
-    /// Answers one request from a peer at `peer`.
+    /// Answers one request from a peer at `peer`. Every vendor answer
+    /// carries a fresh request id in the header that vendor sends:
+    /// `Request-Id` for Stripe and Persona (documented), `X-Request-Id`
+    /// for the others (which document none; a common choice). The
+    /// emulator's admin API and unknown routes carry none.
     pub(crate) fn handle(&self, req: &Request, peer: Option<IpAddr>) -> Reply {
-        match route(&req.path) {
+        let route = route(&req.path);
+        let header = match route {
+            Route::Admin(_) | Route::Unknown => None,
+            Route::PersonaInquiry(_)
+            | Route::PersonaAccount(_)
+            | Route::StripeSession(_)
+            | Route::StripeRedact(_) => Some("Request-Id"),
+            _ => Some("X-Request-Id"),
+        };
+        match (self.answer(req, peer, route), header) {
+            (
+                Reply::Send {
+                    mut response,
+                    truncate,
+                },
+                Some(name),
+            ) => {
+                let n = self.request_ids.fetch_add(1, Ordering::Relaxed);
+                response.request_id = Some((name, format!("req_{:016x}{n:08x}", self.id_nonce)));
+                Reply::Send { response, truncate }
+            }
+            (reply, _) => reply,
+        }
+    }
+
+    /// [`Service::handle`] without the request id.
+    fn answer(&self, req: &Request, peer: Option<IpAddr>, route: Route<'_>) -> Reply {
+        match route {
             Route::Admin(rest) => Reply::send(admin::handle(self, req, rest)),
             Route::Jumio(product, reference) => self.handle_vendor(
                 req,

@@ -115,7 +115,7 @@ use std::path::{Path, PathBuf};
 pub use format::{
     Custody, DuplicateRecord, EndRecord, Evidence, Header, InputSummary, JournalOutcome,
     OutcomeRecord, Record, RunEnd, RunRecord, SalvagedRecord, SentRecord, CHAIN_V1, FORMAT,
-    VERSION,
+    MAX_AUDIT_IDS, VERSION,
 };
 pub(crate) use lock::JournalLock;
 pub use reader::{JournalReader, TornTail};
