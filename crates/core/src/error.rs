@@ -166,7 +166,8 @@ pub struct DeleteError {
     retry_after: Option<Duration>,
     attempts: u32,
     in_doubt: bool,
-    evidence: Option<AnswerEvidence>,
+    /// Boxed: most errors carry none, and it keeps `DeleteError` small.
+    evidence: Option<Box<AnswerEvidence>>,
     source: Option<Cause>,
 }
 
@@ -232,7 +233,7 @@ impl DeleteError {
     /// Sets the facts of the answer behind this error; drivers restoring
     /// an error from a journal or across an FFI boundary use it.
     pub fn with_evidence(mut self, evidence: Option<AnswerEvidence>) -> DeleteError {
-        self.evidence = evidence;
+        self.evidence = evidence.map(Box::new);
         self
     }
 
@@ -241,7 +242,7 @@ impl DeleteError {
     /// a 401, a 5xx, a 2xx that was no proof); `None` for a failure with no
     /// answer (a timeout, a refused connection, an invalid reference).
     pub fn evidence(&self) -> Option<&AnswerEvidence> {
-        self.evidence.as_ref()
+        self.evidence.as_deref()
     }
 
     /// The kind of failure.

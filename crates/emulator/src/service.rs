@@ -3,13 +3,12 @@
 //! and the operations shared by the library API and the admin API.
 
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use crate::date::Stamp;
 use crate::faults::{EarlyAnswer, Faults, Schedule, TokenBucket};
-use crate::http::{Request, Response, RetryAfterValue};
+use crate::http::{Request, RequestIdHeader, Response, RetryAfterValue};
 use crate::jumio_platform::{self, Platform};
 use crate::product::Product;
 use crate::state::{FaultKind, SeedItem, State, TokenOutcome, PERSONA_ACCOUNT_PREFIX};
@@ -226,10 +225,6 @@ pub(crate) struct Service {
     schedule: Mutex<Schedule>,
     platform: Mutex<Platform>,
     limits: Mutex<Limits>,
-    /// Request ids handed out, for a fresh one per answer.
-    request_ids: AtomicU64,
-    /// Tells this emulator's request ids from another's.
-    id_nonce: u64,
     pub(crate) stop: Stop,
 }
 
@@ -246,10 +241,6 @@ impl Service {
             schedule: Mutex::new(schedule),
             platform: Mutex::new(platform),
             limits: Mutex::new(limits),
-            request_ids: AtomicU64::new(0),
-            id_nonce: SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos() as u64),
             stop: Stop::default(),
         }
     }
@@ -319,22 +310,18 @@ impl Service {
             Route::PersonaInquiry(_)
             | Route::PersonaAccount(_)
             | Route::StripeSession(_)
-            | Route::StripeRedact(_) => Some("Request-Id"),
-            _ => Some("X-Request-Id"),
+            | Route::StripeRedact(_) => Some(RequestIdHeader::RequestId),
+            _ => Some(RequestIdHeader::XRequestId),
         };
-        match (self.answer(req, peer, route), header) {
-            (
-                Reply::Send {
-                    mut response,
-                    truncate,
-                },
-                Some(name),
-            ) => {
-                let n = self.request_ids.fetch_add(1, Ordering::Relaxed);
-                response.request_id = Some((name, format!("req_{:016x}{n:08x}", self.id_nonce)));
+        match self.answer(req, peer, route) {
+            Reply::Send {
+                mut response,
+                truncate,
+            } => {
+                response.request_id = header;
                 Reply::Send { response, truncate }
             }
-            (reply, _) => reply,
+            Reply::Reset => Reply::Reset,
         }
     }
 
