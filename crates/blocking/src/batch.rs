@@ -590,8 +590,7 @@ impl Run<'_> {
                 intent: intent.clone(),
                 at: crate::time::now_rfc3339(),
                 outcome: JournalOutcome::from_result(&result),
-                // The answer's evidence: engineer B fills it from the core.
-                evidence: Evidence::default(),
+                evidence: Evidence::from_result(&result),
             });
             if let Err(e) = journal.append(&outcome) {
                 self.journal_failed(e);
@@ -716,7 +715,7 @@ impl JournalRun {
                 pid: std::process::id(),
                 input: options.input.clone(),
                 endpoints,
-                custody: None,
+                custody: Some(client.custody()),
             }))?;
             Some(writer)
         };

@@ -479,6 +479,33 @@ impl Client {
             .collect()
     }
 
+    /// The chain of custody a journal's `run` record keeps: the user and
+    /// host running this process, and, per configured vendor, the
+    /// fingerprint of its credential's public identifier
+    /// ([`Credentials::public_id_fingerprint`]: Jumio's API token, the
+    /// Jumio Platform's client id, HyperVerge's app id, Veriff's API key;
+    /// `None` for Onfido, Persona and Stripe, whose credential is a secret
+    /// alone). The fingerprint ties runs to one vendor account, so an
+    /// auditor can see two journals used the same account, while the
+    /// journal holds neither the identifier nor any secret.
+    pub fn custody(&self) -> crate::journal::Custody {
+        crate::journal::Custody {
+            user: crate::custody::user(),
+            host: crate::custody::host(),
+            credentials: self
+                .inner
+                .vendors
+                .iter()
+                .map(|(vendor, configured)| {
+                    (
+                        vendor.as_str().to_owned(),
+                        configured.credentials.public_id_fingerprint(),
+                    )
+                })
+                .collect(),
+        }
+    }
+
     /// Where `vendor`'s requests go, or `None` without credentials for it.
     pub fn endpoint(&self, vendor: Vendor) -> Option<&Endpoint> {
         self.credentials_for(vendor)

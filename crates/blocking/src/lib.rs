@@ -78,6 +78,7 @@ mod batch;
 mod budget;
 mod cancel;
 mod client;
+mod custody;
 mod identity;
 pub mod journal;
 mod recheck;
@@ -88,6 +89,7 @@ mod transport;
 mod windows;
 
 pub use idv_delete_core as core;
+pub use idv_delete_core::{AnswerEvidence, MAX_EVIDENCE_VALUE};
 pub use idv_delete_core::{
     ConfirmedBy, DeleteError, DeleteIntent, Deleted, Endpoint, Erasure, ErrorKind,
     HyperVergeCredentials, JumioCredentials, JumioPlatformCredentials, JumioProduct,

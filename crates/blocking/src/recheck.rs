@@ -102,7 +102,7 @@ impl Client {
                 report.cancelled = true;
                 break;
             }
-            let outcome = match self.recheck(&intent) {
+            let (outcome, evidence) = match self.recheck(&intent) {
                 Ok(None) => {
                     report.not_offered += 1;
                     continue;
@@ -112,7 +112,11 @@ impl Client {
                         Erasure::Deleted(_) => report.deleted += 1,
                         Erasure::Scheduled(_) => report.still_scheduled += 1,
                     }
-                    JournalOutcome::from_result(&Ok::<_, DeleteError>(erasure))
+                    let result = Ok::<_, DeleteError>(erasure);
+                    (
+                        JournalOutcome::from_result(&result),
+                        Evidence::from_result(&result),
+                    )
                 }
                 Err(error) => {
                     report.failures.push(FailedItem {
@@ -128,7 +132,7 @@ impl Client {
                 intent,
                 at: crate::time::now_rfc3339(),
                 outcome,
-                evidence: Evidence::default(),
+                evidence,
             }))?;
         }
         writer.append(&Record::End(EndRecord {

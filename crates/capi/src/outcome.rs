@@ -522,6 +522,7 @@ mod tests {
             vendor_status: None,
             vendor_message: Some("success".to_owned()),
             attempts: 2,
+            evidence: None,
         }
     }
 
@@ -533,6 +534,7 @@ mod tests {
             vendor_status: Some("processing".to_owned()),
             vendor_message: None,
             attempts: 1,
+            evidence: None,
         }
     }
 
@@ -698,6 +700,7 @@ mod tests {
             audits: Vec::new(),
             vendor_message: None,
             attempts: 1,
+            evidence: None,
         })));
         let failed = Handle::new(Err(DeleteError::new(
             ErrorKind::NotDeletableYet,
@@ -727,6 +730,7 @@ mod tests {
             audits: Vec::new(),
             vendor_message: None,
             attempts: 1,
+            evidence: None,
         })));
         assert_eq!(status(&outcome), delete_status::DELETE_OUTCOME_DELETED);
         let mut confirmed_by = delete_confirmed_by::DELETE_CONFIRMED_BY_RESPONSE;

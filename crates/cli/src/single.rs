@@ -200,6 +200,7 @@ mod tests {
             vendor_status: Some("processing".into()),
             vendor_message: None,
             attempts: 1,
+            evidence: None,
         }))
     }
 
@@ -209,6 +210,7 @@ mod tests {
             vendor_message: None,
             confirmed_by,
             attempts: 2,
+            evidence: None,
         }))
     }
 

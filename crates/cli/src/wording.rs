@@ -106,6 +106,7 @@ mod tests {
             vendor_status: None,
             vendor_message: None,
             attempts: 1,
+            evidence: None,
         };
         assert!(scheduled_facts(&scheduled).is_empty());
         scheduled.vendor_status = Some("processing".into());

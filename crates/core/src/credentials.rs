@@ -361,6 +361,40 @@ impl Credentials {
             Credentials::Veriff(_) => Vendor::Veriff,
         }
     }
+
+    /// A fingerprint of the credential's public identifier, so a journal
+    /// can show which vendor account a run used (and two runs be tied to
+    /// the same account) without holding the identifier itself: the
+    /// lowercase hex of the first 16 bytes of SHA-256 over
+    /// `"idv-delete credential v1\0" + vendor name + "\0" + public id`.
+    ///
+    /// The public identifier is the one the vendor shows beside its secret:
+    /// Jumio's API token (the Basic user name), the Jumio Platform's client
+    /// id, HyperVerge's app id, Veriff's API key (`X-AUTH-CLIENT`). Onfido,
+    /// Persona and Stripe authenticate with a secret alone, which is never
+    /// hashed (a hash of a secret could be checked against a guess): `None`.
+    /// The vendor name in the hash keeps equal ids of two vendors apart;
+    /// the truncation to 128 bits is ample to tell accounts apart and
+    /// reveals less.
+    pub fn public_id_fingerprint(&self) -> Option<String> {
+        use sha2::{Digest, Sha256};
+        let public_id = match self {
+            Credentials::Jumio(c) => &c.token,
+            Credentials::JumioPlatform(c) => &c.client_id,
+            Credentials::HyperVerge(c) => &c.app_id,
+            Credentials::Veriff(c) => &c.api_key,
+            Credentials::Onfido(_) | Credentials::Persona(_) | Credentials::Stripe(_) => {
+                return None
+            }
+        };
+        let mut hasher = Sha256::new();
+        hasher.update(b"idv-delete credential v1\0");
+        hasher.update(self.vendor().as_str().as_bytes());
+        hasher.update(b"\0");
+        hasher.update(public_id.expose().as_bytes());
+        let digest = hasher.finalize();
+        Some(digest[..16].iter().map(|b| format!("{b:02x}")).collect())
+    }
 }
 
 impl From<JumioCredentials> for Credentials {
@@ -397,3 +431,41 @@ into_credentials!(
     Stripe(StripeCredentials),
     Veriff(VeriffCredentials),
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The expected values were computed apart, with Python's hashlib:
+    /// `sha256(b"idv-delete credential v1\0" + vendor + b"\0" + id)[:16]`.
+    #[test]
+    fn fingerprints_name_the_public_id_per_vendor_and_never_a_lone_secret() {
+        let jumio: Credentials = JumioCredentials::new("tok-123", "s3cret", "Acme/1.0")
+            .unwrap()
+            .into();
+        let veriff: Credentials = VeriffCredentials::new("tok-123", "s3cret").unwrap().into();
+        assert_eq!(
+            jumio.public_id_fingerprint().as_deref(),
+            Some("e849a0ee32e32515205482356f4362b0")
+        );
+        assert_eq!(
+            veriff.public_id_fingerprint().as_deref(),
+            Some("0a5bf229d2fcfa1463cef21397814992")
+        );
+        let other_secret: Credentials = JumioCredentials::new("tok-123", "other", "Acme/1.0")
+            .unwrap()
+            .into();
+        assert_eq!(
+            other_secret.public_id_fingerprint(),
+            jumio.public_id_fingerprint()
+        );
+        let lone_secrets: [Credentials; 3] = [
+            OnfidoCredentials::new("tok-123").unwrap().into(),
+            PersonaCredentials::new("tok-123").unwrap().into(),
+            StripeCredentials::new("sk_test_tok123").unwrap().into(),
+        ];
+        for credentials in lone_secrets {
+            assert_eq!(credentials.public_id_fingerprint(), None);
+        }
+    }
+}

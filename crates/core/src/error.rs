@@ -10,6 +10,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::evidence::AnswerEvidence;
+
 /// What went wrong, as one of a fixed set of kinds.
 ///
 /// The string forms ([`ErrorKind::as_str`]) are stable: journals, the CLI's
@@ -150,7 +152,10 @@ impl fmt::Display for ErrorKind {
 /// driver, since the core does no I/O). It never contains a credential.
 ///
 /// Two errors are equal when they say the same: the same fields and the
-/// same cause text (a cause has no equality of its own).
+/// same cause text (a cause has no equality of its own). The
+/// [`evidence`](DeleteError::evidence) is not compared, so an error
+/// restored without it (from a journal, across an FFI boundary) equals the
+/// original.
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DeleteError {
@@ -161,6 +166,8 @@ pub struct DeleteError {
     retry_after: Option<Duration>,
     attempts: u32,
     in_doubt: bool,
+    /// Boxed: most errors carry none, and it keeps `DeleteError` small.
+    evidence: Option<Box<AnswerEvidence>>,
     source: Option<Cause>,
 }
 
@@ -179,6 +186,7 @@ impl DeleteError {
             retry_after: None,
             attempts: 0,
             in_doubt: false,
+            evidence: None,
             source: None,
         }
     }
@@ -220,6 +228,21 @@ impl DeleteError {
     pub fn with_in_doubt(mut self, in_doubt: bool) -> DeleteError {
         self.in_doubt = in_doubt;
         self
+    }
+
+    /// Sets the facts of the answer behind this error; drivers restoring
+    /// an error from a journal or across an FFI boundary use it.
+    pub fn with_evidence(mut self, evidence: Option<AnswerEvidence>) -> DeleteError {
+        self.evidence = evidence.map(Box::new);
+        self
+    }
+
+    /// The facts of the vendor's answer behind this error (its status,
+    /// `Date` and request id), when the error came from an answer (a 404,
+    /// a 401, a 5xx, a 2xx that was no proof); `None` for a failure with no
+    /// answer (a timeout, a refused connection, an invalid reference).
+    pub fn evidence(&self) -> Option<&AnswerEvidence> {
+        self.evidence.as_deref()
     }
 
     /// The kind of failure.

@@ -85,6 +85,7 @@
 mod credentials;
 mod endpoint;
 mod error;
+mod evidence;
 mod intent;
 mod limits;
 mod op;
@@ -102,6 +103,7 @@ pub use credentials::{
 };
 pub use endpoint::{BaseUrl, Endpoint};
 pub use error::{DeleteError, ErrorKind};
+pub use evidence::{request_id_headers, AnswerEvidence, MAX_EVIDENCE_VALUE};
 pub use intent::{
     DeleteIntent, JumioProduct, OnfidoRegion, PersonaResource, PlatformResource, Region, Target,
     Vendor, MAX_SUBJECT,

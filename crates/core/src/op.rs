@@ -420,6 +420,8 @@ impl DeleteOp {
                 let mut erasure =
                     vendors::absent(&self.intent, error.vendor_message().map(str::to_owned));
                 erasure.set_attempts(self.sent);
+                // The 404 is the answer that decided: it is the evidence.
+                erasure.set_evidence(error.evidence().cloned());
                 self.state = State::Finished(Ok(erasure));
             }
             Err(error)

@@ -6,6 +6,8 @@
 
 use std::time::Duration;
 
+use crate::evidence::AnswerEvidence;
+
 /// How we know the data is gone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConfirmedBy {
@@ -53,7 +55,12 @@ impl ConfirmedBy {
 /// ([`ConfirmedBy::Response`]), or a 404 followed an uncertain attempt
 /// ([`ConfirmedBy::Absence`]: erased by that attempt, or never present at
 /// that endpoint).
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Two deletions are equal when they report the same outcome; the
+/// [`evidence`](Deleted::evidence) (which answer said so) is not compared,
+/// so a value restored without it (a pickle, a binding's copy, a journal
+/// line) equals the original.
+#[derive(Clone, Debug)]
 #[must_use]
 pub struct Deleted {
     /// Audit ids the vendor reported deleted (HyperVerge `deletedAudits`;
@@ -65,6 +72,10 @@ pub struct Deleted {
     pub confirmed_by: ConfirmedBy,
     /// How many requests were sent, including the confirming one.
     pub attempts: u32,
+    /// The answer that decided: the 2xx, the 404 that confirmed an absence,
+    /// or the recheck's read. `None` only when restored without one (an
+    /// older journal, a value built by a binding).
+    pub evidence: Option<AnswerEvidence>,
 }
 
 /// The vendor accepted the erasure and completes it later: Onfido archives
@@ -74,7 +85,10 @@ pub struct Deleted {
 /// asynchronously. Never a deletion: a recheck (a read of the vendor's
 /// record, where it offers one) may later confirm it as [`Deleted`] with
 /// [`ConfirmedBy::Recheck`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Equality, as for [`Deleted`], ignores the
+/// [`evidence`](Scheduled::evidence).
+#[derive(Clone, Debug)]
 #[must_use]
 pub struct Scheduled {
     /// What the vendor does and when, as its documentation says (one
@@ -94,7 +108,34 @@ pub struct Scheduled {
     pub vendor_message: Option<String>,
     /// How many requests were sent, including the accepted one.
     pub attempts: u32,
+    /// The answer that accepted the erasure (or the recheck's read that
+    /// found it still pending). `None` only when restored without one.
+    pub evidence: Option<AnswerEvidence>,
 }
+
+impl PartialEq for Deleted {
+    fn eq(&self, other: &Deleted) -> bool {
+        self.audits == other.audits
+            && self.vendor_message == other.vendor_message
+            && self.confirmed_by == other.confirmed_by
+            && self.attempts == other.attempts
+    }
+}
+
+impl Eq for Deleted {}
+
+impl PartialEq for Scheduled {
+    fn eq(&self, other: &Scheduled) -> bool {
+        self.completes == other.completes
+            && self.within == other.within
+            && self.until == other.until
+            && self.vendor_status == other.vendor_status
+            && self.vendor_message == other.vendor_message
+            && self.attempts == other.attempts
+    }
+}
+
+impl Eq for Scheduled {}
 
 /// How a deletion that did not fail ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -136,6 +177,21 @@ impl Erasure {
         match self {
             Erasure::Deleted(_) => None,
             Erasure::Scheduled(scheduled) => Some(scheduled),
+        }
+    }
+
+    /// The facts of the vendor's answer that decided, if known.
+    pub fn evidence(&self) -> Option<&AnswerEvidence> {
+        match self {
+            Erasure::Deleted(deleted) => deleted.evidence.as_ref(),
+            Erasure::Scheduled(scheduled) => scheduled.evidence.as_ref(),
+        }
+    }
+
+    pub(crate) fn set_evidence(&mut self, evidence: Option<AnswerEvidence>) {
+        match self {
+            Erasure::Deleted(deleted) => deleted.evidence = evidence,
+            Erasure::Scheduled(scheduled) => scheduled.evidence = evidence,
         }
     }
 

@@ -9,9 +9,10 @@
 use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
 use crate::error::{DeleteError, ErrorKind};
+use crate::evidence::AnswerEvidence;
 use crate::intent::{DeleteIntent, Target};
 use crate::outcome::Erasure;
-use crate::response::{json_object, parse_response};
+use crate::response::{json_object, parse_response, with_evidence};
 
 /// Whether `target`'s vendor offers a read to recheck a scheduled erasure
 /// (Onfido, Persona, Stripe; not Veriff, whose session is gone at once, nor
@@ -46,25 +47,29 @@ pub fn recheck_request(
 /// the recheck), still scheduled (Onfido's `delete_at`, Stripe's
 /// `processing`), or an error: the vendor's own (401, 429, 5xx as for a
 /// delete) or [`ErrorKind::UnexpectedResponse`] when the record shows the
-/// erasure will not happen (an Onfido applicant restored).
+/// erasure will not happen (an Onfido applicant restored). Every result
+/// carries the read's [`crate::AnswerEvidence`].
 pub fn parse_recheck(
     intent: &DeleteIntent,
     response: http::Response<&[u8]>,
 ) -> Result<Erasure, DeleteError> {
     let status = response.status().as_u16();
     if matches!(status, 200 | 404) {
+        let evidence = AnswerEvidence::read(intent.vendor(), status, response.headers());
         let json = json_object(response.body());
-        return crate::vendors::recheck(intent, status, json.as_ref())
-            .map_err(|e| e.with_attempts(1));
+        let result =
+            crate::vendors::recheck(intent, status, json.as_ref()).map_err(|e| e.with_attempts(1));
+        return with_evidence(result, evidence);
     }
     // Other statuses mean what they mean for a delete (401, 403, 429, 5xx).
     match parse_response(intent, response) {
-        Ok(_) => Err(DeleteError::new(
+        Ok(erasure) => Err(DeleteError::new(
             ErrorKind::UnexpectedResponse,
             format!("the recheck of {intent} was answered HTTP {status}, which says nothing about the erasure; run it again later"),
         )
         .with_status(status)
-        .with_attempts(1)),
+        .with_attempts(1)
+        .with_evidence(erasure.evidence().cloned())),
         Err(error) => Err(error.with_in_doubt(false)),
     }
 }

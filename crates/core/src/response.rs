@@ -6,6 +6,7 @@ use http::header::{CONTENT_TYPE, DATE, RETRY_AFTER};
 use http::HeaderMap;
 
 use crate::error::{DeleteError, ErrorKind};
+use crate::evidence::AnswerEvidence;
 use crate::intent::{DeleteIntent, Target};
 use crate::outcome::Erasure;
 
@@ -58,7 +59,37 @@ pub const MAX_VENDOR_MESSAGE: usize = 1024;
 ///   session with its `redaction.status`) and **Veriff** (`"status":
 ///   "success"`): the documented shape, else in doubt; an accepted erasure
 ///   the vendor completes later is [`Erasure::Scheduled`].
+///
+/// Every result, deletion or error, carries the answer's
+/// [`AnswerEvidence`] (status, `Date`, request id).
 pub fn parse_response(
+    intent: &DeleteIntent,
+    response: http::Response<&[u8]>,
+) -> Result<Erasure, DeleteError> {
+    let evidence = AnswerEvidence::read(
+        intent.vendor(),
+        response.status().as_u16(),
+        response.headers(),
+    );
+    with_evidence(read_answer(intent, response), evidence)
+}
+
+/// Attaches `evidence` to a result read from the answer it describes.
+pub(crate) fn with_evidence(
+    result: Result<Erasure, DeleteError>,
+    evidence: AnswerEvidence,
+) -> Result<Erasure, DeleteError> {
+    match result {
+        Ok(mut erasure) => {
+            erasure.set_evidence(Some(evidence));
+            Ok(erasure)
+        }
+        Err(error) => Err(error.with_evidence(Some(evidence))),
+    }
+}
+
+/// [`parse_response`] without the evidence.
+fn read_answer(
     intent: &DeleteIntent,
     response: http::Response<&[u8]>,
 ) -> Result<Erasure, DeleteError> {

@@ -633,3 +633,61 @@ fn a_cancelled_op_ends_with_cancelled_and_is_in_doubt_only_after_an_uncertain_at
     op.cancel();
     assert!(matches!(op.poll_action(), Action::Done(Ok(_))));
 }
+
+/// A deletion confirmed by absence keeps the evidence of the 404 that
+/// confirmed it, not of the 502 before it; a NotFound error keeps its own.
+#[test]
+fn evidence_is_the_answer_that_decided() {
+    let mut op = scan_op(7);
+    let Action::Send(_) = op.poll_action() else {
+        panic!("the first action sends")
+    };
+    op.handle_response(response(
+        502,
+        &[
+            ("date", "Wed, 02 Dec 2026 10:00:00 GMT"),
+            ("x-request-id", "first"),
+        ],
+        b"",
+    ));
+    let Some(error) = op.pending_retry() else {
+        panic!("a 502 is retried")
+    };
+    assert_eq!(error.evidence().map(|e| e.status), Some(502));
+    let Action::Wait(_) = op.poll_action() else {
+        panic!("a retry waits first")
+    };
+    let Action::Send(_) = op.poll_action() else {
+        panic!("then sends")
+    };
+    op.handle_response(response(
+        404,
+        &[
+            ("date", "Wed, 02 Dec 2026 10:00:01 GMT"),
+            ("x-request-id", "second"),
+        ],
+        b"",
+    ));
+    let Action::Done(Ok(erasure)) = op.poll_action() else {
+        panic!("a 404 after a 502 is a deletion confirmed by absence")
+    };
+    let deleted = deleted(erasure);
+    assert_eq!(deleted.confirmed_by, ConfirmedBy::Absence);
+    let evidence = deleted.evidence.expect("the 404 is the evidence");
+    assert_eq!(evidence.status, 404);
+    assert_eq!(
+        evidence.date.as_deref(),
+        Some("Wed, 02 Dec 2026 10:00:01 GMT")
+    );
+    assert_eq!(evidence.request_id.as_deref(), Some("second"));
+
+    let error = parse_response(
+        &scan("abc"),
+        response(404, &[("x-correlation-id", "c-1")], b""),
+    )
+    .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::NotFound);
+    let evidence = error.evidence().expect("a 404 is an answer");
+    assert_eq!((evidence.status, evidence.date.as_deref()), (404, None));
+    assert_eq!(evidence.request_id.as_deref(), Some("c-1"));
+}

@@ -8,6 +8,7 @@ use idv_delete_core::{
     jumio_host, parse_response, to_request, Action, ConfirmedBy, Credentials, DeleteError,
     DeleteIntent, DeleteOp, Deleted, Endpoint, Erasure, ErrorKind, HyperVergeCredentials,
     JumioCredentials, JumioProduct, Region, RetryPolicy, Target, TransportError,
+    MAX_EVIDENCE_VALUE,
 };
 use proptest::prelude::*;
 
@@ -92,7 +93,15 @@ fn arbitrary_response() -> impl Strategy<Value = http::Response<Vec<u8>>> {
         Just("Text/HTML; charset=utf-8".to_owned()),
         Just("application/json".to_owned()),
     ];
-    let header_name = prop::sample::select(vec!["retry-after", "date", "content-type", "x-other"]);
+    let header_name = prop::sample::select(vec![
+        "retry-after",
+        "date",
+        "content-type",
+        "x-other",
+        "request-id",
+        "x-request-id",
+        "x-correlation-id",
+    ]);
     let body = prop_oneof![
         prop::collection::vec(any::<u8>(), 0..300),
         Just(
@@ -281,7 +290,21 @@ proptest! {
         let (parts, body) = response.into_parts();
         let text = String::from_utf8_lossy(&body).trim_start_matches(|c: char| c.is_ascii_whitespace()).to_ascii_lowercase();
         let html = html_type || text.starts_with("<html") || text.starts_with("<!doctype html");
-        let result = parse_response(&intent, http::Response::from_parts(parts, &body[..])).map(deleted);
+        let result = parse_response(&intent, http::Response::from_parts(parts, &body[..]));
+        // Every result, deletion or error, carries the answer's evidence:
+        // its status, and bounded printable values.
+        let evidence = match &result {
+            Ok(erasure) => erasure.evidence().cloned(),
+            Err(error) => error.evidence().cloned(),
+        };
+        prop_assert!(evidence.is_some());
+        let evidence = evidence.unwrap_or_default();
+        prop_assert_eq!(evidence.status, status);
+        for value in [&evidence.date, &evidence.request_id].into_iter().flatten() {
+            prop_assert!(!value.is_empty() && value.len() <= MAX_EVIDENCE_VALUE);
+            prop_assert!(value.bytes().all(|b| (0x20..0x7f).contains(&b)), "{:?}", value);
+        }
+        let result = result.map(deleted);
         let message = match &result {
             Ok(deleted) => {
                 prop_assert!((200..300).contains(&status));
@@ -361,6 +384,17 @@ proptest! {
         prop_assert_eq!(run.waits.len() as u32, run.sends - 1);
         for wait in &run.waits {
             prop_assert!(*wait <= policy.longest_wait(), "{:?} > {:?}", wait, policy.longest_wait());
+        }
+        // The evidence is that of the answer that decided: the last event,
+        // when it was an answer; a transport failure has none.
+        let last = &events[(run.sends as usize - 1).min(events.len() - 1)];
+        let evidence_status = match &run.result {
+            Ok(deleted) => deleted.evidence.as_ref().map(|e| e.status),
+            Err(error) => error.evidence().map(|e| e.status),
+        };
+        match last {
+            Event::Answer(status, _) => prop_assert_eq!(evidence_status, Some(*status)),
+            Event::Transport(..) => prop_assert_eq!(evidence_status, None),
         }
         let attempts = match &run.result {
             Ok(deleted) => {

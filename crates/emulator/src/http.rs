@@ -9,6 +9,9 @@
 //! client can never make a connection thread panic.
 
 use std::io::{self, Read, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::date;
 
@@ -258,6 +261,11 @@ pub(crate) struct Response {
     pub(crate) www_authenticate: Option<&'static str>,
     /// Persona's `ratelimit-*` headers.
     pub(crate) rate_limit: Option<RateLimitHeaders>,
+    /// The vendor's request-id header, if this is a vendor's answer (set
+    /// by [`crate::service::Service::handle`]); [`Response::write_head`]
+    /// writes it with a fresh id, so a client can keep it as evidence.
+    /// One byte, so the checks' error type stays small.
+    pub(crate) request_id: Option<RequestIdHeader>,
     pub(crate) body: Vec<u8>,
 }
 
@@ -271,6 +279,38 @@ pub(crate) struct RateLimitHeaders {
     pub(crate) remaining: u32,
     /// Whole seconds until the window resets.
     pub(crate) reset: u64,
+}
+
+/// Which request-id header a vendor sends: `Request-Id` (Stripe and
+/// Persona, documented) or `X-Request-Id` (the others, which document
+/// none; a common choice).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RequestIdHeader {
+    RequestId,
+    XRequestId,
+}
+
+impl RequestIdHeader {
+    fn name(self) -> &'static str {
+        match self {
+            RequestIdHeader::RequestId => "Request-Id",
+            RequestIdHeader::XRequestId => "X-Request-Id",
+        }
+    }
+}
+
+/// A fresh request id: a per-process nonce (the start time) and a counter,
+/// so ids differ across answers and across emulators.
+fn fresh_request_id() -> String {
+    static NONCE: OnceLock<u64> = OnceLock::new();
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nonce = *NONCE.get_or_init(|| {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64)
+    });
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("req_{nonce:016x}{n:08x}")
 }
 
 /// `Content-Type` of JSON bodies.
@@ -288,6 +328,7 @@ impl Response {
             retry_after: None,
             www_authenticate: None,
             rate_limit: None,
+            request_id: None,
             body: body.into(),
         }
     }
@@ -347,6 +388,9 @@ impl Response {
                 "ratelimit-limit: {}\r\nratelimit-remaining: {}\r\nratelimit-reset: {}\r\n",
                 r.limit, r.remaining, r.reset
             );
+        }
+        if let Some(header) = self.request_id {
+            let _ = write!(out, "{}: {}\r\n", header.name(), fresh_request_id());
         }
         if close {
             out.extend_from_slice(b"Connection: close\r\n");

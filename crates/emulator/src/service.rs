@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::date::Stamp;
 use crate::faults::{EarlyAnswer, Faults, Schedule, TokenBucket};
-use crate::http::{Request, Response, RetryAfterValue};
+use crate::http::{Request, RequestIdHeader, Response, RetryAfterValue};
 use crate::jumio_platform::{self, Platform};
 use crate::product::Product;
 use crate::state::{FaultKind, SeedItem, State, TokenOutcome, PERSONA_ACCOUNT_PREFIX};
@@ -298,9 +298,36 @@ impl Service {
         lock(&self.state).count_connection();
     }
 
-    /// Answers one request from a peer at `peer`.
+    /// Answers one request from a peer at `peer`. Every vendor answer
+    /// carries a fresh request id in the header that vendor sends:
+    /// `Request-Id` for Stripe and Persona (documented), `X-Request-Id`
+    /// for the others (which document none; a common choice). The
+    /// emulator's admin API and unknown routes carry none.
     pub(crate) fn handle(&self, req: &Request, peer: Option<IpAddr>) -> Reply {
-        match route(&req.path) {
+        let route = route(&req.path);
+        let header = match route {
+            Route::Admin(_) | Route::Unknown => None,
+            Route::PersonaInquiry(_)
+            | Route::PersonaAccount(_)
+            | Route::StripeSession(_)
+            | Route::StripeRedact(_) => Some(RequestIdHeader::RequestId),
+            _ => Some(RequestIdHeader::XRequestId),
+        };
+        match self.answer(req, peer, route) {
+            Reply::Send {
+                mut response,
+                truncate,
+            } => {
+                response.request_id = header;
+                Reply::Send { response, truncate }
+            }
+            Reply::Reset => Reply::Reset,
+        }
+    }
+
+    /// [`Service::handle`] without the request id.
+    fn answer(&self, req: &Request, peer: Option<IpAddr>, route: Route<'_>) -> Reply {
+        match route {
             Route::Admin(rest) => Reply::send(admin::handle(self, req, rest)),
             Route::Jumio(product, reference) => self.handle_vendor(
                 req,

@@ -96,6 +96,7 @@ impl Deleted {
             vendor_message,
             confirmed_by,
             attempts,
+            evidence: None,
         }))
     }
 
@@ -235,6 +236,7 @@ impl Scheduled {
             vendor_status,
             vendor_message,
             attempts,
+            evidence: None,
         }))
     }
 

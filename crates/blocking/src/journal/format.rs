@@ -189,11 +189,58 @@ pub struct Evidence {
     pub vendor_status: Option<String>,
 }
 
+/// Most audit ids an outcome line keeps; with each id cut to
+/// [`idv_delete_core::MAX_EVIDENCE_VALUE`] bytes, a line stays far below the
+/// reader's line limit whatever the vendor sends.
+pub const MAX_AUDIT_IDS: usize = 16;
+
 impl Evidence {
     /// True when it holds nothing (it is then not written).
     pub fn is_empty(&self) -> bool {
         self == &Evidence::default()
     }
+
+    /// The evidence of a deletion's result: the deciding answer's `Date`
+    /// and request id (none for a failure without an answer), the first
+    /// [`MAX_AUDIT_IDS`] audit ids of a deletion, the vendor's status of a
+    /// scheduled erasure; every value cut to
+    /// [`idv_delete_core::MAX_EVIDENCE_VALUE`] bytes.
+    pub fn from_result(result: &Result<Erasure, DeleteError>) -> Evidence {
+        let answer = match result {
+            Ok(erasure) => erasure.evidence(),
+            Err(error) => error.evidence(),
+        };
+        let mut evidence = Evidence {
+            date: answer.and_then(|a| a.date.clone()),
+            request_id: answer.and_then(|a| a.request_id.clone()),
+            ..Evidence::default()
+        };
+        match result {
+            Ok(Erasure::Deleted(deleted)) => {
+                evidence.audit_ids = deleted
+                    .audits
+                    .iter()
+                    .take(MAX_AUDIT_IDS)
+                    .map(|id| cut(id))
+                    .collect();
+            }
+            Ok(Erasure::Scheduled(scheduled)) => {
+                evidence.vendor_status = scheduled.vendor_status.as_deref().map(cut);
+            }
+            Err(_) => {}
+        }
+        evidence
+    }
+}
+
+/// At most [`idv_delete_core::MAX_EVIDENCE_VALUE`] bytes of `text`, cut at
+/// a character boundary (the core already removed control characters).
+fn cut(text: &str) -> String {
+    let mut end = text.len().min(idv_delete_core::MAX_EVIDENCE_VALUE);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_owned()
 }
 
 /// An input as a journal records it.
@@ -368,14 +415,13 @@ impl JournalOutcome {
             Ok(Erasure::Deleted(deleted)) => JournalOutcome::Deleted {
                 confirmed_by: deleted.confirmed_by,
                 audits: u32::try_from(deleted.audits.len()).unwrap_or(u32::MAX),
-                // Filled from the answer's evidence once the core keeps it.
-                status: None,
+                status: deleted.evidence.as_ref().map(|e| e.status),
                 attempts: deleted.attempts,
             },
             Ok(Erasure::Scheduled(scheduled)) => JournalOutcome::Scheduled {
                 within_secs: scheduled.within.map(|w| w.as_secs()),
                 until: scheduled.until.clone(),
-                status: None,
+                status: scheduled.evidence.as_ref().map(|e| e.status),
                 attempts: scheduled.attempts,
             },
             Err(e) if e.kind() == ErrorKind::NotFound => JournalOutcome::NotFound {

@@ -9,16 +9,16 @@
 //!
 //! ```text
 //! {"event":"header","format":"idv-delete-journal","version":2,"created_at":"2025-06-01T09:00:00.000Z"}
-//! {"event":"run","run":1,"at":"2025-06-01T09:00:00.001Z","tool_version":"0.1.0","pid":4242,"input":{"source":"erasures.csv","items":3,"sha256":"9f86d0…"},"endpoints":{"hyperverge":"documented","jumio":"documented"}}
+//! {"event":"run","run":1,"at":"2025-06-01T09:00:00.001Z","tool_version":"0.1.0","pid":4242,"input":{"source":"erasures.csv","items":3,"sha256":"9f86d0…"},"endpoints":{"hyperverge":"documented","jumio":"documented"},"custody":{"user":"alice","host":"ops-1","credentials":{"hyperverge":"99c9cbc6c0320bb2f4b26be0227457af","jumio":"22f66267cffcb0ce05ea549ba6cb4fb8"}}}
 //! {"event":"sent","pos":0,"vendor":"jumio","product":"scan","region":"eu","ref":"2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20","at":"2025-06-01T09:00:00.012Z"}
 //! {"event":"sent","pos":1,"vendor":"hyperverge","product":"transaction","ref":"HV-123","at":"2025-06-01T09:00:00.013Z"}
 //! {"event":"duplicate","pos":2,"of":0,"vendor":"jumio","product":"scan","region":"eu","ref":"2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20","at":"2025-06-01T09:00:00.013Z"}
-//! {"event":"outcome","pos":0,"vendor":"jumio","product":"scan","region":"eu","ref":"2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20","at":"2025-06-01T09:00:00.101Z","result":"deleted","confirmed_by":"response","audits":0,"attempts":1}
-//! {"event":"outcome","pos":1,"vendor":"hyperverge","product":"transaction","ref":"HV-123","at":"2025-06-01T09:00:00.250Z","result":"failed","error":"server","status":503,"attempts":4,"in_doubt":false}
+//! {"event":"outcome","pos":0,"vendor":"jumio","product":"scan","region":"eu","ref":"2b6f4c1e-9d1a-4f7e-8a43-0c7d5e9b1f20","at":"2025-06-01T09:00:00.101Z","result":"deleted","confirmed_by":"response","audits":0,"status":200,"attempts":1,"evidence":{"date":"Sun, 01 Jun 2025 09:00:00 GMT","request_id":"5c0e9a7d-1f2b-4c3d-9e8f-a1b2c3d4e5f6"}}
+//! {"event":"outcome","pos":1,"vendor":"hyperverge","product":"transaction","ref":"HV-123","at":"2025-06-01T09:00:00.250Z","result":"failed","error":"server","status":503,"attempts":4,"in_doubt":false,"evidence":{"date":"Sun, 01 Jun 2025 09:00:00 GMT"}}
 //! {"event":"end","run":1,"at":"2025-06-01T09:00:00.251Z","how":"finished","items":3,"sha256":"9f86d0…"}
 //! {"event":"run","run":2,"at":"2025-06-01T10:00:00.000Z","tool_version":"0.1.0","pid":4300,"input":{…},"endpoints":{…}}
 //! {"event":"sent","pos":1,"vendor":"hyperverge","product":"transaction","ref":"HV-123","at":"2025-06-01T10:00:00.004Z"}
-//! {"event":"outcome","pos":1,"vendor":"hyperverge","product":"transaction","ref":"HV-123","at":"2025-06-01T10:00:00.090Z","result":"not_found","status":404,"attempts":1}
+//! {"event":"outcome","pos":1,"vendor":"hyperverge","product":"transaction","ref":"HV-123","at":"2025-06-01T10:00:00.090Z","result":"not_found","status":404,"attempts":1,"evidence":{"date":"Sun, 01 Jun 2025 10:00:00 GMT"}}
 //! {"event":"end","run":2,"at":"2025-06-01T10:00:00.091Z","how":"finished","items":3,"sha256":"9f86d0…"}
 //! ```
 //!
@@ -46,7 +46,30 @@
 //!   HTTP `status` if any, and `in_doubt`: an attempt may have erased it).
 //!   Items that failed before anything was sent (no credentials for their
 //!   vendor) have an outcome and no `sent`. Every outcome carries the
-//!   number of `attempts`.
+//!   number of `attempts`; one decided by an answer carries its HTTP
+//!   `status` and an `evidence` object (see below).
+//! - `evidence` (on an outcome, omitted when empty: a transport failure,
+//!   an item refused before sending, an older journal) is what the deciding
+//!   answer said, as the vendor wrote it, so an auditor can tie the claim
+//!   to one answer and ask the vendor about it: its `date` (the `Date`
+//!   header), its `request_id` (Stripe's and Persona's `Request-Id`, else
+//!   `X-Request-Id` or `X-Correlation-Id`), HyperVerge's `audit_ids`
+//!   (`deletedAudits`, at most [`MAX_AUDIT_IDS`]) and Stripe's
+//!   `vendor_status` (`redaction.status`). Each value is printable and at
+//!   most 128 bytes, so a line stays far below the reader's 16 KiB limit.
+//!   It proves which answer the outcome rests on, not that the answer was
+//!   the vendor's: the headers are not signed.
+//! - `custody` (on a run; absent in older journals) says who ran it:
+//!   `user` (`USER`, `LOGNAME`, else the uid), `host`, and per configured
+//!   vendor a fingerprint of the credential's public identifier (Jumio's
+//!   API token, the Jumio Platform's client id, HyperVerge's app id,
+//!   Veriff's API key: the first 16 bytes of SHA-256 over
+//!   `"idv-delete credential v1\0" + vendor + "\0" + id`, in hex), or
+//!   `null` for a vendor whose credential is a secret alone (Onfido,
+//!   Persona, Stripe), which is never hashed. Equal fingerprints tie two
+//!   runs to one vendor account; the journal holds neither the identifier
+//!   nor a secret. User and host are as the machine reports them, not
+//!   authenticated.
 //! - `end` closes a run: `how` it ended (`finished`: the input was read to
 //!   its end; `cancelled`; `failed`, with `why`), the `items` read from the
 //!   input in this run and, when it was read to its end, their `sha256`. A
@@ -116,7 +139,7 @@ use std::path::{Path, PathBuf};
 pub use format::{
     Custody, DuplicateRecord, EndRecord, Evidence, Header, InputSummary, JournalOutcome,
     OutcomeRecord, Record, RunEnd, RunRecord, SalvagedRecord, SentRecord, CHAIN_V1, FORMAT,
-    VERSION,
+    MAX_AUDIT_IDS, VERSION,
 };
 pub(crate) use lock::JournalLock;
 pub use reader::{JournalReader, TornTail};

@@ -103,6 +103,7 @@ pub(crate) fn deleted(
         vendor_message: message,
         confirmed_by: ConfirmedBy::Response,
         attempts: 1,
+        evidence: None,
     }))
 }
 

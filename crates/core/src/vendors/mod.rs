@@ -153,6 +153,7 @@ pub(crate) fn success(
                     vendor_message: message,
                     confirmed_by: ConfirmedBy::Response,
                     attempts: 1,
+                    evidence: None,
                 })),
                 // Possibly applied behind a proxy: in doubt, never a deletion.
                 Some(problem) => Err(DeleteError::new(
@@ -204,6 +205,7 @@ pub(crate) fn absent(intent: &DeleteIntent, message: Option<String>) -> Erasure 
             vendor_message: message,
             confirmed_by: ConfirmedBy::Absence,
             attempts: 1,
+            evidence: None,
         }),
     }
 }

@@ -78,6 +78,7 @@ pub(crate) fn deleted(body: &[u8], message: Option<String>) -> Result<Erasure, D
         vendor_status: None,
         vendor_message: message,
         attempts: 1,
+        evidence: None,
     }))
 }
 
@@ -110,6 +111,7 @@ pub(crate) fn already_scheduled(status: u16, json: Option<&Json>) -> Option<Sche
         vendor_status: None,
         vendor_message: Some(message),
         attempts: 1,
+        evidence: None,
     })
 }
 
@@ -123,6 +125,7 @@ pub(crate) fn recheck(status: u16, json: Option<&Json>) -> Option<Result<Erasure
             vendor_message: None,
             confirmed_by: ConfirmedBy::Recheck,
             attempts: 1,
+            evidence: None,
         }))),
         200 => {
             let json = json?;
@@ -134,6 +137,7 @@ pub(crate) fn recheck(status: u16, json: Option<&Json>) -> Option<Result<Erasure
                     vendor_status: None,
                     vendor_message: None,
                     attempts: 1,
+                    evidence: None,
                 })),
                 None => Err(DeleteError::new(
                     ErrorKind::UnexpectedResponse,

@@ -95,6 +95,7 @@ pub(crate) fn redacted(
             vendor_status: None,
             vendor_message: message,
             attempts: 1,
+            evidence: None,
         })),
         Some(None) => Err(DeleteError::new(
             ErrorKind::UnexpectedResponse,
@@ -125,6 +126,7 @@ pub(crate) fn recheck(status: u16, json: Option<&Json>) -> Option<Result<Erasure
             vendor_message: message,
             confirmed_by: ConfirmedBy::Recheck,
             attempts: 1,
+            evidence: None,
         }))
     };
     match (status, redacted_at(json)) {

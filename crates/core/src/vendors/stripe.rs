@@ -84,6 +84,7 @@ fn erasure(status: &str, confirmed_by: ConfirmedBy, message: Option<String>) -> 
             vendor_message: message,
             confirmed_by,
             attempts: 1,
+            evidence: None,
         })),
         "processing" => Some(Erasure::Scheduled(Scheduled {
             completes: COMPLETES.to_owned(),
@@ -92,6 +93,7 @@ fn erasure(status: &str, confirmed_by: ConfirmedBy, message: Option<String>) -> 
             vendor_status: Some(status.to_owned()),
             vendor_message: message,
             attempts: 1,
+            evidence: None,
         })),
         _ => None,
     }

@@ -77,6 +77,7 @@ pub(crate) fn deleted(
             vendor_status: None,
             vendor_message: message,
             attempts: 1,
+            evidence: None,
         })),
         Some(other) => Err(DeleteError::new(
             ErrorKind::UnexpectedResponse,
@@ -103,6 +104,7 @@ pub(crate) fn absent(message: Option<String>) -> Scheduled {
         vendor_status: None,
         vendor_message: message,
         attempts: 1,
+        evidence: None,
     }
 }
 
