@@ -22,7 +22,7 @@ from conftest import USER_AGENT, closed_url, fast_jumio, refs
 
 def test_one_class_per_core_kind() -> None:
     """Walks the Rust core's ErrorKind::ALL against the one table."""
-    assert len(idv_delete.ERROR_KINDS) == 15
+    assert len(idv_delete.ERROR_KINDS) == 16
     assert set(_errors._CLASSES) == set(idv_delete.ERROR_KINDS) | {"journal"}
     for kind in idv_delete.ERROR_KINDS:
         cls = _errors._CLASSES[kind]
@@ -42,6 +42,7 @@ def test_one_class_per_core_kind() -> None:
 def test_value_errors() -> None:
     assert issubclass(idv_delete.InvalidReferenceError, ValueError)
     assert issubclass(idv_delete.InvalidConfigError, ValueError)
+    assert issubclass(idv_delete.InvalidSubjectError, ValueError)
     assert not issubclass(idv_delete.NotFoundError, ValueError)
 
 
