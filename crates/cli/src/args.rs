@@ -354,6 +354,10 @@ pub struct JumioArgs {
     /// The region holding the data (default: `region` in the config file).
     #[arg(long, value_parser = region_parser())]
     pub region: Option<Region>,
+    /// The data subject's key (your own customer id) these records belong to: journaled
+    /// and printed with them, never sent to the vendor (1-128 characters).
+    #[arg(long, value_name = "KEY")]
+    pub subject: Option<String>,
     /// Connection and output options.
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -408,6 +412,10 @@ pub struct PlatformOptions {
     /// (default: `region` under `[jumio-platform]`, else `[jumio]`, in the config file).
     #[arg(long, value_parser = region_parser())]
     pub region: Option<Region>,
+    /// The data subject's key (your own customer id) these records belong to: journaled
+    /// and printed with them, never sent to the vendor (1-128 characters).
+    #[arg(long, value_name = "KEY")]
+    pub subject: Option<String>,
     /// Connection and output options.
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -422,6 +430,10 @@ pub struct HypervergeArgs {
     /// Another HyperVerge host than review-api.idv.hyperverge.co.
     #[arg(long, value_name = "HOST", conflicts_with = "base_url")]
     pub host: Option<String>,
+    /// The data subject's key (your own customer id) these records belong to: journaled
+    /// and printed with them, never sent to the vendor (1-128 characters).
+    #[arg(long, value_name = "KEY")]
+    pub subject: Option<String>,
     /// Connection and output options.
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -452,6 +464,10 @@ pub struct OnfidoApplicantArgs {
     /// `[onfido]` in the config file). Each region has its own host.
     #[arg(long, value_parser = onfido_region_parser())]
     pub region: Option<OnfidoRegion>,
+    /// The data subject's key (your own customer id) these records belong to: journaled
+    /// and printed with them, never sent to the vendor (1-128 characters).
+    #[arg(long, value_name = "KEY")]
+    pub subject: Option<String>,
     /// Connection and output options.
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -511,6 +527,10 @@ pub struct IdArgs {
     /// The ids, in the form the vendor gives them.
     #[arg(required = true, value_name = "ID")]
     pub ids: Vec<String>,
+    /// The data subject's key (your own customer id) these records belong to: journaled
+    /// and printed with them, never sent to the vendor (1-128 characters).
+    #[arg(long, value_name = "KEY")]
+    pub subject: Option<String>,
     /// Connection and output options.
     #[command(flatten)]
     pub connection: ConnectionArgs,
