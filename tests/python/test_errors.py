@@ -64,6 +64,23 @@ def test_invalid_reference(jumio: idv_delete.Jumio, reference: str) -> None:
         jumio.build_request(reference)
 
 
+@pytest.mark.parametrize("subject", ["", " customer-1", "customer\n1", "x" * 129])
+def test_invalid_subject(emulator: Emulator, subject: str) -> None:
+    client = idv_delete.Client(
+        hyperverge=idv_delete.HyperVergeCredentials(HYPERVERGE_APP_ID, HYPERVERGE_APP_KEY),
+        base_url=emulator.base_url,
+    )
+    emulator.seed("transaction", ["HV-1"])
+    with pytest.raises(idv_delete.InvalidSubjectError) as caught:
+        client.delete(("hyperverge", "transaction", None, "HV-1", subject))
+    assert caught.value.kind == "invalid_subject"
+    assert caught.value.attempts == 0 and caught.value.status is None
+    assert "1-128 characters" in str(caught.value)
+    with pytest.raises(ValueError):
+        idv_delete.Item("hyperverge", "transaction", "HV-1", subject=subject)
+    assert emulator.stats().deletes_applied == 0
+
+
 def test_invalid_hyperverge_id(hyperverge: idv_delete.HyperVerge) -> None:
     with pytest.raises(idv_delete.InvalidReferenceError):
         hyperverge.delete_transaction("bad\x00id")

@@ -180,6 +180,11 @@ execution's reference holds both UUIDs in one column. Spaces and tabs around eve
 the reference included, quoted or not, are removed (` HV-7` deletes HV-7);
 other whitespace around a reference is refused.
 
+An optional subject column (vendor,product,region,reference,subject; columns
+in any order) holds each row's data subject, your own customer id: journaled
+and printed with the item, never sent to the vendor, not part of the item's
+identity (a blank cell: none; 1-128 characters, no control characters).
+
 Every row is checked before anything is sent; bad rows are listed with their
 line numbers (the file's lines, the header being line 1). Rows that repeat an
 earlier row's vendor, product, region and reference are listed as duplicates

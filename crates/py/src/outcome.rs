@@ -418,21 +418,22 @@ impl FailedItem {
         let fields = (
             f.position,
             f.reference.clone(),
-            f.subject.clone(),
             f.error.clone_ref(slf.py()),
+            f.subject.clone(),
         );
         reduce(slf, fields)
     }
 
-    /// Rebuilds a pickled ``FailedItem``.
+    /// Rebuilds a pickled ``FailedItem`` (the subject last and optional, so
+    /// a pickle made before subjects existed still loads).
     #[classmethod]
-    #[pyo3(name = "_restore")]
+    #[pyo3(name = "_restore", signature = (position, reference, error, subject = None))]
     fn restore(
         _cls: &Bound<'_, PyType>,
         position: u64,
         reference: String,
-        subject: Option<String>,
         error: Bound<'_, PyBaseException>,
+        subject: Option<String>,
     ) -> FailedItem {
         FailedItem {
             position,
