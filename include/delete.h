@@ -147,6 +147,12 @@ typedef enum delete_result {
      */
     DELETE_RESULT_NOT_DELETABLE_YET = 114,
     /**
+     * The data-subject key of an item is unusable (empty, over 128
+     * characters, a control character, whitespace at either end); nothing
+     * was sent.
+     */
+    DELETE_RESULT_INVALID_SUBJECT = 115,
+    /**
      * The batch options are unusable (concurrency outside 1-256, a rate
      * that is not a positive number); nothing was done.
      */
@@ -493,6 +499,16 @@ typedef struct delete_item {
      * `"ACCOUNT_ID/WORKFLOW_EXECUTION_ID"`).
      */
     const char *reference;
+    /**
+     * The data subject's key (the company's own id for the person, such
+     * as a customer id), NUL-terminated UTF-8, or NULL for none. A label
+     * journaled with the item: never sent to the vendor, not part of the
+     * item's identity. 1-128 characters without control characters or
+     * whitespace at either end, else `DELETE_RESULT_INVALID_SUBJECT`.
+     * The last field, so an initialiser that names the others leaves it
+     * NULL.
+     */
+    const char *subject;
 } delete_item;
 
 /**
@@ -1750,7 +1766,8 @@ enum delete_result delete_parse_response(const struct delete_request *request,
  * Every item is checked first, and if one is refused nothing is sent:
  * the code says why (a NULL reference `DELETE_RESULT_NULL_ARGUMENT`, an
  * unknown product or region `DELETE_RESULT_INVALID_ARGUMENT`, a malformed
- * reference `DELETE_RESULT_INVALID_REFERENCE`, a vendor without
+ * reference `DELETE_RESULT_INVALID_REFERENCE`, a malformed subject
+ * `DELETE_RESULT_INVALID_SUBJECT`, a vendor without
  * credentials `DELETE_RESULT_INVALID_CONFIG`) and the last error names
  * the item, as `items[INDEX]`. Failed deletions do not fail the call:
  * `DELETE_RESULT_OK` means the batch ran and `*report_out` counts what

@@ -5,7 +5,8 @@ the same attributes on all of them, so one ``except idv_delete.Error`` sees
 everything and ``except idv_delete.NotFoundError`` picks one case.
 
 The classes are written in Python, not created by the native module, because
-:class:`InvalidReferenceError` and :class:`InvalidConfigError` must also be
+:class:`InvalidReferenceError`, :class:`InvalidSubjectError` and
+:class:`InvalidConfigError` must also be
 ``ValueError``\\ s (and :class:`RequestTimeoutError` the builtin
 ``TimeoutError``), and pyo3 cannot yet create an exception with two bases
 without unsafe code (PyO3 issue #4979). The native module builds every error
@@ -83,6 +84,18 @@ class InvalidReferenceError(Error, ValueError):
     """
 
     kind = "invalid_reference"
+
+
+class InvalidSubjectError(Error, ValueError):
+    """The data-subject key given with an item is unusable; nothing was sent.
+
+    A subject (the company's own key for the person, such as a customer id)
+    is 1-128 characters, without control characters or whitespace at either
+    end (``" cust-42"`` is refused, not trimmed, so the key journaled is the
+    key given). The message names what is wrong. Also a ``ValueError``.
+    """
+
+    kind = "invalid_subject"
 
 
 class InvalidConfigError(Error, ValueError):
@@ -239,6 +252,7 @@ _CLASSES: Dict[Union[ErrorKind, Literal["journal"]], Type[Error]] = {
         IoError,
         CancelledError,
         NotDeletableYetError,
+        InvalidSubjectError,
         JournalError,
     )
 }

@@ -195,6 +195,8 @@ class FailedItem:
     @property
     def reference(self) -> str: ...
     @property
+    def subject(self) -> Optional[str]: ...
+    @property
     def error(self) -> Error: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
@@ -363,7 +365,12 @@ class Item:
     """One thing to erase at any vendor, checked at once by the core's rules."""
 
     def __new__(
-        cls, vendor: Vendor, product: str, reference: str, region: Optional[str] = None
+        cls,
+        vendor: Vendor,
+        product: str,
+        reference: str,
+        region: Optional[str] = None,
+        subject: Optional[str] = None,
     ) -> Self: ...
     @property
     def vendor(self) -> Vendor: ...
@@ -373,12 +380,19 @@ class Item:
     def region(self) -> Optional[str]: ...
     @property
     def reference(self) -> str: ...
+    @property
+    def subject(self) -> Optional[str]: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
     def __reduce__(self) -> Tuple[Callable[..., Self], Tuple[object, ...]]: ...
 
-#: An item: an ``Item`` or a ``(vendor, product, region, reference)`` tuple.
-_ItemArg = Union[Item, Tuple[str, str, Optional[str], str]]
+#: An item: an ``Item`` or a ``(vendor, product, region, reference)`` tuple,
+#: optionally with a fifth element, the subject.
+_ItemArg = Union[
+    Item,
+    Tuple[str, str, Optional[str], str],
+    Tuple[str, str, Optional[str], str, Optional[str]],
+]
 _TransportKind = Literal["timeout", "connect", "tls", "io"]
 
 @final

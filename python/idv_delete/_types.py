@@ -86,6 +86,7 @@ ErrorKind = Literal[
     "io",
     "cancelled",
     "not_deletable_yet",
+    "invalid_subject",
 ]
 
 #: A vendor's state of a seeded object: ``state=`` of ``Emulator.seed``.

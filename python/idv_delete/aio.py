@@ -127,8 +127,13 @@ _DEFAULT_HEADERS = (
     ("user-agent", f"idv-delete/{_native.__version__}"),
 )
 
-#: An item: an ``Item`` or a ``(vendor, product, region, reference)`` tuple.
-ItemArg = Union[Item, Tuple[str, str, Optional[str], str]]
+#: An item: an ``Item`` or a ``(vendor, product, region, reference)`` tuple,
+#: optionally with a fifth element, the subject.
+ItemArg = Union[
+    Item,
+    Tuple[str, str, Optional[str], str],
+    Tuple[str, str, Optional[str], str, Optional[str]],
+]
 #: What a deletion ends with: the erasure, or the error (``delete_all``).
 Outcome = Union[Deleted, Scheduled, Error]
 _Answer = Tuple[int, List[Tuple[str, str]], bytes]

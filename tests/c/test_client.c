@@ -53,6 +53,7 @@ static void test_result_messages(void) {
     CHECK(strcmp(delete_result_message(DELETE_RESULT_OK), "ok") == 0);
     CHECK(DELETE_RESULT_OK == 0 && DELETE_RESULT_PANIC == 3 && DELETE_RESULT_NOT_FOUND == 102);
     CHECK(DELETE_RESULT_NOT_DELETABLE_YET == 114);
+    CHECK(DELETE_RESULT_INVALID_SUBJECT == 115);
     const char *not_yet = delete_result_message(DELETE_RESULT_NOT_DELETABLE_YET);
     CHECK(strstr(not_yet, "retry later") != NULL);
     CHECK(DELETE_OUTCOME_DELETED == 1 && DELETE_OUTCOME_SCHEDULED == 2 &&

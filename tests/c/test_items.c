@@ -50,6 +50,19 @@ static delete_batch_options *options_for(const char *journal) {
     return options;
 }
 
+/* How many lines of the journal at `path` hold `needle`. */
+static unsigned journal_mentions(const char *path, const char *needle) {
+    FILE *file = fopen(path, "r");
+    CHECK(file != NULL);
+    char line[8192];
+    unsigned lines = 0;
+    while (fgets(line, sizeof line, file) != NULL) {
+        lines += strstr(line, needle) != NULL;
+    }
+    fclose(file);
+    return lines;
+}
+
 /* The last error message holds `needle`. */
 static void check_last_error(const char *needle) {
     char message[1024];
@@ -63,15 +76,18 @@ static void check_last_error(const char *needle) {
 }
 
 static const delete_item MIXED[] = {
-    {DELETE_PRODUCT_JUMIO_SCAN, 0, "ref-0100"},
-    {DELETE_PRODUCT_JUMIO_AUTHENTICATION, DELETE_REGION_US, "ref-0101"},
-    {DELETE_PRODUCT_HYPERVERGE_TRANSACTION, DELETE_REGION_SGP /* ignored */, "txn-0100"},
-    {DELETE_PRODUCT_JUMIO_PLATFORM_ACCOUNT, DELETE_REGION_EU, PLATFORM_ACCOUNT("0100")},
-    {DELETE_PRODUCT_JUMIO_PLATFORM_WORKFLOW, 0, PLATFORM_WORKFLOW("0101")},
-    {DELETE_PRODUCT_ONFIDO_APPLICANT, DELETE_REGION_EU, ONFIDO_APPLICANT("0010")},
-    {DELETE_PRODUCT_PERSONA_ACCOUNT, 0, PERSONA_ACCOUNT("0010")},
-    {DELETE_PRODUCT_STRIPE_VERIFICATION_SESSION, 0, STRIPE_SESSION("0010")},
-    {DELETE_PRODUCT_VERIFF_SESSION, 0, VERIFF_SESSION("0010")},
+    /* Two data subjects' records, journaled with their subject; the rest
+     * without one. */
+    {DELETE_PRODUCT_JUMIO_SCAN, 0, "ref-0100", "customer-0001"},
+    {DELETE_PRODUCT_JUMIO_AUTHENTICATION, DELETE_REGION_US, "ref-0101", "customer-0001"},
+    {DELETE_PRODUCT_HYPERVERGE_TRANSACTION, DELETE_REGION_SGP /* ignored */, "txn-0100",
+     "customer-0002"},
+    {DELETE_PRODUCT_JUMIO_PLATFORM_ACCOUNT, DELETE_REGION_EU, PLATFORM_ACCOUNT("0100"), NULL},
+    {DELETE_PRODUCT_JUMIO_PLATFORM_WORKFLOW, 0, PLATFORM_WORKFLOW("0101"), NULL},
+    {DELETE_PRODUCT_ONFIDO_APPLICANT, DELETE_REGION_EU, ONFIDO_APPLICANT("0010"), NULL},
+    {DELETE_PRODUCT_PERSONA_ACCOUNT, 0, PERSONA_ACCOUNT("0010"), NULL},
+    {DELETE_PRODUCT_STRIPE_VERIFICATION_SESSION, 0, STRIPE_SESSION("0010"), NULL},
+    {DELETE_PRODUCT_VERIFF_SESSION, 0, VERIFF_SESSION("0010"), NULL},
 };
 #define MIXED_COUNT (sizeof MIXED / sizeof MIXED[0])
 
@@ -97,6 +113,9 @@ static void test_mixed_batch(void) {
     OK(delete_batch_report_dry_run(report, &dry_run));
     CHECK(!dry_run);
     delete_batch_report_free(report);
+    /* Each subject is journaled with its items. */
+    CHECK(journal_mentions(journal, "\"subject\":\"customer-0001\"") == 2 * 2);
+    CHECK(journal_mentions(journal, "\"subject\":\"customer-0002\"") == 2);
 
     /* The same items with the same journal: all skipped, nothing sent. */
     OK(delete_client_delete_items(client, MIXED, MIXED_COUNT, options, &report));
@@ -112,8 +131,8 @@ static void test_mixed_batch(void) {
     snprintf(other, sizeof other, "%s/changed.jsonl", test_env("DELETE_TEST_TMPDIR"));
     options = options_for(other);
     delete_item pair[2] = {
-        {DELETE_PRODUCT_JUMIO_SCAN, 0, "ref-0103"},
-        {DELETE_PRODUCT_HYPERVERGE_TRANSACTION, 0, "txn-0103"},
+        {DELETE_PRODUCT_JUMIO_SCAN, 0, "ref-0103", NULL},
+        {DELETE_PRODUCT_HYPERVERGE_TRANSACTION, 0, "txn-0103", NULL},
     };
     OK(delete_client_delete_items(client, pair, 2, options, &report));
     CHECK(count(report, DELETE_BATCH_COUNT_DELETED) == 2);
@@ -152,7 +171,7 @@ static void test_dry_run(void) {
 
 static void test_one_item(void) {
     delete_client *client = every_vendor(test_env("DELETE_TEST_URL"));
-    delete_item item = {DELETE_PRODUCT_JUMIO_DOCUMENT, DELETE_REGION_SGP, "ref-0102"};
+    delete_item item = {DELETE_PRODUCT_JUMIO_DOCUMENT, DELETE_REGION_SGP, "ref-0102", NULL};
     delete_outcome *outcome = NULL;
     OK(delete_client_delete_item(client, &item, &outcome));
     CHECK(test_error(outcome) == DELETE_RESULT_OK);
@@ -199,34 +218,58 @@ static void test_bad_items(void) {
     delete_client *client = test_client(test_env("DELETE_TEST_UNTOUCHED_URL"), 1);
     delete_batch_report *report = NULL;
     delete_item items[3] = {
-        {DELETE_PRODUCT_JUMIO_SCAN, 0, "ref-0000"},
-        {DELETE_PRODUCT_HYPERVERGE_TRANSACTION, 0, "txn-0000"},
-        {DELETE_PRODUCT_JUMIO_SCAN, 0, "ref-0001"},
+        {DELETE_PRODUCT_JUMIO_SCAN, 0, "ref-0000", NULL},
+        {DELETE_PRODUCT_HYPERVERGE_TRANSACTION, 0, "txn-0000", NULL},
+        {DELETE_PRODUCT_JUMIO_SCAN, 0, "ref-0001", NULL},
     };
     /* A vendor the client has no credentials for. */
-    items[1] = (delete_item){DELETE_PRODUCT_VERIFF_SESSION, 0, VERIFF_SESSION("0000")};
+    items[1] = (delete_item){DELETE_PRODUCT_VERIFF_SESSION, 0, VERIFF_SESSION("0000"), NULL};
     EXPECT(delete_client_delete_items(client, items, 3, NULL, &report),
            DELETE_RESULT_INVALID_CONFIG);
     check_last_error("delete_client_delete_items: items[1]: this client has no veriff");
     /* A malformed reference. */
-    items[1] = (delete_item){DELETE_PRODUCT_JUMIO_SCAN, 0, "ref 0000/.."};
+    items[1] = (delete_item){DELETE_PRODUCT_JUMIO_SCAN, 0, "ref 0000/..", NULL};
     EXPECT(delete_client_delete_items(client, items, 3, NULL, &report),
            DELETE_RESULT_INVALID_REFERENCE);
     check_last_error("items[1]");
     /* A NULL reference, an unknown product, a region the vendor lacks. */
-    items[1] = (delete_item){DELETE_PRODUCT_JUMIO_SCAN, 0, NULL};
+    items[1] = (delete_item){DELETE_PRODUCT_JUMIO_SCAN, 0, NULL, NULL};
     EXPECT(delete_client_delete_items(client, items, 3, NULL, &report),
            DELETE_RESULT_NULL_ARGUMENT);
     check_last_error("items[1]: reference is NULL");
-    items[1] = (delete_item){99, 0, "ref-0000"};
+    items[1] = (delete_item){99, 0, "ref-0000", NULL};
     EXPECT(delete_client_delete_items(client, items, 3, NULL, &report),
            DELETE_RESULT_INVALID_ARGUMENT);
     check_last_error("items[1]: product 99");
-    items[1] = (delete_item){DELETE_PRODUCT_JUMIO_SCAN, DELETE_REGION_CA, "ref-0000"};
+    items[1] = (delete_item){DELETE_PRODUCT_JUMIO_SCAN, DELETE_REGION_CA, "ref-0000", NULL};
     EXPECT(delete_client_delete_items(client, items, 3, NULL, &report),
            DELETE_RESULT_INVALID_ARGUMENT);
     check_last_error("items[1]");
-    items[1] = (delete_item){DELETE_PRODUCT_JUMIO_SCAN, 0, NOT_UTF8};
+    /* A subject that is empty, padded, too long or not UTF-8: refused by
+     * index, nothing sent. */
+    items[1] = (delete_item){DELETE_PRODUCT_JUMIO_SCAN, 0, "ref-0000", ""};
+    EXPECT(delete_client_delete_items(client, items, 3, NULL, &report),
+           DELETE_RESULT_INVALID_SUBJECT);
+    check_last_error("items[1]: invalid subject: subject \"\" is empty");
+    items[1] = (delete_item){DELETE_PRODUCT_JUMIO_SCAN, 0, "ref-0000", " customer-1"};
+    EXPECT(delete_client_delete_items(client, items, 3, NULL, &report),
+           DELETE_RESULT_INVALID_SUBJECT);
+    check_last_error("whitespace at an end");
+    char long_subject[130];
+    memset(long_subject, 'x', 129);
+    long_subject[129] = '\0';
+    items[1] = (delete_item){DELETE_PRODUCT_JUMIO_SCAN, 0, "ref-0000", long_subject};
+    EXPECT(delete_client_check_item(client, &items[1]), DELETE_RESULT_INVALID_SUBJECT);
+    check_last_error("is 129 characters long");
+    delete_outcome *refused = NULL;
+    EXPECT(delete_client_delete_item(client, &items[1], &refused), DELETE_RESULT_INVALID_SUBJECT);
+    CHECK(refused == NULL);
+    items[1] = (delete_item){DELETE_PRODUCT_JUMIO_SCAN, 0, "ref-0000", NOT_UTF8};
+    EXPECT(delete_client_delete_items(client, items, 3, NULL, &report),
+           DELETE_RESULT_INVALID_UTF8);
+    check_last_error("subject");
+    CHECK(strcmp(delete_result_message(DELETE_RESULT_INVALID_SUBJECT), "") != 0);
+    items[1] = (delete_item){DELETE_PRODUCT_JUMIO_SCAN, 0, NOT_UTF8, NULL};
     EXPECT(delete_client_delete_items(client, items, 3, NULL, &report),
            DELETE_RESULT_INVALID_UTF8);
     /* NULLs. */
@@ -240,7 +283,7 @@ static void test_bad_items(void) {
            DELETE_RESULT_INVALID_UTF8);
     /* The check refuses what a deletion would, sending nothing. */
     EXPECT(delete_client_check_item(client, &items[1]), DELETE_RESULT_INVALID_UTF8);
-    delete_item veriff = {DELETE_PRODUCT_VERIFF_SESSION, 0, VERIFF_SESSION("0000")};
+    delete_item veriff = {DELETE_PRODUCT_VERIFF_SESSION, 0, VERIFF_SESSION("0000"), NULL};
     EXPECT(delete_client_check_item(client, &veriff), DELETE_RESULT_INVALID_CONFIG);
     check_last_error("delete_client_check_item: this client has no veriff");
     OK(delete_client_check_item(client, &items[0]));

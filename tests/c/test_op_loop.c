@@ -138,7 +138,7 @@ static bool in_doubt(const delete_outcome *outcome) {
 
 static void test_jumio(void) {
     delete_client *client = test_client(test_env("DELETE_TEST_URL"), 3);
-    delete_item item = {DELETE_PRODUCT_JUMIO_SCAN, 0, "ref-0150"};
+    delete_item item = {DELETE_PRODUCT_JUMIO_SCAN, 0, "ref-0150", NULL};
     delete_outcome *outcome = delete_with_op(client, item, false, NULL, NULL);
     CHECK(test_error(outcome) == DELETE_RESULT_OK && attempts(outcome) == 1);
     delete_outcome_free(outcome);
@@ -152,7 +152,7 @@ static void test_jumio(void) {
     CHECK(by == DELETE_CONFIRMED_BY_ABSENCE);
     delete_outcome_free(outcome);
     /* HyperVerge through the same client. */
-    item = (delete_item){DELETE_PRODUCT_HYPERVERGE_TRANSACTION, 0, "txn-0150"};
+    item = (delete_item){DELETE_PRODUCT_HYPERVERGE_TRANSACTION, 0, "txn-0150", NULL};
     outcome = delete_with_op(client, item, false, NULL, NULL);
     CHECK(test_error(outcome) == DELETE_RESULT_OK);
     delete_outcome_free(outcome);
@@ -161,7 +161,7 @@ static void test_jumio(void) {
 
 static void test_retries(void) {
     delete_client *client = test_client(test_env("DELETE_TEST_RATE_LIMITED_URL"), 2);
-    delete_item item = {DELETE_PRODUCT_JUMIO_SCAN, 0, "ref-0151"};
+    delete_item item = {DELETE_PRODUCT_JUMIO_SCAN, 0, "ref-0151", NULL};
     uint64_t slept = 0;
     delete_outcome *outcome = delete_with_op(client, item, false, NULL, &slept);
     CHECK(test_error(outcome) == DELETE_RESULT_RATE_LIMITED && attempts(outcome) == 2);
@@ -187,7 +187,7 @@ static void test_retries(void) {
    may end the op with it instead. No server: the answers are made here. */
 static void test_refused_retry(void) {
     delete_client *client = test_client("http://127.0.0.1:9", 4);
-    delete_item item = {DELETE_PRODUCT_HYPERVERGE_TRANSACTION, 0, "txn-0152"};
+    delete_item item = {DELETE_PRODUCT_HYPERVERGE_TRANSACTION, 0, "txn-0152", NULL};
     delete_op *op = NULL;
     OK(delete_client_op_new(client, &item, 7, false, &op));
     delete_outcome *pending = NULL;
@@ -234,9 +234,9 @@ static void test_platform_canary(void) {
     delete_token_state *tokens = NULL;
     OK(delete_client_token_state_new(client, 0, &tokens));
     delete_item items[3] = {
-        {DELETE_PRODUCT_JUMIO_PLATFORM_ACCOUNT, 0, PLATFORM_ACCOUNT("0150")},
-        {DELETE_PRODUCT_JUMIO_PLATFORM_ACCOUNT, DELETE_REGION_EU, PLATFORM_ACCOUNT("0151")},
-        {DELETE_PRODUCT_JUMIO_PLATFORM_WORKFLOW, 0, PLATFORM_WORKFLOW("0152")},
+        {DELETE_PRODUCT_JUMIO_PLATFORM_ACCOUNT, 0, PLATFORM_ACCOUNT("0150"), NULL},
+        {DELETE_PRODUCT_JUMIO_PLATFORM_ACCOUNT, DELETE_REGION_EU, PLATFORM_ACCOUNT("0151"), NULL},
+        {DELETE_PRODUCT_JUMIO_PLATFORM_WORKFLOW, 0, PLATFORM_WORKFLOW("0152"), NULL},
     };
     for (int i = 0; i < 3; i++) {
         delete_outcome *outcome = delete_with_op(client, items[i], false, tokens, NULL);
@@ -289,20 +289,20 @@ static void test_platform_canary(void) {
 static void test_bad_inputs(void) {
     /* Jumio and HyperVerge only, at the emulator that must stay untouched. */
     delete_client *client = test_client(test_env("DELETE_TEST_UNTOUCHED_URL"), 1);
-    delete_item item = {DELETE_PRODUCT_JUMIO_SCAN, 0, "ref-0000"};
+    delete_item item = {DELETE_PRODUCT_JUMIO_SCAN, 0, "ref-0000", NULL};
     delete_op *op = NULL;
     EXPECT(delete_client_op_new(NULL, &item, 1, false, &op), DELETE_RESULT_NULL_ARGUMENT);
     EXPECT(delete_client_op_new(client, NULL, 1, false, &op), DELETE_RESULT_NULL_ARGUMENT);
     EXPECT(delete_client_op_new(client, &item, 1, false, NULL), DELETE_RESULT_NULL_ARGUMENT);
-    delete_item bad = {DELETE_PRODUCT_VERIFF_SESSION, 0, VERIFF_SESSION("0000")};
+    delete_item bad = {DELETE_PRODUCT_VERIFF_SESSION, 0, VERIFF_SESSION("0000"), NULL};
     EXPECT(delete_client_op_new(client, &bad, 1, false, &op), DELETE_RESULT_INVALID_CONFIG);
     print_last_error("no credentials");
-    bad = (delete_item){DELETE_PRODUCT_JUMIO_SCAN, 0, "ref 0000"};
+    bad = (delete_item){DELETE_PRODUCT_JUMIO_SCAN, 0, "ref 0000", NULL};
     EXPECT(delete_client_op_new(client, &bad, 1, false, &op), DELETE_RESULT_INVALID_REFERENCE);
     print_last_error("malformed");
-    bad = (delete_item){0, 0, "ref-0000"};
+    bad = (delete_item){0, 0, "ref-0000", NULL};
     EXPECT(delete_client_op_new(client, &bad, 1, false, &op), DELETE_RESULT_INVALID_ARGUMENT);
-    bad = (delete_item){DELETE_PRODUCT_JUMIO_SCAN, 0, NULL};
+    bad = (delete_item){DELETE_PRODUCT_JUMIO_SCAN, 0, NULL, NULL};
     EXPECT(delete_client_op_new(client, &bad, 1, false, &op), DELETE_RESULT_NULL_ARGUMENT);
     delete_token_state *tokens = NULL;
     EXPECT(delete_client_token_state_new(client, 0, &tokens), DELETE_RESULT_INVALID_CONFIG);

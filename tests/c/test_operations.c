@@ -443,6 +443,7 @@ int main(void) {
         item.region = (delete_region)next_number();
         char *reference = decode(next_token());
         item.reference = reference;
+        item.subject = NULL;
         char *base_url = decode(next_token());
         uint32_t max_attempts = (uint32_t)next_number();
         uint32_t base_ms = (uint32_t)next_number();

@@ -290,9 +290,9 @@ void test_items(const std::string &url) {
                                      std::chrono::seconds(5))
                        .build();
     const std::vector<idv_delete::Item> items = {
-        {DELETE_PRODUCT_JUMIO_SCAN, DELETE_REGION_US, "ref-0170"},
-        {DELETE_PRODUCT_HYPERVERGE_TRANSACTION, 0, "txn-0170"},
-        {DELETE_PRODUCT_VERIFF_SESSION, 0, "e0000000-0000-4000-8000-000000000015"},
+        {DELETE_PRODUCT_JUMIO_SCAN, DELETE_REGION_US, "ref-0170", "customer-0170"},
+        {DELETE_PRODUCT_HYPERVERGE_TRANSACTION, 0, "txn-0170", "customer-0170"},
+        {DELETE_PRODUCT_VERIFF_SESSION, 0, "e0000000-0000-4000-8000-000000000015", std::nullopt},
     };
     idv_delete::BatchOptions options;
     options.windows["veriff"] = {};
@@ -307,8 +307,14 @@ void test_items(const std::string &url) {
     CHECK(report.count(DELETE_BATCH_COUNT_SCHEDULED) == 1);
     CHECK(thrown([&] {
               (void)c.delete_items({items[0], {DELETE_PRODUCT_ONFIDO_APPLICANT, 0,
-                                               "d0000000-0000-4000-8000-000000000001"}});
+                                               "d0000000-0000-4000-8000-000000000001",
+                                               std::nullopt}});
           }) == DELETE_RESULT_INVALID_CONFIG);
+    // A subject with whitespace at an end is refused before anything is sent.
+    CHECK(thrown([&] {
+              (void)c.delete_items(
+                  {{DELETE_PRODUCT_JUMIO_SCAN, DELETE_REGION_US, "ref-0171", "customer-0171 "}});
+          }) == DELETE_RESULT_INVALID_SUBJECT);
 }
 
 int main() {

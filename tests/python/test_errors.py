@@ -22,7 +22,7 @@ from conftest import USER_AGENT, closed_url, fast_jumio, refs
 
 def test_one_class_per_core_kind() -> None:
     """Walks the Rust core's ErrorKind::ALL against the one table."""
-    assert len(idv_delete.ERROR_KINDS) == 15
+    assert len(idv_delete.ERROR_KINDS) == 16
     assert set(_errors._CLASSES) == set(idv_delete.ERROR_KINDS) | {"journal"}
     for kind in idv_delete.ERROR_KINDS:
         cls = _errors._CLASSES[kind]
@@ -42,6 +42,7 @@ def test_one_class_per_core_kind() -> None:
 def test_value_errors() -> None:
     assert issubclass(idv_delete.InvalidReferenceError, ValueError)
     assert issubclass(idv_delete.InvalidConfigError, ValueError)
+    assert issubclass(idv_delete.InvalidSubjectError, ValueError)
     assert not issubclass(idv_delete.NotFoundError, ValueError)
 
 
@@ -61,6 +62,23 @@ def test_invalid_reference(jumio: idv_delete.Jumio, reference: str) -> None:
     assert caught.value.status is None
     with pytest.raises(ValueError):
         jumio.build_request(reference)
+
+
+@pytest.mark.parametrize("subject", ["", " customer-1", "customer\n1", "x" * 129])
+def test_invalid_subject(emulator: Emulator, subject: str) -> None:
+    client = idv_delete.Client(
+        hyperverge=idv_delete.HyperVergeCredentials(HYPERVERGE_APP_ID, HYPERVERGE_APP_KEY),
+        base_url=emulator.base_url,
+    )
+    emulator.seed("transaction", ["HV-1"])
+    with pytest.raises(idv_delete.InvalidSubjectError) as caught:
+        client.delete(("hyperverge", "transaction", None, "HV-1", subject))
+    assert caught.value.kind == "invalid_subject"
+    assert caught.value.attempts == 0 and caught.value.status is None
+    assert "1-128 characters" in str(caught.value)
+    with pytest.raises(ValueError):
+        idv_delete.Item("hyperverge", "transaction", "HV-1", subject=subject)
+    assert emulator.stats().deletes_applied == 0
 
 
 def test_invalid_hyperverge_id(hyperverge: idv_delete.HyperVerge) -> None:

@@ -745,7 +745,7 @@ static void finish_token(struct loop *loop, struct transfer *t, CURLcode code) {
  * seed, so that retries after a shared 5xx spread out. */
 static bool start_job(struct loop *loop, const struct item *item, uint64_t seed) {
     struct job *job = &loop->jobs[loop->free_slots[--loop->free_count]];
-    delete_item wanted = {item->product, item->region, item->reference};
+    delete_item wanted = {item->product, item->region, item->reference, NULL};
     if (delete_client_op_new(loop->client, &wanted, seed, false, &job->op) != DELETE_RESULT_OK)
         return false;
     job->item = item;
@@ -759,7 +759,7 @@ static bool start_job(struct loop *loop, const struct item *item, uint64_t seed)
 static bool check_items(const delete_client *client, const struct items *items) {
     for (size_t i = 0; i < items->count; i++) {
         const struct item *item = &items->list[i];
-        delete_item wanted = {item->product, item->region, item->reference};
+        delete_item wanted = {item->product, item->region, item->reference, NULL};
         delete_op *op = NULL;
         delete_result rc = delete_client_op_new(client, &wanted, 0, false, &op);
         delete_op_free(op);

@@ -238,10 +238,13 @@ struct BatchOptions {
 
 /// One item of any vendor (C: delete_item): region 0 is the region given
 /// with the vendor's credentials; ignored for vendors without regions.
+/// `subject` is the data subject's key (your customer id), journaled with
+/// the item and never sent to the vendor; none when empty (std::nullopt).
 struct Item {
     delete_product product;
     delete_region region = 0;
     std::string reference;
+    std::optional<std::string> subject = std::nullopt;
 };
 
 /// What a batch did.
@@ -379,7 +382,8 @@ public:
         std::vector<delete_item> raw;
         raw.reserve(items.size());
         for (const auto &item : items)
-            raw.push_back(delete_item{item.product, item.region, item.reference.c_str()});
+            raw.push_back(delete_item{item.product, item.region, item.reference.c_str(),
+                                      item.subject ? item.subject->c_str() : nullptr});
         return batch(options, [&](const delete_batch_options *handle, delete_batch_report **out) {
             return delete_client_delete_items(get(), raw.data(), raw.size(), handle, out);
         });

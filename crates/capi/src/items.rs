@@ -29,6 +29,14 @@ pub struct delete_item {
     /// The reference, NUL-terminated UTF-8 (for a Jumio Platform workflow
     /// `"ACCOUNT_ID/WORKFLOW_EXECUTION_ID"`).
     pub reference: *const c_char,
+    /// The data subject's key (the company's own id for the person, such
+    /// as a customer id), NUL-terminated UTF-8, or NULL for none. A label
+    /// journaled with the item: never sent to the vendor, not part of the
+    /// item's identity. 1-128 characters without control characters or
+    /// whitespace at either end, else `DELETE_RESULT_INVALID_SUBJECT`.
+    /// The last field, so an initialiser that names the others leaves it
+    /// NULL.
+    pub subject: *const c_char,
 }
 
 /// The validated intent of `item`, which `client` has the credentials to
@@ -51,7 +59,14 @@ pub(crate) fn resolve_item(
             _ if regions.is_empty() => None,
             code => Some(region(call, code, regions)?),
         };
-        client.resolve_in(item.product, region, reference)
+        let intent = client.resolve_in(item.product, region, reference)?;
+        if item.subject.is_null() {
+            return Ok(intent);
+        }
+        let subject = named_str_arg(call, "subject", item.subject)?;
+        intent
+            .with_subject(subject)
+            .map_err(|e| detailed(delete_result::from_kind(e.kind()), e.to_string()))
     })();
     resolved.inspect_err(|&code| {
         let why = last_error::take().unwrap_or_else(|| code.message().to_string_lossy().into());
@@ -74,7 +89,8 @@ pub(crate) fn resolve_item(
 /// Every item is checked first, and if one is refused nothing is sent:
 /// the code says why (a NULL reference `DELETE_RESULT_NULL_ARGUMENT`, an
 /// unknown product or region `DELETE_RESULT_INVALID_ARGUMENT`, a malformed
-/// reference `DELETE_RESULT_INVALID_REFERENCE`, a vendor without
+/// reference `DELETE_RESULT_INVALID_REFERENCE`, a malformed subject
+/// `DELETE_RESULT_INVALID_SUBJECT`, a vendor without
 /// credentials `DELETE_RESULT_INVALID_CONFIG`) and the last error names
 /// the item, as `items[INDEX]`. Failed deletions do not fail the call:
 /// `DELETE_RESULT_OK` means the batch ran and `*report_out` counts what
@@ -256,6 +272,7 @@ mod tests {
             product,
             region,
             reference: reference.as_ptr(),
+            subject: std::ptr::null(),
         };
         let intent = resolve_item("call", client, &item(DELETE_PRODUCT_JUMIO_SCAN, 0)).unwrap();
         assert_eq!(intent.target().region_name(), Some("eu"));
@@ -277,6 +294,35 @@ mod tests {
         let message = last_error::take().unwrap();
         assert!(
             message.starts_with("call: this client has no veriff"),
+            "{message}"
+        );
+        delete_client_free(handle);
+    }
+
+    #[test]
+    fn a_subject_is_kept_or_refused_with_its_own_code() {
+        let handle = client();
+        let client = unsafe { &*handle };
+        let reference = c_string("ref-1");
+        let good = c_string("customer-42");
+        let item = |subject: *const c_char| delete_item {
+            product: DELETE_PRODUCT_JUMIO_SCAN,
+            region: 0,
+            reference: reference.as_ptr(),
+            subject,
+        };
+        let intent = resolve_item("call", client, &item(good.as_ptr())).unwrap();
+        assert_eq!(intent.subject(), Some("customer-42"));
+        let intent = resolve_item("call", client, &item(std::ptr::null())).unwrap();
+        assert_eq!(intent.subject(), None);
+        let padded = c_string("customer-42 ");
+        let refused = resolve_item("call", client, &item(padded.as_ptr()));
+        assert_eq!(refused.unwrap_err(), DELETE_RESULT_INVALID_SUBJECT);
+        let message = last_error::take().unwrap();
+        assert!(
+            message.starts_with(
+                "call: invalid subject: subject \"customer-42 \" has whitespace at an end"
+            ),
             "{message}"
         );
         delete_client_free(handle);

@@ -78,6 +78,10 @@ pub enum delete_result {
     /// state it refuses to redact; Persona: 409). Not retried: run it
     /// again later.
     DELETE_RESULT_NOT_DELETABLE_YET = 114,
+    /// The data-subject key of an item is unusable (empty, over 128
+    /// characters, a control character, whitespace at either end); nothing
+    /// was sent.
+    DELETE_RESULT_INVALID_SUBJECT = 115,
     /// The batch options are unusable (concurrency outside 1-256, a rate
     /// that is not a positive number); nothing was done.
     DELETE_RESULT_INVALID_BATCH_OPTIONS = 200,
@@ -101,7 +105,7 @@ pub enum delete_result {
 use delete_result::*;
 
 /// Every code, for turning a number from C back into a code.
-const ALL: [delete_result; 29] = [
+const ALL: [delete_result; 30] = [
     DELETE_RESULT_OK,
     DELETE_RESULT_NULL_ARGUMENT,
     DELETE_RESULT_INVALID_UTF8,
@@ -125,6 +129,7 @@ const ALL: [delete_result; 29] = [
     DELETE_RESULT_IO,
     DELETE_RESULT_CANCELLED,
     DELETE_RESULT_NOT_DELETABLE_YET,
+    DELETE_RESULT_INVALID_SUBJECT,
     DELETE_RESULT_INVALID_BATCH_OPTIONS,
     DELETE_RESULT_JOURNAL_IO,
     DELETE_RESULT_JOURNAL_CORRUPT,
@@ -135,7 +140,7 @@ const ALL: [delete_result; 29] = [
 
 /// The one table from the core's error kinds to codes; a test walks
 /// `ErrorKind::ALL` through it.
-const KINDS: [(ErrorKind, delete_result); 15] = [
+const KINDS: [(ErrorKind, delete_result); 16] = [
     (ErrorKind::InvalidReference, DELETE_RESULT_INVALID_REFERENCE),
     (ErrorKind::InvalidConfig, DELETE_RESULT_INVALID_CONFIG),
     (ErrorKind::NotFound, DELETE_RESULT_NOT_FOUND),
@@ -154,6 +159,7 @@ const KINDS: [(ErrorKind, delete_result); 15] = [
     (ErrorKind::Io, DELETE_RESULT_IO),
     (ErrorKind::Cancelled, DELETE_RESULT_CANCELLED),
     (ErrorKind::NotDeletableYet, DELETE_RESULT_NOT_DELETABLE_YET),
+    (ErrorKind::InvalidSubject, DELETE_RESULT_INVALID_SUBJECT),
 ];
 
 impl delete_result {
@@ -225,6 +231,9 @@ impl delete_result {
             }
             DELETE_RESULT_NOT_DELETABLE_YET => {
                 c"the vendor will not delete the record yet (a session still in progress or processing); not retried: retry later"
+            }
+            DELETE_RESULT_INVALID_SUBJECT => {
+                c"invalid subject: a data-subject key is 1-128 characters, without control characters or whitespace at either end (or NULL for none); nothing was sent"
             }
             DELETE_RESULT_INVALID_BATCH_OPTIONS => {
                 c"invalid batch options (concurrency 1-256, rate above 0); nothing was done"
@@ -298,6 +307,7 @@ mod tests {
         assert_eq!(DELETE_RESULT_IO as c_uint, 112);
         assert_eq!(DELETE_RESULT_CANCELLED as c_uint, 113);
         assert_eq!(DELETE_RESULT_NOT_DELETABLE_YET as c_uint, 114);
+        assert_eq!(DELETE_RESULT_INVALID_SUBJECT as c_uint, 115);
         assert_eq!(DELETE_RESULT_JOURNAL_INPUT_CHANGED as c_uint, 203);
         assert_eq!(DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED as c_uint, 205);
     }

@@ -1087,6 +1087,7 @@ fn kind_code(name: &str, kind: &str) -> u32 {
         "io" => 112,
         "cancelled" => 113,
         "not_deletable_yet" => 114,
+        "invalid_subject" => 115,
         other => panic!("{name}: no delete_result for the kind {other}"),
     }
 }

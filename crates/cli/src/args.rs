@@ -180,6 +180,11 @@ execution's reference holds both UUIDs in one column. Spaces and tabs around eve
 the reference included, quoted or not, are removed (` HV-7` deletes HV-7);
 other whitespace around a reference is refused.
 
+An optional subject column (vendor,product,region,reference,subject; columns
+in any order) holds each row's data subject, your own customer id: journaled
+and printed with the item, never sent to the vendor, not part of the item's
+identity (a blank cell: none; 1-128 characters, no control characters).
+
 Every row is checked before anything is sent; bad rows are listed with their
 line numbers (the file's lines, the header being line 1). Rows that repeat an
 earlier row's vendor, product, region and reference are listed as duplicates
@@ -372,6 +377,10 @@ pub struct JumioArgs {
     /// The region holding the data (default: `region` in the config file).
     #[arg(long, value_parser = region_parser())]
     pub region: Option<Region>,
+    /// The data subject's key (your own customer id) these records belong to: journaled
+    /// and printed with them, never sent to the vendor (1-128 characters).
+    #[arg(long, value_name = "KEY")]
+    pub subject: Option<String>,
     /// Connection and output options.
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -426,6 +435,10 @@ pub struct PlatformOptions {
     /// (default: `region` under `[jumio-platform]`, else `[jumio]`, in the config file).
     #[arg(long, value_parser = region_parser())]
     pub region: Option<Region>,
+    /// The data subject's key (your own customer id) these records belong to: journaled
+    /// and printed with them, never sent to the vendor (1-128 characters).
+    #[arg(long, value_name = "KEY")]
+    pub subject: Option<String>,
     /// Connection and output options.
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -440,6 +453,10 @@ pub struct HypervergeArgs {
     /// Another HyperVerge host than review-api.idv.hyperverge.co.
     #[arg(long, value_name = "HOST", conflicts_with = "base_url")]
     pub host: Option<String>,
+    /// The data subject's key (your own customer id) these records belong to: journaled
+    /// and printed with them, never sent to the vendor (1-128 characters).
+    #[arg(long, value_name = "KEY")]
+    pub subject: Option<String>,
     /// Connection and output options.
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -470,6 +487,10 @@ pub struct OnfidoApplicantArgs {
     /// `[onfido]` in the config file). Each region has its own host.
     #[arg(long, value_parser = onfido_region_parser())]
     pub region: Option<OnfidoRegion>,
+    /// The data subject's key (your own customer id) these records belong to: journaled
+    /// and printed with them, never sent to the vendor (1-128 characters).
+    #[arg(long, value_name = "KEY")]
+    pub subject: Option<String>,
     /// Connection and output options.
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -529,6 +550,10 @@ pub struct IdArgs {
     /// The ids, in the form the vendor gives them.
     #[arg(required = true, value_name = "ID")]
     pub ids: Vec<String>,
+    /// The data subject's key (your own customer id) these records belong to: journaled
+    /// and printed with them, never sent to the vendor (1-128 characters).
+    #[arg(long, value_name = "KEY")]
+    pub subject: Option<String>,
     /// Connection and output options.
     #[command(flatten)]
     pub connection: ConnectionArgs,

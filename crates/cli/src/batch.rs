@@ -444,7 +444,7 @@ fn write_summary(
         writeln!(
             out,
             "failed: {} (item {} of the input): {}{retry_later}",
-            failed.intent,
+            crate::single::named(&failed.intent),
             failed.position + 1,
             failed.error
         )?;

@@ -1,4 +1,5 @@
-//! The batch CSV: `vendor,product,region,reference`.
+//! The batch CSV: `vendor,product,region,reference`, and optionally
+//! `subject`.
 //!
 //! Rows of every vendor may be mixed in one file:
 //!
@@ -13,7 +14,21 @@
 //! | `veriff`         | `session` or empty                        | empty           | the session id (UUID) |
 //!
 //! A workflow execution's reference holds two UUIDs in one column, so a
-//! row stays four columns and a journal keeps one reference. The names are
+//! row stays four columns and a journal keeps one reference.
+//!
+//! The columns are found by their header names, in any order; other
+//! columns are ignored. An optional `subject` column holds the data
+//! subject's key (the company's own id for the person, such as a customer
+//! id): it is journaled with the row's item so a journal answers per
+//! person, is never sent to a vendor, and is not part of the item's
+//! identity. A blank cell, or a file without the column, means no subject;
+//! a bad one (over 128 characters, a control character) is a bad row like
+//! a bad reference, so nothing is sent. Because the subject is a label and
+//! not part of the identity, the input digest a journal records (see
+//! [`InputDigest`]) leaves it out: a resume whose subject column changed is
+//! accepted, items already finished keep the subject journaled when they
+//! finished, and the items the resume sends are journaled with the new
+//! one. The names are
 //! read by the core's `Target::parse`, as the journal reads them; the CLI
 //! adds only the row-level messages for a missing or extra region. Veriff
 //! rows go to the Veriff base URL of the configuration (`VERIFF_BASE_URL`),
@@ -435,12 +450,13 @@ fn csv_error_reason(error: &csv::Error) -> String {
     }
 }
 
-/// Where the four columns are.
+/// Where the four columns are, and the optional subject column.
 struct Columns {
     vendor: usize,
     product: usize,
     region: usize,
     reference: usize,
+    subject: Option<usize>,
 }
 
 impl Columns {
@@ -448,11 +464,13 @@ impl Columns {
         let headers = reader.headers().map_err(|e| {
             Failure::config(format!("{name}: cannot read the CSV header line: {e}"))
         })?;
-        let find = |column: &str| {
+        let position = |column: &str| {
             headers
                 .iter()
                 .position(|h| trim_field(h).eq_ignore_ascii_case(column))
-                .ok_or_else(|| {
+        };
+        let find = |column: &str| {
+            position(column).ok_or_else(|| {
                     Failure::config(format!(
                         "{name}: the header has no {column:?} column; the first line must be vendor,product,region,reference"
                     ))
@@ -463,6 +481,7 @@ impl Columns {
             product: find("product")?,
             region: find("region")?,
             reference: find("reference")?,
+            subject: position("subject"),
         })
     }
 
@@ -497,7 +516,13 @@ impl Columns {
             _ => {}
         }
         let target = Target::parse(vendor, product, Some(region)).map_err(|e| describe(&e))?;
-        DeleteIntent::new(target, reference).map_err(|e| describe(&e))
+        let intent = DeleteIntent::new(target, reference).map_err(|e| describe(&e))?;
+        match self.subject.map(field) {
+            Some(subject) if !subject.is_empty() => {
+                intent.with_subject(subject).map_err(|e| describe(&e))
+            }
+            _ => Ok(intent),
+        }
     }
 }
 

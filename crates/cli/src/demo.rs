@@ -88,13 +88,15 @@ pub fn run(args: &DemoArgs) -> Result<u8, Failure> {
     std::fs::create_dir_all(&dir)?;
     let csv_path = dir.join("erasures.csv");
     let journal = dir.join("erasures.journal");
-    write_csv(&csv_path, &items)?;
+    let subjects = demo_subjects(items.len());
+    write_csv(&csv_path, &items, &subjects)?;
     if journal.exists() {
         std::fs::remove_file(&journal)?;
     }
     eprintln!(
-        "wrote {} rows to {}; faults: 1% each of 500, 503, 429 (Retry-After 1 s), reset before and after the delete is applied; Veriff's windows scaled from 5 per hour and 10 per day to 5 per 2 s and 10 per 10 s",
+        "wrote {} rows of {} customers to {}; faults: 1% each of 500, 503, 429 (Retry-After 1 s), reset before and after the delete is applied; Veriff's windows scaled from 5 per hour and 10 per day to 5 per 2 s and 10 per 10 s",
         items.len(),
+        subjects.last().map_or(0, |(customer, _)| *customer),
         csv_path.display()
     );
 
@@ -333,12 +335,36 @@ fn splitmix(x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// The batch CSV of `items`; Jumio, Jumio Platform and Onfido rows cycle
-/// through their regions (the emulator serves every region on one port).
-fn write_csv(path: &PathBuf, items: &[SeedItem]) -> Result<(), Failure> {
+/// The data subject of each of `count` items, with its number: customers
+/// holding 1-4 consecutive records (a fixed pseudo-random length each), so
+/// one customer's records span several vendors, as a real erasure request
+/// does, and a report has per-subject rows to show.
+fn demo_subjects(count: usize) -> Vec<(u64, String)> {
+    let mut customer = 0u64;
+    let mut left = 0u64;
+    (0..count)
+        .map(|_| {
+            if left == 0 {
+                customer += 1;
+                left = 1 + splitmix(customer ^ 0xC057_0E4D) % 4;
+            }
+            left -= 1;
+            (customer, format!("customer-{customer:04}"))
+        })
+        .collect()
+}
+
+/// The batch CSV of `items`, each with its subject; Jumio, Jumio Platform
+/// and Onfido rows cycle through their regions (the emulator serves every
+/// region on one port).
+fn write_csv(
+    path: &PathBuf,
+    items: &[SeedItem],
+    subjects: &[(u64, String)],
+) -> Result<(), Failure> {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-    writeln!(out, "vendor,product,region,reference")?;
-    for (i, item) in items.iter().enumerate() {
+    writeln!(out, "vendor,product,region,reference,subject")?;
+    for ((i, item), (_, subject)) in items.iter().enumerate().zip(subjects) {
         let region = match item.vendor.as_str() {
             "jumio" | "jumio-platform" => Region::ALL[(i / 4) % 3].as_str(),
             "onfido" => OnfidoRegion::ALL[(i / 4) % 3].as_str(),
@@ -346,10 +372,33 @@ fn write_csv(path: &PathBuf, items: &[SeedItem]) -> Result<(), Failure> {
         };
         writeln!(
             out,
-            "{},{},{region},{}",
+            "{},{},{region},{},{subject}",
             item.vendor, item.product, item.reference
         )?;
     }
     out.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_demo_customer_holds_one_to_four_records() {
+        let subjects = demo_subjects(600);
+        assert_eq!(subjects.len(), 600);
+        let mut runs: std::collections::BTreeMap<u64, usize> = Default::default();
+        for (customer, subject) in &subjects {
+            *runs.entry(*customer).or_default() += 1;
+            assert_eq!(subject, &format!("customer-{customer:04}"));
+        }
+        let lengths: std::collections::BTreeSet<usize> = runs.values().copied().collect();
+        // Every length from 1 to 4 occurs; the last customer may be cut short.
+        assert_eq!(lengths, (1..=4).collect(), "{runs:?}");
+        assert_eq!(
+            runs.keys().copied().collect::<Vec<_>>(),
+            (1..=runs.len() as u64).collect::<Vec<_>>()
+        );
+    }
 }

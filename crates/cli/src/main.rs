@@ -58,7 +58,13 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 product: args.product,
                 region,
             };
-            ids_command(&config, target, &args.references, &args.connection)
+            ids_command(
+                &config,
+                target,
+                &args.references,
+                args.subject.as_deref(),
+                &args.connection,
+            )
         }
         Command::JumioPlatform(args) => {
             let options = match &args.resource {
@@ -88,7 +94,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 &config,
                 &options.connection,
                 Vendor::JumioPlatform,
-                intents,
+                with_subject(intents, options.subject.as_deref()),
                 None,
             )
         }
@@ -100,7 +106,13 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 .iter()
                 .map(|t| DeleteIntent::hyperverge(t))
                 .collect();
-            single_command(&config, &args.connection, Vendor::HyperVerge, intents, host)
+            single_command(
+                &config,
+                &args.connection,
+                Vendor::HyperVerge,
+                with_subject(intents, args.subject.as_deref()),
+                host,
+            )
         }
         Command::Onfido(args) => {
             let OnfidoCommand::Applicant(args) = &args.resource;
@@ -115,6 +127,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 &config,
                 Target::Onfido { region },
                 &args.ids,
+                args.subject.as_deref(),
                 &args.connection,
             )
         }
@@ -175,7 +188,13 @@ fn run(cli: Cli) -> Result<u8, Failure> {
 /// alone; the config file only holds credentials (and Veriff's base URL).
 fn config_and_ids((target, args): (Target, &IdArgs)) -> Result<u8, Failure> {
     let config = Config::load(args.connection.config.as_deref())?;
-    ids_command(&config, target, &args.ids, &args.connection)
+    ids_command(
+        &config,
+        target,
+        &args.ids,
+        args.subject.as_deref(),
+        &args.connection,
+    )
 }
 
 /// A single command whose arguments name one target (vendor, product,
@@ -189,10 +208,33 @@ fn ids_command(
     config: &Config,
     target: Target,
     ids: &[String],
+    subject: Option<&str>,
     connection: &ConnectionArgs,
 ) -> Result<u8, Failure> {
     let intents = ids.iter().map(|id| DeleteIntent::new(target, id)).collect();
-    single_command(config, connection, target.vendor(), intents, None)
+    single_command(
+        config,
+        connection,
+        target.vendor(),
+        with_subject(intents, subject),
+        None,
+    )
+}
+
+/// The intents of a single command with `--subject KEY` (every id of the
+/// command is that person's record), checked by the core's rule: a bad key
+/// is refused like a bad id, before anything is sent (exit 2).
+fn with_subject(
+    intents: Result<Vec<DeleteIntent>, DeleteError>,
+    subject: Option<&str>,
+) -> Result<Vec<DeleteIntent>, DeleteError> {
+    match subject {
+        None => intents,
+        Some(subject) => intents?
+            .into_iter()
+            .map(|intent| intent.with_subject(subject))
+            .collect(),
+    }
 }
 
 /// A token that SIGINT and SIGTERM cancel (see `signals`).

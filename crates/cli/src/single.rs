@@ -92,8 +92,20 @@ fn exit_code<'a>(results: impl Iterator<Item = &'a Result<Erasure, DeleteError>>
     code
 }
 
+/// An item as people read it: `VENDOR/PRODUCT[/REGION]/REF`, then its
+/// data subject when it has one, as `(subject "customer-42")` (quoted: a
+/// subject may hold spaces).
+pub fn named(intent: &DeleteIntent) -> String {
+    match intent.subject() {
+        Some(subject) => format!("{intent} (subject {subject:?})"),
+        None => intent.to_string(),
+    }
+}
+
 /// One line for people.
 fn describe(intent: &DeleteIntent, result: &Result<Erasure, DeleteError>) -> String {
+    let vendor = intent.vendor();
+    let intent = named(intent);
     match result {
         Ok(Erasure::Deleted(deleted)) => format!(
             "deleted    {intent} (confirmed by {}, {}{}){}",
@@ -104,7 +116,7 @@ fn describe(intent: &DeleteIntent, result: &Result<Erasure, DeleteError>) -> Str
             } else {
                 format!(", audits: {}", deleted.audits.join(" "))
             },
-            platform::erasure_note(intent.vendor())
+            platform::erasure_note(vendor)
                 .map(|note| format!(": {note}"))
                 .unwrap_or_default()
         ),
@@ -138,6 +150,7 @@ pub fn to_json(intent: &DeleteIntent, result: &Result<Erasure, DeleteError>) -> 
         "product": target.product_name(),
         "region": target.region_name(),
         "reference": intent.reference(),
+        "subject": intent.subject(),
     });
     let fields = match result {
         Ok(Erasure::Deleted(deleted)) => json!({
@@ -259,6 +272,22 @@ mod tests {
         assert_eq!(item["retry_later"], true, "{item}");
         let other = to_json(&intent(), &Err(DeleteError::new(ErrorKind::Server, "503")));
         assert_eq!(other["retry_later"], false, "{other}");
+    }
+
+    #[test]
+    fn the_subject_is_shown_in_text_and_json() {
+        let with = intent().with_subject("customer 42").unwrap();
+        let line = describe(&with, &deleted(ConfirmedBy::Response));
+        assert!(
+            line.starts_with("deleted    hyperverge/transaction/\"HV-123\" (subject \"customer 42\") (confirmed by"),
+            "{line}"
+        );
+        let item = to_json(&with, &not_deletable_yet());
+        assert_eq!(item["subject"], "customer 42", "{item}");
+        assert_eq!(item["reference"], "HV-123", "{item}");
+        let without = to_json(&intent(), &scheduled());
+        assert!(without["subject"].is_null(), "{without}");
+        assert_eq!(named(&intent()), "hyperverge/transaction/\"HV-123\"");
     }
 
     #[test]

@@ -125,14 +125,23 @@ credentials_class! {
 }
 
 /// One thing to erase, at any vendor: ``Item(vendor, product, reference,
-/// region=None)`` with the names of CSV rows and journals (``"jumio"``,
-/// ``"scan"``, ``"us"``; ``"jumio-platform"``, ``"workflow"``, ``"eu"``,
-/// ``"ACCOUNT/WORKFLOW"``; ``"stripe"``, ``"verification_session"``...).
+/// region=None, subject=None)`` with the names of CSV rows and journals
+/// (``"jumio"``, ``"scan"``, ``"us"``; ``"jumio-platform"``, ``"workflow"``,
+/// ``"eu"``, ``"ACCOUNT/WORKFLOW"``; ``"stripe"``,
+/// ``"verification_session"``...).
+///
+/// ``subject`` is the data subject's key (your own customer id): a label
+/// journaled with the item so a journal answers per person; it is never
+/// sent to the vendor and is not part of the item's identity (the same
+/// reference under two subjects is one deletion, the second a duplicate).
 ///
 /// Checked at once by the core's rules (``InvalidConfigError`` for an
 /// unknown vendor, product or region, ``InvalidReferenceError`` for a
-/// malformed reference), so nothing is ever sent for a bad item. Compares
-/// and hashes by value; ``str(item)`` is ``VENDOR/PRODUCT[/REGION]/REF``.
+/// malformed reference, ``InvalidSubjectError`` for a subject that is
+/// empty, over 128 characters, has a control character or whitespace at
+/// either end), so nothing is ever sent for a bad item. Compares and hashes
+/// by value, subject included; ``str(item)`` is
+/// ``VENDOR/PRODUCT[/REGION]/REF``.
 #[pyclass(frozen, eq, hash, module = "idv_delete")]
 #[derive(PartialEq, Eq, Hash)]
 pub struct Item(pub(crate) DeleteIntent);
@@ -140,15 +149,16 @@ pub struct Item(pub(crate) DeleteIntent);
 #[pymethods]
 impl Item {
     #[new]
-    #[pyo3(signature = (vendor, product, reference, region = None))]
+    #[pyo3(signature = (vendor, product, reference, region = None, subject = None))]
     fn new(
         py: Python<'_>,
         vendor: &str,
         product: &str,
         reference: &str,
         region: Option<&str>,
+        subject: Option<&str>,
     ) -> PyResult<Item> {
-        intent(vendor, product, region, reference)
+        intent(vendor, product, region, reference, subject)
             .map(Item)
             .map_err(|e| errors::to_py(py, e))
     }
@@ -178,6 +188,12 @@ impl Item {
         self.0.reference()
     }
 
+    /// The data subject's key, as given, or ``None``.
+    #[getter]
+    fn subject(&self) -> Option<&str> {
+        self.0.subject()
+    }
+
     fn __str__(&self) -> String {
         self.0.to_string()
     }
@@ -188,7 +204,13 @@ impl Item {
         slf: &Bound<'py, Self>,
     ) -> (
         Bound<'py, PyType>,
-        (&'static str, &'static str, String, Option<&'static str>),
+        (
+            &'static str,
+            &'static str,
+            String,
+            Option<&'static str>,
+            Option<String>,
+        ),
     ) {
         let item = slf.get();
         (
@@ -198,34 +220,42 @@ impl Item {
                 item.product(),
                 item.reference().to_owned(),
                 item.region(),
+                item.subject().map(str::to_owned),
             ),
         )
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!(
-            "Item(vendor={}, product={}, reference={}, region={})",
+            "Item(vendor={}, product={}, reference={}, region={}, subject={})",
             py_repr(py, self.vendor())?,
             py_repr(py, self.product())?,
             py_repr(py, self.reference())?,
             py_repr(py, self.region())?,
+            py_repr(py, self.subject())?,
         ))
     }
 }
 
 /// The core's one reading of an item's names: `Target::parse`, then the
-/// reference checked for that target.
+/// reference checked for that target, then the subject's rule.
 fn intent(
     vendor: &str,
     product: &str,
     region: Option<&str>,
     reference: &str,
+    subject: Option<&str>,
 ) -> Result<DeleteIntent, DeleteError> {
-    DeleteIntent::new(Target::parse(vendor, product, region)?, reference)
+    let intent = DeleteIntent::new(Target::parse(vendor, product, region)?, reference)?;
+    match subject {
+        Some(subject) => intent.with_subject(subject),
+        None => Ok(intent),
+    }
 }
 
 /// An `Item`, or a `(vendor, product, region, reference)` tuple (the
-/// column order of the CLI's CSV), as the intent it names.
+/// column order of the CLI's CSV) with an optional fifth element, the
+/// subject (`None` or a str), as the intent it names.
 pub(crate) fn read_item(py: Python<'_>, item: &Bound<'_, PyAny>) -> PyResult<DeleteIntent> {
     if let Ok(item) = item.cast::<Item>() {
         return Ok(item.get().0.clone());
@@ -234,12 +264,28 @@ pub(crate) fn read_item(py: Python<'_>, item: &Bound<'_, PyAny>) -> PyResult<Del
         if let Ok((vendor, product, region, reference)) =
             tuple.extract::<(PyBackedStr, PyBackedStr, Option<PyBackedStr>, PyBackedStr)>()
         {
-            return intent(&vendor, &product, region.as_deref(), &reference)
+            return intent(&vendor, &product, region.as_deref(), &reference, None)
                 .map_err(|e| errors::to_py(py, e));
+        }
+        if let Ok((vendor, product, region, reference, subject)) = tuple.extract::<(
+            PyBackedStr,
+            PyBackedStr,
+            Option<PyBackedStr>,
+            PyBackedStr,
+            Option<PyBackedStr>,
+        )>() {
+            return intent(
+                &vendor,
+                &product,
+                region.as_deref(),
+                &reference,
+                subject.as_deref(),
+            )
+            .map_err(|e| errors::to_py(py, e));
         }
     }
     Err(PyTypeError::new_err(format!(
-        "an item must be an idv_delete.Item or a (vendor, product, region, reference) tuple of str (region None where the vendor has none), got {}",
+        "an item must be an idv_delete.Item or a (vendor, product, region, reference[, subject]) tuple of str (region and subject None where there is none), got {}",
         item.get_type().name()?
     )))
 }

@@ -365,14 +365,16 @@ impl Progress {
 }
 
 /// A failed item of a batch or a recheck: its position in the input (from
-/// 0), its reference, and the exception (an ``idv_delete.Error``) it failed
-/// with.
+/// 0), its reference, its data subject's key (``None`` when it has none),
+/// and the exception (an ``idv_delete.Error``) it failed with.
 #[pyclass(frozen, get_all, module = "idv_delete")]
 pub struct FailedItem {
     /// Position in the input, from 0.
     position: u64,
     /// The reference or transaction id.
     reference: String,
+    /// The data subject's key the item was given, or ``None``.
+    subject: Option<String>,
     /// Why it failed: an ``idv_delete.Error`` instance (not raised).
     error: Py<PyAny>,
 }
@@ -387,6 +389,7 @@ impl FailedItem {
                 let failed = FailedItem {
                     position: item.position,
                     reference: item.intent.reference().to_owned(),
+                    subject: item.intent.subject().map(str::to_owned),
                     error: errors::exception(py, &item.error)?.unbind(),
                 };
                 Py::new(py, failed)
@@ -398,45 +401,56 @@ impl FailedItem {
 
 #[pymethods]
 impl FailedItem {
-    /// Equal when position, reference and the error's class, message and
-    /// attributes are (the error is compared by value, see `value`).
+    /// Equal when position, reference, subject and the error's class,
+    /// message and attributes are (the error is compared by value, see
+    /// `value`).
     fn __eq__(&self, py: Python<'_>, other: &Self) -> PyResult<bool> {
         Ok(self.position == other.position
             && self.reference == other.reference
+            && self.subject == other.subject
             && same_exception(self.error.bind(py), other.error.bind(py))?)
     }
 
     fn __hash__(&self) -> u64 {
-        hash_of(&(self.position, &self.reference))
+        hash_of(&(self.position, &self.reference, &self.subject))
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py>> {
         let f = slf.get();
-        let fields = (f.position, f.reference.clone(), f.error.clone_ref(slf.py()));
+        let fields = (
+            f.position,
+            f.reference.clone(),
+            f.error.clone_ref(slf.py()),
+            f.subject.clone(),
+        );
         reduce(slf, fields)
     }
 
-    /// Rebuilds a pickled ``FailedItem``.
+    /// Rebuilds a pickled ``FailedItem`` (the subject last and optional, so
+    /// a pickle made before subjects existed still loads).
     #[classmethod]
-    #[pyo3(name = "_restore")]
+    #[pyo3(name = "_restore", signature = (position, reference, error, subject = None))]
     fn restore(
         _cls: &Bound<'_, PyType>,
         position: u64,
         reference: String,
         error: Bound<'_, PyBaseException>,
+        subject: Option<String>,
     ) -> FailedItem {
         FailedItem {
             position,
             reference,
+            subject,
             error: error.into_any().unbind(),
         }
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!(
-            "FailedItem(position={}, reference={}, error={})",
+            "FailedItem(position={}, reference={}, subject={}, error={})",
             self.position,
             py_repr(py, &self.reference)?,
+            py_repr(py, &self.subject)?,
             self.error.bind(py).repr()?
         ))
     }

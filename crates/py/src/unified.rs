@@ -50,8 +50,9 @@ use crate::token::TokenState;
 /// vendor asking to wait longer than ``max_retry_after`` ends the deletion
 /// with ``RateLimitedError``.
 ///
-/// Items are ``Item(vendor, product, reference, region=None)`` or
-/// ``(vendor, product, region, reference)`` tuples. An item of a vendor
+/// Items are ``Item(vendor, product, reference, region=None,
+/// subject=None)`` or ``(vendor, product, region, reference)`` tuples, with
+/// an optional fifth element, the subject. An item of a vendor
 /// without credentials raises ``InvalidConfigError`` naming the vendor,
 /// before anything is sent.
 ///
