@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -32,10 +33,13 @@ def chromium() -> str:
     return found
 
 
-def test_the_sample_report_opens_offline_and_shows_its_json(chromium: str, tmp_path: Path) -> None:
-    # The page and JSON of a sample report (3 vendors, 50 subjects, one
-    # named `<script>...`, failures, a journal whose chain broke), written
-    # by the Rust unit test that also checks the JSON reads back.
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The page and JSON of a sample report (3 vendors, 50 subjects, one
+    named `<script>...`, failures, a journal whose chain broke), written as
+    sample.html and sample.json by the Rust unit test that also checks the
+    JSON reads back."""
+    out = tmp_path_factory.mktemp("report-sample")
     subprocess.run(
         [
             "cargo",
@@ -51,19 +55,54 @@ def test_the_sample_report_opens_offline_and_shows_its_json(chromium: str, tmp_p
             "--exact",
         ],
         cwd=ROOT,
-        env={**os.environ, "IDV_DELETE_REPORT_SAMPLE": str(tmp_path)},
+        env={**os.environ, "IDV_DELETE_REPORT_SAMPLE": str(out)},
         check=True,
         timeout=900,
     )
+    return out
+
+
+def test_the_sample_report_opens_offline_and_shows_its_json(
+    chromium: str, sample: Path, tmp_path: Path
+) -> None:
     started = time.monotonic()
     checked = check_report(
-        tmp_path / "sample.html", tmp_path / "sample.json", screenshot=tmp_path / "sample.png"
+        sample / "sample.html", sample / "sample.json", screenshot=tmp_path / "sample.png"
     )
     print(f"checked in {time.monotonic() - started:.1f} s: {checked}")
     assert checked.facts >= 60, checked
     assert (checked.subject_rows, checked.failure_rows) == (50, 18), checked
     assert checked.search_hits > 1, checked
     assert (tmp_path / "sample.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "caught"),
+    [
+        (
+            '<span data-fact="totals.deleted">60</span>',
+            '<span data-fact="totals.deleted">61</span>',
+            "totals.deleted: the page shows '61', the JSON has 60",
+        ),
+        (
+            "</body>",
+            '<link rel="stylesheet" href="https://example.invalid/x.css"></body>',
+            "network requests",
+        ),
+        ("</body>", "<script>undefinedFunction()</script></body>", "a script other than"),
+        ("rows[i].hidden = !hit;", "rows[i].hidden = false;", "searching"),
+        ('<svg id="chart-failures"', '<svg style="display:none" id="chart-failures"', "chart 2 is not visible"),
+    ],
+)
+def test_the_check_catches_a_page_that_differs(
+    chromium: str, sample: Path, tmp_path: Path, old: str, new: str, caught: str
+) -> None:
+    page = (sample / "sample.html").read_text(encoding="utf-8")
+    assert old in page
+    bad = tmp_path / "bad.html"
+    bad.write_text(page.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(AssertionError, match=re.escape(caught)):
+        check_report(bad, sample / "sample.json")
 
 
 def test_the_demo_journal_report_opens_offline_and_matches_verify(
