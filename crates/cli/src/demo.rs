@@ -12,7 +12,9 @@
 //! that erase later do it within [`DELAY`] here (days in reality), so the
 //! demo then waits that long and rechecks the journal as `idv-delete verify
 //! --recheck` does: every scheduled erasure whose vendor offers a read is
-//! confirmed, and Veriff's stay scheduled.
+//! confirmed, and Veriff's stay scheduled. It ends by writing the report
+//! (`idv-delete report`: `report.html` and `report.json` beside the
+//! journal) and printing its path.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -245,7 +247,21 @@ pub fn run(args: &DemoArgs) -> Result<u8, Failure> {
         if confirmed { "OK" } else { "NOT OK" }
     ));
     emulator.shutdown();
-    Ok(if verdict && confirmed {
+    let html = dir.join("report.html");
+    let json = dir.join("report.json");
+    let report = crate::report::build::run(
+        std::slice::from_ref(&journal),
+        &crate::report::build::Outputs {
+            html: Some(&html),
+            json: Some(&json),
+        },
+    )?;
+    say(&format!(
+        "report: {} (open it in any browser, offline; the same facts and every item's detail: {})",
+        html.display(),
+        json.display()
+    ));
+    Ok(if verdict && confirmed && report == EXIT_OK {
         EXIT_OK
     } else {
         EXIT_FAILED
