@@ -344,6 +344,27 @@ def row_memory() -> dict:
             "seconds": result.wall, "exit_code": result.code}
 
 
+def row_journal() -> dict:
+    """Row 9: a 1,000,000-item chained journal (bench/journal_gen.py: four
+    vendors, three items per subject, evidence on every outcome) verified
+    and reported by the CLI: wall time and peak RSS of each."""
+    n = int(os.environ.get("BENCH_JOURNAL_ITEMS", 1_000_000))
+    journal = WORK / f"journal-{n}.journal"
+    if not journal.exists():
+        subprocess.run([sys.executable, str(ROOT / "bench" / "journal_gen.py"), str(n), str(journal)], check=True)
+    cli = str(ROOT / "target" / "release" / "idv-delete")
+    verify = run([cli, "verify", str(journal), "--output", "json"])
+    html, data = WORK / f"report-{n}.html", WORK / f"report-{n}.json"
+    report = run([cli, "report", str(journal), "--html", str(html), "--json", str(data)])
+    figures = {"items": n, "journal_mib": journal.stat().st_size / 2**20,
+               "verify": {"seconds": verify.wall, "peak_rss_mib": verify.max_rss_kib / 1024, "exit_code": verify.code},
+               "report": {"seconds": report.wall, "peak_rss_mib": report.max_rss_kib / 1024, "exit_code": report.code,
+                          "html_mib": html.stat().st_size / 2**20, "json_mib": data.stat().st_size / 2**20}}
+    html.unlink()
+    data.unlink()
+    return figures
+
+
 def row_faults() -> dict:
     """Row 6: 10,000 items with 10% injected faults against none, through the CLI."""
     seed, batch = write_inputs(10_000, "faults")
@@ -400,6 +421,12 @@ def markdown(results: dict) -> str:
             lines.append(f"| 8 asyncio, {asyncio_row['items']:,} items, {asyncio_row['latency_ms']} ms | {name} | "
                          f"{f['deletions_per_s']:.0f}/s = {f['fraction_of_bound']:.1%} of {f['bound_per_s']:.0f}/s; "
                          f"{f['cpu_us_per_deletion']:.0f} µs client CPU per deletion |")
+    journal_row = results.get("journal")
+    if journal_row:
+        v, r = journal_row["verify"], journal_row["report"]
+        lines.append(f"| 9 journal, {journal_row['items']:,} items ({journal_row['journal_mib']:.0f} MiB) | verify, report | "
+                     f"verify {v['seconds']:.1f} s, peak RSS {v['peak_rss_mib']:.0f} MiB; report {r['seconds']:.1f} s, "
+                     f"peak RSS {r['peak_rss_mib']:.0f} MiB (page {r['html_mib']:.1f} MiB, JSON {r['json_mib']:.0f} MiB) |")
     faults = results["faults"]
     lines.append(f"| 6 faults | CLI, 10,000 items | {faults['time_ratio']:.2f}x the fault-free time; "
                  f"{faults['10% faults']['terminal']:,} terminal, {faults['10% faults']['applied_once']:,} applied exactly once |")
@@ -414,7 +441,7 @@ def main() -> None:
     }
     rows = (("core", row_core), ("cpu_bound", row_cpu_bound), ("latency_bound", row_latency_bound),
             ("rate_bound", row_rate_bound), ("memory", row_memory), ("faults", row_faults),
-            ("platform", row_platform), ("asyncio", row_asyncio))
+            ("platform", row_platform), ("asyncio", row_asyncio), ("journal", row_journal))
     # `bench/run ROW...` measures only those rows (and prints their figures).
     chosen = set(sys.argv[1:])
     for key, row in rows:
