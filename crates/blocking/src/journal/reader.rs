@@ -158,6 +158,10 @@ impl JournalReader {
             if header_chaining(&canonical).as_deref() == Some(CHAIN_V1) {
                 reader.chain = Some([0; 32]);
             }
+        } else if header_chaining(&reader.buffer).as_deref() == Some(CHAIN_V1) {
+            // Declared chained, its chain stripped: the lines' chains were
+            // removed to pass the journal off as an older one.
+            return Err(reader.tampered());
         }
         reader.check_chain()?;
         reader.header = reader.parse_header()?;
