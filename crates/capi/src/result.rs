@@ -96,12 +96,16 @@ pub enum delete_result {
     /// The journal's last run sent requests to another endpoint (base
     /// URL); nothing was sent. Use the same endpoint.
     DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED = 205,
+    /// The journal's hash chain breaks at a line (the last error names
+    /// it): a line was edited, removed, inserted or moved at or before it;
+    /// nothing was sent. Keep the file as evidence.
+    DELETE_RESULT_JOURNAL_TAMPERED = 206,
 }
 
 use delete_result::*;
 
 /// Every code, for turning a number from C back into a code.
-const ALL: [delete_result; 29] = [
+const ALL: [delete_result; 30] = [
     DELETE_RESULT_OK,
     DELETE_RESULT_NULL_ARGUMENT,
     DELETE_RESULT_INVALID_UTF8,
@@ -131,6 +135,7 @@ const ALL: [delete_result; 29] = [
     DELETE_RESULT_JOURNAL_INPUT_CHANGED,
     DELETE_RESULT_JOURNAL_LOCKED,
     DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED,
+    DELETE_RESULT_JOURNAL_TAMPERED,
 ];
 
 /// The one table from the core's error kinds to codes; a test walks
@@ -244,6 +249,9 @@ impl delete_result {
             DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED => {
                 c"the journal's last run sent requests to another endpoint; nothing was sent: use the same base URL"
             }
+            DELETE_RESULT_JOURNAL_TAMPERED => {
+                c"the journal's hash chain breaks: a line was edited, removed, inserted or moved; nothing was sent: keep the file as evidence"
+            }
         }
     }
 }
@@ -300,6 +308,7 @@ mod tests {
         assert_eq!(DELETE_RESULT_NOT_DELETABLE_YET as c_uint, 114);
         assert_eq!(DELETE_RESULT_JOURNAL_INPUT_CHANGED as c_uint, 203);
         assert_eq!(DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED as c_uint, 205);
+        assert_eq!(DELETE_RESULT_JOURNAL_TAMPERED as c_uint, 206);
     }
 
     #[test]
