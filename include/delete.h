@@ -182,6 +182,12 @@ typedef enum delete_result {
      * URL); nothing was sent. Use the same endpoint.
      */
     DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED = 205,
+    /**
+     * The journal's hash chain breaks at a line (the last error names
+     * it): a line was edited, removed, inserted or moved at or before it;
+     * nothing was sent. Keep the file as evidence.
+     */
+    DELETE_RESULT_JOURNAL_TAMPERED = 206,
 } delete_result;
 
 /**
@@ -1585,7 +1591,8 @@ enum delete_result delete_batch_report_failure(const struct delete_batch_report 
  * Failed reads do not fail the call: `DELETE_RESULT_OK` means the recheck
  * ran, and `*report_out` counts what it learnt. Before anything is sent:
  * a missing or unreadable journal is `DELETE_RESULT_JOURNAL_IO`, a damaged
- * one `DELETE_RESULT_JOURNAL_CORRUPT`, one in use
+ * one `DELETE_RESULT_JOURNAL_CORRUPT`, one whose hash chain breaks
+ * `DELETE_RESULT_JOURNAL_TAMPERED`, one in use
  * `DELETE_RESULT_JOURNAL_LOCKED`, and one whose last run sent a vendor's
  * requests to another base URL `DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED`
  * (recheck with a client set to that base URL); the last error says which

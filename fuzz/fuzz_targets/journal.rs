@@ -1,16 +1,20 @@
 //! The journal reader, its replay and a dry-run resume over the same file:
 //! any bytes as a journal give records or a clear, bounded error naming
-//! the line, never a panic; a torn last line is reported, not returned;
+//! the line (corrupt, or tampered where the hash chain breaks, at a line
+//! that exists), never a panic; a journal that reads clean has the
+//! fingerprint its last line states; a torn last line is reported, not returned;
 //! and the resume decides each item exactly as the replay's status says
 //! (the one reading `verify` uses too), and writes nothing.
 #![no_main]
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 use idv_delete_blocking::journal::{
-    ItemStatus, JournalError, JournalReader, JournalState, Record, TornTail, FORMAT, VERSION,
+    ItemStatus, JournalError, JournalReader, JournalState, Record, TornTail, CHAIN_V1, FORMAT,
+    VERSION,
 };
 use idv_delete_blocking::{
     BatchError, BatchOptions, Client, DeleteIntent, HyperVergeCredentials, ItemKey,
@@ -49,7 +53,12 @@ fn client() -> &'static Client {
 fuzz_target!(|data: &[u8]| {
     let path = journal_path();
     std::fs::write(path, data).expect("write the journal");
+    let complete = data.iter().filter(|&&b| b == b'\n').count() as u64;
+    complete_lines().store(complete, Ordering::Relaxed);
     let state = JournalState::read(path);
+    if let Ok(state) = &state {
+        check_fingerprint(data, state);
+    }
     let named = match &state {
         Ok(state) if state.torn_tail() == Some(TornTail::Header) => BTreeMap::new(),
         _ => read_all(data, state.as_ref().err()),
@@ -59,10 +68,30 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(std::fs::read(path).expect("read the journal back"), data);
 });
 
-/// The line a corrupt-journal error names, after checking the error is
-/// bounded, printable and about this file.
+/// Complete lines (newline-terminated) of the current input: the lines a
+/// tampered-journal error may name (a torn last line is not chained).
+fn complete_lines() -> &'static AtomicU64 {
+    static COMPLETE: AtomicU64 = AtomicU64::new(0);
+    &COMPLETE
+}
+
+/// The line a damaged-journal error names, after checking the error is
+/// bounded, printable and about this file: a line that is not a record
+/// (`Corrupt`), or one where the hash chain breaks (`Tampered`, which
+/// names a complete line that exists).
 fn check_corrupt(error: &JournalError) -> u64 {
     match error {
+        JournalError::Tampered { path, line } => {
+            assert_eq!(path, journal_path());
+            let complete = complete_lines().load(Ordering::Relaxed);
+            assert!(
+                (1..=complete).contains(line),
+                "tampered at line {line} of {complete} complete lines"
+            );
+            let shown = error.to_string();
+            assert!(shown.contains(&format!("line {line}")), "{shown}");
+            *line
+        }
         JournalError::Corrupt { path, line, reason } => {
             assert_eq!(path, journal_path());
             assert!(!reason.is_empty());
@@ -73,6 +102,29 @@ fn check_corrupt(error: &JournalError) -> u64 {
             *line
         }
         other => panic!("not a corrupt-journal error: {other}"),
+    }
+}
+
+/// A journal that reads clean is chained exactly when its header declares
+/// the chain, and its fingerprint is the `chain` its last complete line
+/// states (each line's chain was recomputed by the reading).
+fn check_fingerprint(data: &[u8], state: &JournalState) {
+    let mut complete = data
+        .split_inclusive(|&b| b == b'\n')
+        .filter(|l| l.ends_with(b"\n"));
+    let header: Option<Value> = complete.next().and_then(|l| serde_json::from_slice(l).ok());
+    let declared = header.is_some_and(|h| h["chaining"] == CHAIN_V1);
+    assert_eq!(state.chained(), declared);
+    let last = data
+        .split_inclusive(|&b| b == b'\n')
+        .filter(|l| l.ends_with(b"\n"))
+        .last()
+        .and_then(|l| serde_json::from_slice::<Value>(l).ok());
+    let stated = last.and_then(|l| l["chain"].as_str().map(str::to_owned));
+    if state.chained() {
+        assert_eq!(state.fingerprint(), stated);
+    } else {
+        assert_eq!(state.fingerprint(), None);
     }
 }
 

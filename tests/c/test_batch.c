@@ -141,10 +141,30 @@ static void test_batch_with_journal(const char *url) {
     delete_client_free(client);
 }
 
+/* Removes, in place, the hash chain from a journal's text: each line's
+ * `,"chain":"<64 hex>"` and the header's `,"chaining":"sha256-v1"`. What
+ * is left is an unchained journal, as written before the chain, which a
+ * hand may edit (an edit to a chained one breaks its chain). */
+static void unchain(char *text) {
+    static const char chaining[] = ",\"chaining\":\"sha256-v1\"";
+    static const char chain[] = ",\"chain\":\"";
+    char *at = strstr(text, chaining);
+    CHECK(at != NULL);
+    memmove(at, at + strlen(chaining), strlen(at + strlen(chaining)) + 1);
+    int lines = 0;
+    while ((at = strstr(text, chain)) != NULL) {
+        size_t cut = strlen(chain) + 64 + 1; /* the key, the hex, the closing quote */
+        CHECK(strlen(at) > cut && at[cut] == '}');
+        memmove(at, at + cut, strlen(at + cut) + 1);
+        lines++;
+    }
+    CHECK(lines > 0);
+}
+
 /* A journal whose outcome line says "scheduled", as a vendor that erases
- * later leaves it (Jumio never does, so the test writes it): a resume reads
- * it, sends nothing for that item, and counts it neither deleted nor
- * scheduled again. */
+ * later leaves it (Jumio never does, so the test writes it, into the
+ * journal made unchained first): a resume reads it, sends nothing for that
+ * item, and counts it neither deleted nor scheduled again. */
 static void test_scheduled_in_journal(const char *url) {
     static const char deleted[] = "\"result\":\"deleted\",\"confirmed_by\":\"response\",\"audits\":0";
     static const char scheduled[] = "\"result\":\"scheduled\",\"within_secs\":43200";
@@ -170,6 +190,7 @@ static void test_scheduled_in_journal(const char *url) {
     CHECK(feof(file));
     fclose(file);
     text[length] = '\0';
+    unchain(text);
     char *at = strstr(text, deleted);
     CHECK(at != NULL);
     int written = snprintf(edited, sizeof edited, "%.*s%s%s", (int)(at - text), text, scheduled,
@@ -252,6 +273,65 @@ static void test_rejected_batches(const char *url) {
     delete_outcome *outcome = test_delete(client, DELETE_PRODUCT_JUMIO_SCAN, "ref-0130");
     CHECK(test_error(outcome) == DELETE_RESULT_OK);
     delete_outcome_free(outcome);
+    delete_client_free(client);
+}
+
+/* A journal edited after the run (one byte of its first outcome): its hash
+ * chain breaks at that line, so the next batch with it is refused with
+ * DELETE_RESULT_JOURNAL_TAMPERED, the last error naming the line, and
+ * nothing is sent. */
+static void test_tampered_journal(const char *url) {
+    static const char attempts[] = "\"attempts\":1";
+    delete_client *client = test_client(url, 1);
+    delete_batch_options *options = NULL;
+    delete_batch_report *report = NULL;
+    const char *references[] = {"ref-0186", "ref-0187"};
+    const char *unsent[] = {"ref-0186", "ref-0187", "ref-0188"};
+    char journal[512], text[8192], message[1024];
+    size_t length = 0;
+
+    journal_path(journal, sizeof journal, "tampered.journal");
+    OK(delete_batch_options_new(&options));
+    OK(delete_batch_options_set_concurrency(options, 1));
+    OK(delete_batch_options_set_journal(options, journal));
+    OK(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_SCAN, references, 2, options,
+                                 &report));
+    CHECK(count(report, DELETE_BATCH_COUNT_DELETED) == 2);
+    delete_batch_report_free(report);
+
+    /* With concurrency 1: header, run, sent, outcome (line 4). */
+    FILE *file = fopen(journal, "r+");
+    CHECK(file != NULL);
+    length = fread(text, 1, sizeof text - 1, file);
+    CHECK(feof(file));
+    text[length] = '\0';
+    char *outcome = strstr(text, "\"event\":\"outcome\"");
+    CHECK(outcome != NULL);
+    int line = 1;
+    for (const char *c = text; c < outcome; c++) line += *c == '\n';
+    CHECK(line == 4);
+    char *at = strstr(outcome, attempts);
+    CHECK(at != NULL);
+    at[strlen(attempts) - 1] = '2';
+    CHECK(fseek(file, 0, SEEK_SET) == 0);
+    CHECK(fwrite(text, 1, length, file) == length);
+    CHECK(fclose(file) == 0);
+
+    report = SENTINEL;
+    EXPECT(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_SCAN, unsent, 3, options,
+                                     &report),
+           DELETE_RESULT_JOURNAL_TAMPERED);
+    CHECK(report == SENTINEL);
+    OK(delete_last_error_message(message, sizeof message, &length));
+    CHECK(strstr(message, "line 4: the hash chain breaks here") != NULL);
+    CHECK(strstr(message, "tampered.journal") != NULL);
+    CHECK(strstr(delete_result_message(DELETE_RESULT_JOURNAL_TAMPERED), "hash chain") != NULL);
+    delete_batch_options_free(options);
+
+    /* Nothing was sent: the third reference is still there. */
+    delete_outcome *deleted = test_delete(client, DELETE_PRODUCT_JUMIO_SCAN, "ref-0188");
+    CHECK(test_error(deleted) == DELETE_RESULT_OK);
+    delete_outcome_free(deleted);
     delete_client_free(client);
 }
 
@@ -481,6 +561,7 @@ int main(void) {
     test_batch_with_journal(url);
     test_scheduled_in_journal(url);
     test_rejected_batches(url);
+    test_tampered_journal(url);
     test_cancel(url);
     test_failures();
     test_windows(url);

@@ -270,6 +270,21 @@ void test_scheduling_vendors(const std::string &url) {
     CHECK(thrown([&] {
               (void)c.recheck_journal(env("DELETE_TEST_TMPDIR") + "/no-such.journal");
           }) == DELETE_RESULT_JOURNAL_IO);
+    // The same journal with its run line edited: its hash chain breaks.
+    {
+        std::FILE *file = std::fopen(journaled.journal->c_str(), "r+");
+        CHECK(file != nullptr);
+        std::string text(8192, '\0');
+        text.resize(std::fread(text.data(), 1, text.size(), file));
+        auto pid = text.find("\"pid\":");
+        CHECK(pid != std::string::npos);
+        text[pid + 1] = 'P';
+        CHECK(std::fseek(file, 0, SEEK_SET) == 0);
+        CHECK(std::fwrite(text.data(), 1, text.size(), file) == text.size());
+        CHECK(std::fclose(file) == 0);
+    }
+    CHECK(thrown([&] { (void)c.recheck_journal(*journaled.journal); }) ==
+          DELETE_RESULT_JOURNAL_TAMPERED);
     CHECK(thrown([] {
               idv_delete::Client::builder().onfido("token", DELETE_REGION_SGP);
           }) == DELETE_RESULT_INVALID_ARGUMENT);

@@ -372,6 +372,12 @@ pub struct BatchReport {
     /// Things to know about the journal (a torn last line that was cut
     /// away, an input shorter than the journal, a salvaged journal).
     pub journal_notes: Vec<String>,
+    /// The journal's fingerprint after this run (the chain value of its
+    /// last line, 64 hex digits): stored elsewhere (a ticket, a log), it
+    /// later proves the journal unchanged (`JournalState::fingerprint`
+    /// gives it again). `None` without a journal, in a dry run, or for a
+    /// journal written before the chain existed (continued unchained).
+    pub journal_fingerprint: Option<String>,
 }
 
 impl BatchReport {
@@ -1056,6 +1062,7 @@ where
     } else {
         RunEnd::Finished
     };
+    let mut fingerprint = None;
     if let Some(writer) = writer {
         if journal_error.is_none() {
             let end = Record::End(EndRecord {
@@ -1067,7 +1074,7 @@ where
             });
             writer.append(&end)?;
         }
-        writer.close()?;
+        fingerprint = writer.close()?;
     }
     if let Some(error) = journal_error.or(input_error) {
         return Err(error.into());
@@ -1113,6 +1120,7 @@ where
         cancelled,
         window_full: run.throttle.window_full(),
         journal_notes: notes,
+        journal_fingerprint: fingerprint,
     })
 }
 

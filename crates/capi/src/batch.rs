@@ -515,6 +515,7 @@ pub(crate) fn batch_error(call: &str, error: &BatchError) -> delete_result {
         BatchError::InvalidOptions(_) => DELETE_RESULT_INVALID_BATCH_OPTIONS,
         BatchError::Journal(JournalError::Io { .. }) => DELETE_RESULT_JOURNAL_IO,
         BatchError::Journal(JournalError::Corrupt { .. }) => DELETE_RESULT_JOURNAL_CORRUPT,
+        BatchError::Journal(JournalError::Tampered { .. }) => DELETE_RESULT_JOURNAL_TAMPERED,
         BatchError::Journal(JournalError::InputChanged { .. }) => {
             DELETE_RESULT_JOURNAL_INPUT_CHANGED
         }

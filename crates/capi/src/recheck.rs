@@ -58,7 +58,8 @@ pub struct delete_recheck_report {
 /// Failed reads do not fail the call: `DELETE_RESULT_OK` means the recheck
 /// ran, and `*report_out` counts what it learnt. Before anything is sent:
 /// a missing or unreadable journal is `DELETE_RESULT_JOURNAL_IO`, a damaged
-/// one `DELETE_RESULT_JOURNAL_CORRUPT`, one in use
+/// one `DELETE_RESULT_JOURNAL_CORRUPT`, one whose hash chain breaks
+/// `DELETE_RESULT_JOURNAL_TAMPERED`, one in use
 /// `DELETE_RESULT_JOURNAL_LOCKED`, and one whose last run sent a vendor's
 /// requests to another base URL `DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED`
 /// (recheck with a client set to that base URL); the last error says which

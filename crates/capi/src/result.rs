@@ -100,6 +100,10 @@ pub enum delete_result {
     /// The journal's last run sent requests to another endpoint (base
     /// URL); nothing was sent. Use the same endpoint.
     DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED = 205,
+    /// The journal's hash chain breaks at a line (the last error names
+    /// it): a line was edited, removed, inserted or moved at or before it;
+    /// nothing was sent. Keep the file as evidence.
+    DELETE_RESULT_JOURNAL_TAMPERED = 206,
 }
 
 use delete_result::*;
@@ -136,6 +140,7 @@ const ALL: [delete_result; 30] = [
     DELETE_RESULT_JOURNAL_INPUT_CHANGED,
     DELETE_RESULT_JOURNAL_LOCKED,
     DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED,
+    DELETE_RESULT_JOURNAL_TAMPERED,
 ];
 
 /// The one table from the core's error kinds to codes; a test walks
@@ -253,6 +258,9 @@ impl delete_result {
             DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED => {
                 c"the journal's last run sent requests to another endpoint; nothing was sent: use the same base URL"
             }
+            DELETE_RESULT_JOURNAL_TAMPERED => {
+                c"the journal's hash chain breaks: a line was edited, removed, inserted or moved; nothing was sent: keep the file as evidence"
+            }
         }
     }
 }
@@ -310,6 +318,7 @@ mod tests {
         assert_eq!(DELETE_RESULT_INVALID_SUBJECT as c_uint, 115);
         assert_eq!(DELETE_RESULT_JOURNAL_INPUT_CHANGED as c_uint, 203);
         assert_eq!(DELETE_RESULT_JOURNAL_ENDPOINT_CHANGED as c_uint, 205);
+        assert_eq!(DELETE_RESULT_JOURNAL_TAMPERED as c_uint, 206);
     }
 
     #[test]

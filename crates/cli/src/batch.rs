@@ -477,6 +477,16 @@ fn write_summary(
             journal.display(),
             journal.display()
         )?;
+        match &report.journal_fingerprint {
+            Some(fingerprint) => writeln!(
+                out,
+                "fingerprint: {fingerprint} (store it elsewhere, a ticket or a log: `idv-delete verify` printing the same value later proves the journal unchanged)"
+            )?,
+            None => writeln!(
+                out,
+                "unchained: the journal was started before idv-delete chained its journals; its lines cannot be proven unedited"
+            )?,
+        }
     }
     Ok(())
 }
@@ -521,6 +531,7 @@ pub fn summary_json(
         "elapsed_seconds": report.elapsed.as_secs_f64(),
         "journal": journal.map(|p| p.display().to_string()),
         "journal_notes": report.journal_notes,
+        "journal_fingerprint": report.journal_fingerprint,
         "failures": report.failures.iter().map(|f| {
             let mut item = crate::single::to_json(&f.intent, &Err(f.error.clone()));
             if let Some(item) = item.as_object_mut() {

@@ -246,6 +246,16 @@ pub fn run(args: &DemoArgs) -> Result<u8, Failure> {
         recheck.not_offered,
         if confirmed { "OK" } else { "NOT OK" }
     ));
+    // The recheck appended to the journal: its fingerprint is not the one
+    // the batch printed.
+    let fingerprint = idv_delete_blocking::journal::JournalState::read(&journal)?
+        .fingerprint()
+        .unwrap_or_else(|| "none (unchained)".into());
+    say(&format!(
+        "journal {} after the recheck: fingerprint {fingerprint} (`idv-delete verify {}` prints it again)",
+        journal.display(),
+        journal.display()
+    ));
     emulator.shutdown();
     let html = dir.join("report.html");
     let json = dir.join("report.json");

@@ -17,6 +17,12 @@
 //! later) is shown, listed and counted as scheduled, never as deleted; an
 //! item a recheck confirmed is deleted, counted apart.
 //!
+//! The first reading also checks the journal's hash chain: a chained
+//! journal is reported with its fingerprint (the last line's chain value),
+//! an older unchained one says that nothing proves it unedited, and a
+//! broken chain is an error naming the first bad line (exit 1, JSON kind
+//! `tampered`).
+//!
 //! The exit code is the verdict: 0 when every item of the input is
 //! deleted or scheduled; 3 when the rest were not found; 4 when some failed or are in
 //! doubt; 6 when the journal does not prove a complete run (a run that did
@@ -125,12 +131,15 @@ pub fn run(path: &Path, output: Output, recheck: Option<Value>) -> Result<u8, Fa
             .unwrap_or_default();
         write!(
             out.out,
-            "{{\"journal\":{},\"valid\":true,{recheck}\"runs\":{},\"items\":[",
+            "{{\"journal\":{},\"valid\":true,\"chained\":{},\"fingerprint\":{},{recheck}\"runs\":{},\"items\":[",
             json!(path.display().to_string()),
+            state.chained(),
+            json!(state.fingerprint()),
             Value::Array(state.runs().iter().map(run_json).collect())
         )?;
     } else {
         writeln!(out.out, "Proof of erasure: journal {}", path.display())?;
+        writeln!(out.out, "{}", chain_text(&state))?;
         for run in state.runs() {
             writeln!(out.out, "{}", run_text(run))?;
         }
@@ -169,7 +178,7 @@ pub fn run(path: &Path, output: Output, recheck: Option<Value>) -> Result<u8, Fa
             },
             "complete": gaps.is_empty(),
             "gaps": gaps,
-            "notes": notes,
+            "notes": if state.chained() { notes.clone() } else { [notes.as_slice(), &[UNCHAINED.to_owned()]].concat() },
             "exit_code": code,
         });
         if let (Some(error), Some(tail)) = (&listed, tail.as_object_mut()) {
@@ -394,6 +403,22 @@ fn describe(outcome: &JournalOutcome) -> (&'static str, String) {
     }
 }
 
+/// What the hash chain proves: for a chained journal its fingerprint (the
+/// chain checked line by line on the first reading, so a journal that
+/// gets this far is unbroken); for an older journal, that nothing does.
+fn chain_text(state: &JournalState) -> String {
+    match state.fingerprint() {
+        Some(fingerprint) => format!(
+            "chained: every line follows from the one before; fingerprint {fingerprint} (compare it with the one stored when the journal was written: the same value proves its lines unchanged)"
+        ),
+        None => UNCHAINED.to_owned(),
+    }
+}
+
+/// What `verify` says of a journal without a hash chain.
+const UNCHAINED: &str =
+    "unchained: written before idv-delete chained its journals; its lines cannot be proven unedited";
+
 fn run_text(run: &Run) -> String {
     let start = &run.start;
     let input = match &start.input {
@@ -471,6 +496,11 @@ fn error_json(error: &JournalError) -> Value {
             "kind": "corrupt",
             "line": line,
             "reason": reason,
+            "message": error.to_string(),
+        }),
+        JournalError::Tampered { line, .. } => json!({
+            "kind": "tampered",
+            "line": line,
             "message": error.to_string(),
         }),
         other => json!({ "kind": "io", "message": other.to_string() }),

@@ -4,7 +4,10 @@
 //! dry run, and the three must agree item by item: an item verify calls
 //! deleted is skipped by a resume, one it calls in doubt or failed is sent
 //! again, and the counts are equal. A damaged journal is refused by both,
-//! naming the same line, and verify's JSON stays JSON.
+//! naming the same line, and verify's JSON stays JSON. A journal whose
+//! hash chain is broken (named `tampered-LINE-*`, and only those) is
+//! refused by both as tampered at exactly that line; a chained one
+//! (`chained-*`) reads clean with the fingerprint of its last line.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,7 +20,7 @@ use idv_delete_blocking::{
     BatchError, BatchOptions, Client, ConfirmedBy, DeleteIntent, HyperVergeCredentials,
     JumioCredentials, OnfidoCredentials, PersonaCredentials, StripeCredentials, VeriffCredentials,
 };
-use serde_json::Value;
+use serde_json::{json, Value};
 
 fn journals() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -93,6 +96,22 @@ fn input_of(journal: &Path, state: &JournalState) -> Vec<DeleteIntent> {
         .collect()
 }
 
+/// The first bad line a journal named `tampered-LINE-*` is edited at;
+/// `None` for every other journal, which must not read as tampered.
+fn tampered_line(name: &str) -> Option<u64> {
+    let rest = name.strip_prefix("tampered-")?;
+    rest.split('-').next()?.parse().ok()
+}
+
+/// The `chain` of the last complete line, as written.
+fn last_chain(bytes: &[u8]) -> Option<String> {
+    let complete = bytes
+        .split_inclusive(|&b| b == b'\n')
+        .filter(|l| l.ends_with(b"\n"));
+    let last: Value = serde_json::from_slice(complete.last()?).ok()?;
+    last["chain"].as_str().map(str::to_owned)
+}
+
 fn result_name(status: ItemStatus) -> &'static str {
     match status {
         ItemStatus::NotAttempted => "not_attempted",
@@ -110,7 +129,7 @@ fn resume_and_verify_read_every_journal_alike() {
     let scratch = std::env::temp_dir().join(format!("idv-delete-readings-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).unwrap();
     let client = client();
-    let mut read = 0;
+    let (mut read, mut chained, mut tampered) = (0, 0, 0);
     for journal in journals() {
         let name = journal.file_name().unwrap().to_string_lossy().into_owned();
         let (code, report) = verify(&journal);
@@ -136,10 +155,44 @@ fn resume_and_verify_read_every_journal_alike() {
                 assert_eq!(std::fs::read(&copy).unwrap(), bytes, "{name}: written");
                 continue;
             }
+            Err(JournalError::Tampered { line, .. }) => {
+                let expected = tampered_line(&name).unwrap_or_else(|| {
+                    panic!("{name}: tampered at line {line}, yet not a tampered-LINE-* journal")
+                });
+                assert_eq!(line, expected, "{name}");
+                assert_eq!(code, 1, "{name}: {report}");
+                assert_eq!(report["valid"], false, "{name}");
+                assert_eq!(report["error"]["kind"], "tampered", "{name}: {report}");
+                assert_eq!(report["error"]["line"], line, "{name}: {report}");
+                let items = vec![DeleteIntent::hyperverge("any").unwrap()];
+                match client
+                    .delete_many(items, BatchOptions::default().journal(&copy).dry_run(true))
+                {
+                    Err(BatchError::Journal(JournalError::Tampered { line: resumed, .. })) => {
+                        assert_eq!(resumed, line, "{name}")
+                    }
+                    other => panic!("{name}: a tampered journal resumed: {other:?}"),
+                }
+                assert_eq!(std::fs::read(&copy).unwrap(), bytes, "{name}: written");
+                tampered += 1;
+                continue;
+            }
             Err(other) => panic!("{name}: {other}"),
         };
         read += 1;
+        assert_eq!(tampered_line(&name), None, "{name} reads clean");
         assert_eq!(report["valid"], true, "{name}");
+        // Chained journals (chained-*) give the chain value of their last
+        // complete line as fingerprint; older ones are unchained.
+        assert_eq!(state.chained(), name.starts_with("chained-"), "{name}");
+        assert_eq!(report["chained"], state.chained(), "{name}");
+        assert_eq!(
+            state.fingerprint(),
+            last_chain(&bytes),
+            "{name}: the fingerprint is the last complete line's chain"
+        );
+        assert_eq!(report["fingerprint"], json!(state.fingerprint()), "{name}");
+        chained += usize::from(state.chained());
 
         // Verify: one line per item, the replay's status, the same totals.
         let mut shown: BTreeMap<u64, String> = BTreeMap::new();
@@ -216,5 +269,7 @@ fn resume_and_verify_read_every_journal_alike() {
         assert_eq!(deleted_by_absence, totals.deleted_by_absence, "{name}");
     }
     assert!(read >= 10, "only {read} readable journals");
+    assert!(chained >= 3, "only {chained} chained journals read clean");
+    assert!(tampered >= 4, "only {tampered} tampered journals");
     let _ = std::fs::remove_dir_all(&scratch);
 }

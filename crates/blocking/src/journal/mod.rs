@@ -266,7 +266,7 @@ impl fmt::Display for JournalError {
             ),
             JournalError::Tampered { path, line } => write!(
                 f,
-                "journal {} line {line}: the hash chain breaks here: a line was edited, removed, inserted or moved at or just before it; the journal is not as it was written, so nothing was sent (`idv-delete salvage {}` drops the lines where the chain breaks and keeps the original)",
+                "journal {} line {line}: the hash chain breaks here: a line was edited, removed, inserted or moved at or before this line, so the journal is not as it was written and nothing was sent; keep the file as evidence and compare its fingerprint with the one stored when it was written (`idv-delete salvage {}` drops the lines where the chain breaks, keeping the original, if the run must go on)",
                 path.display(),
                 path.display()
             ),

@@ -103,6 +103,10 @@ pub struct JournalReader {
     /// The chain value of the last complete line; `None` for an unchained
     /// journal (its header declares no `chaining`).
     chain: Option<ChainValue>,
+    /// The last line was unreadable and stated no chain: its chain value
+    /// is lost, so the next line's cannot be checked and is taken as
+    /// stated (only a lenient reading, a salvage, gets past that line).
+    resync: bool,
 }
 
 /// What reading one line found.
@@ -143,6 +147,7 @@ impl JournalReader {
             failed: false,
             buffer: Vec::with_capacity(512),
             chain: None,
+            resync: false,
         };
         match reader.next_raw()? {
             RawLine::Line => {}
@@ -158,6 +163,10 @@ impl JournalReader {
             if header_chaining(&canonical).as_deref() == Some(CHAIN_V1) {
                 reader.chain = Some([0; 32]);
             }
+        } else if header_chaining(&reader.buffer).as_deref() == Some(CHAIN_V1) {
+            // Declared chained, its chain stripped: the lines' chains were
+            // removed to pass the journal off as an older one.
+            return Err(reader.tampered());
         }
         reader.check_chain()?;
         reader.header = reader.parse_header()?;
@@ -171,22 +180,30 @@ impl JournalReader {
     /// chain the line states, so a lenient reading flags each break once.
     /// In an unchained journal a line with a chain is tampered too: the
     /// header's declaration was removed. A line that is not JSON at all is
-    /// left to the parser ([`JournalError::Corrupt`]): that is damage.
+    /// left to the parser ([`JournalError::Corrupt`]): that is damage, and
+    /// with it the chain value the next line follows from is lost, so a
+    /// lenient reading (a salvage, which drops the damaged line) takes the
+    /// next line's chain as it states; a strict reading stops at the
+    /// damage.
     fn check_chain(&mut self) -> Result<(), JournalError> {
         let split = split_chained(&self.buffer);
+        let resync = std::mem::take(&mut self.resync);
         match (self.chain, split) {
             (None, None) => Ok(()),
             (None, Some(_)) => Err(self.tampered()),
             // A line that is not JSON at all is damage (a bad disk, a
             // botched copy), left to `parse` to call corrupt; a record
             // without its chain was inserted or stripped.
-            (Some(_), None) if !is_json(&self.buffer) => Ok(()),
+            (Some(_), None) if !is_json(&self.buffer) => {
+                self.resync = true;
+                Ok(())
+            }
             (Some(_), None) => Err(self.tampered()),
             (Some(previous), Some((cut, stated))) => {
                 self.chain = Some(stated);
                 self.buffer.truncate(cut);
                 self.buffer.push(b'}');
-                if chain_value(&previous, &self.buffer) == stated {
+                if resync || chain_value(&previous, &self.buffer) == stated {
                     Ok(())
                 } else {
                     Err(self.tampered())

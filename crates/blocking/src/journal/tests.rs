@@ -304,6 +304,18 @@ fn a_chained_journal_passed_off_as_unchained_is_tampered() {
     lines[0] = OLD.lines().next().unwrap().into();
     rewrite(&path, &lines);
     assert_eq!(tampered_at(&path), 2);
+    // Every line's chain stripped, the declaration kept.
+    let (path, lines) = chained("stripped");
+    let stripped: Vec<String> = lines
+        .iter()
+        .map(|l| format!("{}}}", &l[..l.rfind(r#","chain":""#).unwrap()]))
+        .collect();
+    assert!(
+        stripped[0].ends_with(r#""chaining":"sha256-v1"}"#),
+        "{stripped:?}"
+    );
+    rewrite(&path, &stripped);
+    assert_eq!(tampered_at(&path), 1);
 }
 
 #[test]

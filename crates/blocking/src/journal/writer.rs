@@ -195,11 +195,14 @@ impl JournalWriter {
         }
     }
 
-    /// Writes and syncs everything pending, stops the writer thread.
-    pub(crate) fn close(mut self) -> Result<(), JournalError> {
+    /// Writes and syncs everything pending, stops the writer thread; gives
+    /// the journal's fingerprint (the last line's chain value, hex), `None`
+    /// for a journal continued unchained.
+    pub(crate) fn close(mut self) -> Result<Option<String>, JournalError> {
         self.stop();
         let state = self.shared.lock();
-        self.check(&state)
+        self.check(&state)?;
+        Ok(state.chainer.0.as_ref().map(super::format::chain_hex))
     }
 
     fn stop(&mut self) {
