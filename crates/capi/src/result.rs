@@ -109,7 +109,7 @@ pub enum delete_result {
 use delete_result::*;
 
 /// Every code, for turning a number from C back into a code.
-const ALL: [delete_result; 30] = [
+const ALL: [delete_result; 31] = [
     DELETE_RESULT_OK,
     DELETE_RESULT_NULL_ARGUMENT,
     DELETE_RESULT_INVALID_UTF8,
