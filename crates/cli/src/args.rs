@@ -220,6 +220,7 @@ nothing at the vendor.
 Examples:
   idv-delete verify erasures.journal
   idv-delete verify erasures.journal --output json
+  idv-delete verify shard-1.journal shard-2.journal
   idv-delete verify --recheck erasures.journal"
     )]
     Verify(VerifyArgs),
@@ -646,9 +647,10 @@ pub struct BatchArgs {
 /// `idv-delete verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The journal of a batch.
-    #[arg(value_name = "JOURNAL")]
-    pub journal: PathBuf,
+    /// The journal of a batch, or the journals of one job's shards (read
+    /// as one job: an item in two journals is counted once).
+    #[arg(value_name = "JOURNAL", required = true)]
+    pub journals: Vec<PathBuf>,
     /// First ask the vendors about the scheduled items (one read each, where
     /// the vendor offers one) and append what they say to the journal.
     #[arg(long)]

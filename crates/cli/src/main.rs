@@ -167,7 +167,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             )
         }
         Command::Verify(args) if args.recheck => recheck::run(&args),
-        Command::Verify(args) => verify::run(&args.journal, args.output, None),
+        Command::Verify(args) => verify::run(&args.journals, args.output, None),
         Command::Salvage(args) => verify::salvage(&args.journal),
         Command::Report(args) => report::build::run(
             &args.journals,

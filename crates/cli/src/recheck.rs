@@ -37,16 +37,24 @@ struct Scheduled {
 /// not answer, refused the credentials, or shows an erasure that will not
 /// happen, such as an Onfido applicant restored).
 pub fn run(args: &VerifyArgs) -> Result<u8, Failure> {
-    let scheduled = scheduled_by_vendor(&args.journal)?;
+    let journal = match args.journals.as_slice() {
+        [one] => one,
+        _ => {
+            return Err(Failure::config(
+                "verify --recheck takes one journal at a time (it appends to it); recheck each shard's journal with its own command",
+            ))
+        }
+    };
+    let scheduled = scheduled_by_vendor(journal)?;
     if scheduled.is_empty() {
         if args.output == Output::Text {
             println!(
                 "recheck: the journal {} holds no scheduled item; nothing was asked",
-                args.journal.display()
+                journal.display()
             );
         }
         let nothing = summary_json(&RecheckReport::default(), &[], &[]);
-        return verify::run(&args.journal, args.output, Some(nothing));
+        return verify::run(&args.journals, args.output, Some(nothing));
     }
     let config = Config::load(args.config.as_deref())?;
     let connection = ConnectionArgs {
@@ -60,11 +68,11 @@ pub fn run(args: &VerifyArgs) -> Result<u8, Failure> {
     let client = crate::client(&config, &connection, &vendors, config.hyperverge_host())?;
     let no_read = vendors_without_read(&config, &scheduled)?;
     let cancel = crate::stoppable()?;
-    let report = client.recheck_journal(&args.journal, &cancel)?;
-    let still = still_scheduled(&args.journal, report.run)?;
+    let report = client.recheck_journal(journal, &cancel)?;
+    let still = still_scheduled(journal, report.run)?;
     let summary = summary_json(&report, &still, &no_read);
     if args.output == Output::Text {
-        print_summary(&args.journal, &report, &still, &no_read, &scheduled);
+        print_summary(journal, &report, &still, &no_read, &scheduled);
     }
     if report.cancelled {
         if args.output == Output::Json {
@@ -76,7 +84,7 @@ pub fn run(args: &VerifyArgs) -> Result<u8, Failure> {
         );
         return Ok(signals::exit_code());
     }
-    let code = verify::run(&args.journal, args.output, Some(summary))?;
+    let code = verify::run(&args.journals, args.output, Some(summary))?;
     Ok(if report.failures.is_empty() {
         code
     } else {

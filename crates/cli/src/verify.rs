@@ -31,11 +31,12 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use idv_delete_blocking::journal::{
-    ItemStatus, JournalError, JournalOutcome, JournalState, Record, Run, RunEnd,
+    Counts, ItemStatus, JournalError, JournalOutcome, JournalState, JournalView, Record, Run,
+    RunEnd, SubjectStatus,
 };
 use idv_delete_blocking::{ConfirmedBy, JournalReader};
 use serde_json::{json, Value};
@@ -100,31 +101,36 @@ impl<W: Write> Writer<W> {
     }
 }
 
-/// Prints the report; the exit code is the verdict (see the module docs).
-/// `recheck`, what `verify --recheck` learnt just before, goes into the
-/// JSON report (the text one is printed by `recheck`).
-pub fn run(path: &Path, output: Output, recheck: Option<Value>) -> Result<u8, Failure> {
-    let json = output == Output::Json;
-    let state = match JournalState::read(path) {
+/// One journal's part of the report (all of it for one journal; the
+/// subjects are listed here when `subjects` is given); its exit code.
+fn journal_section<W: Write>(
+    path: &Path,
+    state: Result<&JournalState, &JournalError>,
+    out: &mut Writer<W>,
+    recheck: Option<Value>,
+    subjects: Option<&JournalView>,
+) -> Result<u8, Failure> {
+    let json = out.json;
+    let state = match state {
         Ok(state) => state,
         Err(error) if json => {
             let report = json!({
                 "journal": path.display().to_string(),
                 "valid": false,
-                "error": error_json(&error),
+                "error": error_json(error),
                 "recheck": recheck,
             });
-            println!("{report}");
+            write!(out.out, "{report}")?;
+            return Ok(EXIT_RUNTIME);
+        }
+        Err(error) if subjects.is_none() => {
+            writeln!(out.out, "Proof of erasure: journal {}", path.display())?;
+            writeln!(out.out, "error: {error}")?;
             return Ok(EXIT_RUNTIME);
         }
         Err(error) => return Err(Failure::runtime(error.to_string())),
     };
-    let stdout = io::stdout().lock();
-    let mut out = Writer {
-        out: io::BufWriter::new(stdout),
-        json,
-        first: true,
-    };
+    out.first = true;
     if json {
         let recheck = recheck
             .map(|r| format!("\"recheck\":{r},"))
@@ -139,16 +145,16 @@ pub fn run(path: &Path, output: Output, recheck: Option<Value>) -> Result<u8, Fa
         )?;
     } else {
         writeln!(out.out, "Proof of erasure: journal {}", path.display())?;
-        writeln!(out.out, "{}", chain_text(&state))?;
+        writeln!(out.out, "{}", chain_text(state))?;
         for run in state.runs() {
             writeln!(out.out, "{}", run_text(run))?;
         }
         writeln!(out.out)?;
     }
-    let listed = list_items(path, &state, &mut out).err();
+    let listed = list_items(path, state, out).err();
     let totals = state.totals();
     let gaps = state.gaps();
-    let notes = notes(&state);
+    let notes = notes(state);
     let code = if !gaps.is_empty() || listed.is_some() {
         EXIT_INCOMPLETE
     } else if totals.failed + totals.in_doubt > 0 {
@@ -185,8 +191,13 @@ pub fn run(path: &Path, output: Output, recheck: Option<Value>) -> Result<u8, Fa
             tail.insert("error".into(), error_json(error));
         }
         // The array is closed whatever happened, so the output stays JSON.
+        write!(out.out, "],")?;
+        if let Some(view) = subjects {
+            subjects_json(view, &mut out.out)?;
+            write!(out.out, ",")?;
+        }
         let tail = tail.to_string();
-        writeln!(out.out, "],{}", &tail[1..])?;
+        write!(out.out, "{}", &tail[1..])?;
     } else {
         writeln!(out.out)?;
         writeln!(
@@ -229,9 +240,226 @@ pub fn run(path: &Path, output: Output, recheck: Option<Value>) -> Result<u8, Fa
                 writeln!(out.out, "  - {gap}")?;
             }
         }
+        if let Some(view) = subjects {
+            subjects_text(view, &mut out.out)?;
+        }
     }
+    Ok(code)
+}
+
+/// Prints the report of one journal or of several read as one job (see
+/// the module docs); the exit code is the verdict. `recheck`, what
+/// `verify --recheck` learnt just before, goes into the JSON report (the
+/// text one is printed by `recheck`).
+pub fn run(paths: &[PathBuf], output: Output, recheck: Option<Value>) -> Result<u8, Failure> {
+    let view = JournalView::read(paths);
+    let mut out = Writer {
+        out: io::BufWriter::new(io::stdout().lock()),
+        json: output == Output::Json,
+        first: true,
+    };
+    let code = match view.journals() {
+        [one] => {
+            let code = journal_section(one.path(), one.state(), &mut out, recheck, Some(&view))?;
+            if out.json {
+                writeln!(out.out)?;
+            }
+            code
+        }
+        several => {
+            let mut codes = Vec::new();
+            if out.json {
+                write!(out.out, "{{\"journals\":[")?;
+            }
+            for (i, shard) in several.iter().enumerate() {
+                if i > 0 {
+                    if out.json {
+                        write!(out.out, ",")?;
+                    } else {
+                        writeln!(out.out, "\n")?;
+                    }
+                }
+                codes.push(journal_section(
+                    shard.path(),
+                    shard.state(),
+                    &mut out,
+                    recheck.clone(),
+                    None,
+                )?);
+            }
+            job_section(&view, &codes, &mut out)?
+        }
+    };
     out.out.flush()?;
     Ok(code)
+}
+
+/// The verdict of several journals read as one job: a journal that could
+/// not be read (1) or that does not prove a complete run (6) decides;
+/// otherwise the job's own counts do, where an item failed in one journal
+/// and deleted in another is deleted.
+fn job_code(view: &JournalView, codes: &[u8]) -> u8 {
+    let totals = view.totals();
+    if codes.contains(&EXIT_RUNTIME) {
+        EXIT_RUNTIME
+    } else if codes.contains(&EXIT_INCOMPLETE) {
+        EXIT_INCOMPLETE
+    } else if totals.failed + totals.in_doubt > 0 {
+        EXIT_FAILED
+    } else if totals.not_found > 0 {
+        EXIT_NOT_FOUND
+    } else {
+        EXIT_OK
+    }
+}
+
+/// After the journals of a job: the job's counts, the items found in two
+/// journals, and the subjects.
+fn job_section<W: Write>(
+    view: &JournalView,
+    codes: &[u8],
+    out: &mut Writer<W>,
+) -> Result<u8, Failure> {
+    let totals = view.totals();
+    let code = job_code(view, codes);
+    let duplicates: Vec<Value> = view
+        .cross_duplicates()
+        .iter()
+        .map(|d| {
+            json!({
+                "item": d.intent.to_string(),
+                "counted_in": {"journal": d.first.0, "position": d.first.1},
+                "also_in": {"journal": d.also.0, "position": d.also.1},
+            })
+        })
+        .collect();
+    if out.json {
+        write!(out.out, "],")?;
+        subjects_json(view, &mut out.out)?;
+        let tail = json!({
+            "cross_duplicates": duplicates,
+            "summary": counts_json(&totals),
+            "trusted": view.trusted(),
+            "exit_code": code,
+        })
+        .to_string();
+        writeln!(out.out, ",{}", &tail[1..])?;
+        return Ok(code);
+    }
+    writeln!(out.out, "\n{} journals as one job:", view.journals().len())?;
+    writeln!(
+        out.out,
+        "{} deleted, {} scheduled ({}), {} not found, {} failed, {} in doubt, {} duplicates (in one journal or across two), {} never attempted",
+        totals.deleted,
+        totals.scheduled,
+        wording::SCHEDULED,
+        totals.not_found,
+        totals.failed,
+        totals.in_doubt,
+        totals.duplicates,
+        totals.not_attempted
+    )?;
+    for d in view.cross_duplicates() {
+        writeln!(
+            out.out,
+            "in two journals: {} counted in journal {} item {}, also journal {} item {} (counted once)",
+            d.intent,
+            d.first.0 + 1,
+            d.first.1 + 1,
+            d.also.0 + 1,
+            d.also.1 + 1
+        )?;
+    }
+    if !view.trusted() {
+        writeln!(
+            out.out,
+            "UNTRUSTED: a journal could not be read whole (above); its items are not counted"
+        )?;
+    }
+    subjects_text(view, &mut out.out)?;
+    Ok(code)
+}
+
+fn counts_json(c: &Counts) -> Value {
+    json!({
+        "items": c.items,
+        "deleted": c.deleted,
+        "scheduled": c.scheduled,
+        "not_found": c.not_found,
+        "failed": c.failed,
+        "in_doubt": c.in_doubt,
+        "duplicates": c.duplicates,
+        "not_attempted": c.not_attempted,
+    })
+}
+
+/// `"subjects":[...]`, one subject at a time.
+fn subjects_json(view: &JournalView, out: &mut impl Write) -> io::Result<()> {
+    write!(out, "\"subjects\":[")?;
+    for (i, s) in view.subjects().enumerate() {
+        let subject = json!({
+            "subject": s.subject,
+            "status": s.status.as_str(),
+            "complete": s.status == SubjectStatus::Erased,
+            "vendors": s.vendors.iter().map(|v| v.as_str()).collect::<Vec<_>>(),
+            "records": counts_json(&s.counts),
+            "scheduled_until": s.scheduled_until,
+        });
+        write!(out, "{}{subject}", if i == 0 { "" } else { "," })?;
+    }
+    write!(out, "]")
+}
+
+/// One line per subject: where its erasure stands and its records by
+/// outcome, incomplete subjects first.
+fn subjects_text(view: &JournalView, out: &mut impl Write) -> io::Result<()> {
+    let subjects = view.subjects();
+    if subjects.len() == 0 {
+        return Ok(());
+    }
+    let mut by_status = [0u64; 3];
+    for s in view.subjects() {
+        by_status[s.status as usize] += 1;
+    }
+    writeln!(
+        out,
+        "\nSubjects: {} ({} erased, {} scheduled, {} incomplete); {} item(s) without a subject",
+        subjects.len(),
+        by_status[SubjectStatus::Erased as usize],
+        by_status[SubjectStatus::Scheduled as usize],
+        by_status[SubjectStatus::Incomplete as usize],
+        view.items_without_subject()
+    )?;
+    for s in subjects {
+        let c = &s.counts;
+        let mut parts = Vec::new();
+        for (n, what) in [
+            (c.deleted, "deleted"),
+            (c.scheduled, "scheduled"),
+            (c.not_found, "not found"),
+            (c.failed, "failed"),
+            (c.in_doubt, "in doubt"),
+        ] {
+            if n > 0 {
+                parts.push(format!("{n} {what}"));
+            }
+        }
+        let until = s
+            .scheduled_until
+            .map(|u| format!(", scheduled until {u}"))
+            .unwrap_or_default();
+        let vendors: Vec<&str> = s.vendors.iter().map(|v| v.as_str()).collect();
+        writeln!(
+            out,
+            "  {:<10} {}  {} record(s) at {}: {}{until}",
+            s.status.as_str(),
+            s.subject,
+            c.items,
+            vendors.join(", "),
+            parts.join(", ")
+        )?;
+    }
+    Ok(())
 }
 
 /// The second reading: final outcomes as they come, then the failed and

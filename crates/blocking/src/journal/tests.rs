@@ -518,8 +518,9 @@ mod view {
             subjects,
             [
                 ("dave".to_owned(), SubjectStatus::Incomplete, 0, 0),
-                ("alice".to_owned(), SubjectStatus::Scheduled, 2, 1),
-                ("bob".to_owned(), SubjectStatus::Erased, 2, 0),
+                // Alice's and bob's items in both journals count once.
+                ("alice".to_owned(), SubjectStatus::Scheduled, 1, 1),
+                ("bob".to_owned(), SubjectStatus::Erased, 1, 0),
                 ("carol".to_owned(), SubjectStatus::Erased, 1, 0),
             ]
         );
@@ -560,7 +561,7 @@ mod view {
             (vec![2], vec![1], vec![1])
         );
         let failures: Vec<_> = view.failures().collect::<Result<_, _>>().unwrap();
-        assert_eq!(failures, [in_doubt.clone()], "bob's failure is not counted");
+        assert_eq!(failures, std::slice::from_ref(in_doubt), "bob's failure is not counted");
     }
 
     #[test]

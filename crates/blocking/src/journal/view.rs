@@ -144,8 +144,10 @@ pub struct SubjectView {
     pub subject: String,
     /// Where the erasure stands.
     pub status: SubjectStatus,
-    /// The subject's records by outcome; a duplicate record counts as the
-    /// outcome of the item it repeats (it is the same data).
+    /// The subject's records by outcome, each item once: a duplicate
+    /// record counts as the outcome of the item it repeats (the same data)
+    /// when that item belongs to another subject, and not at all when it
+    /// is this subject's own.
     pub counts: Counts,
     /// The vendors holding the records, in [`Vendor::ALL`] order.
     pub vendors: Vec<Vendor>,
@@ -263,6 +265,9 @@ struct Fact {
     /// Whether the position has an item record (a salvage's in-doubt mark
     /// is not one: such a position has no known vendor or subject).
     recorded: bool,
+    /// A duplicate whose item its own subject already counts (the same
+    /// item twice for one person): not counted for the subject again.
+    repeat: bool,
 }
 
 impl Default for Fact {
@@ -278,6 +283,7 @@ impl Default for Fact {
             resolved: Class::NotAttempted,
             counted: true,
             recorded: false,
+            repeat: false,
         }
     }
 }
@@ -389,7 +395,11 @@ impl JournalView {
     pub fn subjects(&self) -> impl ExactSizeIterator<Item = SubjectView> + '_ {
         let mut tallies: Vec<Tally> = vec![Tally::default(); self.subjects.len()];
         for shard in &self.shards {
-            for fact in shard.facts.iter().filter(|f| f.subject != NO_SUBJECT) {
+            for fact in shard
+                .facts
+                .iter()
+                .filter(|f| f.subject != NO_SUBJECT && !f.repeat)
+            {
                 let tally = &mut tallies[fact.subject as usize];
                 tally.counts.add(fact.resolved);
                 tally.vendors |= 1 << fact.vendor;
@@ -542,7 +552,10 @@ impl JournalView {
             let Ok(state) = &shard.reading else { continue };
             for position in 0..shard.facts.len() {
                 if let ItemStatus::Duplicate { of } = state.status(position as u64) {
-                    shard.facts[position].resolved = shard.facts[of as usize].class;
+                    let first = shard.facts[of as usize];
+                    let fact = &mut shard.facts[position];
+                    fact.resolved = first.class;
+                    fact.repeat = fact.subject == first.subject;
                 }
             }
         }
@@ -570,10 +583,13 @@ impl JournalView {
         let mut pending = Vec::new();
         for group in occurrences.chunk_by(|a, b| a.0 == b.0) {
             let (_, best, first_shard, first_position) = group[0];
+            let first_subject =
+                self.shards[first_shard as usize].facts[first_position as usize].subject;
             for &(_, _, shard, position) in &group[1..] {
                 let fact = &mut self.shards[shard as usize].facts[position as usize];
                 fact.counted = false;
                 fact.resolved = best;
+                fact.repeat = fact.subject == first_subject;
                 pending.push((
                     (first_shard as usize, first_position),
                     (shard as usize, position),
