@@ -1553,6 +1553,18 @@ enum delete_result delete_batch_report_journal_note(const struct delete_batch_re
                                                     const char **note_out);
 
 /**
+ * Writes the journal's fingerprint after this run (64 lowercase hex
+ * digits, the hash chain value of its last line), owned by the report:
+ * store it elsewhere (a ticket, a log) to prove later that the journal is
+ * unchanged (`idv-delete verify` prints it again).
+ * `DELETE_RESULT_ABSENT` without a journal, in a dry run, or for a
+ * journal started before the chain existed.
+ */
+DELETE_MUST_USE
+enum delete_result delete_batch_report_journal_fingerprint(const struct delete_batch_report *report,
+                                                           const char **fingerprint_out);
+
+/**
  * Writes how many failed items the report lists: the first 1000 failures
  * (`DELETE_BATCH_COUNT_FAILED` counts them all).
  */

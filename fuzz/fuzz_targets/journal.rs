@@ -118,7 +118,7 @@ fn check_fingerprint(data: &[u8], state: &JournalState) {
     let last = data
         .split_inclusive(|&b| b == b'\n')
         .filter(|l| l.ends_with(b"\n"))
-        .last()
+        .next_back()
         .and_then(|l| serde_json::from_slice::<Value>(l).ok());
     let stated = last.and_then(|l| l["chain"].as_str().map(str::to_owned));
     if state.chained() {

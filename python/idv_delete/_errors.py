@@ -233,6 +233,27 @@ class JournalError(Error):
     kind = "journal"
 
 
+class JournalTampered(JournalError):
+    """The journal's hash chain breaks at ``line``: it is not as written.
+
+    A line was edited, removed, inserted or moved at or before ``line``
+    (from 1) of the journal at ``path``; nothing was sent. Keep the file as
+    evidence and compare its fingerprint with the one stored when it was
+    written (``idv-delete verify`` prints it). ``kind`` is ``"journal"``,
+    as for every :class:`JournalError`.
+    """
+
+    def __init__(self, message: str, *, path: str = "", line: int = 0) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+
+
+def _journal_tampered(message: str, path: str, line: int) -> JournalTampered:
+    """Builds :class:`JournalTampered`; called by the native module."""
+    return JournalTampered(message, path=path, line=line)
+
+
 #: The one table from a kind name to its class.
 _CLASSES: Dict[Union[ErrorKind, Literal["journal"]], Type[Error]] = {
     cls.kind: cls
@@ -279,6 +300,6 @@ def _from_native(
 
 
 # Tracebacks and reprs name the public module users import from.
-for _cls in (Error, *_CLASSES.values()):
+for _cls in (Error, *_CLASSES.values(), JournalTampered):
     _cls.__module__ = "idv_delete"
 del _cls

@@ -297,14 +297,24 @@ static void test_tampered_journal(const char *url) {
     OK(delete_client_delete_many(client, DELETE_PRODUCT_JUMIO_SCAN, references, 2, options,
                                  &report));
     CHECK(count(report, DELETE_BATCH_COUNT_DELETED) == 2);
-    delete_batch_report_free(report);
-
-    /* With concurrency 1: header, run, sent, outcome (line 4). */
+    /* The fingerprint: the chain value the journal's last line states. */
+    const char *fingerprint = NULL;
+    EXPECT(delete_batch_report_journal_fingerprint(NULL, &fingerprint),
+           DELETE_RESULT_NULL_ARGUMENT);
+    EXPECT(delete_batch_report_journal_fingerprint(report, NULL), DELETE_RESULT_NULL_ARGUMENT);
+    OK(delete_batch_report_journal_fingerprint(report, &fingerprint));
+    CHECK(strlen(fingerprint) == 64 && strspn(fingerprint, "0123456789abcdef") == 64);
+    char stated[128];
+    snprintf(stated, sizeof stated, "\"chain\":\"%s\"}\n", fingerprint);
     FILE *file = fopen(journal, "r+");
     CHECK(file != NULL);
     length = fread(text, 1, sizeof text - 1, file);
     CHECK(feof(file));
     text[length] = '\0';
+    CHECK(length > strlen(stated) && strcmp(text + length - strlen(stated), stated) == 0);
+    delete_batch_report_free(report);
+
+    /* With concurrency 1: header, run, sent, outcome (line 4). */
     char *outcome = strstr(text, "\"event\":\"outcome\"");
     CHECK(outcome != NULL);
     int line = 1;
@@ -384,6 +394,10 @@ static void test_failures(void) {
            DELETE_RESULT_INVALID_ARGUMENT);
     EXPECT(delete_batch_report_failed_kind(report, 9999, &value), DELETE_RESULT_INVALID_ARGUMENT);
     CHECK(value == 99);
+    /* No journal: no fingerprint. */
+    const char *fingerprint = SENTINEL;
+    EXPECT(delete_batch_report_journal_fingerprint(report, &fingerprint), DELETE_RESULT_ABSENT);
+    CHECK(fingerprint == SENTINEL);
     OK(delete_batch_report_failure_count(report, &failures));
     CHECK(failures == 3);
     bool seen[3] = {false, false, false};

@@ -210,6 +210,25 @@ static bool progress(void *user_data, const delete_progress *p) {
     return true;
 }
 
+/* Masks a journal's hash chain values (`"chain":"` and 64 hex digits,
+ * SHA-256 outputs over the very lines checked here): random hex that holds
+ * a canary suffix by chance (about 1 in 400 for a journal of 100 lines) is
+ * no leak. */
+static void mask_chains(char *bytes, size_t length) {
+    static const char key[] = "\"chain\":\"";
+    size_t key_length = strlen(key);
+    for (size_t i = 0; i + key_length + 64 <= length; i++) {
+        if (memcmp(bytes + i, key, key_length) != 0) continue;
+        char *hex = bytes + i + key_length;
+        size_t digits = 0;
+        while (digits < 64 && ((hex[digits] >= '0' && hex[digits] <= '9') ||
+                               (hex[digits] >= 'a' && hex[digits] <= 'f'))) {
+            digits++;
+        }
+        if (digits == 64) memset(hex, 'x', 64);
+    }
+}
+
 static void check_file(const char *path) {
     FILE *file = fopen(path, "rb");
     CHECK(file != NULL);
@@ -221,6 +240,7 @@ static void check_file(const char *path) {
     CHECK(bytes != NULL);
     CHECK(fread(bytes, 1, (size_t)length, file) == (size_t)length);
     fclose(file);
+    mask_chains(bytes, (size_t)length);
     check_clean_bytes(path, bytes, (size_t)length);
     free(bytes);
 }

@@ -143,6 +143,9 @@ void test_batch(const std::string &url) {
     CHECK(report.failures().empty());
     CHECK(!report.cancelled());
     CHECK(calls == 11);
+    auto fingerprint = report.journal_fingerprint();
+    CHECK(fingerprint && fingerprint->size() == 64 &&
+          fingerprint->find_first_not_of("0123456789abcdef") == std::string::npos);
 
     // An exception in the progress callback cancels and is rethrown.
     idv_delete::BatchOptions throwing;

@@ -274,6 +274,16 @@ public:
         if (!full) return std::nullopt;
         return until;
     }
+    /// The journal's fingerprint after this run (64 hex digits): store it
+    /// elsewhere to prove the journal unchanged later. None without a
+    /// journal, in a dry run, or for a journal started before the chain.
+    std::optional<std::string> journal_fingerprint() const {
+        auto fingerprint = detail::optional<const char *>([&](const char **out) {
+            return delete_batch_report_journal_fingerprint(get(), out);
+        });
+        if (!fingerprint) return std::nullopt;
+        return std::string(*fingerprint);
+    }
     /// The listed failures: input position and kind.
     std::vector<std::pair<std::uint64_t, delete_result>> failures() const {
         std::size_t count = 0;

@@ -153,6 +153,9 @@ pub struct delete_batch_report {
     report: BatchReport,
     /// `report.journal_notes`, NUL-terminated for `delete_batch_report_journal_note`.
     notes: Vec<CString>,
+    /// `report.journal_fingerprint`, NUL-terminated for
+    /// `delete_batch_report_journal_fingerprint`.
+    fingerprint: Option<CString>,
 }
 
 /// Makes batch options with the defaults: 8 workers, no rate limit (not
@@ -503,7 +506,12 @@ impl delete_batch_report {
     /// The C handle's contents for `report`.
     pub(crate) fn new(report: BatchReport) -> delete_batch_report {
         let notes = report.journal_notes.iter().map(|n| c_string(n)).collect();
-        delete_batch_report { report, notes }
+        let fingerprint = report.journal_fingerprint.as_deref().map(c_string);
+        delete_batch_report {
+            report,
+            notes,
+            fingerprint,
+        }
     }
 }
 
@@ -698,6 +706,27 @@ pub extern "C" fn delete_batch_report_journal_note(
             .get(index)
             .ok_or(DELETE_RESULT_INDEX_OUT_OF_RANGE)?;
         out.write(note.as_ptr());
+        Ok(())
+    })
+}
+
+/// Writes the journal's fingerprint after this run (64 lowercase hex
+/// digits, the hash chain value of its last line), owned by the report:
+/// store it elsewhere (a ticket, a log) to prove later that the journal is
+/// unchanged (`idv-delete verify` prints it again).
+/// `DELETE_RESULT_ABSENT` without a journal, in a dry run, or for a
+/// journal started before the chain existed.
+#[must_use]
+#[no_mangle]
+pub extern "C" fn delete_batch_report_journal_fingerprint(
+    report: *const delete_batch_report,
+    fingerprint_out: *mut *const c_char,
+) -> delete_result {
+    guard(|| {
+        let report = arg(report)?;
+        let out = Out::new(fingerprint_out)?;
+        let fingerprint = report.fingerprint.as_ref().ok_or(DELETE_RESULT_ABSENT)?;
+        out.write(fingerprint.as_ptr());
         Ok(())
     })
 }

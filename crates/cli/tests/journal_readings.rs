@@ -105,10 +105,10 @@ fn tampered_line(name: &str) -> Option<u64> {
 
 /// The `chain` of the last complete line, as written.
 fn last_chain(bytes: &[u8]) -> Option<String> {
-    let complete = bytes
+    let mut complete = bytes
         .split_inclusive(|&b| b == b'\n')
         .filter(|l| l.ends_with(b"\n"));
-    let last: Value = serde_json::from_slice(complete.last()?).ok()?;
+    let last: Value = serde_json::from_slice(complete.next_back()?).ok()?;
     last["chain"].as_str().map(str::to_owned)
 }
 

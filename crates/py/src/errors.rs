@@ -5,12 +5,13 @@
 //! hands each error's fields to `_errors._from_native`, which holds the one
 //! table from kind name to class.
 
-use idv_delete_blocking::{BatchError, DeleteError, ErrorKind};
+use idv_delete_blocking::{BatchError, DeleteError, ErrorKind, JournalError};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
 static FROM_NATIVE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static JOURNAL_TAMPERED: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// The Python exception object for `error`, not raised (batch reports keep
 /// one per failed item).
@@ -86,9 +87,17 @@ pub(crate) fn to_py(py: Python<'_>, error: DeleteError) -> PyErr {
     exception(py, &error).map_or_else(|failed| failed, PyErr::from_value)
 }
 
-/// A batch-level failure: bad options are an `InvalidConfigError`, anything
-/// about the journal a `JournalError`.
+/// A batch-level failure: bad options are an `InvalidConfigError`, a
+/// journal whose hash chain breaks a `JournalTampered` (a `JournalError`
+/// with the file's `path` and the first bad `line`), anything else about
+/// the journal a `JournalError`.
 pub(crate) fn batch_to_py(py: Python<'_>, error: BatchError) -> PyErr {
+    if let BatchError::Journal(JournalError::Tampered { path, line }) = &error {
+        let tampered = JOURNAL_TAMPERED
+            .import(py, "idv_delete._errors", "_journal_tampered")
+            .and_then(|build| build.call1((error.to_string(), path.display().to_string(), *line)));
+        return tampered.map_or_else(|failed| failed, PyErr::from_value);
+    }
     let kind = match error {
         BatchError::InvalidOptions(_) => "invalid_config",
         _ => "journal",

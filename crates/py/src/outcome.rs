@@ -493,6 +493,7 @@ type Key<'a> = (
     bool,
     &'a [String],
     Option<WindowFullState>,
+    Option<&'a str>,
 );
 
 /// A report's window-full state as pickled: the vendor's name, the
@@ -545,6 +546,7 @@ impl BatchReport {
             r.cancelled,
             &r.journal_notes,
             r.window_full.as_ref().map(window_full_state),
+            r.journal_fingerprint.as_deref(),
         )
     }
 }
@@ -575,13 +577,14 @@ impl BatchReport {
             PyTuple::new(py, &r.journal_notes)?,
             this.failures.clone_ref(py),
             r.window_full.as_ref().map(window_full_state),
+            r.journal_fingerprint.clone(),
         );
         reduce(slf, fields)
     }
 
     /// Rebuilds a pickled ``BatchReport``.
     #[classmethod]
-    #[pyo3(name = "_restore", signature = (counts, failed, elapsed_ns, flags, journal_notes, failures, window_full = None))]
+    #[pyo3(name = "_restore", signature = (counts, failed, elapsed_ns, flags, journal_notes, failures, window_full = None, journal_fingerprint = None))]
     #[allow(clippy::too_many_arguments)] // the pickled fields
     fn restore(
         _cls: &Bound<'_, PyType>,
@@ -592,6 +595,7 @@ impl BatchReport {
         journal_notes: Vec<String>,
         failures: Bound<'_, PyTuple>,
         window_full: Option<(String, u32, u64, u64)>,
+        journal_fingerprint: Option<String>,
     ) -> PyResult<BatchReport> {
         if let Some(item) = failures.iter().find(|f| !f.is_instance_of::<FailedItem>()) {
             return Err(PyValueError::new_err(format!(
@@ -648,6 +652,7 @@ impl BatchReport {
         report.elapsed = Duration::from_nanos(elapsed_ns);
         (report.dry_run, report.cancelled) = flags;
         report.journal_notes = journal_notes;
+        report.journal_fingerprint = journal_fingerprint;
         if let Some((vendor, count, span_ms, until_ms)) = window_full {
             let vendor = vendor
                 .parse()
@@ -848,6 +853,15 @@ impl BatchReport {
     #[getter]
     fn journal_notes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
         PyTuple::new(py, &self.report.journal_notes)
+    }
+
+    /// The journal's fingerprint after this run (64 hex digits, the chain
+    /// value of its last line): store it elsewhere to prove the journal
+    /// unchanged later. ``None`` without a journal, in a dry run, or for a
+    /// journal started before the chain existed.
+    #[getter]
+    fn journal_fingerprint(&self) -> Option<&str> {
+        self.report.journal_fingerprint.as_deref()
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {

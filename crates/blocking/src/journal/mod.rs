@@ -81,7 +81,7 @@
 //! what happened to it, and a run's endpoints are base URLs, which cannot
 //! hold credentials (see `Endpoint::custom`).
 //!
-//! # Hash chain (prototype)
+//! # Hash chain
 //!
 //! A journal whose header declares `"chaining":"sha256-v1"` ([`CHAIN_V1`])
 //! is chained: every line, the header included, ends with
