@@ -10,8 +10,8 @@ use idv_delete_core::{ConfirmedBy, DeleteIntent, ErrorKind, Target};
 
 use super::format::{
     chain_value, split_chained, ChainValue, Custody, DuplicateRecord, EndRecord, Evidence, Header,
-    InputSummary, JournalOutcome, Line, OutcomeRecord, Record, RunEnd, RunRecord, SalvagedRecord,
-    SentRecord, CHAIN_V1, FORMAT, MAX_LINE, VERSION,
+    InputSummary, JournalOutcome, Line, OutcomeRecord, ReadFields, Record, RunEnd, RunRecord,
+    SalvagedRecord, SentRecord, CHAIN_V1, FORMAT, MAX_LINE, VERSION,
 };
 use super::JournalError;
 
@@ -394,12 +394,15 @@ impl JournalReader {
     }
 
     fn parse(&self) -> Result<Record, JournalError> {
-        let line: Line<String> = serde_json::from_slice(&self.buffer).map_err(|e| {
-            self.corrupt(format!(
-                "the line is not a journal record ({})",
-                printable(&e.to_string())
-            ))
-        })?;
+        let line = serde_json::from_slice::<ReadFields<'_>>(&self.buffer)
+            .map_err(|e| e.to_string())
+            .and_then(ReadFields::into_line)
+            .map_err(|e| {
+                self.corrupt(format!(
+                    "the line is not a journal record ({})",
+                    printable(&e)
+                ))
+            })?;
         Ok(match line {
             Line::Header { .. } => return Err(self.corrupt("a second header line".into())),
             Line::Run {

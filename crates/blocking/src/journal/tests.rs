@@ -561,7 +561,11 @@ mod view {
             (vec![2], vec![1], vec![1])
         );
         let failures: Vec<_> = view.failures().collect::<Result<_, _>>().unwrap();
-        assert_eq!(failures, std::slice::from_ref(in_doubt), "bob's failure is not counted");
+        assert_eq!(
+            failures,
+            std::slice::from_ref(in_doubt),
+            "bob's failure is not counted"
+        );
     }
 
     #[test]

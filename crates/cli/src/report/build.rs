@@ -25,7 +25,6 @@ use idv_delete_blocking::journal::{
 };
 use serde::ser::SerializeSeq;
 use serde::{Serialize, Serializer};
-use serde_json::{json, Value};
 
 use super::html;
 use super::model::{self, Report};
@@ -340,70 +339,116 @@ fn remedy_for(kind: &str) -> &'static str {
     }
 }
 
-/// One item's detail, as the JSON's `items` hold it.
-fn item_json(item: &ItemView) -> Value {
+/// One item's detail, as the JSON's `items` hold it: borrowed from the
+/// item, written as it is made.
+#[derive(Serialize)]
+struct ItemJson<'a> {
+    journal: usize,
+    position: u64,
+    vendor: &'static str,
+    product: &'static str,
+    region: Option<&'static str>,
+    reference: &'a str,
+    subject: Option<&'a str>,
+    status: &'static str,
+    counted: bool,
+    at: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duplicate_of: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attempts: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confirmed_by: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    audits: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    within_secs: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    until: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    in_doubt: Option<bool>,
+    http_status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<EvidenceJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct EvidenceJson<'a> {
+    date: Option<&'a str>,
+    request_id: Option<&'a str>,
+    audit_ids: &'a [String],
+    vendor_status: Option<&'a str>,
+}
+
+fn item_json(item: &ItemView) -> ItemJson<'_> {
     let target = item.intent.target();
-    let mut value = json!({
-        "journal": item.journal,
-        "position": item.position,
-        "vendor": target.vendor().as_str(),
-        "product": target.product_name(),
-        "region": target.region_name(),
-        "reference": item.intent.reference(),
-        "subject": item.intent.subject(),
-        "status": status_name(item.status),
-        "counted": item.counted,
-        "at": item.at,
-    });
-    if let ItemStatus::Duplicate { of } = item.status {
-        value["duplicate_of"] = json!(of);
-    }
-    if let Some(outcome) = &item.outcome {
-        value["attempts"] = json!(outcome.attempts());
-        match outcome {
-            JournalOutcome::Deleted {
-                confirmed_by,
-                audits,
-                status,
-                ..
-            } => {
-                value["confirmed_by"] = json!(confirmed_by.as_str());
-                value["audits"] = json!(audits);
-                value["http_status"] = json!(status);
-            }
-            JournalOutcome::Scheduled {
-                within_secs,
-                until,
-                status,
-                ..
-            } => {
-                value["within_secs"] = json!(within_secs);
-                value["until"] = json!(until);
-                value["http_status"] = json!(status);
-            }
-            JournalOutcome::NotFound { .. } => value["http_status"] = json!(404),
-            JournalOutcome::Failed {
-                kind,
-                status,
-                in_doubt,
-                ..
-            } => {
-                value["error"] = json!(kind.as_str());
-                value["http_status"] = json!(status);
-                value["in_doubt"] = json!(in_doubt);
-            }
+    let mut json = ItemJson {
+        journal: item.journal,
+        position: item.position,
+        vendor: target.vendor().as_str(),
+        product: target.product_name(),
+        region: target.region_name(),
+        reference: item.intent.reference(),
+        subject: item.intent.subject(),
+        status: status_name(item.status),
+        counted: item.counted,
+        at: &item.at,
+        duplicate_of: match item.status {
+            ItemStatus::Duplicate { of } => Some(of),
+            _ => None,
+        },
+        attempts: item.outcome.as_ref().map(JournalOutcome::attempts),
+        confirmed_by: None,
+        audits: None,
+        within_secs: None,
+        until: None,
+        error: None,
+        in_doubt: None,
+        http_status: None,
+        evidence: (!item.evidence.is_empty()).then(|| EvidenceJson {
+            date: item.evidence.date.as_deref(),
+            request_id: item.evidence.request_id.as_deref(),
+            audit_ids: &item.evidence.audit_ids,
+            vendor_status: item.evidence.vendor_status.as_deref(),
+        }),
+    };
+    match &item.outcome {
+        Some(JournalOutcome::Deleted {
+            confirmed_by,
+            audits,
+            status,
+            ..
+        }) => {
+            json.confirmed_by = Some(confirmed_by.as_str());
+            json.audits = Some(*audits);
+            json.http_status = *status;
         }
+        Some(JournalOutcome::Scheduled {
+            within_secs,
+            until,
+            status,
+            ..
+        }) => {
+            json.within_secs = *within_secs;
+            json.until = until.as_deref();
+            json.http_status = *status;
+        }
+        Some(JournalOutcome::NotFound { .. }) => json.http_status = Some(404),
+        Some(JournalOutcome::Failed {
+            kind,
+            status,
+            in_doubt,
+            ..
+        }) => {
+            json.error = Some(kind.as_str());
+            json.http_status = *status;
+            json.in_doubt = Some(*in_doubt);
+        }
+        None => {}
     }
-    let e = &item.evidence;
-    if !e.is_empty() {
-        value["evidence"] = json!({
-            "date": e.date,
-            "request_id": e.request_id,
-            "audit_ids": e.audit_ids,
-            "vendor_status": e.vendor_status,
-        });
-    }
-    value
+    json
 }
 
 fn status_name(status: ItemStatus) -> &'static str {
