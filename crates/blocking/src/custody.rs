@@ -6,8 +6,9 @@
 //! cannot forge or bloat a journal line.
 
 /// The user: `USER`, else `LOGNAME`, else `USERNAME` (Windows), else, on
-/// Unix, the process's uid as a number (read from the owner of
-/// `/proc/self`, so no `libc` is needed).
+/// Unix, the process's uid (read from the owner of `/proc/self`, so no
+/// `libc` is needed) by its name in `/etc/passwd`, or as `uid N` (a
+/// container or a service often sets no `USER`).
 pub(crate) fn user() -> Option<String> {
     ["USER", "LOGNAME", "USERNAME"]
         .iter()
@@ -18,9 +19,15 @@ pub(crate) fn user() -> Option<String> {
 #[cfg(unix)]
 fn uid() -> Option<String> {
     use std::os::unix::fs::MetadataExt;
-    std::fs::metadata("/proc/self")
-        .ok()
-        .map(|m| m.uid().to_string())
+    let uid = std::fs::metadata("/proc/self").ok()?.uid();
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    // name:password:uid:...
+    let name = passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        (fields.nth(1)? == uid.to_string()).then_some(name)
+    });
+    clean(&name.map_or_else(|| format!("uid {uid}"), str::to_owned))
 }
 
 #[cfg(not(unix))]

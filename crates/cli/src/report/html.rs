@@ -286,7 +286,7 @@ fn journals(page: &mut String, report: &Report) {
                                 "{}: <code>{}</code>",
                                 escape(vendor),
                                 fp.as_deref()
-                                    .map_or_else(|| "not configured".to_owned(), escape)
+                                    .map_or_else(|| "a secret alone: not fingerprinted".to_owned(), escape)
                             )
                         })
                         .collect::<Vec<_>>()

@@ -146,8 +146,10 @@ pub struct RunFacts {
     /// The machine it ran on.
     pub host: Option<String>,
     /// Per vendor, a fingerprint of the credential's public identifier
-    /// (never the secret), so two runs can be tied to one account; `None`
-    /// when the vendor's credentials were not configured.
+    /// (never the secret), so two runs can be tied to one account, for
+    /// each vendor the run had credentials for; `None` when the vendor's
+    /// credential is a secret alone (Onfido, Persona, Stripe), which is
+    /// never fingerprinted.
     pub credentials: BTreeMap<String, Option<String>>,
 }
 
