@@ -5,7 +5,7 @@
 //! hands each error's fields to `_errors._from_native`, which holds the one
 //! table from kind name to class.
 
-use idv_delete_blocking::{BatchError, DeleteError, ErrorKind};
+use idv_delete_blocking::{BatchError, DeleteError, ErrorKind, JournalError};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -94,6 +94,14 @@ pub(crate) fn batch_to_py(py: Python<'_>, error: BatchError) -> PyErr {
         _ => "journal",
     };
     build(py, kind, &error.to_string(), Fields::default())
+        .map_or_else(|failed| failed, PyErr::from_value)
+}
+
+/// A journal that cannot be read whole (tampered, corrupt, unreadable),
+/// from `read_journal(..., strict=True)`: a `JournalError` whose message
+/// names the journal and its first bad line.
+pub(crate) fn journal_to_py(py: Python<'_>, error: &JournalError) -> PyErr {
+    build(py, "journal", &error.to_string(), Fields::default())
         .map_or_else(|failed| failed, PyErr::from_value)
 }
 
