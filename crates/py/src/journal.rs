@@ -35,13 +35,21 @@ const READ_AHEAD: usize = 256;
 #[pyclass(frozen, eq, hash, get_all, module = "idv_delete")]
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Counts {
+    /// Every item counted below.
     items: u64,
+    /// Erased (confirmed by the answer, by absence, or by a recheck).
     deleted: u64,
+    /// Accepted by the vendor, completed later: never deleted.
     scheduled: u64,
+    /// Not held by the vendor.
     not_found: u64,
+    /// Failed; no attempt may have erased them.
     failed: u64,
+    /// An attempt may have erased them: run them again to confirm.
     in_doubt: u64,
+    /// Part of the input but never attempted.
     not_attempted: u64,
+    /// Repeats of an item counted elsewhere.
     duplicates: u64,
 }
 
@@ -91,13 +99,21 @@ impl Counts {
 /// or ``None`` when the run was killed before it ended.
 #[pyclass(frozen, get_all, module = "idv_delete")]
 pub struct JournalRun {
+    /// The run's number in its journal, from 1.
     run: u32,
+    /// When it started (RFC 3339 UTC).
     started_at: String,
+    /// The version of the tool that ran it.
     tool_version: String,
+    /// The operating-system user that ran it, if known.
     user: Option<String>,
+    /// The machine's host name, if known.
     host: Option<String>,
-    /// A new dict at each access.
+    /// By vendor name: the fingerprint of the credential's public
+    /// identifier, or ``None`` for a secret-only credential (a new dict at
+    /// each access).
     credentials: BTreeMap<String, Option<String>>,
+    /// ``"finished"``, ``"cancelled"``, ``"failed"``, or ``None`` when killed.
     end: Option<&'static str>,
 }
 
@@ -124,11 +140,17 @@ impl JournalRun {
 /// a problem contributes no item to the view.
 #[pyclass(frozen, get_all, module = "idv_delete")]
 pub struct JournalInfo {
+    /// The journal's path, as given.
     path: String,
+    /// True when its lines carry a hash chain (and it was read).
     chained: bool,
+    /// The last hash of its chain (64 hex digits), or ``None``.
     fingerprint: Option<String>,
+    /// Why it could not be read whole, or ``None``.
     problem: Option<String>,
+    /// The first bad line (from 1), when one is to blame.
     problem_line: Option<u64>,
+    /// Its runs, as :class:`JournalRun`.
     runs: Py<PyTuple>,
 }
 
@@ -157,10 +179,15 @@ impl JournalInfo {
 /// one of them, when a vendor gives one.
 #[pyclass(frozen, get_all, module = "idv_delete")]
 pub struct Subject {
+    /// The subject's key, as the items gave it.
     subject: String,
+    /// ``"erased"``, ``"scheduled"`` or ``"incomplete"``.
     status: &'static str,
+    /// Its records by outcome, as :class:`Counts`.
     counts: Py<Counts>,
+    /// The vendor names holding its records.
     vendors: Py<PyTuple>,
+    /// The latest time a vendor completes one of its records, or ``None``.
     scheduled_until: Option<String>,
 }
 
@@ -182,8 +209,11 @@ impl Subject {
 /// counted as a duplicate.
 #[pyclass(frozen, get_all, module = "idv_delete")]
 pub struct CrossDuplicate {
+    /// The item, its subject as ``first`` recorded it.
     item: Py<Item>,
+    /// The occurrence counted: ``(journal index, position)``.
     first: (usize, u64),
+    /// Another occurrence, counted as a duplicate.
     also: (usize, u64),
 }
 
@@ -218,24 +248,44 @@ impl CrossDuplicate {
 /// (HyperVerge) and ``vendor_status`` (Stripe).
 #[pyclass(frozen, get_all, module = "idv_delete")]
 pub struct JournalItem {
+    /// The index of its journal in the view.
     journal: usize,
+    /// Its position in that journal's input, from 0.
     position: u64,
+    /// The :class:`Item`, with its subject.
     item: Py<Item>,
+    /// What the journal says about it.
     status: &'static str,
+    /// For a duplicate: the position of the item it repeats.
     duplicate_of: Option<u64>,
+    /// False when another journal's occurrence is the one counted.
     counted: bool,
+    /// When its last record was written (RFC 3339 UTC).
     at: String,
+    /// Its last outcome: ``"deleted"``, ``"scheduled"``, ``"not_found"``,
+    /// ``"failed"``, or ``None``.
     result: Option<&'static str>,
+    /// How a deletion was confirmed: ``"response"``, ``"absence"``, ``"recheck"``.
     confirmed_by: Option<&'static str>,
+    /// The HTTP status of the deciding answer, if any.
     http_status: Option<u16>,
+    /// Requests sent.
     attempts: u32,
+    /// A failure's kind (``idv_delete.ERROR_KINDS``).
     error_kind: Option<&'static str>,
+    /// True when an attempt may have erased it: run it again to confirm.
     in_doubt: bool,
+    /// A scheduled erasure: the longest the vendor documents, in seconds.
     within_secs: Option<u64>,
+    /// A scheduled erasure: the vendor's own completion date, if learnt.
     until: Option<String>,
+    /// The vendor's ``Date`` header.
     date: Option<String>,
+    /// The vendor's request or correlation id.
     request_id: Option<String>,
+    /// The audit ids the vendor reported erased (HyperVerge).
     audit_ids: Py<PyTuple>,
+    /// The vendor's own state of the erasure (Stripe).
     vendor_status: Option<String>,
 }
 
@@ -355,19 +405,26 @@ pub(crate) fn status_name(status: ItemStatus) -> &'static str {
 /// counted once). ``items()`` and ``failures()`` iterate over the items.
 #[pyclass(frozen, module = "idv_delete")]
 pub struct JournalView {
+    /// True when every journal was read whole.
     #[pyo3(get)]
     trusted: bool,
+    /// Each journal, as :class:`JournalInfo`, in the order given.
     #[pyo3(get)]
     journals: Py<PyTuple>,
+    /// Every item, as :class:`Counts`.
     #[pyo3(get)]
     totals: Py<Counts>,
-    /// A new dict at each access: the view stays frozen.
+    /// Counts per vendor name, for items with a record (a new dict at
+    /// each access).
     #[pyo3(get)]
     by_vendor: BTreeMap<&'static str, Counts>,
+    /// Every data subject: incomplete, then scheduled, then erased.
     #[pyo3(get)]
     subjects: Py<PyTuple>,
+    /// Items with a record but no subject.
     #[pyo3(get)]
     items_without_subject: u64,
+    /// The items recorded in more than one journal.
     #[pyo3(get)]
     cross_duplicates: Py<PyTuple>,
     view: Arc<View>,
