@@ -343,6 +343,12 @@ typedef struct delete_client delete_client;
 typedef struct delete_client_builder delete_client_builder;
 
 /**
+ * One or more journals read as one erasure job. Immutable and
+ * thread-safe; free it with `delete_journal_view_free`.
+ */
+typedef struct delete_journal_view delete_journal_view;
+
+/**
  * One deletion across its attempts, as a state machine the caller
  * drives with its own HTTP client or event loop: poll it
  * (`delete_op_poll`), do what it says (send, wait, authorize), report
@@ -469,6 +475,107 @@ typedef uint32_t delete_batch_count;
  * `DELETE_RECHECK_COUNT_*` constants.
  */
 typedef uint32_t delete_recheck_count;
+
+/**
+ * Items by what the journals prove about them. A scheduled erasure is
+ * never counted as deleted.
+ */
+typedef struct delete_counts {
+    /**
+     * Every item counted below.
+     */
+    uint64_t items;
+    /**
+     * Erased (confirmed by the vendor's answer, by absence after an
+     * uncertain attempt, or by a recheck).
+     */
+    uint64_t deleted;
+    /**
+     * Accepted by the vendor, completed later.
+     */
+    uint64_t scheduled;
+    /**
+     * Not held by the vendor.
+     */
+    uint64_t not_found;
+    /**
+     * Failed; no attempt may have erased them.
+     */
+    uint64_t failed;
+    /**
+     * An attempt may have erased them: run them again to confirm.
+     */
+    uint64_t in_doubt;
+    /**
+     * Part of the input but never attempted.
+     */
+    uint64_t not_attempted;
+    /**
+     * Repeats of an item counted elsewhere (in the same journal or
+     * another).
+     */
+    uint64_t duplicates;
+} delete_counts;
+
+/**
+ * Where a data subject's erasure stands: one of the
+ * `DELETE_SUBJECT_STATUS_*` constants.
+ */
+typedef uint32_t delete_subject_status;
+
+/**
+ * What a journal says about an item: one of the
+ * `DELETE_JOURNAL_STATUS_*` constants.
+ */
+typedef uint32_t delete_journal_status;
+
+/**
+ * One item as the journals leave it (`delete_journal_view_item`). Its
+ * strings belong to the view and live as long as it does.
+ */
+typedef struct delete_journal_item {
+    /**
+     * The index of its journal in the paths given.
+     */
+    size_t journal;
+    /**
+     * Its position in that journal's input, from 0.
+     */
+    uint64_t position;
+    /**
+     * A `DELETE_PRODUCT_*` constant: its vendor and product.
+     */
+    delete_product product;
+    /**
+     * A `DELETE_REGION_*` constant, or 0 for a vendor without regions.
+     */
+    delete_region region;
+    /**
+     * The reference, NUL-terminated UTF-8.
+     */
+    const char *reference;
+    /**
+     * The data subject's key, or NULL for none.
+     */
+    const char *subject;
+    /**
+     * A `DELETE_JOURNAL_STATUS_*` constant.
+     */
+    delete_journal_status status;
+    /**
+     * False when the same item in another journal is the one counted.
+     */
+    bool counted;
+    /**
+     * When its last record was written (RFC 3339 UTC).
+     */
+    const char *at;
+    /**
+     * For a failed or in-doubt item, its kind of failure (a code from 100
+     * to 199), else `DELETE_RESULT_OK`.
+     */
+    enum delete_result error;
+} delete_journal_item;
 
 /**
  * One header of an answer given to `delete_parse_response`: a name and a
@@ -797,6 +904,52 @@ typedef struct delete_token_action {
  * The recheck's run number in the journal.
  */
 #define DELETE_RECHECK_COUNT_RUN 6
+
+/**
+ * Some record failed, is in doubt or was never attempted.
+ */
+#define DELETE_SUBJECT_STATUS_INCOMPLETE 1
+
+/**
+ * Every record is erased or not held, but a vendor completes some later:
+ * never shown as erased.
+ */
+#define DELETE_SUBJECT_STATUS_SCHEDULED 2
+
+/**
+ * Every record is erased or not held by its vendor.
+ */
+#define DELETE_SUBJECT_STATUS_ERASED 3
+
+/**
+ * Erased.
+ */
+#define DELETE_JOURNAL_STATUS_DELETED 1
+
+/**
+ * Accepted by the vendor, completed later.
+ */
+#define DELETE_JOURNAL_STATUS_SCHEDULED 2
+
+/**
+ * Not held by the vendor.
+ */
+#define DELETE_JOURNAL_STATUS_NOT_FOUND 3
+
+/**
+ * Failed; no attempt may have erased it.
+ */
+#define DELETE_JOURNAL_STATUS_FAILED 4
+
+/**
+ * An attempt may have erased it: run it again to confirm.
+ */
+#define DELETE_JOURNAL_STATUS_IN_DOUBT 5
+
+/**
+ * Repeats an earlier item of the same journal, whose outcome is its own.
+ */
+#define DELETE_JOURNAL_STATUS_DUPLICATE 6
 
 /**
  * No answer within the caller's timeout.
@@ -1649,6 +1802,151 @@ enum delete_result delete_recheck_report_failure(const struct delete_recheck_rep
                                                  size_t index,
                                                  uint64_t *position_out,
                                                  enum delete_result *error_out);
+
+/**
+ * Reads the `count` journals at `paths` (UTF-8) as one erasure job:
+ * several are the shards of one job, and the same item in two of them is
+ * counted once and listed by `delete_journal_view_cross_duplicate`.
+ *
+ * A journal that cannot be read whole (missing, corrupt, or tampered:
+ * its hash chain broken by an edited, removed, inserted or moved line)
+ * does not fail the call: it contributes no item,
+ * `delete_journal_view_journal_problem` says why and at which line, and
+ * `delete_journal_view_trusted` is false. `DELETE_RESULT_INVALID_ARGUMENT`
+ * when `count` is 0; a journal that changes while it is read is its
+ * `DELETE_RESULT_JOURNAL_*` code. Free the view with
+ * `delete_journal_view_free`.
+ */
+DELETE_MUST_USE
+enum delete_result delete_journal_view_read(const char *const *paths,
+                                            size_t count,
+                                            struct delete_journal_view **view_out);
+
+/**
+ * Frees a journal view. NULL does nothing.
+ */
+void delete_journal_view_free(struct delete_journal_view *view);
+
+/**
+ * Writes whether every journal was read whole: its hash chain (if it has
+ * one) verified and its records follow the journal's rules.
+ */
+DELETE_MUST_USE
+enum delete_result delete_journal_view_trusted(const struct delete_journal_view *view,
+                                               bool *trusted_out);
+
+/**
+ * Writes the counts of every item of every journal.
+ */
+DELETE_MUST_USE
+enum delete_result delete_journal_view_totals(const struct delete_journal_view *view,
+                                              struct delete_counts *counts_out);
+
+/**
+ * Writes how many journals the view read (the `count` given).
+ */
+DELETE_MUST_USE
+enum delete_result delete_journal_view_journal_count(const struct delete_journal_view *view,
+                                                     size_t *count_out);
+
+/**
+ * Writes journal `index`'s path (owned by the view) and whether it has a
+ * hash chain (false for a journal written before chains, or one that
+ * could not be read). `DELETE_RESULT_INDEX_OUT_OF_RANGE` past the end.
+ */
+DELETE_MUST_USE
+enum delete_result delete_journal_view_journal(const struct delete_journal_view *view,
+                                               size_t index,
+                                               const char **path_out,
+                                               bool *chained_out);
+
+/**
+ * Writes journal `index`'s fingerprint, the last hash of its chain (64
+ * lowercase hex digits, owned by the view): store it elsewhere to prove
+ * later that the journal is unchanged. `DELETE_RESULT_ABSENT` (nothing
+ * written) for an unchained journal or one that could not be read.
+ */
+DELETE_MUST_USE
+enum delete_result delete_journal_view_journal_fingerprint(const struct delete_journal_view *view,
+                                                           size_t index,
+                                                           const char **fingerprint_out);
+
+/**
+ * Writes why journal `index` could not be read whole: its code
+ * (`DELETE_RESULT_JOURNAL_IO` for a missing or unreadable file,
+ * `DELETE_RESULT_JOURNAL_TAMPERED` for a line that breaks its hash chain,
+ * `DELETE_RESULT_JOURNAL_CORRUPT` for one that breaks the journal's
+ * rules), the first bad line (from 1; 0 when no line
+ * is to blame) and a message naming the file and the line (owned by the
+ * view). `DELETE_RESULT_ABSENT` (nothing written) when it was read whole.
+ */
+DELETE_MUST_USE
+enum delete_result delete_journal_view_journal_problem(const struct delete_journal_view *view,
+                                                       size_t index,
+                                                       enum delete_result *code_out,
+                                                       uint64_t *line_out,
+                                                       const char **message_out);
+
+/**
+ * Writes how many data subjects the journals name.
+ */
+DELETE_MUST_USE
+enum delete_result delete_journal_view_subject_count(const struct delete_journal_view *view,
+                                                     size_t *count_out);
+
+/**
+ * Writes data subject number `index` (incomplete ones first, then
+ * scheduled, then erased; by key within each): its key (owned by the
+ * view), a `DELETE_SUBJECT_STATUS_*` constant, its records' counts (a
+ * duplicate record counts as the outcome of the item it repeats: the same
+ * data) and, for a scheduled erasure, the latest time a vendor completes
+ * one of its records (RFC 3339 UTC, owned by the view), or NULL when no
+ * vendor gives one. `DELETE_RESULT_INDEX_OUT_OF_RANGE` past the end.
+ */
+DELETE_MUST_USE
+enum delete_result delete_journal_view_subject(const struct delete_journal_view *view,
+                                               size_t index,
+                                               const char **subject_out,
+                                               delete_subject_status *status_out,
+                                               struct delete_counts *counts_out,
+                                               const char **scheduled_until_out);
+
+/**
+ * Writes how many items have a record, over every journal read whole.
+ */
+DELETE_MUST_USE
+enum delete_result delete_journal_view_item_count(const struct delete_journal_view *view,
+                                                  size_t *count_out);
+
+/**
+ * Writes item number `index` (journal by journal, in input order; its
+ * strings owned by the view). `DELETE_RESULT_INDEX_OUT_OF_RANGE` past
+ * the end.
+ */
+DELETE_MUST_USE
+enum delete_result delete_journal_view_item(const struct delete_journal_view *view,
+                                            size_t index,
+                                            struct delete_journal_item *item_out);
+
+/**
+ * Writes how many items are recorded in more than one journal.
+ */
+DELETE_MUST_USE
+enum delete_result delete_journal_view_cross_duplicate_count(const struct delete_journal_view *view,
+                                                             size_t *count_out);
+
+/**
+ * Writes cross-journal duplicate number `index`: the occurrence counted
+ * (journal index, position) and another, counted as a duplicate.
+ * `DELETE_RESULT_INDEX_OUT_OF_RANGE` past the end.
+ */
+DELETE_MUST_USE
+enum delete_result delete_journal_view_cross_duplicate(const struct delete_journal_view *view,
+                                                       size_t index,
+                                                       size_t *first_journal_out,
+                                                       uint64_t *first_position_out,
+                                                       size_t *also_journal_out,
+                                                       uint64_t *also_position_out);
 
 /**
  * Makes a cancel switch, not yet cancelled.

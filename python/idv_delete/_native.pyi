@@ -8,6 +8,7 @@ from typing import (
     Callable,
     Generic,
     Iterable,
+    Iterator,
     Literal,
     Mapping,
     Optional,
@@ -53,6 +54,14 @@ __all__ = [
     "BatchReport",
     "FailedItem",
     "RecheckReport",
+    "read_journal",
+    "JournalView",
+    "JournalInfo",
+    "JournalRun",
+    "Counts",
+    "Subject",
+    "CrossDuplicate",
+    "JournalItem",
     "Request",
     "parse_response",
     "Client",
@@ -225,6 +234,176 @@ class RecheckReport:
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
     def __reduce__(self) -> Tuple[Callable[..., Self], Tuple[object, ...]]: ...
+
+_ItemStatus = Literal[
+    "deleted", "scheduled", "not_found", "failed", "in_doubt", "duplicate", "not_attempted"
+]
+
+def read_journal(*paths: _Path, strict: bool = False) -> JournalView:
+    """Reads one or more journals (the shards of one job) as one typed view,
+    with the GIL released. A journal that is tampered, corrupt or unreadable
+    does not raise: its ``JournalInfo.problem`` says why (naming the first
+    bad line), it contributes no item, and ``trusted`` is false; with
+    ``strict=True`` the first such journal raises ``JournalError`` instead.
+    ``TypeError`` when no path is given."""
+
+@final
+class Counts:
+    """Items by what the journals prove about them; a scheduled erasure is
+    never counted as deleted."""
+
+    @property
+    def items(self) -> int: ...
+    @property
+    def deleted(self) -> int: ...
+    @property
+    def scheduled(self) -> int: ...
+    @property
+    def not_found(self) -> int: ...
+    @property
+    def failed(self) -> int: ...
+    @property
+    def in_doubt(self) -> int: ...
+    @property
+    def not_attempted(self) -> int: ...
+    @property
+    def duplicates(self) -> int: ...
+    @property
+    def settled(self) -> bool:
+        """True when nothing is failed, in doubt or never attempted."""
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class JournalRun:
+    """One run of a journal and its chain of custody (never a secret: a
+    credential is named by a fingerprint of its public identifier)."""
+
+    @property
+    def run(self) -> int: ...
+    @property
+    def started_at(self) -> str: ...
+    @property
+    def tool_version(self) -> str: ...
+    @property
+    def user(self) -> Optional[str]: ...
+    @property
+    def host(self) -> Optional[str]: ...
+    @property
+    def credentials(self) -> dict[str, Optional[str]]: ...
+    @property
+    def end(self) -> Optional[Literal["finished", "cancelled", "failed"]]: ...
+
+@final
+class JournalInfo:
+    """One journal of a view: its chain, fingerprint and runs, or the
+    ``problem`` that kept it out of the view."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def chained(self) -> bool: ...
+    @property
+    def fingerprint(self) -> Optional[str]: ...
+    @property
+    def problem(self) -> Optional[str]: ...
+    @property
+    def problem_line(self) -> Optional[int]: ...
+    @property
+    def runs(self) -> Tuple[JournalRun, ...]: ...
+
+@final
+class Subject:
+    """One data subject's records across every journal of a view."""
+
+    @property
+    def subject(self) -> str: ...
+    @property
+    def status(self) -> Literal["erased", "scheduled", "incomplete"]: ...
+    @property
+    def counts(self) -> Counts: ...
+    @property
+    def vendors(self) -> Tuple[Vendor, ...]: ...
+    @property
+    def scheduled_until(self) -> Optional[str]: ...
+
+@final
+class CrossDuplicate:
+    """The same item in two journals: counted once, at ``first``."""
+
+    @property
+    def item(self) -> Item: ...
+    @property
+    def first(self) -> Tuple[int, int]: ...
+    @property
+    def also(self) -> Tuple[int, int]: ...
+
+@final
+class JournalItem:
+    """One item as the journals leave it, read back from its last record."""
+
+    @property
+    def journal(self) -> int: ...
+    @property
+    def position(self) -> int: ...
+    @property
+    def item(self) -> Item: ...
+    @property
+    def status(self) -> _ItemStatus: ...
+    @property
+    def duplicate_of(self) -> Optional[int]: ...
+    @property
+    def counted(self) -> bool: ...
+    @property
+    def at(self) -> str: ...
+    @property
+    def result(self) -> Optional[Literal["deleted", "scheduled", "not_found", "failed"]]: ...
+    @property
+    def confirmed_by(self) -> Optional[ConfirmedBy]: ...
+    @property
+    def http_status(self) -> Optional[int]: ...
+    @property
+    def attempts(self) -> int: ...
+    @property
+    def error_kind(self) -> Optional[ErrorKind]: ...
+    @property
+    def in_doubt(self) -> bool: ...
+    @property
+    def within_secs(self) -> Optional[int]: ...
+    @property
+    def until(self) -> Optional[str]: ...
+    @property
+    def date(self) -> Optional[str]: ...
+    @property
+    def request_id(self) -> Optional[str]: ...
+    @property
+    def audit_ids(self) -> Tuple[str, ...]: ...
+    @property
+    def vendor_status(self) -> Optional[str]: ...
+
+@final
+class JournalView:
+    """Several journals (or one) read as one erasure job: see
+    ``read_journal``."""
+
+    @property
+    def trusted(self) -> bool: ...
+    @property
+    def journals(self) -> Tuple[JournalInfo, ...]: ...
+    @property
+    def totals(self) -> Counts: ...
+    @property
+    def by_vendor(self) -> dict[Vendor, Counts]: ...
+    @property
+    def subjects(self) -> Tuple[Subject, ...]: ...
+    @property
+    def items_without_subject(self) -> int: ...
+    @property
+    def cross_duplicates(self) -> Tuple[CrossDuplicate, ...]: ...
+    def items(self) -> Iterator[JournalItem]:
+        """Every item with a record, journal by journal, in input order."""
+    def failures(self) -> Iterator[JournalItem]:
+        """The items counted as failed or in doubt."""
 
 @final
 class BatchReport:

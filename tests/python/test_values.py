@@ -39,6 +39,9 @@ NOT_VALUES = {
     # A driver's live state machines and their actions, not results.
     "DeleteOp", "Send", "Wait", "Authorize", "Done", "TokenState", "BearerToken", "Use",
     "AwaitFetch", "Refused",
+    # Views of journal files as they were read (read_journal): read them again.
+    "JournalView", "JournalInfo", "JournalRun", "Counts", "Subject", "CrossDuplicate",
+    "JournalItem",
 }
 
 

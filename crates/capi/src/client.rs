@@ -193,6 +193,25 @@ pub(crate) fn product(product: delete_product) -> Result<(Vendor, &'static str)>
         })
 }
 
+/// The code of a vendor's product, named as `Target::parse` reads it; 0
+/// for a product the table does not have.
+pub(crate) fn product_code(vendor: Vendor, name: &str) -> delete_product {
+    PRODUCTS
+        .iter()
+        .find(|(_, v, n)| *v == vendor && *n == name)
+        .map_or(0, |(code, _, _)| *code)
+}
+
+/// The code of a region named `name` at `vendor`; 0 for none.
+pub(crate) fn region_code(vendor: Vendor, name: Option<&str>) -> delete_region {
+    let regions: &[(delete_region, &str)] = match vendor {
+        Vendor::Onfido => &ONFIDO_REGIONS,
+        _ => &JUMIO_REGIONS,
+    };
+    name.and_then(|name| regions.iter().find(|(_, n)| *n == name))
+        .map_or(0, |(code, _)| *code)
+}
+
 /// The code of a configuration error refused by `call` (always
 /// `DELETE_RESULT_INVALID_CONFIG`), its message the last error. The core's
 /// messages name the part and why, never a credential's value.

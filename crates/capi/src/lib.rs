@@ -48,6 +48,9 @@ pub use batch::*;
 mod recheck;
 pub use recheck::*;
 
+mod journal;
+pub use journal::*;
+
 mod cancel;
 pub use cancel::*;
 

@@ -136,6 +136,12 @@ fn rust_items() -> Vec<String> {
     for source in [&client, &batch, &recheck] {
         functions(source, "Client", false, &mut items);
     }
+    functions(
+        &read("crates/blocking/src/journal/view.rs"),
+        "JournalView",
+        false,
+        &mut items,
+    );
     functions(&read("crates/core/src/op.rs"), "DeleteOp", true, &mut items);
     functions(
         &read("crates/core/src/token.rs"),
@@ -159,6 +165,9 @@ fn python_classes(stub: &str) -> BTreeMap<String, Vec<&str>> {
             classes.entry(name.clone()).or_default();
             current = Some(name);
         } else if !line.is_empty() && !line.starts_with(char::is_whitespace) {
+            if line.starts_with("def ") {
+                classes.entry(String::new()).or_default().push(line);
+            }
             current = None;
         } else if let Some(name) = &current {
             classes.entry(name.clone()).or_default().push(line);
@@ -180,6 +189,13 @@ fn has_word(text: &str, word: &str) -> bool {
 /// Whether the stub has `spelling` as its kind says (see the JSON's
 /// comment).
 fn python_has(classes: &BTreeMap<String, Vec<&str>>, spelling: &str) -> bool {
+    // A module-level function, `name()`, is kept under the empty class name.
+    if let Some(function) = spelling.strip_suffix("()").filter(|s| !s.contains('.')) {
+        let def = format!("def {function}(");
+        return classes
+            .get("")
+            .is_some_and(|lines| lines.iter().any(|line| line.starts_with(&def)));
+    }
     let (class, member) = match spelling.split_once('.') {
         Some((class, member)) => (class, Some(member)),
         None => (spelling, None),
@@ -420,6 +436,7 @@ fn table(entries: &[Entry]) -> String {
             "progress" => "progress",
             "report" => "batch report",
             "recheck" => "recheck report",
+            "journal" => "journal view",
             other => panic!("bindings/parity.json: unknown group {other:?}"),
         };
         out.push_str(&format!(

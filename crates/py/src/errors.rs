@@ -93,16 +93,33 @@ pub(crate) fn to_py(py: Python<'_>, error: DeleteError) -> PyErr {
 /// the journal a `JournalError`.
 pub(crate) fn batch_to_py(py: Python<'_>, error: BatchError) -> PyErr {
     if let BatchError::Journal(JournalError::Tampered { path, line }) = &error {
-        let tampered = JOURNAL_TAMPERED
-            .import(py, "idv_delete._errors", "_journal_tampered")
-            .and_then(|build| build.call1((error.to_string(), path.display().to_string(), *line)));
-        return tampered.map_or_else(|failed| failed, PyErr::from_value);
+        return tampered(py, &error.to_string(), path, *line);
     }
     let kind = match error {
         BatchError::InvalidOptions(_) => "invalid_config",
         _ => "journal",
     };
     build(py, kind, &error.to_string(), Fields::default())
+        .map_or_else(|failed| failed, PyErr::from_value)
+}
+
+/// A journal that cannot be read whole (tampered, corrupt, unreadable),
+/// from `read_journal(..., strict=True)`: a `JournalError` (a
+/// `JournalTampered` for a broken hash chain) whose message names the
+/// journal and its first bad line.
+pub(crate) fn journal_to_py(py: Python<'_>, error: &JournalError) -> PyErr {
+    if let JournalError::Tampered { path, line } = error {
+        return tampered(py, &error.to_string(), path, *line);
+    }
+    build(py, "journal", &error.to_string(), Fields::default())
+        .map_or_else(|failed| failed, PyErr::from_value)
+}
+
+/// A `JournalTampered` naming the journal and its first bad line.
+fn tampered(py: Python<'_>, message: &str, path: &std::path::Path, line: u64) -> PyErr {
+    JOURNAL_TAMPERED
+        .import(py, "idv_delete._errors", "_journal_tampered")
+        .and_then(|build| build.call1((message, path.display().to_string(), line)))
         .map_or_else(|failed| failed, PyErr::from_value)
 }
 

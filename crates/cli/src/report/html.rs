@@ -285,8 +285,10 @@ fn journals(page: &mut String, report: &Report) {
                             format!(
                                 "{}: <code>{}</code>",
                                 escape(vendor),
-                                fp.as_deref()
-                                    .map_or_else(|| "a secret alone: not fingerprinted".to_owned(), escape)
+                                fp.as_deref().map_or_else(
+                                    || "a secret alone: not fingerprinted".to_owned(),
+                                    escape
+                                )
                             )
                         })
                         .collect::<Vec<_>>()
