@@ -1897,9 +1897,9 @@ enum delete_result delete_journal_view_subject_count(const struct delete_journal
 /**
  * Writes data subject number `index` (incomplete ones first, then
  * scheduled, then erased; by key within each): its key (owned by the
- * view), a `DELETE_SUBJECT_STATUS_*` constant, its records' counts (a
- * duplicate record counts as the outcome of the item it repeats: the same
- * data) and, for a scheduled erasure, the latest time a vendor completes
+ * view), a `DELETE_SUBJECT_STATUS_*` constant, its items' counts (each
+ * once; a duplicate record of another subject's item counts as that
+ * item's outcome) and, for a scheduled erasure, the latest time a vendor completes
  * one of its records (RFC 3339 UTC, owned by the view), or NULL when no
  * vendor gives one. `DELETE_RESULT_INDEX_OUT_OF_RANGE` past the end.
  */

@@ -182,9 +182,10 @@ def test_two_journals_with_an_overlapping_item_flag_it(
     counted = [(i.journal, i.position, i.counted) for i in view.items()]
     assert counted == [(0, 0, True), (0, 1, True), (1, 0, False), (1, 1, True)]
     (subject,) = view.subjects
-    # For the subject, the second shard's record is the same data: deleted.
+    # The second shard's record is the same item of the same subject: the
+    # subject's three items count once each.
     assert subject.status == "erased"
-    assert (subject.counts.items, subject.counts.deleted, subject.counts.duplicates) == (4, 4, 0)
+    assert (subject.counts.items, subject.counts.deleted, subject.counts.duplicates) == (3, 3, 0)
 
 
 def test_a_tampered_journal_is_untrusted_with_its_line_named(

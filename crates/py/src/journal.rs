@@ -172,8 +172,8 @@ impl JournalInfo {
 /// ``"erased"`` (every record erased or not held), ``"scheduled"`` (so,
 /// but a vendor completes some later: never shown as erased) or
 /// ``"incomplete"`` (some record failed, is in doubt or was never
-/// attempted); ``counts`` its records by outcome, a duplicate record
-/// counting as the outcome of the item it repeats (the same data);
+/// attempted); ``counts`` its items by outcome, each once (a duplicate
+/// record of another subject's item counts as that item's outcome);
 /// ``vendors`` the vendor names holding its records;
 /// ``scheduled_until`` the latest time (RFC 3339 UTC) a vendor completes
 /// one of them, when a vendor gives one.
