@@ -295,7 +295,7 @@ impl JournalItem {
             journal: view.journal,
             position: view.position,
             item: Py::new(py, Item(view.intent))?,
-            status: status_name(view.status),
+            status: view.status.as_str(),
             duplicate_of: match view.status {
                 ItemStatus::Duplicate { of } => Some(of),
                 _ => None,
@@ -379,18 +379,6 @@ impl JournalItem {
     }
 }
 
-/// The stable name of a status, as `idv-delete report`'s JSON writes it.
-pub(crate) fn status_name(status: ItemStatus) -> &'static str {
-    match status {
-        ItemStatus::Deleted(_) => "deleted",
-        ItemStatus::Scheduled => "scheduled",
-        ItemStatus::NotFound => "not_found",
-        ItemStatus::Failed { in_doubt: true } | ItemStatus::InDoubt => "in_doubt",
-        ItemStatus::Failed { in_doubt: false } => "failed",
-        ItemStatus::Duplicate { .. } => "duplicate",
-        ItemStatus::NotAttempted => "not_attempted",
-    }
-}
 
 /// Several journals (or one) read as one erasure job, as Rust's
 /// ``JournalView``; made by :func:`read_journal`.

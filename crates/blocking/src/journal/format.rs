@@ -459,6 +459,7 @@ impl JournalOutcome {
 
 /// The declared input, as written.
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct InputLine<S> {
     pub(crate) source: S,
     pub(crate) items: u64,
@@ -467,6 +468,7 @@ pub(crate) struct InputLine<S> {
 
 /// A run's custody, as written.
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct CustodyLine<S: Ord> {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) user: Option<S>,
@@ -477,6 +479,7 @@ pub(crate) struct CustodyLine<S: Ord> {
 
 /// An outcome's evidence, as written.
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct EvidenceLine<S> {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) date: Option<S>,
@@ -592,7 +595,12 @@ pub(crate) enum Line<S: Ord> {
 /// itself (internally tagged) buffers every value before it knows the
 /// variant, which made reading a journal a third slower; this reads each
 /// value once, and [`ReadFields::into_line`] checks what the `event` needs.
+///
+/// A field no record has is refused, not skipped: serde skips a value
+/// without checking its strings (invalid UTF-8, a lone surrogate), and a
+/// line the reader accepts must be JSON throughout.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct ReadFields<'a> {
     #[serde(borrow)]
     event: Cow<'a, str>,

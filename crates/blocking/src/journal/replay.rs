@@ -76,6 +76,21 @@ pub enum ItemStatus {
 }
 
 impl ItemStatus {
+    /// The stable name, as reports and bindings write it: `deleted`,
+    /// `scheduled`, `not_found`, `failed`, `in_doubt` (a failure that may
+    /// have erased it, or no recorded answer), `duplicate`, `not_attempted`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemStatus::Deleted(_) => "deleted",
+            ItemStatus::Scheduled => "scheduled",
+            ItemStatus::NotFound => "not_found",
+            ItemStatus::Failed { in_doubt: true } | ItemStatus::InDoubt => "in_doubt",
+            ItemStatus::Failed { in_doubt: false } => "failed",
+            ItemStatus::Duplicate { .. } => "duplicate",
+            ItemStatus::NotAttempted => "not_attempted",
+        }
+    }
+
     /// True when a run has nothing to send for it: deleted, scheduled, not
     /// found, or a duplicate.
     pub fn is_final(self) -> bool {

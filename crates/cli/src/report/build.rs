@@ -392,7 +392,7 @@ fn item_json(item: &ItemView) -> ItemJson<'_> {
         region: target.region_name(),
         reference: item.intent.reference(),
         subject: item.intent.subject(),
-        status: status_name(item.status),
+        status: item.status.as_str(),
         counted: item.counted,
         at: &item.at,
         duplicate_of: match item.status {
@@ -451,17 +451,6 @@ fn item_json(item: &ItemView) -> ItemJson<'_> {
     json
 }
 
-fn status_name(status: ItemStatus) -> &'static str {
-    match status {
-        ItemStatus::Deleted(_) => "deleted",
-        ItemStatus::Scheduled => "scheduled",
-        ItemStatus::NotFound => "not_found",
-        ItemStatus::Failed { in_doubt: true } | ItemStatus::InDoubt => "in_doubt",
-        ItemStatus::Failed { in_doubt: false } => "failed",
-        ItemStatus::Duplicate { .. } => "duplicate",
-        ItemStatus::NotAttempted => "not_attempted",
-    }
-}
 
 /// Writes the report and then every item, streamed.
 fn write_json(path: &Path, report: &Report, view: &JournalView) -> Result<(), Failure> {
