@@ -379,7 +379,6 @@ impl JournalItem {
     }
 }
 
-
 /// Several journals (or one) read as one erasure job, as Rust's
 /// ``JournalView``; made by :func:`read_journal`.
 ///

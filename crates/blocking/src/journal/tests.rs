@@ -570,16 +570,30 @@ mod view {
 
     #[test]
     fn a_tampered_journal_is_kept_with_its_error_and_the_view_is_untrusted() {
-        let (path, mut lines) = chained("view-tampered");
+        // Items 4-6 (customer-2 and -3), line 4 moved: the reading has
+        // met customer-2 when the chain breaks.
+        let path = temp_journal("view-tampered");
+        write(&path, None, &run_records(1, 4..7));
+        let mut lines: Vec<String> = fs::read_to_string(&path)
+            .unwrap()
+            .lines()
+            .map(str::to_owned)
+            .collect();
         lines.swap(3, 4);
         rewrite(&path, &lines);
         let (good, _) = chained("view-good");
-        let view = JournalView::read([&good, &path]);
+        let view = JournalView::read([&path, &good]);
         assert!(!view.trusted());
         assert!(matches!(
-            view.journals()[1].state(),
+            view.journals()[0].state(),
             Err(JournalError::Tampered { line: 4, .. })
         ));
         assert_eq!(view.totals().items, 3, "only the good journal's items");
+        let subjects: Vec<String> = view.subjects().map(|s| s.subject).collect();
+        assert_eq!(
+            subjects,
+            ["customer-0", "customer-1"],
+            "none of the tampered one's"
+        );
     }
 }

@@ -331,9 +331,16 @@ impl JournalView {
         let mut interned: HashMap<Arc<str>, u32> = HashMap::new();
         for path in paths {
             let path = path.as_ref().to_path_buf();
+            let known = view.subjects.len();
             let (reading, facts) = match read_shard(&path, &mut interned, &mut view.subjects) {
                 Ok((state, facts)) => (Ok(state), facts),
-                Err(e) => (Err(e), Vec::new()),
+                Err(e) => {
+                    // The subjects only this journal named go with its items.
+                    for subject in view.subjects.drain(known..) {
+                        interned.remove(&subject);
+                    }
+                    (Err(e), Vec::new())
+                }
             };
             view.shards.push(Shard {
                 path,
@@ -555,6 +562,7 @@ impl JournalView {
                     let first = shard.facts[of as usize];
                     let fact = &mut shard.facts[position];
                     fact.resolved = first.class;
+                    fact.due = first.due;
                     fact.repeat = fact.subject == first.subject;
                 }
             }
@@ -583,13 +591,13 @@ impl JournalView {
         let mut pending = Vec::new();
         for group in occurrences.chunk_by(|a, b| a.0 == b.0) {
             let (_, best, first_shard, first_position) = group[0];
-            let first_subject =
-                self.shards[first_shard as usize].facts[first_position as usize].subject;
+            let first = self.shards[first_shard as usize].facts[first_position as usize];
             for &(_, _, shard, position) in &group[1..] {
                 let fact = &mut self.shards[shard as usize].facts[position as usize];
                 fact.counted = false;
                 fact.resolved = best;
-                fact.repeat = fact.subject == first_subject;
+                fact.due = first.due;
+                fact.repeat = fact.subject == first.subject;
                 pending.push((
                     (first_shard as usize, first_position),
                     (shard as usize, position),

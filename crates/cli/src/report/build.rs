@@ -451,7 +451,6 @@ fn item_json(item: &ItemView) -> ItemJson<'_> {
     json
 }
 
-
 /// Writes the report and then every item, streamed.
 fn write_json(path: &Path, report: &Report, view: &JournalView) -> Result<(), Failure> {
     /// The report's fields followed by `items`, each read back from its
