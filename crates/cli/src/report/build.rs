@@ -5,9 +5,9 @@
 //! an `items` array with every item's detail, each made as it is written
 //! (the items read back from the journals one at a time), so a
 //! million-item job never holds its items or subjects in memory; the HTML
-//! page shows the same [`Report`] with its first subjects (see [`html`]). The report
-//! keeps at most [`MAX_FAILURES`] failures; past that, the failure kinds
-//! still count them all and the JSON's items hold every one.
+//! page shows the same [`Report`] with its first subjects and failures
+//! (see [`html`]). Failures are read back alone, from their journals'
+//! records, once for the page and once for the JSON.
 //!
 //! The exit code says whether the journals can be trusted: 0 when every
 //! journal was read whole (its chain verified, or unchained and readable),
@@ -31,8 +31,6 @@ use super::model::{self, Report};
 use crate::failure::{Failure, EXIT_OK, EXIT_RUNTIME};
 use crate::wording;
 
-/// Failures the report lists (the JSON's items have all of them).
-pub const MAX_FAILURES: usize = 10_000;
 /// Buckets of the timeline.
 const TIMELINE_BUCKETS: usize = 60;
 
@@ -73,17 +71,19 @@ pub fn run(journals: &[PathBuf], outputs: &Outputs<'_>) -> Result<u8, Failure> {
 pub fn report(view: &JournalView) -> Result<Report, Failure> {
     let totals = view.totals();
     let mut failures = Vec::new();
+    let mut failures_total = 0;
     let mut kinds: BTreeMap<&'static str, (u64, u64)> = BTreeMap::new();
     for item in view.failures() {
         let item = item.map_err(|e| Failure::runtime(format!("report: {e}")))?;
-        let Some(failure) = failure(&item) else {
+        let Some((kind_name, failure)) = failure(&item) else {
             continue;
         };
-        let kind = kinds.entry(failure.0).or_default();
+        let kind = kinds.entry(kind_name).or_default();
         kind.0 += 1;
-        kind.1 += u64::from(failure.1.in_doubt);
-        if failures.len() < MAX_FAILURES {
-            failures.push(failure.1);
+        kind.1 += u64::from(failure.in_doubt);
+        failures_total += 1;
+        if failures.len() < html::FAILURE_ROWS {
+            failures.push(failure);
         }
     }
     let journals: Vec<model::JournalFacts> = view
@@ -125,6 +125,7 @@ pub fn report(view: &JournalView) -> Result<Report, Failure> {
             })
             .collect(),
         failures,
+        failures_total,
         subjects: view
             .subjects()
             .take(html::SUBJECT_ROWS)
@@ -455,14 +456,29 @@ fn item_json(item: &ItemView) -> ItemJson<'_> {
 fn write_json(path: &Path, report: &Report, view: &JournalView) -> Result<(), Failure> {
     /// The report's fields followed by `items`, each read back from its
     /// journal as it is written.
-    /// The report's fields, then every subject and every item, each made
-    /// (the items read back from their journals) as it is written.
+    /// The report's fields, then every failure, subject and item, each
+    /// made (failures and items read back from their journals) as it is
+    /// written.
     #[derive(Serialize)]
     struct Document<'a> {
         #[serde(flatten)]
         report: &'a Report,
+        failures: Failures<'a>,
         subjects: Subjects<'a>,
         items: Items<'a>,
+    }
+    struct Failures<'a>(&'a JournalView);
+    impl Serialize for Failures<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut failures = serializer.serialize_seq(None)?;
+            for item in self.0.failures() {
+                let item = item.map_err(serde::ser::Error::custom)?;
+                if let Some((_, failure)) = failure(&item) {
+                    failures.serialize_element(&failure)?;
+                }
+            }
+            failures.end()
+        }
     }
     struct Subjects<'a>(&'a JournalView);
     impl Serialize for Subjects<'_> {
@@ -486,13 +502,15 @@ fn write_json(path: &Path, report: &Report, view: &JournalView) -> Result<(), Fa
     };
     let file = File::create(path).map_err(|e| failed(&e))?;
     let mut out = BufWriter::new(file);
-    // The page's first subjects are not written: all of them follow.
+    // The page's first subjects and failures are not written: all follow.
     let report = Report {
         subjects: Vec::new(),
+        failures: Vec::new(),
         ..report.clone()
     };
     let document = Document {
         report: &report,
+        failures: Failures(view),
         subjects: Subjects(view),
         items: Items(view),
     };

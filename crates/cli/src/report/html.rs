@@ -604,7 +604,7 @@ fn subjects(page: &mut String, report: &Report) {
 fn failures(page: &mut String, report: &Report) {
     page.push_str("<section>\n<h2>Failures</h2>\n");
     let shown = report.failures.len().min(FAILURE_ROWS);
-    bound_note(page, "failures", shown, report.failures.len());
+    bound_note(page, "failures", shown, report.failures_total as usize);
     page.push_str("<table id=\"failures\">\n<thead><tr><th>Journal</th><th>Position</th><th>Vendor</th><th>Product</th><th>Region</th><th>Reference</th><th>Subject</th><th>Kind</th><th>HTTP status</th><th>In doubt</th><th>Attempts</th><th>At</th><th>What to do</th></tr></thead>\n<tbody>\n");
     for f in &report.failures[..shown] {
         page.push_str(&format!(
@@ -724,6 +724,7 @@ mod tests {
             timeline: Timeline::default(),
             failure_kinds: Vec::new(),
             failures: Vec::new(),
+            failures_total: 0,
             subjects: Vec::new(),
             subjects_total: 0,
             items_without_subject: 0,
@@ -853,6 +854,7 @@ mod tests {
                         .to_owned(),
                 },
             ],
+            failures_total: 18,
             failures: (0..18)
                 .map(|i| match i {
                     0 => failure(0, HOSTILE_REFERENCE, Some(HOSTILE_SUBJECT)),
@@ -970,6 +972,7 @@ mod tests {
         report.failures = (0..100_000)
             .map(|i| failure(i, &format!("hv-{i}"), None))
             .collect();
+        report.failures_total = report.failures.len() as u64;
         let first = report.cross_duplicates[0].clone();
         report.cross_duplicates = vec![first; 100_000];
         let started = std::time::Instant::now();

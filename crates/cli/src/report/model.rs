@@ -42,8 +42,14 @@ pub struct Report {
     pub timeline: Timeline,
     /// The failures grouped by kind, with what to do about each kind.
     pub failure_kinds: Vec<FailureKind>,
-    /// Every item that failed, with what to do about it.
+    /// Every item that failed or is in doubt, with what to do about it.
+    /// The JSON file holds them all; a report made for the page may hold
+    /// only its first rows, and [`failures_total`](Report::failures_total)
+    /// counts them all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub failures: Vec<Failure>,
+    /// How many items failed or are in doubt.
+    pub failures_total: u64,
     /// Per data subject (the company's own customer id): whether
     /// everything about that person is erased; incomplete subjects first.
     /// The JSON file holds every subject; a report made for the page may
