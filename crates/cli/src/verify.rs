@@ -1,9 +1,11 @@
-//! `idv-delete verify`: the proof-of-erasure report of a journal.
+//! `idv-delete verify`: the proof-of-erasure report of a journal, or of
+//! the journals of one job's shards read as one.
 //!
-//! The journal is read twice. The first reading replays it
-//! ([`JournalState`], the same replay a resume uses), so every item has
-//! exactly one status, the runs are known, and any damage is found before
-//! anything is printed. The second streams the records: one line per item
+//! Each journal is read twice. The first reading replays it
+//! ([`JournalState`], the same replay a resume uses, inside the
+//! [`JournalView`] that also keeps each item's vendor and subject), so
+//! every item has exactly one status, the runs are known, and any damage
+//! is found before anything is printed. The second streams the records: one line per item
 //! with a final outcome, in the order the outcomes were recorded (what was
 //! deleted when, and how it was confirmed), then the scheduled items, each
 //! from its last record (a recheck appends one: deleted, or scheduled with
@@ -16,6 +18,14 @@
 //! A scheduled item (the vendor accepted the erasure and completes it
 //! later) is shown, listed and counted as scheduled, never as deleted; an
 //! item a recheck confirmed is deleted, counted apart.
+//!
+//! After the totals come the data subjects, one line each (JSON
+//! `subjects`): erased, scheduled (until when) or incomplete, with their
+//! records by outcome and the vendors that held them. Several journals
+//! are reported one after the other, then as one job: its counts, the
+//! items found in two journals (counted once, where their outcome is best)
+//! and the subjects; the exit code is then the job's (1 or 6 when a
+//! journal says so, else from the job's counts).
 //!
 //! The first reading also checks the journal's hash chain: a chained
 //! journal is reported with its fingerprint (the last line's chain value),
