@@ -366,7 +366,7 @@ impl JournalView {
     /// Every item of every journal, by outcome.
     pub fn totals(&self) -> Counts {
         let mut counts = Counts::default();
-        self.each_counted(|_, fact| counts.add(fact.class));
+        self.each_as_counted(|fact| counts.add(fact.class));
         counts
     }
 
@@ -376,7 +376,7 @@ impl JournalView {
     /// [`totals`](JournalView::totals)).
     pub fn by_vendor(&self) -> BTreeMap<Vendor, Counts> {
         let mut by_vendor = BTreeMap::new();
-        self.each_counted(|_, fact| {
+        self.each_as_counted(|fact| {
             if fact.recorded {
                 let vendor = Vendor::ALL[usize::from(fact.vendor)];
                 by_vendor
@@ -391,7 +391,7 @@ impl JournalView {
     /// Items with a record but no subject.
     pub fn items_without_subject(&self) -> u64 {
         let mut n = 0;
-        self.each_counted(|_, fact| n += u64::from(fact.recorded && fact.subject == NO_SUBJECT));
+        self.each_as_counted(|fact| n += u64::from(fact.recorded && fact.subject == NO_SUBJECT));
         n
     }
 
@@ -450,7 +450,7 @@ impl JournalView {
             1, 5, 10, 30, 60, 300, 600, 1800, 3600, 10_800, 21_600, 43_200, 86_400, 604_800,
         ];
         let (mut first, mut last) = (i64::MAX, i64::MIN);
-        self.each_counted(|_, fact| {
+        self.each_as_counted(|fact| {
             if fact.at != NO_TIME {
                 first = first.min(fact.at);
                 last = last.max(fact.at);
@@ -476,7 +476,7 @@ impl JournalView {
             scheduled: vec![0; buckets],
             failed: vec![0; buckets],
         };
-        self.each_counted(|_, fact| {
+        self.each_as_counted(|fact| {
             if fact.at == NO_TIME {
                 return;
             }
@@ -531,21 +531,18 @@ impl JournalView {
             })
     }
 
-    /// Calls `f` with every position's fact, journal by journal.
-    fn each_counted(&self, mut f: impl FnMut(usize, &Fact)) {
-        for (index, shard) in self.shards.iter().enumerate() {
-            for fact in shard.facts.iter() {
-                if fact.counted {
-                    f(index, fact);
-                } else {
-                    f(
-                        index,
-                        &Fact {
-                            class: Class::Duplicate,
-                            ..*fact
-                        },
-                    );
-                }
+    /// Calls `f` with every position's fact, journal by journal, as the
+    /// counts see it: an occurrence that another journal counts is a
+    /// duplicate.
+    fn each_as_counted(&self, mut f: impl FnMut(&Fact)) {
+        for fact in self.shards.iter().flat_map(|shard| &shard.facts) {
+            if fact.counted {
+                f(fact);
+            } else {
+                f(&Fact {
+                    class: Class::Duplicate,
+                    ..*fact
+                });
             }
         }
     }
