@@ -601,9 +601,26 @@ impl JournalView {
                 ));
             }
         }
-        // The intents are read back only for the (few) duplicates.
+        // The intents are read back for the duplicates only, in file
+        // order, one reader per journal (two copies of a million-item
+        // journal are a million duplicates).
+        pending.sort_unstable();
+        let mut reader: Option<(usize, JournalReader)> = None;
         for (first, also) in pending {
-            if let Some(Ok(item)) = self.item_at(first.0, first.1) {
+            let shard = &self.shards[first.0];
+            let (Ok(state), Some(fact)) = (&shard.reading, shard.facts.get(first.1 as usize))
+            else {
+                continue;
+            };
+            if reader.as_ref().map(|(journal, _)| *journal) != Some(first.0) {
+                reader = JournalReader::open(&shard.path)
+                    .ok()
+                    .map(|opened| (first.0, opened));
+            }
+            let Some((_, reader)) = &mut reader else {
+                continue;
+            };
+            if let Ok(item) = item(reader, first.0, first.1, fact, state) {
                 self.cross_duplicates.push(CrossDuplicate {
                     intent: item.intent,
                     first,
@@ -611,19 +628,6 @@ impl JournalView {
                 });
             }
         }
-        self.cross_duplicates
-            .sort_by(|a, b| a.first.cmp(&b.first).then(a.also.cmp(&b.also)));
-    }
-
-    fn item_at(&self, journal: usize, position: u64) -> Option<Result<ItemView, JournalError>> {
-        let shard = self.shards.get(journal)?;
-        let state = shard.reading.as_ref().ok()?;
-        let fact = shard.facts.get(position as usize)?;
-        let mut reader = match JournalReader::open(&shard.path) {
-            Ok(reader) => reader,
-            Err(e) => return Some(Err(e)),
-        };
-        Some(item(&mut reader, journal, position, fact, state))
     }
 }
 

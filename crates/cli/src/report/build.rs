@@ -92,6 +92,9 @@ pub fn report(view: &JournalView) -> Result<Report, Failure> {
         .map(|shard| journal_facts(shard.path(), shard.state()))
         .collect();
     let timeline = view.timeline(TIMELINE_BUCKETS);
+    // One tally of the subjects: the page keeps its first rows.
+    let subjects = view.subjects();
+    let subjects_total = subjects.len() as u64;
     let report = Report {
         format: model::FORMAT.into(),
         version: model::VERSION,
@@ -126,12 +129,8 @@ pub fn report(view: &JournalView) -> Result<Report, Failure> {
             .collect(),
         failures,
         failures_total,
-        subjects: view
-            .subjects()
-            .take(html::SUBJECT_ROWS)
-            .map(subject)
-            .collect(),
-        subjects_total: view.subjects().len() as u64,
+        subjects: subjects.take(html::SUBJECT_ROWS).map(subject).collect(),
+        subjects_total,
         items_without_subject: view.items_without_subject(),
         cross_duplicates: view
             .cross_duplicates()
